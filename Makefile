@@ -1,0 +1,51 @@
+# lsfmm-prep. On a fresh machine with Python 3.11 and make: `make site`, then `make test`.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
+
+.PHONY: site serve check test lint goldens clean distclean help
+
+help:
+	@echo "make site      create .venv if needed, generate pages from data/, build site/ (strict)"
+	@echo "make serve     live preview: saving a YAML file regenerates and reloads the page"
+	@echo "make check     validate data/ only (fast, writes nothing)"
+	@echo "make test      lint and run the test suite"
+	@echo "make goldens   regenerate the golden files after an intended change (review the diff)"
+	@echo "make clean     remove generated pages and site/"
+
+# The virtual environment, rebuilt whenever requirements.txt changes.
+$(STAMP): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --requirement requirements.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+site: $(STAMP)
+	$(BIN)/python -m generator build --strict
+	$(BIN)/python -m mkdocs build --strict --quiet
+	@echo "Site built in site/ (open site/index.html, or run make serve)."
+
+serve: $(STAMP)
+	$(BIN)/python -m generator serve
+
+check: $(STAMP)
+	$(BIN)/python -m generator check --strict
+
+lint: $(STAMP)
+	$(BIN)/ruff check generator tests
+	$(BIN)/ruff format --check generator tests
+
+test: lint
+	$(BIN)/python -m pytest -q
+
+goldens: $(STAMP)
+	UPDATE_GOLDENS=1 $(BIN)/python -m pytest -q tests/test_render.py
+
+clean:
+	-$(BIN)/python -m generator clean 2>/dev/null || true
+	rm -rf site .pytest_cache
+
+distclean: clean
+	rm -rf $(VENV)

@@ -1,0 +1,163 @@
+"""Command line: `python -m generator build|check|serve`. Thin: the work is in the modules."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+import traceback
+
+from generator import __version__
+from generator.errors import Problems
+from generator.model import Site, load_site
+from generator.render import render_site
+from generator.write import WriteError, write_pages
+
+DESCRIPTION = """\
+Turn the YAML records under data/ into the Markdown pages of an LSF/MM/BPF session site.
+
+commands:
+  build   validate data/, then write the generated pages into docs/ (only changed files)
+  check   validate data/ and report every problem; writes nothing
+  serve   build, then run `mkdocs serve` and rebuild whenever a file under data/ changes
+  clean   remove the generated pages from docs/ (hand-written pages are never touched)
+
+Problems are printed as path:line:column: message, all at once. Exit codes: 0 ok,
+1 bad data (nothing is written), 2 bad usage.
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m generator", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--version", action="version", version=f"lsfmm-prep {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="{build,check,serve,clean}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data", default="data", help="folder of YAML records (default: data)")
+    common.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    common.add_argument("--debug", action="store_true", help="show a traceback on unexpected errors")
+    out = argparse.ArgumentParser(add_help=False)
+    out.add_argument("--out", default="docs", help="docs folder to write generated pages into (default: docs)")
+    sub.add_parser("build", parents=[common, out], help="validate and write the generated pages")
+    sub.add_parser("check", parents=[common], help="validate only; write nothing")
+    serve = sub.add_parser("serve", parents=[common, out], help="build, serve, rebuild on data changes")
+    serve.add_argument("--addr", default="127.0.0.1:8000", help="address for mkdocs serve (default: 127.0.0.1:8000)")
+    sub.add_parser("clean", parents=[out], help="remove the generated pages")
+    serve.add_argument("--interval", type=float, default=0.3, help="seconds between checks of data/ (default: 0.3)")
+    return parser
+
+
+def _report(problems: Problems, strict: bool) -> bool:
+    """Print every problem; return True when the data is good enough to go on."""
+    for p in problems.sorted():
+        print(p, file=sys.stderr)
+    errors, warnings = len(problems.errors), len(problems.warnings)
+    failed = errors > 0 or (strict and warnings > 0)
+    if errors or warnings:
+        parts = []
+        if errors:
+            parts.append(f"{errors} error{'s' * (errors != 1)}")
+        if warnings:
+            parts.append(
+                f"{warnings} warning{'s' * (warnings != 1)}" + (" (--strict: warnings fail)" if strict else "")
+            )
+        tail = "; nothing was written" if failed else ""
+        print(f"{'Failed' if failed else 'Passed'}: {' and '.join(parts)}{tail}.", file=sys.stderr)
+    return not failed
+
+
+def check(data: str, strict: bool) -> Site | None:
+    if not os.path.isdir(data):
+        raise _Usage(f"no data folder at {data!r}")
+    problems = Problems()
+    site = load_site(data, problems)
+    ok = _report(problems, strict)
+    return site if ok else None
+
+
+def build(data: str, out: str, strict: bool, quiet: bool = False) -> int:
+    site = check(data, strict)
+    if site is None:
+        return 1
+    pages = render_site(site)
+    try:
+        report = write_pages(out, pages)
+    except WriteError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
+    if not quiet or report.written or report.removed:
+        print(
+            f"Generated {len(pages)} pages in {out}/: {len(report.written)} written, "
+            f"{len(report.unchanged)} unchanged, {len(report.removed)} removed."
+        )
+    return 0
+
+
+def _snapshot(data: str) -> dict[str, tuple[int, int]]:
+    state = {}
+    for top, dirs, files in os.walk(data):
+        dirs.sort()
+        for name in files:
+            full = os.path.join(top, name)
+            try:
+                st = os.stat(full)
+            except FileNotFoundError:
+                continue
+            state[full] = (st.st_mtime_ns, st.st_size)
+    return state
+
+
+def serve(data: str, out: str, strict: bool, addr: str, interval: float) -> int:
+    """Regenerate on every change under data/; mkdocs serve reloads the browser on the new pages."""
+    build(data, out, strict)
+    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", addr])
+    state = _snapshot(data)
+    try:
+        while proc.poll() is None:
+            time.sleep(interval)
+            now = _snapshot(data)
+            if now != state:
+                state = now
+                build(data, out, strict, quiet=True)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        proc.terminate()
+        proc.wait()
+    return 0
+
+
+class _Usage(Exception):
+    pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)  # argparse exits 2 on bad usage
+    if not args.command:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        if args.command == "check":
+            return 0 if check(args.data, args.strict) is not None else 1
+        if args.command == "build":
+            return build(args.data, args.out, args.strict)
+        if args.command == "clean":
+            report = write_pages(args.out, {}) if os.path.isdir(args.out) else None
+            print(f"Removed {len(report.removed) if report else 0} generated pages from {args.out}/.")
+            return 0
+        return serve(args.data, args.out, args.strict, args.addr, args.interval)
+    except _Usage as exc:
+        print(f"Usage error: {exc}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # never a traceback for users, unless asked for
+        if getattr(args, "debug", False):
+            traceback.print_exc()
+        else:
+            print(
+                f"Error: unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)", file=sys.stderr
+            )
+        return 1

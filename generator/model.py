@@ -1,0 +1,333 @@
+"""Load every record under data/, validate it, check references across records, and build
+the `Site`: the one read-only model that rendering works from.
+
+Reading files is the only I/O here (`load`); `build_site` is pure.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator import schema as S
+from generator import yamlload
+from generator.errors import Problems
+
+# One entry per record file or folder: (relative path, schema, is a folder of one-record files)
+LAYOUT: list[tuple[str, S.Obj, bool]] = [
+    ("event.yaml", S.EVENT, False),
+    ("people.yaml", S.PEOPLE_FILE, False),
+    ("questions.yaml", S.QUESTIONS_FILE, False),
+    ("topics", S.TOPIC, True),
+    ("proposals", S.PROPOSAL, True),
+    ("threads", S.THREAD, True),
+]
+
+
+@dataclass
+class Site:
+    """Every record, by kind and id, plus the relations derived from them."""
+
+    event: S.Rec
+    people: dict[str, S.Rec]
+    topics: dict[str, S.Rec]
+    proposals: dict[str, S.Rec]
+    threads: dict[str, S.Rec]
+    questions: dict[str, S.Rec]
+    quotes: dict[str, S.Rec]
+    messages: dict[str, S.Rec]  # by Message-ID; each has .thread
+    sources: dict[tuple[str, str], str]  # (kind, id) -> data file it came from
+    data_dir: str = "data"  # as shown in messages
+    tracks: dict[str, S.Rec] = field(default_factory=dict)
+    rooms: dict[str, S.Rec] = field(default_factory=dict)
+    # derived relations, all lists sorted for deterministic output
+    topics_of_proposal: dict[str, list[str]] = field(default_factory=dict)
+    questions_of_topic: dict[str, list[str]] = field(default_factory=dict)
+    questions_of_proposal: dict[str, list[str]] = field(default_factory=dict)
+    quotes_of_proposal: dict[str, list[str]] = field(default_factory=dict)
+    quotes_of_question: dict[str, list[str]] = field(default_factory=dict)
+    roles_of_person: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
+
+
+ROLE_ORDER = [
+    "leads",
+    "author",
+    "co-author",
+    "proposer",
+    "presenter",
+    "reviewer",
+    "raised a concern on",
+    "holds a position on",
+    "is quoted in",
+]
+
+
+def display_path(path: str) -> str:
+    rel = os.path.relpath(path)
+    return path if rel.startswith("..") else rel
+
+
+def load(data_dir: str, problems: Problems) -> dict[str, list[S.Rec]]:
+    """Read and validate every data file; returns records by kind (plus the refs found)."""
+    out: dict[str, list[Any]] = defaultdict(list)
+    for name, spec, is_dir in LAYOUT:
+        where = os.path.join(data_dir, name)
+        if not is_dir:
+            files = [where]
+        elif not os.path.isdir(where):
+            problems.error(display_path(where), 0, f"missing folder; it holds one file per {spec.name}")
+            continue
+        else:
+            files = []
+            for entry in sorted(os.listdir(where)):
+                full = os.path.join(where, entry)
+                if entry.startswith(".") or os.path.isdir(full):
+                    continue
+                if not entry.endswith(".yaml"):
+                    problems.error(display_path(full), 0, f"unexpected file here; {spec.name} files end in .yaml")
+                    continue
+                files.append(full)
+        for path in files:
+            shown = display_path(path)
+            if not os.path.exists(path):
+                problems.error(shown, 0, f"missing file; it holds the {spec.name}")
+                continue
+            node = yamlload.read(path, shown, problems)
+            if node is None:
+                continue
+            ctx = S.Ctx(shown, problems)
+            rec = spec.check(node, ctx)
+            out["refs"].extend(ctx.refs)
+            out["broken"].extend(ctx.broken)
+            if rec is S.INVALID:
+                continue
+            if is_dir:
+                stem = os.path.basename(path)[: -len(".yaml")]
+                if rec["id"] != stem:
+                    problems.error(
+                        shown, rec.line_of("id"), f"id '{rec['id']}' does not match the file name; expected '{stem}'"
+                    )
+            out[spec.name].append(rec)
+    return out
+
+
+def build_site(loaded: dict[str, list[Any]], problems: Problems) -> Site | None:
+    """Index the records, check every cross-record rule, and derive relations.
+
+    Returns None when there are errors (warnings alone still give a Site).
+    """
+    events = loaded.get("event", [])
+    if not events:
+        return None
+    event = events[0]
+
+    def index(kind: str, recs: list[S.Rec]) -> dict[str, S.Rec]:
+        seen: dict[str, S.Rec] = {}
+        for rec in recs:
+            first = seen.get(rec["id"])
+            if first is not None:
+                problems.error(
+                    rec.path,
+                    rec.line_of("id"),
+                    f"duplicate {kind} id '{rec['id']}' (first defined at {first.path}:{first.line_of('id')})",
+                )
+                continue
+            seen[rec["id"]] = rec
+        return seen
+
+    people = index("person", [p for f in loaded.get("people file", []) for p in f["people"]])
+    questions = index("question", [q for f in loaded.get("questions file", []) for q in f["questions"]])
+    topics = index("topic", loaded.get("topic", []))
+    proposals = index("proposal", loaded.get("proposal", []))
+    threads = index("thread", loaded.get("thread", []))
+    tracks = index("track", event["tracks"])
+    rooms = index("room", event["rooms"])
+
+    messages: dict[str, S.Rec] = {}
+    quote_list: list[S.Rec] = []
+    for thread in threads.values():
+        for msg in thread["messages"]:
+            other = messages.get(msg["message_id"])
+            if other is not None:
+                problems.error(
+                    msg.path,
+                    msg.line_of("message_id"),
+                    f"message <{msg['message_id']}> is already in thread '{other['thread']}'",
+                )
+                continue
+            msg["thread"] = thread["id"]
+            messages[msg["message_id"]] = msg
+        for quote in thread["quotes"]:
+            quote["thread"] = thread["id"]
+            quote_list.append(quote)
+    quotes = index("quote", quote_list)
+    for quote in quotes.values():
+        for key in ("message", "seen_in"):
+            mid = quote[key]
+            if mid is None:
+                continue
+            msg = messages.get(mid)
+            if msg is None or msg["thread"] != quote["thread"]:
+                problems.error(
+                    quote.path,
+                    quote.line_of(key),
+                    f"message <{mid}> is not in thread '{quote['thread']}'; add it to its messages",
+                )
+            elif key == "message":
+                quote["author"] = msg["author"]
+                quote["date"] = msg["date"]
+
+    known = {
+        "person": people,
+        "question": questions,
+        "topic": topics,
+        "proposal": proposals,
+        "thread": threads,
+        "track": tracks,
+        "room": rooms,
+        "quote": quotes,
+    }
+    used: dict[str, set[str]] = defaultdict(set)
+    broken = set(loaded.get("broken", []))  # already reported; do not report again as unknown
+    for ref in loaded.get("refs", []):
+        table = known[ref.kind]
+        used[ref.kind].add(ref.target)
+        if ref.target not in table and (ref.kind, ref.target) not in broken:
+            problems.error(
+                ref.path, ref.line, f"unknown {ref.kind} '{ref.target}'{S.suggest(ref.target, set(table))}", ref.column
+            )
+
+    for q in questions.values():
+        if q["status"] == "settled" and not q["resolution"]:
+            problems.error(q.path, q.line_of("status"), f"question '{q['id']}' is settled but has no resolution")
+        for pos in q["positions"]:
+            if not pos["quotes"] and not pos["sources"]:
+                problems.error(pos.path, pos.line, "a position needs quotes or sources that back it")
+    for p in proposals.values():
+        if not p["status_sources"]:
+            problems.error(p.path, p.line_of("status_sources"), "the status needs at least one source")
+    for t in topics.values():
+        slot = t["slot"]
+        if slot and not (str(event["start"]) <= slot["day"] <= str(event["end"])):
+            problems.error(
+                t.path,
+                slot.line_of("day"),
+                f"slot day {slot['day']} is outside the event ({event['start']} to {event['end']})",
+            )
+        planned = sum(i["minutes"] or 0 for i in t["running_order"])
+        if slot and planned > slot["minutes"]:
+            problems.warn(
+                t.path,
+                t.line_of("running_order"),
+                f"running order takes {planned} minutes but the slot has {slot['minutes']}",
+            )
+    for pid, person in people.items():
+        if pid not in used["person"]:
+            problems.warn(person.path, person.line_of("id"), f"person '{pid}' is never referred to")
+    for pid, prop in proposals.items():
+        if pid not in used["proposal"]:
+            problems.warn(prop.path, prop.line_of("id"), f"proposal '{pid}' is on no topic and referred to nowhere")
+
+    if problems.errors:
+        return None
+
+    sources: dict[tuple[str, str], str] = {}
+    for kind, table in (
+        ("topic", topics),
+        ("proposal", proposals),
+        ("thread", threads),
+        ("question", questions),
+        ("person", people),
+    ):
+        for rid, rec in table.items():
+            sources[(kind, rid)] = rec.path
+    site = Site(
+        event=event,
+        people=people,
+        topics=topics,
+        proposals=proposals,
+        threads=threads,
+        questions=questions,
+        quotes=quotes,
+        messages=messages,
+        sources=sources,
+        tracks=tracks,
+        rooms=rooms,
+    )
+    _derive(site)
+    return site
+
+
+def _derive(site: Site) -> None:
+    def add(table: dict[str, list[Any]], key: str, value: Any) -> None:
+        bucket = table.setdefault(key, [])
+        if value not in bucket:
+            bucket.append(value)
+
+    for tid, topic in site.topics.items():
+        for pid in topic["proposals"]:
+            add(site.topics_of_proposal, pid, tid)
+        for item in topic["running_order"]:
+            for pid in item["proposals"]:
+                add(site.topics_of_proposal, pid, tid)
+    for qid, q in site.questions.items():
+        add(site.questions_of_topic, q["topic"], qid)
+        for pid in q["proposals"]:
+            add(site.questions_of_proposal, pid, qid)
+        for pos in q["positions"]:
+            for quid in pos["quotes"]:
+                add(site.quotes_of_question, qid, quid)
+    for quid, quote in site.quotes.items():
+        for pid in quote["proposals"]:
+            add(site.quotes_of_proposal, pid, quid)
+        for qid in quote["questions"]:
+            add(site.quotes_of_question, qid, quid)
+
+    roles = site.roles_of_person
+    for tid, topic in site.topics.items():
+        add(roles, topic["lead"], ("leads", "topic", tid))
+    for pid, prop in site.proposals.items():
+        for r in prop["people"]:
+            add(roles, r["person"], (r["role"], "proposal", pid))
+        for c in prop["concerns"]:
+            add(roles, c["by"], ("raised a concern on", "proposal", pid))
+    for qid, q in site.questions.items():
+        for pos in q["positions"]:
+            for person in pos["by"]:
+                add(roles, person, ("holds a position on", "question", qid))
+    for quid, quote in site.quotes.items():
+        add(roles, quote["author"], ("is quoted in", "quote", quid))
+
+    for table in (
+        site.topics_of_proposal,
+        site.questions_of_topic,
+        site.questions_of_proposal,
+        site.quotes_of_proposal,
+        site.quotes_of_question,
+    ):
+        for key in table:
+            table[key].sort()
+    rank = {r: n for n, r in enumerate(ROLE_ORDER)}
+    for key in roles:
+        roles[key].sort(key=lambda r: (rank.get(r[0], len(rank)), r[1], r[2]))
+
+
+def load_site(data_dir: str, problems: Problems) -> Site | None:
+    """Load, validate and cross-check: the whole front half of the pipeline."""
+    loaded = load(data_dir, problems)
+    if problems.errors:
+        # Still run the cross checks so every problem is reported in one go.
+        build_site(loaded, problems)
+        return None
+    site = build_site(loaded, problems)
+    if site is not None:
+        site.data_dir = display_path(data_dir)
+    return site
+
+
+def source_of(site: Site, path: str) -> str:
+    """A data file's path as the repository names it (data/...), whatever folder was loaded."""
+    rel = os.path.relpath(path, site.data_dir).replace(os.sep, "/")
+    return "data/" + ("" if rel == "." else rel)

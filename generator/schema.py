@@ -1,0 +1,629 @@
+"""Record schemas: what each YAML file may hold, with a short doc for every field.
+
+Types check positioned YAML nodes (`generator.yamlload.Y`) and turn them into plain Python
+values; validated mappings become `Rec` dicts that remember where each key was written.
+References between records are collected here and resolved in `generator.model` once all
+files are read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.errors import Problems
+from generator.yamlload import Y
+
+INVALID = object()
+
+
+class Rec(dict):
+    """A validated mapping that remembers the file and the line of itself and of each key."""
+
+    path: str = ""
+    line: int = 0
+    lines: dict[str, int]
+
+    def __getattr__(self, name: str) -> Any:  # convenient in code and in templates
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def line_of(self, key: str) -> int:
+        return self.lines.get(key, self.line)
+
+
+@dataclass
+class RefUse:
+    """A reference from one record to another, resolved once every file is read."""
+
+    kind: str
+    target: str
+    path: str
+    line: int
+    column: int
+
+
+@dataclass
+class Ctx:
+    path: str
+    problems: Problems
+    refs: list[RefUse] = field(default_factory=list)
+    broken: set[tuple[str, str]] = field(default_factory=set)  # (kind, id) of invalid records
+
+    def error(self, y: Y, message: str) -> object:
+        self.problems.error(self.path, y.line, message, y.column)
+        return INVALID
+
+
+def suggest(word: str, choices: list[str] | set[str]) -> str:
+    """' (did you mean 'x'?)' for the nearest valid name, or ''."""
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+# ---------------------------------------------------------------------------------- types
+
+
+class Type:
+    expected = "a value"
+
+    def check(self, y: Y, ctx: Ctx) -> Any:
+        raise NotImplementedError
+
+    def scalar(self, y: Y, ctx: Ctx) -> str | object:
+        if y.kind != "scalar" or y.is_null:
+            return ctx.error(y, f"expected {self.expected}, found {y.describe()}")
+        return y.scalar
+
+
+class Text(Type):
+    """A string. One line unless `multiline`; bounded so no input can make rendering slow."""
+
+    def __init__(self, max_len: int = 300, multiline: bool = False, markdown: bool = False):
+        self.max_len = max_len
+        self.multiline = multiline
+        self.markdown = markdown
+        self.expected = "Markdown text" if markdown else "text"
+
+    def check(self, y: Y, ctx: Ctx) -> Any:
+        value = self.scalar(y, ctx)
+        if value is INVALID:
+            return value
+        assert isinstance(value, str)
+        value = value.strip() if not self.multiline else value.rstrip("\n")
+        if not value.strip():
+            return ctx.error(y, f"expected {self.expected}, found an empty string")
+        if len(value) > self.max_len:
+            return ctx.error(y, f"text too long: {len(value)} characters, at most {self.max_len}")
+        if not self.multiline and "\n" in value:
+            return ctx.error(y, "expected one line of text, found several lines")
+        return value
+
+
+class Pattern(Text):
+    def __init__(self, regex: str, expected: str, max_len: int = 200):
+        super().__init__(max_len)
+        self.regex = re.compile(regex)
+        self.expected = expected
+
+    def check(self, y: Y, ctx: Ctx) -> Any:
+        value = super().check(y, ctx)
+        if value is INVALID:
+            return value
+        if not self.regex.fullmatch(value):
+            return ctx.error(y, f"expected {self.expected}, found {y.describe()}")
+        return value
+
+
+SLUG_RE = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+
+
+class Slug(Pattern):
+    def __init__(self) -> None:
+        super().__init__(SLUG_RE, "an id of lower-case letters, digits and single dashes", 80)
+
+
+class Ref(Slug):
+    """The id of another record of `kind`; checked once all records are read."""
+
+    def __init__(self, kind: str):
+        super().__init__()
+        self.kind = kind
+        self.expected = f"the id of a {kind}"
+
+    def check(self, y: Y, ctx: Ctx) -> Any:
+        value = super().check(y, ctx)
+        if value is not INVALID:
+            ctx.refs.append(RefUse(self.kind, value, ctx.path, y.line, y.column))
+        return value
+
+
+class Url(Pattern):
+    def __init__(self) -> None:
+        super().__init__(r"https?://[^\s<>\"'`]+", "an http:// or https:// URL", 500)
+
+
+class MessageId(Pattern):
+    """A Message-ID, with or without the angle brackets; stored without them."""
+
+    def __init__(self) -> None:
+        super().__init__(r"<?[^<>\s@]+@[^<>\s@]+>?", "a Message-ID such as 'abc@example.org'")
+
+    def check(self, y: Y, ctx: Ctx) -> Any:
+        value = super().check(y, ctx)
+        return value if value is INVALID else value.strip("<>")
+
+
+class Int(Type):
+    def __init__(self, lo: int, hi: int):
+        self.lo, self.hi = lo, hi
+        self.expected = f"a whole number from {lo} to {hi}"
+
+    def check(self, y: Y, ctx: Ctx) -> Any:
+        value = self.scalar(y, ctx)
+        if value is INVALID:
+            return value
+        if not y.plain or not re.fullmatch(r"[0-9]{1,6}", str(value)):
+            return ctx.error(y, f"expected {self.expected}, found {y.describe()}")
+        number = int(str(value))
+        if not self.lo <= number <= self.hi:
+            return ctx.error(y, f"expected {self.expected}, found {number}")
+        return number
+
+
+class Date(Type):
+    """YYYY-MM-DD; with `partial`, also YYYY-MM or YYYY (when a source gives no more)."""
+
+    def __init__(self, partial: bool = False):
+        self.partial = partial
+        self.expected = "a date YYYY-MM-DD" + (" (or YYYY-MM, or YYYY)" if partial else "")
+
+    def check(self, y: Y, ctx: Ctx) -> Any:
+        value = self.scalar(y, ctx)
+        if value is INVALID:
+            return value
+        text = str(value)
+        m = re.fullmatch(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?", text)
+        if not m or (not self.partial and not m.group(3)):
+            return ctx.error(y, f"expected {self.expected}, found {y.describe()}")
+        try:
+            dt.date(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
+        except ValueError:
+            return ctx.error(y, f"not a real date: {text}")
+        return text
+
+
+class DateTime(Type):
+    """An ISO 8601 time with its UTC offset, e.g. 2026-04-28T16:35:52Z; kept as a UTC datetime."""
+
+    expected = "a date and time such as 2026-04-28T16:35:52Z"
+
+    def check(self, y: Y, ctx: Ctx) -> Any:
+        value = self.scalar(y, ctx)
+        if value is INVALID:
+            return value
+        text = str(value)
+        m = re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?(Z|[+-][0-9]{2}:[0-9]{2})", text)
+        if not m:
+            return ctx.error(y, f"expected {self.expected} (with Z or a UTC offset), found {y.describe()}")
+        try:
+            stamp = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            return ctx.error(y, f"not a real date and time: {text}")
+        return stamp.astimezone(dt.UTC)
+
+
+class DateOrTime(Type):
+    """A date-time with its offset, or only a date (YYYY-MM-DD) when the time is not known."""
+
+    expected = "a date (2026-03-07) or a date and time with its offset (2026-04-27T23:57:00Z)"
+
+    def check(self, y: Y, ctx: Ctx) -> Any:
+        if y.kind == "scalar" and len(y.scalar) == 10:
+            return Date().check(y, ctx)
+        value = DateTime().check(y, ctx)
+        return value
+
+
+class Clock(Pattern):
+    def __init__(self) -> None:
+        super().__init__(r"([01][0-9]|2[0-3]):[0-5][0-9]", "a time of day HH:MM (24-hour)", 5)
+
+
+class Enum(Type):
+    def __init__(self, *values: str):
+        self.values = values
+        self.expected = "one of " + ", ".join(f"'{v}'" for v in values)
+
+    def check(self, y: Y, ctx: Ctx) -> Any:
+        value = self.scalar(y, ctx)
+        if value is INVALID:
+            return value
+        if value not in self.values:
+            return ctx.error(
+                y, f"expected {self.expected}, found {y.describe()}{suggest(str(value), list(self.values))}"
+            )
+        return value
+
+
+class ListOf(Type):
+    def __init__(self, item: Type, max_items: int = 1000):
+        self.item = item
+        self.max_items = max_items
+        self.expected = "a list"
+
+    def check(self, y: Y, ctx: Ctx) -> Any:
+        if y.is_null:
+            return []
+        if y.kind != "seq":
+            return ctx.error(y, f"expected a list, found {y.describe()}")
+        if len(y.items) > self.max_items:
+            return ctx.error(y, f"too many items: {len(y.items)}, at most {self.max_items}")
+        out = [self.item.check(i, ctx) for i in y.items]
+        return [v for v in out if v is not INVALID]
+
+
+@dataclass
+class Field:
+    """One field of a mapping: its type, whether it must be given, and what it means."""
+
+    type: Type
+    doc: str
+    required: bool = False
+    default: Any = None
+
+
+class Obj(Type):
+    """A mapping with known fields; unknown fields are errors with a suggestion."""
+
+    def __init__(self, name: str, doc: str, fields: dict[str, Field]):
+        self.name = name
+        self.doc = doc
+        self.fields = fields
+        self.expected = f"a mapping ({name})"
+
+    def check(self, y: Y, ctx: Ctx) -> Any:
+        if y.kind != "map":
+            return ctx.error(y, f"expected {self.expected}, found {y.describe()}")
+        rec = Rec()
+        rec.path, rec.line, rec.lines = ctx.path, y.line, {}
+        ok = True
+        for key, (ky, vy) in y.entries.items():
+            spec = self.fields.get(key)
+            if spec is None:
+                ctx.error(ky, f"unknown field '{key}'{suggest(key, list(self.fields))}")
+                ok = False
+                continue
+            value = spec.type.check(vy, ctx)
+            if value is INVALID:
+                ok = False
+                continue
+            rec[key] = value
+            rec.lines[key] = ky.line
+        for key, spec in self.fields.items():
+            if key in rec or key in y.entries:  # present but invalid: reported above
+                continue
+            if spec.required:
+                ctx.error(y, f"missing required field '{key}' ({spec.doc.rstrip('.')})")
+                ok = False
+            else:
+                rec[key] = [] if isinstance(spec.type, ListOf) else spec.default
+        if not ok and isinstance(rec.get("id"), str):
+            ctx.broken.add((self.name, rec["id"]))  # so references to it are not reported too
+        return rec if ok else INVALID
+
+
+# ---------------------------------------------------------------------------------- records
+
+CONFIDENCE = Enum("seen", "secondary", "inferred", "unconfirmed")
+LINK_TYPES = ("lore", "series", "patch", "lwn", "paper", "commit", "slides", "code", "video", "docs", "web")
+STATUSES = ("idea", "research", "rfc", "under-review", "landed", "rejected", "withdrawn")
+
+SOURCE = Obj(
+    "source",
+    "Where a fact comes from.",
+    {
+        "url": Field(Url(), "The page, message or article that states the fact.", required=True),
+        "about": Field(Text(), "Which fact this source backs."),
+        "confidence": Field(
+            CONFIDENCE,
+            "seen (a primary source says so), secondary (only a third-party write-up), inferred, or unconfirmed.",
+            default="seen",
+        ),
+    },
+)
+
+LINK = Obj(
+    "link",
+    "A typed link to something worth reading.",
+    {
+        "type": Field(Enum(*LINK_TYPES), "What the link points at.", required=True),
+        "url": Field(Url(), "The address.", required=True),
+        "title": Field(Text(), "What to show instead of the address."),
+        "version": Field(Text(40), "For a patch series: its version, such as v3 or RFC."),
+        "date": Field(Date(partial=True), "When it was posted or published."),
+        "confidence": Field(CONFIDENCE, "How sure the link's facts are.", default="seen"),
+    },
+)
+
+EVENT = Obj(
+    "event",
+    "The summit: data/event.yaml.",
+    {
+        "id": Field(Slug(), "Short id of the event.", required=True),
+        "name": Field(Text(), "Full name of the event.", required=True),
+        "short_name": Field(Text(60), "Short name for headers."),
+        "start": Field(Date(), "First day.", required=True),
+        "end": Field(Date(), "Last day.", required=True),
+        "place": Field(Text(), "City and country (venue if known)."),
+        "timezone": Field(
+            Pattern(r"[A-Za-z_]+(/[A-Za-z0-9_+-]+)*", "an IANA time zone such as Europe/Zagreb"),
+            "Time zone in which slot times are given.",
+            required=True,
+        ),
+        "url": Field(Url(), "The event's own site."),
+        "tracks": Field(
+            ListOf(
+                Obj(
+                    "track",
+                    "A track of the summit.",
+                    {
+                        "id": Field(Slug(), "Short id used by topics.", required=True),
+                        "name": Field(Text(), "Track name.", required=True),
+                    },
+                )
+            ),
+            "The tracks of the summit.",
+        ),
+        "rooms": Field(
+            ListOf(
+                Obj(
+                    "room",
+                    "A room.",
+                    {
+                        "id": Field(Slug(), "Short id used by slots.", required=True),
+                        "name": Field(Text(), "Room name.", required=True),
+                    },
+                )
+            ),
+            "Rooms, when the venue is known.",
+        ),
+        "notes": Field(Text(2000, multiline=True, markdown=True), "Anything else worth knowing."),
+        "sources": Field(ListOf(SOURCE), "Where the event facts come from.", required=True),
+    },
+)
+
+PERSON = Obj(
+    "person",
+    "Someone who proposed, reviewed or said something.",
+    {
+        "id": Field(Slug(), "Short id, e.g. roman-gushchin.", required=True),
+        "name": Field(Text(120), "Full name as the person writes it.", required=True),
+        "affiliation": Field(Text(120), "Employer or institution, only where a source gives it."),
+        "affiliation_source": Field(Url(), "The source that gives the affiliation."),
+        "addresses": Field(
+            ListOf(Pattern(r"[^\s@<>]+@[^\s@<>]+", "an e-mail address")),
+            "E-mail addresses, used to match senders of imported mail.",
+        ),
+    },
+)
+
+PEOPLE_FILE = Obj(
+    "people file",
+    "data/people.yaml: everyone the records mention.",
+    {
+        "people": Field(ListOf(PERSON), "The people.", required=True),
+    },
+)
+
+POSITION = Obj(
+    "position",
+    "One view on an open question, backed by quotes or sources.",
+    {
+        "by": Field(ListOf(Ref("person")), "Who holds it.", required=True),
+        "summary": Field(Text(1000), "The position in one or two sentences.", required=True),
+        "quotes": Field(ListOf(Ref("quote")), "Thread quotes that back it."),
+        "sources": Field(ListOf(SOURCE), "Other sources that back it (e.g. a write-up of the session)."),
+    },
+)
+
+QUESTION = Obj(
+    "question",
+    "A question the room must settle.",
+    {
+        "id": Field(Slug(), "Short id; also the anchor on the questions page.", required=True),
+        "topic": Field(Ref("topic"), "The session where it is discussed.", required=True),
+        "question": Field(Text(300), "The question, as one sentence.", required=True),
+        "context": Field(Text(4000, multiline=True, markdown=True), "Why it matters (Markdown)."),
+        "positions": Field(ListOf(POSITION), "The views on it."),
+        "proposals": Field(ListOf(Ref("proposal")), "Proposals it bears on."),
+        "status": Field(Enum("open", "settled"), "open, or settled once the room decided.", default="open"),
+        "resolution": Field(Text(4000, multiline=True, markdown=True), "What was decided (required when settled)."),
+        "sources": Field(ListOf(SOURCE), "Where the question and its context come from."),
+    },
+)
+
+QUESTIONS_FILE = Obj(
+    "questions file",
+    "data/questions.yaml: the open questions.",
+    {
+        "questions": Field(ListOf(QUESTION), "The questions.", required=True),
+    },
+)
+
+SLOT = Obj(
+    "slot",
+    "When and where the session takes place.",
+    {
+        "day": Field(Date(), "The day.", required=True),
+        "start": Field(Clock(), "Start time (event time zone).", required=True),
+        "minutes": Field(Int(5, 600), "Length in minutes.", required=True),
+        "room": Field(Ref("room"), "Room id from data/event.yaml."),
+    },
+)
+
+ITEM = Obj(
+    "running-order item",
+    "One part of the session.",
+    {
+        "title": Field(Text(), "What this part is about.", required=True),
+        "minutes": Field(Int(1, 600), "Planned minutes."),
+        "proposals": Field(ListOf(Ref("proposal")), "Proposals discussed in this part."),
+        "questions": Field(ListOf(Ref("question")), "Questions discussed in this part."),
+        "notes": Field(Text(1000), "A note for the lead."),
+    },
+)
+
+OUTCOME = Obj(
+    "outcome",
+    "What happened in the session (filled in afterwards).",
+    {
+        "summary": Field(Text(4000, multiline=True, markdown=True), "What was said and decided (Markdown)."),
+        "decisions": Field(ListOf(Text(1000)), "Decisions, one per item."),
+        "writeups": Field(ListOf(LINK), "Reports of the session (LWN, slides, notes)."),
+    },
+)
+
+TOPIC = Obj(
+    "topic",
+    "A session: data/topics/<id>.yaml.",
+    {
+        "id": Field(Slug(), "Short id; must match the file name.", required=True),
+        "title": Field(Text(200), "Title of the topic as proposed.", required=True),
+        "tracks": Field(ListOf(Ref("track")), "Track ids from data/event.yaml."),
+        "lead": Field(Ref("person"), "Who proposed and leads the session.", required=True),
+        "message_id": Field(MessageId(), "Message-ID of the [LSF/MM/BPF TOPIC] e-mail.", required=True),
+        "posted": Field(
+            DateOrTime(), "When the topic e-mail was sent (a date alone if the time is unknown).", required=True
+        ),
+        "lists": Field(ListOf(Text(80)), "Mailing lists the topic was sent to."),
+        "thread": Field(Ref("thread"), "The thread record of the topic e-mail, if imported."),
+        "abstract": Field(
+            Text(8000, multiline=True, markdown=True), "What the session is about (Markdown).", required=True
+        ),
+        "slot": Field(SLOT, "Day, time and room; leave out while unscheduled."),
+        "proposals": Field(ListOf(Ref("proposal")), "Proposals on the agenda of this session."),
+        "running_order": Field(ListOf(ITEM), "The parts of the session in order."),
+        "reading": Field(ListOf(LINK), "What to read before the session."),
+        "outcome": Field(OUTCOME, "After the session: what was decided, and write-ups."),
+        "sources": Field(ListOf(SOURCE), "Where the topic facts come from."),
+    },
+)
+
+PROPOSAL = Obj(
+    "proposal",
+    "A patch series, paper or idea: data/proposals/<id>.yaml.",
+    {
+        "id": Field(Slug(), "Short id; must match the file name.", required=True),
+        "title": Field(Text(200), "Name of the proposal.", required=True),
+        "kind": Field(
+            Enum("series", "paper", "topic", "target"),
+            "series (patches), paper, topic (a summit topic of its own) or target (an area nobody has covered yet).",
+            required=True,
+        ),
+        "status": Field(Enum(*STATUSES), "Where it stands.", required=True),
+        "status_note": Field(Text(500), "The status in words, with its date."),
+        "status_sources": Field(ListOf(SOURCE), "What the status rests on.", required=True),
+        "people": Field(
+            ListOf(
+                Obj(
+                    "role",
+                    "A person's part in the proposal.",
+                    {
+                        "person": Field(Ref("person"), "Person id.", required=True),
+                        "role": Field(
+                            Enum("author", "co-author", "proposer", "reviewer", "presenter"),
+                            "Their part.",
+                            required=True,
+                        ),
+                    },
+                )
+            ),
+            "Authors and reviewers.",
+        ),
+        "summary": Field(
+            Text(4000, multiline=True, markdown=True), "What it is, in a paragraph (Markdown).", required=True
+        ),
+        "links": Field(ListOf(LINK), "Lore threads, patch versions, articles, papers, commits, slides."),
+        "history": Field(
+            ListOf(
+                Obj(
+                    "history entry",
+                    "A dated step.",
+                    {
+                        "date": Field(Date(partial=True), "When.", required=True),
+                        "event": Field(Text(500), "What happened.", required=True),
+                        "url": Field(Url(), "Where it is recorded."),
+                        "confidence": Field(CONFIDENCE, "How sure this is.", default="seen"),
+                    },
+                )
+            ),
+            "Dated history, oldest first.",
+        ),
+        "concerns": Field(
+            ListOf(
+                Obj(
+                    "concern",
+                    "A reviewer's concern.",
+                    {
+                        "by": Field(Ref("person"), "Who raised it.", required=True),
+                        "concern": Field(Text(1000), "What the concern is.", required=True),
+                        "url": Field(Url(), "Where it was raised.", required=True),
+                        "confidence": Field(CONFIDENCE, "How sure this is.", default="seen"),
+                    },
+                )
+            ),
+            "Reviewers' concerns.",
+        ),
+        "related": Field(ListOf(Ref("proposal")), "Other proposals it builds on or competes with."),
+    },
+)
+
+MESSAGE = Obj(
+    "message",
+    "One message of a thread.",
+    {
+        "message_id": Field(MessageId(), "Its Message-ID.", required=True),
+        "author": Field(Ref("person"), "Who sent it.", required=True),
+        "date": Field(DateTime(), "When it was sent (with its UTC offset).", required=True),
+        "subject": Field(Text(300), "Its subject."),
+        "in_reply_to": Field(MessageId(), "The Message-ID it replies to."),
+        "note": Field(Text(500), "E.g. that its text is known only through quotes in a reply."),
+    },
+)
+
+QUOTE = Obj(
+    "quote",
+    "Words from a message, verbatim.",
+    {
+        "id": Field(Slug(), "Short id used by questions.", required=True),
+        "message": Field(MessageId(), "Message-ID of the message whose author wrote the words.", required=True),
+        "seen_in": Field(
+            MessageId(),
+            "Message-ID of the message that carries the words, when they are known only as quoted in a reply.",
+        ),
+        "text": Field(Text(20000, multiline=True), "The exact words, line breaks as in the message.", required=True),
+        "proposals": Field(ListOf(Ref("proposal")), "Proposals it is about."),
+        "questions": Field(ListOf(Ref("question")), "Questions it is about."),
+    },
+)
+
+THREAD = Obj(
+    "thread",
+    "A mailing-list thread: data/threads/<id>.yaml.",
+    {
+        "id": Field(Slug(), "Short id; must match the file name.", required=True),
+        "subject": Field(Text(300), "Subject of the first message.", required=True),
+        "lists": Field(ListOf(Text(80)), "Lists it went to."),
+        "notes": Field(
+            Text(2000, multiline=True, markdown=True), "What is known about the thread beyond its messages."
+        ),
+        "messages": Field(ListOf(MESSAGE), "The messages, in thread order.", required=True),
+        "quotes": Field(ListOf(QUOTE), "Quotes taken from the messages."),
+    },
+)

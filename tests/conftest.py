@@ -1,0 +1,66 @@
+"""Shared test helpers: repository paths, ../shared (skipped with a reason when absent), and
+fixtures written from dicts of files."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+SAMPLE = REPO / "tests" / "fixtures" / "sample"
+SEED_MBOX = SHARED / "sources" / "using-bpf-in-mm-reply.mbox"
+
+
+@pytest.fixture
+def shared() -> Path:
+    if not SEED_MBOX.exists():
+        pytest.skip(f"../shared is not beside this checkout ({SHARED} missing): the seed message is not available")
+    return SHARED
+
+
+def write_tree(root: Path, files: dict[str, str]) -> Path:
+    """Write {relative path: text} under root (like mkdocs' tests/base.py tempdir helper)."""
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def copy_data(src: Path, dst: Path) -> Path:
+    shutil.copytree(src, dst)
+    return dst
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd or REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def make_project(tmp: Path, data: Path) -> Path:
+    """A copy of the project's site configuration and hand-written pages around a data folder."""
+    shutil.copy(REPO / "mkdocs.yml", tmp / "mkdocs.yml")
+    shutil.copytree(REPO / "docs", tmp / "docs", ignore=_only_hand_written)
+    shutil.copytree(data, tmp / "data")
+    return tmp
+
+
+def _only_hand_written(folder: str, names: list[str]) -> list[str]:
+    from generator.write import is_generated
+
+    return [n for n in names if n.endswith(".md") and is_generated(os.path.join(folder, n))] + [
+        n for n in names if folder == str(REPO / "docs") and n in {"topics", "proposals", "questions", "people"}
+    ]

@@ -1,0 +1,88 @@
+"""The commands as a user runs them: exact output and exit codes."""
+
+import shutil
+from pathlib import Path
+
+from tests.conftest import REPO, SAMPLE, run_cli
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_help_documents_build_and_check():
+    result = run_cli("--help")
+    assert result.returncode == 0
+    for word in ("build", "check", "serve", "clean", "Exit codes: 0 ok"):
+        assert word in result.stdout
+
+
+def test_check_default_data_is_clean():
+    result = run_cli("check", "--strict")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+
+
+def test_bad_data_lists_every_problem_exits_1_and_writes_nothing(tmp_path):
+    data = Path(shutil.copytree(SAMPLE, tmp_path / "data"))
+    out = tmp_path / "docs"
+    assert run_cli("build", "--data", str(data), "--out", str(out)).returncode == 0
+    before = snapshot(out)
+    data_before = snapshot(data)
+    topic = data / "topics" / "hooks-in-mm.yaml"
+    topic.write_text(topic.read_text().replace("lead: ada-lead", "lead: ada-led").replace("tracks:", "trakcs:"))
+    data_before = snapshot(data)
+    result = run_cli("build", "--data", "data", "--out", "docs", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "data/topics/hooks-in-mm.yaml:3:1: unknown field 'trakcs' (did you mean 'tracks'?)\n"
+        "data/topics/hooks-in-mm.yaml:4:7: unknown person 'ada-led' (did you mean 'ada-lead'?)\n"
+        "Failed: 2 errors; nothing was written.\n"
+    )
+    assert "Traceback" not in result.stderr
+    assert snapshot(out) == before
+    assert snapshot(data) == data_before
+
+
+def test_strict_turns_warnings_into_failure(tmp_path):
+    data = Path(shutil.copytree(SAMPLE, tmp_path / "data"))
+    people = data / "people.yaml"
+    people.write_text(people.read_text() + "  - id: dee-nobody\n    name: Dee Nobody\n")
+    relaxed = run_cli("check", "--data", "data", cwd=tmp_path)
+    assert relaxed.returncode == 0
+    assert relaxed.stderr == (
+        "data/people.yaml:11: warning: person 'dee-nobody' is never referred to\nPassed: 1 warning.\n"
+    )
+    strict = run_cli("check", "--strict", "--data", "data", cwd=tmp_path)
+    assert strict.returncode == 1
+    assert strict.stderr.endswith("Failed: 1 warning (--strict: warnings fail); nothing was written.\n")
+
+
+def test_build_reports_what_it_wrote_and_a_rebuild_writes_nothing(tmp_path):
+    first = run_cli("build", "--data", str(SAMPLE), "--out", str(tmp_path))
+    assert first.stdout == f"Generated 11 pages in {tmp_path}/: 11 written, 0 unchanged, 0 removed.\n"
+    second = run_cli("build", "--data", str(SAMPLE), "--out", str(tmp_path))
+    assert second.stdout == f"Generated 11 pages in {tmp_path}/: 0 written, 11 unchanged, 0 removed.\n"
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert run_cli().returncode == 2
+    bad_option = run_cli("build", "--nope")
+    assert bad_option.returncode == 2 and "unrecognized arguments: --nope" in bad_option.stderr
+    missing = run_cli("check", "--data", str(tmp_path / "absent"))
+    assert (missing.returncode, missing.stderr) == (2, f"Usage error: no data folder at '{tmp_path / 'absent'}'\n")
+
+
+def test_clean_removes_only_generated_pages(tmp_path):
+    (tmp_path / "guide.md").write_text("# hand-written\n")
+    run_cli("build", "--data", str(SAMPLE), "--out", str(tmp_path))
+    result = run_cli("clean", "--out", str(tmp_path))
+    assert result.stdout == f"Removed 11 generated pages from {tmp_path}/.\n"
+    assert snapshot(tmp_path) == {"guide.md": b"# hand-written\n"}
+
+
+def test_readme_shows_the_two_commands_and_every_subcommand():
+    readme = (REPO / "README.md").read_text()
+    assert "make site" in readme and "make test" in readme
+    for command in ("build", "check", "serve", "clean"):
+        assert f"python -m generator {command}" in readme

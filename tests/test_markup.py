@@ -1,0 +1,77 @@
+import markdown
+import pytest
+
+from generator import markup
+
+MD = markdown.Markdown(extensions=["attr_list", "tables", "toc"])
+
+
+def to_html(text: str) -> str:
+    MD.reset()
+    return MD.convert(text)
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "x](javascript:alert(1)) [y",
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "![i](https://evil.example/x.png)",
+        "*emph* and __strong__ and `code`",
+        "# not a heading",
+        "- not a list",
+        "1. not a list",
+        "> not a quote",
+        "{: .class }",
+        "&lt;script&gt;",
+    ],
+)
+def test_inline_text_renders_as_the_same_text(hostile):
+    html = to_html(markup.inline(hostile))
+    assert "<script" not in html and "<img" not in html and "<a " not in html
+    assert "<em>" not in html and "<strong>" not in html and "<code>" not in html and "<h1" not in html
+    assert "<ul>" not in html and "<ol>" not in html and "<blockquote>" not in html
+    # What the reader sees is the original text.
+    import html as h
+
+    text = h.unescape(html.removeprefix("<p>").removesuffix("</p>"))
+    assert text == hostile
+
+
+def test_pipe_does_not_split_a_table_cell():
+    table = "| a | b |\n|---|---|\n| " + markup.inline("x | y") + " | z |\n"
+    assert "<td>x | y</td>" in to_html(table)
+
+
+def test_quote_is_verbatim_escaped_and_keeps_lines():
+    html = to_html("before\n\n" + markup.quote_html("> nested\n<script>alert(1)</script>\n\n*x*") + "\n\nafter")
+    assert (
+        '<blockquote class="lsf-quote"><p>&gt; nested&#10;&lt;script&gt;alert(1)&lt;/script&gt;&#10;&#10;*x*</p>'
+        in html
+    )
+    assert "<script>" not in html and "<em>" not in html
+
+
+def test_curated_markdown_is_sanitized():
+    html = markup.markdown_html(
+        "Keep *this* and [a link](https://lwn.net/Articles/1072538/).\n\n"
+        "<script>alert(1)</script> [bad](javascript:alert(1)) <img src=x onerror=alert(1)>\n"
+    )
+    assert "<em>this</em>" in html
+    assert '<a href="https://lwn.net/Articles/1072538/" rel="noopener noreferrer">a link</a>' in html
+    assert "<script" not in html and "javascript:" not in html and "onerror" not in html and "<img" not in html
+    assert "\n" not in html  # one line: safe as a raw HTML block
+
+
+def test_lore_link():
+    assert markup.lore("7ia4h5ov6o0n.fsf@castle.c.googlers.com") == (
+        "https://lore.kernel.org/r/7ia4h5ov6o0n.fsf@castle.c.googlers.com"
+    )
+    assert markup.lore("a/b(c)@x") == "https://lore.kernel.org/r/a%2Fb%28c%29@x"
+
+
+def test_front_matter_title_is_html_escaped():
+    assert markup.front_matter('<b>"x"</b>', "data/x.yaml") == (
+        '---\ntitle: "&lt;b&gt;&quot;x&quot;&lt;/b&gt;"\ngenerated_by: lsfmm-prep\nsource: "data/x.yaml"\n---\n'
+    )

@@ -1,0 +1,113 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.errors import Problems
+from generator.model import load_site
+from tests.conftest import SAMPLE
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(SAMPLE, tmp_path / "data"))
+
+
+def run(data: Path):
+    problems = Problems()
+    site = load_site(str(data), problems)
+    shown = [str(p).replace(str(data), "data") for p in problems.sorted()]
+    return site, shown
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_sample_loads_with_derived_relations(data):
+    site, problems = run(data)
+    assert problems == []
+    assert sorted(site.topics) == ["hooks-in-mm", "later-topic"]
+    assert site.topics_of_proposal == {
+        "cache-policy": ["later-topic"],
+        "oom-hook": ["hooks-in-mm"],
+        "stats-kfuncs": ["hooks-in-mm"],
+    }
+    assert site.questions_of_topic == {"hooks-in-mm": ["hook-stability", "keep-old-api"]}
+    assert site.quotes["bob-abi"]["author"] == "bob-reviewer"
+    assert site.roles_of_person["ada-lead"][0] == ("leads", "topic", "hooks-in-mm")
+
+
+def test_unknown_reference_names_file_line_and_nearest_id(data):
+    edit(data / "topics/hooks-in-mm.yaml", "proposals: [oom-hook, stats-kfuncs]", "proposals: [oom-hok, stats-kfuncs]")
+    site, problems = run(data)
+    assert site is None
+    assert problems == ["data/topics/hooks-in-mm.yaml:18:13: unknown proposal 'oom-hok' (did you mean 'oom-hook'?)"]
+
+
+def test_all_problems_at_once_sorted_by_file_and_line(data):
+    edit(data / "proposals/oom-hook.yaml", "status: under-review", "staus: under-review")
+    edit(data / "people.yaml", "name: Cy Author", "name: [Cy]")
+    edit(data / "questions.yaml", "topic: hooks-in-mm", "topic: hooks")
+    _, problems = run(data)
+    assert problems == [
+        "data/people.yaml:10:11: expected text, found a list",
+        "data/proposals/oom-hook.yaml:1:1: missing required field 'status' (Where it stands)",
+        "data/proposals/oom-hook.yaml:4:1: unknown field 'staus' (did you mean 'status'?)",
+        "data/questions.yaml:3:12: unknown topic 'hooks' (did you mean 'hooks-in-mm'?)",
+    ]
+
+
+def test_duplicate_ids_across_files(data):
+    shutil.copy(data / "proposals/oom-hook.yaml", data / "proposals/oom-hook-copy.yaml")
+    _, problems = run(data)
+    assert problems == [
+        "data/proposals/oom-hook-copy.yaml:1: id 'oom-hook' does not match the file name; expected 'oom-hook-copy'",
+        "data/proposals/oom-hook.yaml:1: duplicate proposal id 'oom-hook' "
+        "(first defined at data/proposals/oom-hook-copy.yaml:1)",
+    ]
+
+
+def test_quote_message_must_be_in_its_thread(data):
+    edit(data / "threads/hooks-in-mm.yaml", "message: reply.1@example.org", "message: other@example.org")
+    _, problems = run(data)
+    assert problems == [
+        "data/threads/hooks-in-mm.yaml:21: message <other@example.org> is not in thread 'hooks-in-mm'; "
+        "add it to its messages"
+    ]
+
+
+def test_settled_question_needs_resolution(data):
+    edit(data / "questions.yaml", "    resolution: Yes, for two releases.\n", "")
+    _, problems = run(data)
+    assert problems == ["data/questions.yaml:21: question 'keep-old-api' is settled but has no resolution"]
+
+
+def test_warnings_for_unused_records_and_overrun(data):
+    edit(data / "people.yaml", "  - id: cy-author", "  - id: dee-nobody\n    name: Dee Nobody\n  - id: cy-author")
+    edit(data / "topics/hooks-in-mm.yaml", "minutes: 30", "minutes: 20")
+    site, problems = run(data)
+    assert site is not None  # warnings alone do not stop the build
+    assert problems == [
+        "data/people.yaml:9: warning: person 'dee-nobody' is never referred to",
+        "data/topics/hooks-in-mm.yaml:19: warning: running order takes 30 minutes but the slot has 20",
+    ]
+
+
+def test_slot_outside_event(data):
+    edit(data / "topics/hooks-in-mm.yaml", "day: 2030-05-06", "day: 2030-05-09")
+    _, problems = run(data)
+    assert problems == [
+        "data/topics/hooks-in-mm.yaml:14: slot day 2030-05-09 is outside the event (2030-05-06 to 2030-05-07)"
+    ]
+
+
+def test_invalid_record_is_not_reported_again_as_unknown(data):
+    edit(data / "proposals/stats-kfuncs.yaml", "kind: series", "kind: seris")
+    _, problems = run(data)
+    assert problems == [
+        "data/proposals/stats-kfuncs.yaml:3:7: expected one of 'series', 'paper', 'topic', 'target', "
+        "found 'seris' (did you mean 'series'?)"
+    ]

@@ -1,0 +1,97 @@
+"""Golden files: the sample fixture and the exact Markdown each page kind must give.
+
+After an intended change, run `make goldens` and review the diff of tests/golden/.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from generator.errors import Problems
+from generator.model import load_site
+from generator.render import add_minutes, relative, render_site, running_order
+from tests.conftest import REPO, SAMPLE
+
+GOLDEN = REPO / "tests" / "golden" / "sample"
+UPDATE = os.environ.get("UPDATE_GOLDENS") == "1"
+
+
+def sample_pages() -> dict[str, str]:
+    problems = Problems()
+    site = load_site(str(SAMPLE), problems)
+    assert site is not None and problems.items == []
+    return render_site(site)
+
+
+def test_every_page_matches_its_golden_file():
+    pages = sample_pages()
+    if UPDATE:
+        for old in GOLDEN.rglob("*.md"):
+            old.unlink()
+        for rel, text in pages.items():
+            (GOLDEN / rel).parent.mkdir(parents=True, exist_ok=True)
+            (GOLDEN / rel).write_text(text, encoding="utf-8")
+    expected = {str(p.relative_to(GOLDEN)): p.read_text(encoding="utf-8") for p in GOLDEN.rglob("*.md")}
+    assert sorted(pages) == sorted(expected)
+    for rel in pages:
+        assert pages[rel] == expected[rel], f"{rel} differs from tests/golden/sample/{rel} (make goldens?)"
+
+
+def test_same_data_gives_byte_identical_pages():
+    assert sample_pages() == sample_pages()
+
+
+def test_page_kinds_and_marker():
+    pages = sample_pages()
+    assert sorted(pages) == [
+        "agenda.md",
+        "index.md",
+        "people/index.md",
+        "proposals/cache-policy.md",
+        "proposals/index.md",
+        "proposals/oom-hook.md",
+        "proposals/stats-kfuncs.md",
+        "questions/index.md",
+        "topics/hooks-in-mm.md",
+        "topics/index.md",
+        "topics/later-topic.md",
+    ]
+    for text in pages.values():
+        assert text.startswith("---\ntitle: ")
+        assert "generated_by: lsfmm-prep" in text.split("\n---\n", 1)[0]
+
+
+def test_running_order_times():
+    problems = Problems()
+    site = load_site(str(SAMPLE), problems)
+    assert site is not None
+    rows = running_order(site.topics["hooks-in-mm"])
+    assert [r["start"] for r in rows] == ["09:30", "09:35", "09:50"]
+    # Unscheduled, and an item without minutes: no invented times.
+    assert [r["start"] for r in running_order(site.topics["later-topic"])] == [None, None]
+    assert add_minutes("23:50", 20) == "00:10"
+
+
+@pytest.mark.parametrize(
+    ("src", "dst", "want"),
+    [
+        ("topics/a.md", "proposals/b.md", "../proposals/b.md"),
+        ("index.md", "questions/index.md#q", "questions/index.md#q"),
+        ("topics/a.md", "topics/b.md", "b.md"),
+    ],
+)
+def test_relative_links(src, dst, want):
+    assert relative(src, dst) == want
+
+
+def test_default_data_renders_a_page_per_record():
+    problems = Problems()
+    site = load_site(str(REPO / "data"), problems)
+    assert site is not None, [str(p) for p in problems.items]
+    pages = render_site(site)
+    for tid in site.topics:
+        assert f"topics/{tid}.md" in pages
+    for pid in site.proposals:
+        assert f"proposals/{pid}.md" in pages
+    assert Path("questions/index.md").as_posix() in pages

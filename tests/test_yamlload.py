@@ -1,0 +1,53 @@
+from generator.errors import Problems
+from generator.yamlload import parse
+
+
+def load(text: str):
+    problems = Problems()
+    return parse(text, "f.yaml", problems), [str(p) for p in problems.sorted()]
+
+
+def test_scalars_stay_the_text_that_was_written():
+    node, errors = load("title: NO\ntime: 1:20\nday: 2026-04-27\nmode: 0755\nnothing:\n")
+    assert errors == []
+    values = {k: v.scalar for k, (_, v) in node.entries.items()}
+    assert values == {"title": "NO", "time": "1:20", "day": "2026-04-27", "mode": "0755", "nothing": ""}
+    assert node.entries["nothing"][1].is_null
+
+
+def test_positions_are_one_based():
+    node, _ = load("a: 1\nb:\n  - x\n  - y\n")
+    key, value = node.entries["b"]
+    assert (key.line, key.column) == (2, 1)
+    assert [(i.line, i.column) for i in value.items] == [(3, 5), (4, 5)]
+
+
+def test_duplicate_key_is_an_error_not_a_silent_overwrite():
+    _, errors = load("id: a\ntitle: one\ntitle: two\n")
+    assert errors == ["f.yaml:3:1: duplicate key 'title' (first at line 2)"]
+
+
+def test_aliases_are_rejected():
+    _, errors = load("a: &x [1, 2]\nb: *x\n")
+    assert errors == ["f.yaml:2:4: anchors and aliases (&name, *name) are not supported here"]
+
+
+def test_syntax_error_names_the_place():
+    _, errors = load("a: 1\n\tb: 2\n")
+    assert len(errors) == 1 and errors == ["f.yaml:2:1: invalid YAML: found a tab character that violates indentation"]
+
+
+def test_empty_file_and_bom():
+    assert load("")[1] == ["f.yaml: the file is empty; expected a mapping of fields"]
+    node, errors = load("\ufeffid: x\n")
+    assert errors == [] and list(node.entries) == ["id"]
+
+
+def test_non_utf8_file(tmp_path):
+    from generator.yamlload import read
+
+    path = tmp_path / "x.yaml"
+    path.write_bytes(b"id: a\ntitle: caf\xe9\n")
+    problems = Problems()
+    assert read(str(path), "x.yaml", problems) is None
+    assert [str(p) for p in problems.items] == ["x.yaml:2: the file is not UTF-8 (byte 0xe9)"]
