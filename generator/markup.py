@@ -58,13 +58,24 @@ URL_SCHEMES = {"http", "https", "mailto"}
 _md = markdown.Markdown(extensions=["tables", "sane_lists", "fenced_code"], output_format="html")
 
 
+_CODE = re.compile(r"`([^`]+)`")
+
+
+def _escape_text(text: str) -> str:
+    return _SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
 def inline(value: object) -> str:
-    """Any value as inert inline Markdown text: one line, HTML and Markdown escaped."""
+    """Any value as inert inline Markdown text: one line, HTML and Markdown escaped.
+
+    The one markup kept is a `code span` (kernel identifiers are written so): its content is
+    shown literally by Markdown itself, so it cannot carry markup either.
+    """
     text = " ".join(str(value).split())
-    text = html.escape(text, quote=False)
-    text = _SPECIAL.sub(r"\\\1", text)
+    parts = _CODE.split(text)  # even indexes: text; odd: code span contents
+    out = "".join(_escape_text(p) if n % 2 == 0 else f"`{p}`" for n, p in enumerate(parts))
     # A leading '-', '+', '>' or '1.' would start a list or quote where the text begins a line.
-    return _BLOCK_START.sub(r"\1\\\2", text, count=1)
+    return _BLOCK_START.sub(r"\1\\\2", out, count=1)
 
 
 def attr(value: object) -> str:

@@ -18,7 +18,8 @@ def to_html(text: str) -> str:
         "<script>alert(1)</script>",
         "<img src=x onerror=alert(1)>",
         "![i](https://evil.example/x.png)",
-        "*emph* and __strong__ and `code`",
+        "*emph* and __strong__",
+        "a ` lone backtick",
         "# not a heading",
         "- not a list",
         "1. not a list",
@@ -37,6 +38,13 @@ def test_inline_text_renders_as_the_same_text(hostile):
 
     text = h.unescape(html.removeprefix("<p>").removesuffix("</p>"))
     assert text == hostile
+
+
+def test_code_spans_are_kept_and_inert():
+    html = to_html(markup.inline("calls `bpf_oom_kill_process()` and `<img src=x onerror=alert(1)>`"))
+    assert html == (
+        "<p>calls <code>bpf_oom_kill_process()</code> and <code>&lt;img src=x onerror=alert(1)&gt;</code></p>"
+    )
 
 
 def test_pipe_does_not_split_a_table_cell():
