@@ -51,12 +51,58 @@ class Y:
         return repr(text)
 
 
+MAX_BYTES = 4 * 1024 * 1024  # a record file is a few KB; a thread with many quotes stays far below
+MAX_DEPTH = 32  # our deepest record nests 6 levels
+ALIAS_MESSAGE = "anchors and aliases (&name, *name) are not supported here"
+
+
 def parse(text: str, path: str, problems: Problems) -> Y | None:
-    """Parse YAML text; on a syntax error record it (with its place) and return None."""
+    """Parse YAML text into positioned nodes; on any problem record it and return None.
+
+    Built from the parser's events (libyaml's C parser where available) in one iterative pass,
+    so that depth is bounded (PyYAML's recursive composer crashes on deep nesting), anchors,
+    aliases and tags are refused where they are written (no alias bomb can expand), and no
+    PyYAML constructor ever runs.
+    """
     if text.startswith("\ufeff"):
         text = text[1:]
+    stack: list[list] = []  # frames: [node, pending key node (maps only)]
+    root: Y | None = None
+    documents = 0
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        for ev in yaml.parse(text, Loader=_Loader):
+            mark = ev.start_mark
+            line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+            if isinstance(ev, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    problems.error(path, line, "more than one YAML document (---) in the file", col)
+                    return None
+                continue
+            if isinstance(ev, yaml.AliasEvent) or getattr(ev, "anchor", None):
+                problems.error(path, line, ALIAS_MESSAGE, col)
+                return None
+            tag = getattr(ev, "tag", None)
+            if tag and tag != "!" and not (isinstance(ev, yaml.ScalarEvent) and ev.implicit[0]):
+                problems.error(path, line, f"YAML tags ({tag}) are not supported here", col)
+                return None
+            if isinstance(ev, yaml.ScalarEvent):
+                node = Y("scalar", line, col, scalar=ev.value, plain=not ev.style)
+            elif isinstance(ev, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                if len(stack) >= MAX_DEPTH:
+                    problems.error(path, line, f"nested too deeply (more than {MAX_DEPTH} levels)", col)
+                    return None
+                kind = "seq" if isinstance(ev, yaml.SequenceStartEvent) else "map"
+                stack.append([Y(kind, line, col), None])
+                continue
+            elif isinstance(ev, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                node = stack.pop()[0]
+            else:  # stream start/end, document end
+                continue
+            if not stack:
+                root = node
+            elif not _add(stack[-1], node, path, problems):
+                return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0
@@ -64,30 +110,42 @@ def parse(text: str, path: str, problems: Problems) -> Y | None:
         what = exc.problem or exc.context or "invalid YAML"
         problems.error(path, line, f"invalid YAML: {what}", col)
         return None
-    except yaml.YAMLError as exc:
+    except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports everything as marked errors
         problems.error(path, 0, f"invalid YAML: {exc}")
         return None
-    if node is None:
+    if root is None or root.is_null:
         problems.error(path, 0, "the file is empty; expected a mapping of fields")
         return None
-    seen: set[int] = set()
-    converted = _convert(node, path, problems, seen)
-    if any(p.message.startswith(ALIAS_MESSAGE) for p in problems.items if p.path == path):
-        _place_alias(text, path, problems)
-    return converted
+    return root
 
 
-ALIAS_MESSAGE = "anchors and aliases (&name, *name) are not supported here"
+_KEY_DROPPED = Y("scalar", 0, 0)  # stands for a rejected key: its value is skipped
 
 
-def _place_alias(text: str, path: str, problems: Problems) -> None:
-    """Report the first alias where it is written (the node graph only knows the anchor's place)."""
-    problems.items[:] = [p for p in problems.items if not (p.path == path and p.message == ALIAS_MESSAGE)]
-    for event in yaml.parse(text, Loader=_Loader):
-        if isinstance(event, yaml.AliasEvent):
-            mark = event.start_mark
-            problems.error(path, mark.line + 1, ALIAS_MESSAGE, mark.column + 1)
-            return
+def _add(frame: list, node: Y, path: str, problems: Problems) -> bool:
+    parent = frame[0]
+    if parent.kind == "seq":
+        parent.items.append(node)
+        return True
+    key = frame[1]
+    if key is None:  # this node is a key
+        if node.kind != "scalar":
+            problems.error(path, node.line, "a key must be a plain name", node.column)
+            frame[1] = _KEY_DROPPED
+        elif node.scalar == "<<" and node.plain:
+            problems.error(path, node.line, "merge keys (<<) are not supported here", node.column)
+            frame[1] = _KEY_DROPPED
+        elif node.scalar in parent.entries:
+            first = parent.entries[node.scalar][0].line
+            problems.error(path, node.line, f"duplicate key '{node.scalar}' (first at line {first})", node.column)
+            frame[1] = _KEY_DROPPED
+        else:
+            frame[1] = node
+        return True
+    frame[1] = None
+    if key is not _KEY_DROPPED:
+        parent.entries[key.scalar] = (key, node)
+    return True
 
 
 def read(path_on_disk: str, shown_path: str, problems: Problems) -> Y | None:
@@ -98,6 +156,9 @@ def read(path_on_disk: str, shown_path: str, problems: Problems) -> Y | None:
     except OSError as exc:
         problems.error(shown_path, 0, f"cannot read the file: {exc.strerror}")
         return None
+    if len(raw) > MAX_BYTES:
+        problems.error(shown_path, 0, f"file too large: {len(raw):,} bytes, at most {MAX_BYTES:,}")
+        return None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -105,37 +166,3 @@ def read(path_on_disk: str, shown_path: str, problems: Problems) -> Y | None:
         problems.error(shown_path, line, f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x})")
         return None
     return parse(text, shown_path, problems)
-
-
-def _convert(node: yaml.Node, path: str, problems: Problems, seen: set[int]) -> Y | None:
-    line, col = node.start_mark.line + 1, node.start_mark.column + 1
-    if id(node) in seen:
-        problems.error(path, line, ALIAS_MESSAGE, col)
-        return None
-    seen.add(id(node))
-    if isinstance(node, yaml.ScalarNode):
-        return Y("scalar", line, col, scalar=node.value, plain=not node.style)  # C loader: "", pure: None
-    if isinstance(node, yaml.SequenceNode):
-        items = [_convert(n, path, problems, seen) for n in node.value]
-        return Y("seq", line, col, items=[i for i in items if i is not None])
-    if isinstance(node, yaml.MappingNode):
-        out = Y("map", line, col)
-        for knode, vnode in node.value:
-            kline, kcol = knode.start_mark.line + 1, knode.start_mark.column + 1
-            if not isinstance(knode, yaml.ScalarNode):
-                problems.error(path, kline, "a key must be a plain name", kcol)
-                continue
-            if knode.tag == "tag:yaml.org,2002:merge":
-                problems.error(path, kline, "merge keys (<<) are not supported here", kcol)
-                continue
-            key = knode.value
-            if key in out.entries:
-                first = out.entries[key][0].line
-                problems.error(path, kline, f"duplicate key '{key}' (first at line {first})", kcol)
-                continue
-            value = _convert(vnode, path, problems, seen)
-            if value is not None:
-                out.entries[key] = (Y("scalar", kline, kcol, scalar=key), value)
-        return out
-    problems.error(path, line, "unsupported YAML node", col)  # pragma: no cover
-    return None

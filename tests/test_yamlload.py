@@ -27,9 +27,38 @@ def test_duplicate_key_is_an_error_not_a_silent_overwrite():
     assert errors == ["f.yaml:3:1: duplicate key 'title' (first at line 2)"]
 
 
-def test_aliases_are_rejected():
+def test_aliases_are_rejected_where_first_written():
     _, errors = load("a: &x [1, 2]\nb: *x\n")
-    assert errors == ["f.yaml:2:4: anchors and aliases (&name, *name) are not supported here"]
+    assert errors == ["f.yaml:1:4: anchors and aliases (&name, *name) are not supported here"]
+
+
+def test_alias_bomb_is_refused_at_once():
+    rows = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
+        rows.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    node, errors = load("\n".join(rows) + "\n")
+    assert node is None
+    assert errors == ["f.yaml:1:4: anchors and aliases (&name, *name) are not supported here"]
+
+
+def test_deep_nesting_is_bounded_not_a_crash():
+    # PyYAML's own composer overflows the C stack (segfault) on 100,000 nested lists.
+    _, errors = load("a: " + "[" * 100_000 + "]" * 100_000 + "\n")
+    assert errors == ["f.yaml:1:35: nested too deeply (more than 32 levels)"]
+
+
+def test_tags_documents_and_complex_keys():
+    assert load("a: !!python/object:os.system x\n")[1] == [
+        "f.yaml:1:4: YAML tags (tag:yaml.org,2002:python/object:os.system) are not supported here"
+    ]
+    assert load("a: 1\n---\nb: 2\n")[1] == ["f.yaml:2:1: more than one YAML document (---) in the file"]
+    assert load("? [a]\n: 1\nb: 2\n")[1] == ["f.yaml:1:3: a key must be a plain name"]
+    assert load("<<: {a: 1}\n")[1] == ["f.yaml:1:1: merge keys (<<) are not supported here"]
+
+
+def test_windows_line_endings():
+    node, errors = load("id: x\r\ntitle: y\r\n")
+    assert errors == [] and node.entries["title"][1].scalar == "y" and node.entries["title"][0].line == 2
 
 
 def test_syntax_error_names_the_place():
