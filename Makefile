@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 
-.PHONY: site serve check test lint goldens clean distclean help
+.PHONY: site serve check test lint goldens schema clean distclean help
 
 help:
 	@echo "make site      create .venv if needed, generate pages from data/, build site/ (strict)"
@@ -13,6 +13,7 @@ help:
 	@echo "make check     validate data/ only (fast, writes nothing)"
 	@echo "make test      lint and run the test suite"
 	@echo "make goldens   regenerate the golden files after an intended change (review the diff)"
+	@echo "make schema    regenerate the JSON Schemas in docs/schemas/ for editors"
 	@echo "make clean     remove generated pages and site/"
 
 # The virtual environment, rebuilt whenever requirements.txt changes.
@@ -41,7 +42,10 @@ test: lint
 	$(BIN)/python -m pytest -q
 
 goldens: $(STAMP)
-	UPDATE_GOLDENS=1 $(BIN)/python -m pytest -q tests/test_render.py
+	UPDATE_GOLDENS=1 $(BIN)/python -m pytest -q tests/test_render.py tests/test_bad_cases.py
+
+schema: $(STAMP)
+	$(BIN)/python -m generator schema
 
 clean:
 	-$(BIN)/python -m generator clean 2>/dev/null || true

@@ -11,6 +11,7 @@ import traceback
 
 from generator import __version__
 from generator.errors import Problems
+from generator.jsonschemas import schemas
 from generator.model import Site, load_site
 from generator.render import render_site
 from generator.write import WriteError, write_pages
@@ -23,6 +24,7 @@ commands:
   check   validate data/ and report every problem; writes nothing
   serve   build, then run `mkdocs serve` and rebuild whenever a file under data/ changes
   clean   remove the generated pages from docs/ (hand-written pages are never touched)
+  schema  write the JSON Schemas of the record files into docs/schemas/ (--check: compare only)
 
 Problems are printed as path:line:column: message, all at once. Exit codes: 0 ok,
 1 bad data (nothing is written), 2 bad usage.
@@ -34,7 +36,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m generator", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--version", action="version", version=f"lsfmm-prep {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="{build,check,serve,clean}")
+    sub = parser.add_subparsers(dest="command", metavar="{build,check,serve,clean,schema}")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data", default="data", help="folder of YAML records (default: data)")
     common.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -46,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", parents=[common, out], help="build, serve, rebuild on data changes")
     serve.add_argument("--addr", default="127.0.0.1:8000", help="address for mkdocs serve (default: 127.0.0.1:8000)")
     sub.add_parser("clean", parents=[out], help="remove the generated pages")
+    sch = sub.add_parser("schema", help="write the JSON Schemas for editors")
+    sch.add_argument("--out", default=os.path.join("docs", "schemas"), help="folder (default: docs/schemas)")
+    sch.add_argument("--check", action="store_true", help="exit 1 if the files on disk are stale; write nothing")
     serve.add_argument("--interval", type=float, default=0.3, help="seconds between checks of data/ (default: 0.3)")
     return parser
 
@@ -130,6 +135,30 @@ def serve(data: str, out: str, strict: bool, addr: str, interval: float) -> int:
     return 0
 
 
+def write_schemas(out: str, check_only: bool) -> int:
+    stale = []
+    for name, text in schemas().items():
+        path = os.path.join(out, name)
+        try:
+            with open(path, encoding="utf-8") as fh:
+                if fh.read() == text:
+                    continue
+        except FileNotFoundError:
+            pass
+        stale.append(path)
+        if not check_only:
+            os.makedirs(out, exist_ok=True)
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(text)
+    if check_only and stale:
+        for path in stale:
+            print(f"{path}: stale; run `make schema`", file=sys.stderr)
+        return 1
+    if not check_only:
+        print(f"Wrote {len(stale)} JSON Schema files to {out}/ ({len(schemas()) - len(stale)} unchanged).")
+    return 0
+
+
 class _Usage(Exception):
     pass
 
@@ -145,6 +174,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0 if check(args.data, args.strict) is not None else 1
         if args.command == "build":
             return build(args.data, args.out, args.strict)
+        if args.command == "schema":
+            return write_schemas(args.out, args.check)
         if args.command == "clean":
             report = write_pages(args.out, {}) if os.path.isdir(args.out) else None
             print(f"Removed {len(report.removed) if report else 0} generated pages from {args.out}/.")

@@ -94,21 +94,23 @@ def load(data_dir: str, problems: Problems) -> dict[str, list[S.Rec]]:
             if not os.path.exists(path):
                 problems.error(shown, 0, f"missing file; it holds the {spec.name}")
                 continue
+            stem = os.path.basename(path)[: -len(".yaml")]
             node = yamlload.read(path, shown, problems)
-            if node is None:
-                continue
-            ctx = S.Ctx(shown, problems)
-            rec = spec.check(node, ctx)
-            out["refs"].extend(ctx.refs)
-            out["broken"].extend(ctx.broken)
+            rec = S.INVALID
+            if node is not None:
+                ctx = S.Ctx(shown, problems)
+                rec = spec.check(node, ctx)
+                out["refs"].extend(ctx.refs)
+                out["broken"].extend(ctx.broken)
+            if rec is not S.INVALID and is_dir and rec["id"] != stem:
+                problems.error(
+                    shown, rec.line_of("id"), f"id '{rec['id']}' does not match the file name; expected '{stem}'"
+                )
+                rec = S.INVALID
             if rec is S.INVALID:
+                if is_dir:  # reported once: references to it are not reported as unknown too
+                    out["broken"].append((spec.name, stem))
                 continue
-            if is_dir:
-                stem = os.path.basename(path)[: -len(".yaml")]
-                if rec["id"] != stem:
-                    problems.error(
-                        shown, rec.line_of("id"), f"id '{rec['id']}' does not match the file name; expected '{stem}'"
-                    )
             out[spec.name].append(rec)
     return out
 
@@ -145,6 +147,7 @@ def build_site(loaded: dict[str, list[Any]], problems: Problems) -> Site | None:
     tracks = index("track", event["tracks"])
     rooms = index("room", event["rooms"])
 
+    broken = set(loaded.get("broken", []))  # invalid records, reported already: not "unknown" too
     messages: dict[str, S.Rec] = {}
     quote_list: list[S.Rec] = []
     for thread in threads.values():
@@ -169,6 +172,8 @@ def build_site(loaded: dict[str, list[Any]], problems: Problems) -> Site | None:
             if mid is None:
                 continue
             msg = messages.get(mid)
+            if msg is None and ("message", mid) in broken:
+                continue  # the message itself is invalid and reported already
             if msg is None or msg["thread"] != quote["thread"]:
                 problems.error(
                     quote.path,
@@ -190,7 +195,6 @@ def build_site(loaded: dict[str, list[Any]], problems: Problems) -> Site | None:
         "quote": quotes,
     }
     used: dict[str, set[str]] = defaultdict(set)
-    broken = set(loaded.get("broken", []))  # already reported; do not report again as unknown
     for ref in loaded.get("refs", []):
         table = known[ref.kind]
         used[ref.kind].add(ref.target)
@@ -205,9 +209,6 @@ def build_site(loaded: dict[str, list[Any]], problems: Problems) -> Site | None:
         for pos in q["positions"]:
             if not pos["quotes"] and not pos["sources"]:
                 problems.error(pos.path, pos.line, "a position needs quotes or sources that back it")
-    for p in proposals.values():
-        if not p["status_sources"]:
-            problems.error(p.path, p.line_of("status_sources"), "the status needs at least one source")
     for t in topics.values():
         slot = t["slot"]
         if slot and not (str(event["start"]) <= slot["day"] <= str(event["end"])):
@@ -223,15 +224,14 @@ def build_site(loaded: dict[str, list[Any]], problems: Problems) -> Site | None:
                 t.line_of("running_order"),
                 f"running order takes {planned} minutes but the slot has {slot['minutes']}",
             )
+    if problems.errors:
+        return None  # "never referred to" would mostly echo the errors above
     for pid, person in people.items():
         if pid not in used["person"]:
             problems.warn(person.path, person.line_of("id"), f"person '{pid}' is never referred to")
     for pid, prop in proposals.items():
         if pid not in used["proposal"]:
             problems.warn(prop.path, prop.line_of("id"), f"proposal '{pid}' is on no topic and referred to nowhere")
-
-    if problems.errors:
-        return None
 
     sources: dict[tuple[str, str], str] = {}
     for kind, table in (

@@ -168,7 +168,7 @@ class Int(Type):
         value = self.scalar(y, ctx)
         if value is INVALID:
             return value
-        if not y.plain or not re.fullmatch(r"[0-9]{1,6}", str(value)):
+        if not y.plain or not re.fullmatch(r"0|[1-9][0-9]{0,5}", str(value)):
             return ctx.error(y, f"expected {self.expected}, found {y.describe()}")
         number = int(str(value))
         if not self.lo <= number <= self.hi:
@@ -198,6 +198,9 @@ class Date(Type):
         return text
 
 
+DATETIME_RE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?(Z|[+-][0-9]{2}:[0-9]{2})"
+
+
 class DateTime(Type):
     """An ISO 8601 time with its UTC offset, e.g. 2026-04-28T16:35:52Z; kept as a UTC datetime."""
 
@@ -208,7 +211,7 @@ class DateTime(Type):
         if value is INVALID:
             return value
         text = str(value)
-        m = re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?(Z|[+-][0-9]{2}:[0-9]{2})", text)
+        m = re.fullmatch(DATETIME_RE, text)
         if not m:
             return ctx.error(y, f"expected {self.expected} (with Z or a UTC offset), found {y.describe()}")
         try:
@@ -252,16 +255,18 @@ class Enum(Type):
 
 
 class ListOf(Type):
-    def __init__(self, item: Type, max_items: int = 1000):
+    def __init__(self, item: Type, max_items: int = 1000, min_items: int = 0):
         self.item = item
         self.max_items = max_items
+        self.min_items = min_items
         self.expected = "a list"
 
     def check(self, y: Y, ctx: Ctx) -> Any:
-        if y.is_null:
+        if y.is_null and not self.min_items:
             return []
-        if y.kind != "seq":
-            return ctx.error(y, f"expected a list, found {y.describe()}")
+        if y.kind != "seq" or len(y.items) < self.min_items:
+            at_least = f" of at least {self.min_items} item{'s' * (self.min_items > 1)}" if self.min_items else ""
+            return ctx.error(y, f"expected a list{at_least}, found {y.describe()}")
         if len(y.items) > self.max_items:
             return ctx.error(y, f"too many items: {len(y.items)}, at most {self.max_items}")
         out = [self.item.check(i, ctx) for i in y.items]
@@ -293,10 +298,13 @@ class Obj(Type):
         rec = Rec()
         rec.path, rec.line, rec.lines = ctx.path, y.line, {}
         ok = True
+        meant: set[str] = set()  # fields an unknown key was probably meant to be
         for key, (ky, vy) in y.entries.items():
             spec = self.fields.get(key)
             if spec is None:
-                ctx.error(ky, f"unknown field '{key}'{suggest(key, list(self.fields))}")
+                hint = suggest(key, [f for f in self.fields if f not in y.entries])
+                ctx.error(ky, f"unknown field '{key}'{hint}")
+                meant.update(re.findall(r"'([^']*)'", hint))
                 ok = False
                 continue
             value = spec.type.check(vy, ctx)
@@ -306,15 +314,18 @@ class Obj(Type):
             rec[key] = value
             rec.lines[key] = ky.line
         for key, spec in self.fields.items():
-            if key in rec or key in y.entries:  # present but invalid: reported above
+            if key in rec or key in y.entries or key in meant:  # reported above
                 continue
             if spec.required:
-                ctx.error(y, f"missing required field '{key}' ({spec.doc.rstrip('.')})")
+                doc = spec.doc.rstrip(".")
+                ctx.error(y, f"missing required field '{key}': {doc[0].lower()}{doc[1:]}")
                 ok = False
             else:
                 rec[key] = [] if isinstance(spec.type, ListOf) else spec.default
-        if not ok and isinstance(rec.get("id"), str):
-            ctx.broken.add((self.name, rec["id"]))  # so references to it are not reported too
+        if not ok:  # so that references to it are not reported as unknown too
+            for key in ("id", "message_id"):
+                if isinstance(rec.get(key), str):
+                    ctx.broken.add((self.name, rec[key]))
         return rec if ok else INVALID
 
 
@@ -528,7 +539,7 @@ PROPOSAL = Obj(
         ),
         "status": Field(Enum(*STATUSES), "Where it stands.", required=True),
         "status_note": Field(Text(500), "The status in words, with its date."),
-        "status_sources": Field(ListOf(SOURCE), "What the status rests on.", required=True),
+        "status_sources": Field(ListOf(SOURCE, min_items=1), "What the status rests on.", required=True),
         "people": Field(
             ListOf(
                 Obj(

@@ -108,6 +108,10 @@ def parse(text: str, path: str, problems: Problems) -> Y | None:
         line = mark.line + 1 if mark else 0
         col = mark.column + 1 if mark else 0
         what = exc.problem or exc.context or "invalid YAML"
+        if mark and _char_at(text, mark.line, mark.column) == "\t":
+            what = "a tab character; indent with spaces"
+        elif exc.context and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
+            what += f" ({exc.context} at line {exc.context_mark.line + 1})"
         problems.error(path, line, f"invalid YAML: {what}", col)
         return None
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports everything as marked errors
@@ -117,6 +121,11 @@ def parse(text: str, path: str, problems: Problems) -> Y | None:
         problems.error(path, 0, "the file is empty; expected a mapping of fields")
         return None
     return root
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n", line + 1)
+    return lines[line][column : column + 1] if line < len(lines) else ""
 
 
 _KEY_DROPPED = Y("scalar", 0, 0)  # stands for a rejected key: its value is skipped

@@ -54,20 +54,23 @@ def test_all_problems_at_once_sorted_by_file_and_line(data):
     _, problems = run(data)
     assert problems == [
         "data/people.yaml:10:11: expected text, found a list",
-        "data/proposals/oom-hook.yaml:1:1: missing required field 'status' (Where it stands)",
         "data/proposals/oom-hook.yaml:4:1: unknown field 'staus' (did you mean 'status'?)",
         "data/questions.yaml:3:12: unknown topic 'hooks' (did you mean 'hooks-in-mm'?)",
     ]
 
 
-def test_duplicate_ids_across_files(data):
+def test_id_must_match_file_name_so_files_cannot_share_an_id(data):
     shutil.copy(data / "proposals/oom-hook.yaml", data / "proposals/oom-hook-copy.yaml")
     _, problems = run(data)
     assert problems == [
         "data/proposals/oom-hook-copy.yaml:1: id 'oom-hook' does not match the file name; expected 'oom-hook-copy'",
-        "data/proposals/oom-hook.yaml:1: duplicate proposal id 'oom-hook' "
-        "(first defined at data/proposals/oom-hook-copy.yaml:1)",
     ]
+
+
+def test_duplicate_ids_in_a_list(data):
+    edit(data / "people.yaml", "  - id: cy-author", "  - id: ada-lead\n    name: Ada Again\n  - id: cy-author")
+    _, problems = run(data)
+    assert problems == ["data/people.yaml:9: duplicate person id 'ada-lead' (first defined at data/people.yaml:2)"]
 
 
 def test_quote_message_must_be_in_its_thread(data):

@@ -35,10 +35,13 @@ def test_valid_proposal_gets_defaults_and_positions():
 
 def test_unknown_field_suggests_the_nearest_name():
     _, errors, _ = check(S.PROPOSAL, PROPOSAL.replace("status: rejected", "staus: rejected"))
-    assert errors == [
-        "p.yaml:1:1: missing required field 'status' (Where it stands)",
-        "p.yaml:4:1: unknown field 'staus' (did you mean 'status'?)",
-    ]
+    # One mistake, one line: the missing 'status' is what 'staus' was meant to be.
+    assert errors == ["p.yaml:4:1: unknown field 'staus' (did you mean 'status'?)"]
+
+
+def test_missing_required_field_says_what_it_is():
+    _, errors, _ = check(S.PROPOSAL, PROPOSAL.replace("status: rejected\n", ""))
+    assert errors == ["p.yaml:1:1: missing required field 'status': where it stands"]
 
 
 def test_enum_lists_values_and_suggests():

@@ -63,7 +63,14 @@ def test_windows_line_endings():
 
 def test_syntax_error_names_the_place():
     _, errors = load("a: 1\n\tb: 2\n")
-    assert len(errors) == 1 and errors == ["f.yaml:2:1: invalid YAML: found a tab character that violates indentation"]
+    assert errors == ["f.yaml:2:1: invalid YAML: a tab character; indent with spaces"]
+
+
+def test_unclosed_quote_names_where_it_opened():
+    _, errors = load('id: x\ntitle: "open\nsummary: y\n')
+    assert errors == [
+        "f.yaml:4:1: invalid YAML: found unexpected end of stream (while scanning a quoted scalar at line 2)"
+    ]
 
 
 def test_empty_file_and_bom():
@@ -80,3 +87,14 @@ def test_non_utf8_file(tmp_path):
     problems = Problems()
     assert read(str(path), "x.yaml", problems) is None
     assert [str(p) for p in problems.items] == ["x.yaml:2: the file is not UTF-8 (byte 0xe9)"]
+
+
+def test_very_large_file_is_refused_before_parsing(tmp_path):
+    from generator.yamlload import MAX_BYTES, read
+
+    path = tmp_path / "big.yaml"
+    path.write_bytes(b"quotes:\n" + b"  - x\n" * (MAX_BYTES // 6 + 1))
+    problems = Problems()
+    assert read(str(path), "big.yaml", problems) is None
+    size = path.stat().st_size
+    assert [str(p) for p in problems.items] == [f"big.yaml: file too large: {size:,} bytes, at most {MAX_BYTES:,}"]

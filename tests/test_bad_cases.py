@@ -1,0 +1,49 @@
+"""The bad-input folder: tests/bad/<NN-case>/ holds files laid over the sample data set
+(data/<path>; an empty data/<path>.delete removes that file), an optional `args` file, and
+`expected.txt`: the exit code on its first line, then exactly what `check` prints.
+
+Regenerate on purpose with `make goldens`, then review every message in the diff.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, SAMPLE, run_cli
+
+BAD = REPO / "tests" / "bad"
+CASES = sorted(p.name for p in BAD.iterdir() if p.is_dir())
+UPDATE = os.environ.get("UPDATE_GOLDENS") == "1"
+
+
+def lay_out(case: Path, tmp: Path) -> Path:
+    data = Path(shutil.copytree(SAMPLE, tmp / "data"))
+    for src in sorted((case / "data").rglob("*")):
+        if src.is_dir():
+            continue
+        rel = src.relative_to(case / "data")
+        if src.name.endswith(".delete"):
+            (data / rel).with_name(src.name.removesuffix(".delete")).unlink()
+        else:
+            (data / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, data / rel)
+    return data
+
+
+def test_there_are_at_least_forty_cases():
+    assert len(CASES) >= 40
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_case_gives_its_exact_message(name, tmp_path):
+    case = BAD / name
+    lay_out(case, tmp_path)
+    args = (case / "args").read_text().split() if (case / "args").exists() else []
+    result = run_cli("check", *args, "--data", "data", cwd=tmp_path)
+    got = f"exit {result.returncode}\n{result.stdout}{result.stderr}"
+    if UPDATE:
+        (case / "expected.txt").write_text(got)
+    assert got == (case / "expected.txt").read_text()
+    assert "Traceback" not in got
