@@ -9,6 +9,7 @@ for error messages.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 import yaml
@@ -161,12 +162,13 @@ def read(path_on_disk: str, shown_path: str, problems: Problems) -> Y | None:
     """Read and parse one file, reporting unreadable or non-UTF-8 files as problems."""
     try:
         with open(path_on_disk, "rb") as fh:
-            raw = fh.read()
+            raw = fh.read(MAX_BYTES + 1)  # bounded memory whatever the file size
     except OSError as exc:
         problems.error(shown_path, 0, f"cannot read the file: {exc.strerror}")
         return None
     if len(raw) > MAX_BYTES:
-        problems.error(shown_path, 0, f"file too large: {len(raw):,} bytes, at most {MAX_BYTES:,}")
+        size = os.path.getsize(path_on_disk)
+        problems.error(shown_path, 0, f"file too large: {size:,} bytes, at most {MAX_BYTES:,}")
         return None
     try:
         text = raw.decode("utf-8")
