@@ -14,7 +14,7 @@ from generator.errors import Problems
 from generator.jsonschemas import schemas
 from generator.model import Site, load_site
 from generator.render import render_site
-from generator.write import WriteError, write_pages
+from generator.write import WriteError, write_files, write_pages
 
 DESCRIPTION = """\
 Turn the YAML records under data/ into the Markdown pages of an LSF/MM/BPF session site.
@@ -136,26 +136,14 @@ def serve(data: str, out: str, strict: bool, addr: str, interval: float) -> int:
 
 
 def write_schemas(out: str, check_only: bool) -> int:
-    stale = []
-    for name, text in schemas().items():
-        path = os.path.join(out, name)
-        try:
-            with open(path, encoding="utf-8") as fh:
-                if fh.read() == text:
-                    continue
-        except FileNotFoundError:
-            pass
-        stale.append(path)
-        if not check_only:
-            os.makedirs(out, exist_ok=True)
-            with open(path, "w", encoding="utf-8") as fh:
-                fh.write(text)
-    if check_only and stale:
-        for path in stale:
-            print(f"{path}: stale; run `make schema`", file=sys.stderr)
+    files = schemas()
+    changed = write_files(out, files, check_only)
+    if check_only and changed:
+        for name in changed:
+            print(f"{os.path.join(out, name)}: stale; run `make schema`", file=sys.stderr)
         return 1
     if not check_only:
-        print(f"Wrote {len(stale)} JSON Schema files to {out}/ ({len(schemas()) - len(stale)} unchanged).")
+        print(f"Wrote {len(changed)} JSON Schema files to {out}/ ({len(files) - len(changed)} unchanged).")
     return 0
 
 

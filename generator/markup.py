@@ -23,8 +23,8 @@ import nh3
 
 LORE = "https://lore.kernel.org/r/"
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#|!~])")
-_BLOCK_START = re.compile(r"^([0-9]*)([-+>=.)])")
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()#|!])")  # the characters Python-Markdown can unescape
+_BLOCK_START = re.compile(r"^([0-9]*)([-+>.)])")
 
 ALLOWED_TAGS = {
     "p",
@@ -84,8 +84,9 @@ def attr(value: object) -> str:
 
 
 def url(value: str) -> str:
-    """A validated URL made safe inside a Markdown link destination."""
-    return value.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
+    """A validated URL made safe inside a Markdown link destination: every character that
+    Markdown (or attr_list) could read as syntax is percent-encoded; existing escapes stay."""
+    return urlquote(value, safe=":/?#@!$&'+,;=%-._~")
 
 
 def lore(message_id: str) -> str:
@@ -108,6 +109,7 @@ def markdown_html(text: str) -> str:
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
+        url_relative="deny",  # relative links would not be rewritten by MkDocs inside raw HTML
         link_rel="noopener noreferrer",
     )
     return '<div class="lsf-md">' + clean.replace("\r", "").replace("\n", "&#10;") + "</div>"
@@ -117,7 +119,7 @@ def front_matter(title: str, source: str) -> str:
     """YAML front matter: the page title (HTML-escaped, since themes print it raw)."""
     return (
         "---\n"
-        f"title: {json.dumps(html.escape(' '.join(title.split())), ensure_ascii=False)}\n"
+        f"title: {json.dumps(html.escape(' '.join(title.split())))}\n"
         "generated_by: lsfmm-prep\n"
         f"source: {json.dumps(source)}\n"
         "---\n"

@@ -51,6 +51,16 @@ class Site:
     roles_of_person: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
 
 
+# What else is lost when a whole file of this kind is unusable.
+HOLDS: dict[str, tuple[str, ...]] = {
+    "event": ("track", "room"),
+    "people file": ("person",),
+    "questions file": ("question",),
+    "thread": ("quote", "message"),
+    "topic": (),
+    "proposal": (),
+}
+
 ROLE_ORDER = [
     "leads",
     "author",
@@ -93,6 +103,7 @@ def load(data_dir: str, problems: Problems) -> dict[str, list[S.Rec]]:
             shown = display_path(path)
             if not os.path.exists(path):
                 problems.error(shown, 0, f"missing file; it holds the {spec.name}")
+                out["broken"].extend((kind, "*") for kind in HOLDS[spec.name])
                 continue
             stem = os.path.basename(path)[: -len(".yaml")]
             node = yamlload.read(path, shown, problems)
@@ -107,9 +118,10 @@ def load(data_dir: str, problems: Problems) -> dict[str, list[S.Rec]]:
                     shown, rec.line_of("id"), f"id '{rec['id']}' does not match the file name; expected '{stem}'"
                 )
                 rec = S.INVALID
-            if rec is S.INVALID:
-                if is_dir:  # reported once: references to it are not reported as unknown too
+            if rec is S.INVALID:  # reported once: references into it are not reported as unknown too
+                if is_dir:
                     out["broken"].append((spec.name, stem))
+                out["broken"].extend((kind, "*") for kind in HOLDS[spec.name])
                 continue
             out[spec.name].append(rec)
     return out
@@ -121,9 +133,8 @@ def build_site(loaded: dict[str, list[Any]], problems: Problems) -> Site | None:
     Returns None when there are errors (warnings alone still give a Site).
     """
     events = loaded.get("event", [])
-    if not events:
-        return None
-    event = events[0]
+    # Without a valid event, still check everything else (tracks and rooms count as reported).
+    event = events[0] if events else S.Rec(tracks=[], rooms=[], start="0000-01-01", end="9999-12-31")
 
     def index(kind: str, recs: list[S.Rec]) -> dict[str, S.Rec]:
         seen: dict[str, S.Rec] = {}
@@ -172,7 +183,7 @@ def build_site(loaded: dict[str, list[Any]], problems: Problems) -> Site | None:
             if mid is None:
                 continue
             msg = messages.get(mid)
-            if msg is None and ("message", mid) in broken:
+            if msg is None and broken & {("message", mid), ("message", "*")}:
                 continue  # the message itself is invalid and reported already
             if msg is None or msg["thread"] != quote["thread"]:
                 problems.error(
@@ -198,7 +209,7 @@ def build_site(loaded: dict[str, list[Any]], problems: Problems) -> Site | None:
     for ref in loaded.get("refs", []):
         table = known[ref.kind]
         used[ref.kind].add(ref.target)
-        if ref.target not in table and (ref.kind, ref.target) not in broken:
+        if ref.target not in table and not broken & {(ref.kind, ref.target), (ref.kind, "*")}:
             problems.error(
                 ref.path, ref.line, f"unknown {ref.kind} '{ref.target}'{S.suggest(ref.target, set(table))}", ref.column
             )
@@ -300,15 +311,17 @@ def _derive(site: Site) -> None:
     for quid, quote in site.quotes.items():
         add(roles, quote["author"], ("is quoted in", "quote", quid))
 
-    for table in (
-        site.topics_of_proposal,
-        site.questions_of_topic,
-        site.questions_of_proposal,
-        site.quotes_of_proposal,
-        site.quotes_of_question,
-    ):
+    # Deterministic order: questions as the questions file lists them, quotes in thread order.
+    for key in site.topics_of_proposal:
+        site.topics_of_proposal[key].sort()
+    order = {qid: n for n, qid in enumerate(site.questions)}
+    for table in (site.questions_of_topic, site.questions_of_proposal):
         for key in table:
-            table[key].sort()
+            table[key].sort(key=order.__getitem__)
+    order = {quid: n for n, quid in enumerate(site.quotes)}
+    for table in (site.quotes_of_proposal, site.quotes_of_question):
+        for key in table:
+            table[key].sort(key=order.__getitem__)
     rank = {r: n for n, r in enumerate(ROLE_ORDER)}
     for key in roles:
         roles[key].sort(key=lambda r: (rank.get(r[0], len(rank)), r[1], r[2]))

@@ -81,6 +81,9 @@ class Type:
         return y.scalar
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")  # tab and newline are fine
+
+
 class Text(Type):
     """A string. One line unless `multiline`; bounded so no input can make rendering slow."""
 
@@ -102,6 +105,9 @@ class Text(Type):
             return ctx.error(y, f"text too long: {len(value)} characters, at most {self.max_len}")
         if not self.multiline and "\n" in value:
             return ctx.error(y, "expected one line of text, found several lines")
+        bad = _CONTROL.search(value)
+        if bad:
+            return ctx.error(y, f"control character U+{ord(bad.group()):04X} is not allowed in text")
         return value
 
 
@@ -124,8 +130,16 @@ SLUG_RE = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 
 
 class Slug(Pattern):
+    RESERVED = ("index",)  # names a section's own page
+
     def __init__(self) -> None:
         super().__init__(SLUG_RE, "an id of lower-case letters, digits and single dashes", 80)
+
+    def check(self, y: Y, ctx: Ctx) -> Any:
+        value = super().check(y, ctx)
+        if value in self.RESERVED:
+            return ctx.error(y, f"the id '{value}' is reserved (it names a section page); choose another")
+        return value
 
 
 class Ref(Slug):
@@ -215,10 +229,9 @@ class DateTime(Type):
         if not m:
             return ctx.error(y, f"expected {self.expected} (with Z or a UTC offset), found {y.describe()}")
         try:
-            stamp = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
+            return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(dt.UTC)
+        except (ValueError, OverflowError):
             return ctx.error(y, f"not a real date and time: {text}")
-        return stamp.astimezone(dt.UTC)
 
 
 class DateOrTime(Type):
@@ -405,7 +418,7 @@ EVENT = Obj(
             "Rooms, when the venue is known.",
         ),
         "notes": Field(Text(2000, multiline=True, markdown=True), "Anything else worth knowing."),
-        "sources": Field(ListOf(SOURCE), "Where the event facts come from.", required=True),
+        "sources": Field(ListOf(SOURCE, min_items=1), "Where the event facts come from.", required=True),
     },
 )
 
@@ -436,7 +449,7 @@ POSITION = Obj(
     "position",
     "One view on an open question, backed by quotes or sources.",
     {
-        "by": Field(ListOf(Ref("person")), "Who holds it.", required=True),
+        "by": Field(ListOf(Ref("person"), min_items=1), "Who holds it.", required=True),
         "summary": Field(Text(1000), "The position in one or two sentences.", required=True),
         "quotes": Field(ListOf(Ref("quote")), "Thread quotes that back it."),
         "sources": Field(ListOf(SOURCE), "Other sources that back it (e.g. a write-up of the session)."),
@@ -634,7 +647,7 @@ THREAD = Obj(
         "notes": Field(
             Text(2000, multiline=True, markdown=True), "What is known about the thread beyond its messages."
         ),
-        "messages": Field(ListOf(MESSAGE), "The messages, in thread order.", required=True),
+        "messages": Field(ListOf(MESSAGE, min_items=1), "The messages, in thread order.", required=True),
         "quotes": Field(ListOf(QUOTE), "Quotes taken from the messages."),
     },
 )

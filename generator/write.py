@@ -1,8 +1,10 @@
-"""The only module that touches docs/: write the generated pages, nothing else.
+"""The only module that writes files: the generated pages under docs/, and the JSON Schemas.
 
-- A page is written only when its content changed (so live reload does not loop and a no-op
+- A file is written only when its content changed (so live reload does not loop and a no-op
   build writes nothing); each write goes to a temporary file that is renamed into place.
-- Generated pages carry a marker; a file without it is never overwritten or deleted.
+- Generated pages live only in the places the generator owns (`GENERATED_PLACES`) and carry
+  a marker line in a closed front matter block; a file without it is never overwritten or
+  deleted, and nothing outside those places is ever deleted.
 - A generated page whose record is gone is deleted.
 - No path may leave the output folder.
 """
@@ -14,6 +16,8 @@ import tempfile
 from dataclasses import dataclass, field
 
 MARK = "generated_by: lsfmm-prep"
+# Files and folders (ending in /) under docs/ that belong to the generator.
+GENERATED_PLACES = ("index.md", "agenda.md", "topics/", "proposals/", "questions/", "people/")
 
 
 class WriteError(Exception):
@@ -28,12 +32,20 @@ class WriteReport:
 
 
 def is_generated(path: str) -> bool:
+    """True for a file whose front matter (closed by '---') has the marker line."""
     try:
         with open(path, encoding="utf-8", errors="replace") as fh:
             head = fh.read(4096)
     except OSError:
         return False
-    return head.startswith("---\n") and MARK in head.split("\n---\n", 1)[0]
+    if not head.startswith("---\n") or "\n---\n" not in head[3:]:
+        return False
+    front = head[4 : head.index("\n---\n", 3)]
+    return MARK in front.split("\n")
+
+
+def _owned(rel: str) -> bool:
+    return any(rel == p or (p.endswith("/") and rel.startswith(p)) for p in GENERATED_PLACES)
 
 
 def _inside(root: str, rel: str) -> str:
@@ -44,14 +56,20 @@ def _inside(root: str, rel: str) -> str:
 
 
 def existing_generated(out_dir: str) -> set[str]:
+    """Generated pages now on disk, looked for only in the generator's own places."""
     found = set()
-    for top, dirs, files in os.walk(out_dir):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in files:
-            if name.endswith(".md"):
-                full = os.path.join(top, name)
-                if is_generated(full):
-                    found.add(os.path.relpath(full, out_dir).replace(os.sep, "/"))
+    for place in GENERATED_PLACES:
+        full = os.path.join(out_dir, place)
+        if not place.endswith("/"):
+            if os.path.isfile(full) and is_generated(full):
+                found.add(place)
+            continue
+        for top, dirs, files in os.walk(full):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in files:
+                path = os.path.join(top, name)
+                if name.endswith(".md") and is_generated(path):
+                    found.add(os.path.relpath(path, out_dir).replace(os.sep, "/"))
     return found
 
 
@@ -65,41 +83,73 @@ def plan_conflicts(out_dir: str, pages: dict[str, str]) -> list[str]:
     return conflicts
 
 
+def write_if_changed(full: str, data: bytes) -> bool:
+    """Write atomically (temporary file, then rename) unless the file already holds data."""
+    try:
+        with open(full, "rb") as fh:
+            if fh.read() == data:
+                return False
+    except FileNotFoundError:
+        pass
+    folder = os.path.dirname(full)
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; pages are ordinary files
+        os.replace(tmp, full)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return True
+
+
 def write_pages(out_dir: str, pages: dict[str, str]) -> WriteReport:
     report = WriteReport()
+    for rel in pages:
+        if not _owned(rel):
+            raise WriteError(f"refusing to write {rel}: not one of the generated places {', '.join(GENERATED_PLACES)}")
     conflicts = plan_conflicts(out_dir, pages)
     if conflicts:
         raise WriteError(
             f"{os.path.join(out_dir, conflicts[0])}: a hand-written file is in the way of a generated page; "
-            "move it elsewhere (generated pages: index.md, agenda.md, topics/, proposals/, questions/, people/)"
+            f"move it elsewhere (generated pages: {', '.join(GENERATED_PLACES)})"
         )
     old = existing_generated(out_dir) if os.path.isdir(out_dir) else set()
     for rel in sorted(pages):
-        full = _inside(out_dir, rel)
-        data = pages[rel].encode("utf-8")
-        try:
-            with open(full, "rb") as fh:
-                if fh.read() == data:
-                    report.unchanged.append(rel)
-                    continue
-        except FileNotFoundError:
-            pass
-        os.makedirs(os.path.dirname(full), exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(full), prefix=".tmp-", suffix=".md")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, full)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
-        report.written.append(rel)
+        if write_if_changed(_inside(out_dir, rel), pages[rel].encode("utf-8")):
+            report.written.append(rel)
+        else:
+            report.unchanged.append(rel)
+    root = os.path.realpath(out_dir)
     for rel in sorted(old - set(pages)):
         full = _inside(out_dir, rel)
         os.unlink(full)
         report.removed.append(rel)
         parent = os.path.dirname(full)
-        if parent != os.path.realpath(out_dir) and not os.listdir(parent):
+        if parent != root and not os.listdir(parent):
             os.rmdir(parent)
     return report
+
+
+def write_files(out_dir: str, files: dict[str, str], check_only: bool = False) -> list[str]:
+    """Write plain generated files (the JSON Schemas) into out_dir; return those that changed."""
+    changed = []
+    for name in sorted(files):
+        full = _inside(out_dir, name)
+        data = files[name].encode("utf-8")
+        if check_only:
+            try:
+                with open(full, "rb") as fh:
+                    same = fh.read() == data
+            except FileNotFoundError:
+                same = False
+            if not same:
+                changed.append(name)
+        elif write_if_changed(full, data):
+            changed.append(name)
+    return changed

@@ -45,7 +45,7 @@ class Y:
         if self.kind == "map":
             return "a mapping"
         if self.kind == "seq":
-            return "a list"
+            return "a list" if self.items else "an empty list"
         if self.is_null:
             return "nothing"
         text = self.scalar if len(self.scalar) <= 40 else self.scalar[:37] + "..."
@@ -115,8 +115,13 @@ def parse(text: str, path: str, problems: Problems) -> Y | None:
             what += f" ({exc.context} at line {exc.context_mark.line + 1})"
         problems.error(path, line, f"invalid YAML: {what}", col)
         return None
-    except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports everything as marked errors
-        problems.error(path, 0, f"invalid YAML: {exc}")
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, DEL, ...)
+        line = text[: exc.position].count("\n") + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        problems.error(path, line, f"invalid YAML: character U+{exc.character:04X} is not allowed", col)
+        return None
+    except yaml.YAMLError as exc:  # pragma: no cover - anything else libyaml may raise
+        problems.error(path, 0, f"invalid YAML: {' '.join(str(exc).split())}")
         return None
     if root is None or root.is_null:
         problems.error(path, 0, "the file is empty; expected a mapping of fields")

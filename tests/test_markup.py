@@ -83,3 +83,33 @@ def test_front_matter_title_is_html_escaped():
     assert markup.front_matter('<b>"x"</b>', "data/x.yaml") == (
         '---\ntitle: "&lt;b&gt;&quot;x&quot;&lt;/b&gt;"\ngenerated_by: lsfmm-prep\nsource: "data/x.yaml"\n---\n'
     )
+
+
+@pytest.mark.parametrize(
+    "hostile_url",
+    ["https://example.org/**x**{onclick=alert}\\", "https://example.org/a|b", "https://example.org/(x)[y]`z`"],
+)
+def test_urls_cannot_carry_markup(hostile_url):
+    row = f"| a | [link]({markup.url(hostile_url)}) | c |"
+    html = to_html("| 1 | 2 | 3 |\n|---|---|---|\n" + row + "\n")
+    assert "<strong" not in html and " onclick=" not in html and "<code>" not in html
+    assert html.count("<td>") == 3
+    assert '<a href="https://example.org/' in html
+
+
+@pytest.mark.parametrize("text", ["~50% faster", "=x", "1=1 is true", "a + b = c"])
+def test_no_stray_backslashes(text):
+    assert to_html(markup.inline(text)) == f"<p>{text}</p>"
+
+
+def test_relative_and_protocol_relative_links_are_dropped_from_markdown_fields():
+    html = markup.markdown_html("[a](stats.md) [b](//evil.example/x) [c](https://ok.example/)")
+    assert html.count("href=") == 1 and 'href="https://ok.example/"' in html
+
+
+def test_front_matter_is_ascii_so_yaml_readers_accept_it():
+    fm = markup.front_matter("Stats\u0080 kfuncs \u2028 ünïcode", "data/x.yaml")
+    assert fm.isascii()
+    import yaml
+
+    assert yaml.safe_load(fm.split("---\n")[1])["title"] == "Stats\u0080 kfuncs ünïcode"

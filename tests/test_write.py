@@ -45,7 +45,7 @@ def test_hand_written_file_in_the_way_is_never_overwritten(tmp_path):
 def test_no_path_outside_the_output_folder(tmp_path, bad):
     out = tmp_path / "docs"
     out.mkdir()
-    with pytest.raises(WriteError, match="refusing to write outside"):
+    with pytest.raises(WriteError, match="refusing to write"):
         write_pages(str(out), {bad: page("x")})
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["docs"]
 
@@ -53,4 +53,35 @@ def test_no_path_outside_the_output_folder(tmp_path, bad):
 def test_marker_detection(tmp_path):
     (tmp_path / "g.md").write_text(page("x"))
     (tmp_path / "h.md").write_text("# hand\n\ngenerated_by: lsfmm-prep\n")
-    assert is_generated(str(tmp_path / "g.md")) and not is_generated(str(tmp_path / "h.md"))
+    # A thematic break, then the marker text in the body: not a front matter block.
+    (tmp_path / "i.md").write_text("---\nNotes on generated_by: lsfmm-prep\n\nmore\n")
+    (tmp_path / "j.md").write_text("---\ntitle: x\nnote: generated_by: lsfmm-prep\n---\n")
+    assert is_generated(str(tmp_path / "g.md"))
+    assert not any(is_generated(str(tmp_path / n)) for n in ("h.md", "i.md", "j.md"))
+
+
+def test_generated_looking_files_outside_the_generated_places_are_left_alone(tmp_path):
+    (tmp_path / "archive").mkdir()
+    (tmp_path / "archive" / "old-topic.md").write_text(page("kept"))
+    (tmp_path / "notes.md").write_text(page("kept too"))
+    report = write_pages(str(tmp_path), {"topics/a.md": page("a")})
+    assert report.removed == []
+    assert (tmp_path / "archive" / "old-topic.md").exists() and (tmp_path / "notes.md").exists()
+    assert write_pages(str(tmp_path), {}).removed == ["topics/a.md"]
+    assert (tmp_path / "archive" / "old-topic.md").exists() and (tmp_path / "notes.md").exists()
+
+
+def test_pages_only_in_the_generated_places(tmp_path):
+    with pytest.raises(WriteError, match=r"refusing to write guide\.md: not one of the generated places"):
+        write_pages(str(tmp_path), {"guide.md": page("x")})
+
+
+def test_pages_are_ordinary_readable_files(tmp_path):
+    import os
+
+    old = os.umask(0o022)
+    try:
+        write_pages(str(tmp_path), {"index.md": page("x")})
+    finally:
+        os.umask(old)
+    assert (tmp_path / "index.md").stat().st_mode & 0o777 == 0o644
