@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -119,6 +120,11 @@ def serve(data: str, out: str, strict: bool, addr: str, interval: float) -> int:
     """Regenerate on every change under data/; mkdocs serve reloads the browser on the new pages."""
     build(data, out, strict)
     proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", addr])
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)  # so that mkdocs serve is stopped with us
     state = _snapshot(data)
     try:
         while proc.poll() is None:

@@ -1,0 +1,61 @@
+"""`make serve`: saving a YAML file regenerates the pages and mkdocs serve shows the change."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+from tests.conftest import REPO, SAMPLE, make_project
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as r:
+            return r.read().decode()
+    except OSError:
+        return ""
+
+
+def wait_for(url: str, text: str, seconds: float = 60) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if text in fetch(url):
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_saving_a_yaml_file_updates_the_served_page(tmp_path):
+    project = make_project(tmp_path, SAMPLE)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/proposals/cache-policy/"
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--addr", f"127.0.0.1:{port}"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        assert wait_for(url, "Cache policy"), "the site was not served"
+        record = project / "data" / "proposals" / "cache-policy.yaml"
+        record.write_text(record.read_text().replace("title: Cache policy", "title: Cache policy, edited"))
+        assert wait_for(url, "Cache policy, edited"), "the edit did not reach the served page"
+        # A broken edit is reported and the last good page stays.
+        record.write_text(record.read_text().replace("status: idea", "staus: idea"))
+        time.sleep(2)
+        assert "Cache policy, edited" in fetch(url)
+    finally:
+        proc.terminate()
+        out, _ = proc.communicate(timeout=30)
+    assert "unknown field 'staus' (did you mean 'status'?)" in out.decode()
