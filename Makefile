@@ -24,9 +24,8 @@ $(STAMP): requirements.txt
 	touch $@
 
 site: $(STAMP)
-	$(BIN)/python -m generator build --strict
-	$(BIN)/python -m mkdocs build --strict --quiet
-	@echo "Site built in site/ (open site/index.html, or run make serve)."
+	$(BIN)/python -m generator site --strict
+	@echo "Open site/index.html, or run make serve."
 
 serve: $(STAMP)
 	$(BIN)/python -m generator serve

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import glob
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import traceback
 
@@ -22,6 +25,8 @@ Turn the YAML records under data/ into the Markdown pages of an LSF/MM/BPF sessi
 
 commands:
   build   validate data/, then write the generated pages into docs/ (only changed files)
+  site    build, then `mkdocs build --strict` into a new folder that replaces site/ only
+          when the whole build succeeded
   check   validate data/ and report every problem; writes nothing
   serve   build, then run `mkdocs serve` and rebuild whenever a file under data/ changes
   clean   remove the generated pages from docs/ (hand-written pages are never touched)
@@ -37,7 +42,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m generator", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--version", action="version", version=f"lsfmm-prep {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="{build,check,serve,clean,schema}")
+    sub = parser.add_subparsers(dest="command", metavar="{build,site,check,serve,clean,schema}")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data", default="data", help="folder of YAML records (default: data)")
     common.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -45,6 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     out = argparse.ArgumentParser(add_help=False)
     out.add_argument("--out", default="docs", help="docs folder to write generated pages into (default: docs)")
     sub.add_parser("build", parents=[common, out], help="validate and write the generated pages")
+    site_p = sub.add_parser("site", parents=[common, out], help="build, then build site/ with MkDocs, atomically")
+    site_p.add_argument("--site-dir", default="site", help="the built site (default: site)")
     sub.add_parser("check", parents=[common], help="validate only; write nothing")
     serve = sub.add_parser("serve", parents=[common, out], help="build, serve, rebuild on data changes")
     serve.add_argument("--addr", default="127.0.0.1:8000", help="address for mkdocs serve (default: 127.0.0.1:8000)")
@@ -99,6 +106,35 @@ def build(data: str, out: str, strict: bool, quiet: bool = False) -> int:
             f"Generated {len(pages)} pages in {out}/: {len(report.written)} written, "
             f"{len(report.unchanged)} unchanged, {len(report.removed)} removed."
         )
+    return 0
+
+
+def build_site_dir(data: str, out: str, strict: bool, site_dir: str) -> int:
+    """Generate, then let MkDocs build into a fresh folder and swap it in: a failed or killed
+    build leaves the previous site/ whole."""
+    status = build(data, out, strict)
+    if status:
+        return status
+    parent = os.path.dirname(os.path.abspath(site_dir))
+    for leftover in glob.glob(os.path.join(parent, ".site-new-*")) + glob.glob(os.path.join(parent, ".site-old-*")):
+        shutil.rmtree(leftover, ignore_errors=True)  # from a build that was killed
+    fresh = tempfile.mkdtemp(prefix=".site-new-", dir=parent)
+    try:
+        result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", fresh])
+        if result.returncode:
+            print(f"Error: mkdocs build failed; {site_dir}/ was left as it was.", file=sys.stderr)
+            return 1
+        old = None
+        if os.path.exists(site_dir):
+            old = tempfile.mkdtemp(prefix=".site-old-", dir=parent)
+            os.replace(site_dir, os.path.join(old, "site"))
+        os.replace(fresh, site_dir)
+        if old:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        if os.path.exists(fresh):
+            shutil.rmtree(fresh, ignore_errors=True)
+    print(f"Site built in {site_dir}/.")
     return 0
 
 
@@ -168,6 +204,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0 if check(args.data, args.strict) is not None else 1
         if args.command == "build":
             return build(args.data, args.out, args.strict)
+        if args.command == "site":
+            return build_site_dir(args.data, args.out, args.strict, args.site_dir)
         if args.command == "schema":
             return write_schemas(args.out, args.check)
         if args.command == "clean":

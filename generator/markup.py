@@ -59,6 +59,13 @@ _md = markdown.Markdown(extensions=["tables", "sane_lists", "fenced_code"], outp
 
 
 _CODE = re.compile(r"`([^`]+)`")
+# Bidi embedding, override and isolate controls can make text display other than it reads
+# ("Trojan Source"); they are shown as a visible marker instead of acting on the text.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def _show_bidi(text: str) -> str:
+    return _BIDI.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
 
 
 def _escape_text(text: str) -> str:
@@ -71,7 +78,7 @@ def inline(value: object) -> str:
     The one markup kept is a `code span` (kernel identifiers are written so): its content is
     shown literally by Markdown itself, so it cannot carry markup either.
     """
-    text = " ".join(str(value).split())
+    text = _show_bidi(" ".join(str(value).split()))
     parts = _CODE.split(text)  # even indexes: text; odd: code span contents
     out = "".join(_escape_text(p) if n % 2 == 0 else f"`{p}`" for n, p in enumerate(parts))
     # A leading '-', '+', '>' or '1.' would start a list or quote where the text begins a line.
@@ -80,7 +87,7 @@ def inline(value: object) -> str:
 
 def attr(value: object) -> str:
     """A value for an HTML attribute."""
-    return html.escape(" ".join(str(value).split()), quote=True)
+    return html.escape(_show_bidi(" ".join(str(value).split())), quote=True)
 
 
 def url(value: str) -> str:
@@ -96,14 +103,14 @@ def lore(message_id: str) -> str:
 
 def quote_html(text: str) -> str:
     """Mail text, verbatim: one HTML line, every character escaped, line breaks kept."""
-    body = html.escape(text.strip("\n"), quote=True).replace("\r", "").replace("\n", "&#10;")
+    body = html.escape(_show_bidi(text.strip("\n")), quote=True).replace("\r", "").replace("\n", "&#10;")
     return f'<blockquote class="lsf-quote"><p>{body}</p></blockquote>'
 
 
 def markdown_html(text: str) -> str:
     """A curated Markdown field as sanitized HTML, on one line (safe to embed in Markdown)."""
     _md.reset()
-    rendered = _md.convert(text)
+    rendered = _md.convert(_show_bidi(text))
     clean = nh3.clean(
         rendered,
         tags=ALLOWED_TAGS,
@@ -119,7 +126,7 @@ def front_matter(title: str, source: str) -> str:
     """YAML front matter: the page title (HTML-escaped, since themes print it raw)."""
     return (
         "---\n"
-        f"title: {json.dumps(html.escape(' '.join(title.split())))}\n"
+        f"title: {json.dumps(html.escape(_show_bidi(' '.join(title.split()))))}\n"
         "generated_by: lsfmm-prep\n"
         f"source: {json.dumps(source)}\n"
         "---\n"

@@ -84,6 +84,9 @@ class Type:
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")  # tab and newline are fine
 
 
+MAX_BRACKETS = 64
+
+
 class Text(Type):
     """A string. One line unless `multiline`; bounded so no input can make rendering slow."""
 
@@ -108,6 +111,9 @@ class Text(Type):
         bad = _CONTROL.search(value)
         if bad:
             return ctx.error(y, f"control character U+{ord(bad.group()):04X} is not allowed in text")
+        if self.markdown and value.count("[") > MAX_BRACKETS:
+            # Python-Markdown's link parsing is quadratic in unmatched '[' (8,000 take 9 s).
+            return ctx.error(y, f"too many '[' in Markdown text: {value.count('[')}, at most {MAX_BRACKETS}")
         return value
 
 
@@ -631,7 +637,9 @@ QUOTE = Obj(
             MessageId(),
             "Message-ID of the message that carries the words, when they are known only as quoted in a reply.",
         ),
-        "text": Field(Text(20000, multiline=True), "The exact words, line breaks as in the message.", required=True),
+        "text": Field(
+            Text(2_000_000, multiline=True), "The exact words, line breaks as in the message.", required=True
+        ),
         "proposals": Field(ListOf(Ref("proposal")), "Proposals it is about."),
         "questions": Field(ListOf(Ref("question")), "Questions it is about."),
     },

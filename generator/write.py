@@ -11,7 +11,9 @@
 
 from __future__ import annotations
 
+import glob
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 
@@ -83,23 +85,31 @@ def plan_conflicts(out_dir: str, pages: dict[str, str]) -> list[str]:
     return conflicts
 
 
-def write_if_changed(full: str, data: bytes) -> bool:
-    """Write atomically (temporary file, then rename) unless the file already holds data."""
+def _same(full: str, data: bytes) -> bool:
     try:
         with open(full, "rb") as fh:
-            if fh.read() == data:
-                return False
+            return fh.read() == data
     except FileNotFoundError:
-        pass
+        return False
+
+
+def _write_new(path: str, data: bytes) -> None:
+    umask = os.umask(0)
+    os.umask(umask)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 & ~umask)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+
+
+def write_if_changed(full: str, data: bytes) -> bool:
+    """Write atomically (temporary file, then rename) unless the file already holds data."""
+    if _same(full, data):
+        return False
     folder = os.path.dirname(full)
     os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+    tmp = os.path.join(folder, f".tmp-{os.getpid()}-{os.path.basename(full)}")
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; pages are ordinary files
+        _write_new(tmp, data)
         os.replace(tmp, full)
     except BaseException:
         if os.path.exists(tmp):
@@ -120,11 +130,25 @@ def write_pages(out_dir: str, pages: dict[str, str]) -> WriteReport:
             f"move it elsewhere (generated pages: {', '.join(GENERATED_PLACES)})"
         )
     old = existing_generated(out_dir) if os.path.isdir(out_dir) else set()
-    for rel in sorted(pages):
-        if write_if_changed(_inside(out_dir, rel), pages[rel].encode("utf-8")):
-            report.written.append(rel)
-        else:
-            report.unchanged.append(rel)
+    changed = [rel for rel in sorted(pages) if not _same(_inside(out_dir, rel), pages[rel].encode("utf-8"))]
+    report.unchanged = [rel for rel in sorted(pages) if rel not in set(changed)]
+    if changed:
+        # Stage every changed page first: a failure or kill while rendering output to disk
+        # leaves docs/ as it was; only then move the pages into place (renames, no copying).
+        os.makedirs(out_dir, exist_ok=True)
+        for leftover in glob.glob(os.path.join(out_dir, ".lsfmm-staging-*")):
+            shutil.rmtree(leftover, ignore_errors=True)  # from a build that was killed
+        staging = tempfile.mkdtemp(dir=out_dir, prefix=".lsfmm-staging-")
+        try:
+            for n, rel in enumerate(changed):
+                _write_new(os.path.join(staging, str(n)), pages[rel].encode("utf-8"))
+            for n, rel in enumerate(changed):
+                full = _inside(out_dir, rel)
+                os.makedirs(os.path.dirname(full), exist_ok=True)
+                os.replace(os.path.join(staging, str(n)), full)
+                report.written.append(rel)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     root = os.path.realpath(out_dir)
     for rel in sorted(old - set(pages)):
         full = _inside(out_dir, rel)
@@ -143,12 +167,7 @@ def write_files(out_dir: str, files: dict[str, str], check_only: bool = False) -
         full = _inside(out_dir, name)
         data = files[name].encode("utf-8")
         if check_only:
-            try:
-                with open(full, "rb") as fh:
-                    same = fh.read() == data
-            except FileNotFoundError:
-                same = False
-            if not same:
+            if not _same(full, data):
                 changed.append(name)
         elif write_if_changed(full, data):
             changed.append(name)

@@ -64,3 +64,17 @@ def _only_hand_written(folder: str, names: list[str]) -> list[str]:
     return [n for n in names if n.endswith(".md") and is_generated(os.path.join(folder, n))] + [
         n for n in names if folder == str(REPO / "docs") and n in {"topics", "proposals", "questions", "people"}
     ]
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory) -> Path:
+    """The hostile data set (tests/hostile.py) generated and built into a real site."""
+    from tests.hostile import write_hostile
+
+    root = tmp_path_factory.mktemp("hostile")
+    data = write_hostile(root / "hostile-data")
+    (root / "project").mkdir()
+    project = make_project(root / "project", data)
+    result = run_cli("site", "--strict", cwd=project)
+    assert result.returncode == 0, result.stderr
+    return project / "site"

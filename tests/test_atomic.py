@@ -1,0 +1,71 @@
+"""A failed or killed build never leaves a half-written site or touches data/."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, SAMPLE, make_project, run_cli
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    project = make_project(tmp_path_factory.mktemp("atomic"), SAMPLE)
+    result = run_cli("site", "--strict", cwd=project)
+    assert result.returncode == 0, result.stderr
+    return project
+
+
+def test_bad_data_leaves_pages_site_and_data_as_they_were(built, tmp_path):
+    project = Path(tmp_path / "p")
+    subprocess.run(["cp", "-a", str(built), str(project)], check=True)
+    record = project / "data" / "topics" / "later-topic.yaml"
+    record.write_text(record.read_text().replace("lead: cy-author", "lead: nobody"))
+    before = {name: tree(project / name) for name in ("docs", "site", "data")}
+    result = run_cli("site", "--strict", cwd=project)
+    assert result.returncode == 1
+    assert "unknown person 'nobody'" in result.stderr
+    assert {name: tree(project / name) for name in ("docs", "site", "data")} == before
+
+
+@pytest.mark.parametrize("delay", [0.3, 0.8, 1.3, 1.8, 2.5])
+def test_a_killed_build_leaves_the_previous_site_whole(built, tmp_path, delay):
+    project = Path(tmp_path / "p")
+    subprocess.run(["cp", "-a", str(built), str(project)], check=True)
+    old_site = tree(project / "site")
+    data_before = tree(project / "data")
+    record = project / "data" / "proposals" / "cache-policy.yaml"
+    record.write_text(record.read_text().replace("title: Cache policy", "title: Cache policy v2"))
+    data_before = tree(project / "data")
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "site", "--strict"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    time.sleep(delay)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    site = tree(project / "site")
+    assert sorted(site) == sorted(old_site), "site/ lost or gained files"
+    page = site["proposals/cache-policy/index.html"].decode()
+    if site == old_site:
+        assert "Cache policy v2" not in page
+    else:  # the whole new site was swapped in
+        assert "Cache policy v2" in page
+    assert tree(project / "data") == data_before
+    # The next build finishes the job and cleans up what the killed one left.
+    assert run_cli("site", "--strict", cwd=project).returncode == 0
+    assert "Cache policy v2" in (project / "site" / "proposals" / "cache-policy" / "index.html").read_text()
+    assert not list(project.glob(".site-*")) and not list((project / "docs").glob(".lsfmm-staging-*"))
