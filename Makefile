@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 
-.PHONY: site serve check test lint goldens schema clean distclean help
+.PHONY: site serve check test lint goldens schema bench clean distclean help
 
 help:
 	@echo "make site      create .venv if needed, generate pages from data/, build site/ (strict)"
@@ -14,6 +14,7 @@ help:
 	@echo "make test      lint and run the test suite"
 	@echo "make goldens   regenerate the golden files after an intended change (review the diff)"
 	@echo "make schema    regenerate the JSON Schemas in docs/schemas/ for editors"
+	@echo "make bench     time generation and mkdocs build at three data scales; writes BENCHMARKS.md"
 	@echo "make clean     remove generated pages and site/"
 
 # The virtual environment, rebuilt whenever requirements.txt changes.
@@ -34,8 +35,8 @@ check: $(STAMP)
 	$(BIN)/python -m generator check --strict
 
 lint: $(STAMP)
-	$(BIN)/ruff check generator tests
-	$(BIN)/ruff format --check generator tests
+	$(BIN)/ruff check generator tests bench
+	$(BIN)/ruff format --check generator tests bench
 
 test: lint
 	$(BIN)/python -m pytest -q
@@ -43,12 +44,15 @@ test: lint
 goldens: $(STAMP)
 	UPDATE_GOLDENS=1 $(BIN)/python -m pytest -q tests/test_render.py tests/test_bad_cases.py
 
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
 schema: $(STAMP)
 	$(BIN)/python -m generator schema
 
 clean:
 	-$(BIN)/python -m generator clean 2>/dev/null || true
-	rm -rf site .pytest_cache
+	rm -rf site .pytest_cache .lsfmm-cache .bench
 
 distclean: clean
 	rm -rf $(VENV)

@@ -14,10 +14,11 @@ import time
 import traceback
 
 from generator import __version__
+from generator.cache import Cache, default_path
 from generator.errors import Problems
 from generator.jsonschemas import schemas
 from generator.model import Site, load_site
-from generator.render import render_site
+from generator.render import render_changed
 from generator.write import WriteError, write_files, write_pages
 
 DESCRIPTION = """\
@@ -47,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--data", default="data", help="folder of YAML records (default: data)")
     common.add_argument("--strict", action="store_true", help="treat warnings as errors")
     common.add_argument("--debug", action="store_true", help="show a traceback on unexpected errors")
+    common.add_argument("--no-cache", action="store_true", help="ignore and do not write .lsfmm-cache/")
     out = argparse.ArgumentParser(add_help=False)
     out.add_argument("--out", default="docs", help="docs folder to write generated pages into (default: docs)")
     sub.add_parser("build", parents=[common, out], help="validate and write the generated pages")
@@ -82,28 +84,37 @@ def _report(problems: Problems, strict: bool) -> bool:
     return not failed
 
 
-def check(data: str, strict: bool) -> Site | None:
+def check(data: str, strict: bool, cache: Cache | None = None) -> Site | None:
     if not os.path.isdir(data):
         raise _Usage(f"no data folder at {data!r}")
     problems = Problems()
-    site = load_site(data, problems)
+    site = load_site(data, problems, cache)
     ok = _report(problems, strict)
     return site if ok else None
 
 
-def build(data: str, out: str, strict: bool, quiet: bool = False) -> int:
-    site = check(data, strict)
+def open_cache(data: str, use: bool) -> Cache:
+    return Cache.open(default_path(data) if use else None)
+
+
+def build(data: str, out: str, strict: bool, quiet: bool = False, cache: Cache | None = None) -> int:
+    cache = cache if cache is not None else open_cache(data, True)
+    site = check(data, strict, cache)
     if site is None:
+        cache.save()  # the records that did validate stay cached
         return 1
-    pages = render_site(site)
+    pages, current = render_changed(site, cache, out)
     try:
-        report = write_pages(out, pages)
+        report = write_pages(out, pages, keep=current)
     except WriteError as exc:
+        cache.pages = {}
         print(f"Error: {exc}", file=sys.stderr)
         return 1
+    cache.save()
+    total = len(pages) + len(current)
     if not quiet or report.written or report.removed:
         print(
-            f"Generated {len(pages)} pages in {out}/: {len(report.written)} written, "
+            f"Generated {total} pages in {out}/: {len(report.written)} written, "
             f"{len(report.unchanged)} unchanged, {len(report.removed)} removed."
         )
     return 0
@@ -154,7 +165,8 @@ def _snapshot(data: str) -> dict[str, tuple[int, int]]:
 
 def serve(data: str, out: str, strict: bool, addr: str, interval: float) -> int:
     """Regenerate on every change under data/; mkdocs serve reloads the browser on the new pages."""
-    build(data, out, strict)
+    cache = open_cache(data, True)  # kept in memory between rebuilds
+    build(data, out, strict, cache=cache)
     proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", addr])
 
     def stop(signum: int, frame: object) -> None:
@@ -168,7 +180,7 @@ def serve(data: str, out: str, strict: bool, addr: str, interval: float) -> int:
             now = _snapshot(data)
             if now != state:
                 state = now
-                build(data, out, strict, quiet=True)
+                build(data, out, strict, quiet=True, cache=cache)
     except KeyboardInterrupt:
         pass
     finally:
@@ -201,9 +213,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         if args.command == "check":
-            return 0 if check(args.data, args.strict) is not None else 1
+            cache = open_cache(args.data, not args.no_cache)
+            ok = check(args.data, args.strict, cache) is not None
+            cache.save()
+            return 0 if ok else 1
         if args.command == "build":
-            return build(args.data, args.out, args.strict)
+            return build(args.data, args.out, args.strict, cache=open_cache(args.data, not args.no_cache))
         if args.command == "site":
             return build_site_dir(args.data, args.out, args.strict, args.site_dir)
         if args.command == "schema":

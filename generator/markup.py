@@ -13,6 +13,7 @@ Policy:
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 import re
@@ -72,6 +73,7 @@ def _escape_text(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
+@functools.lru_cache(maxsize=65536)  # names and titles repeat across pages
 def inline(value: object) -> str:
     """Any value as inert inline Markdown text: one line, HTML and Markdown escaped.
 

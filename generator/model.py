@@ -13,7 +13,8 @@ from typing import Any
 
 from generator import schema as S
 from generator import yamlload
-from generator.errors import Problems
+from generator.cache import Cache, digest
+from generator.errors import Problem, Problems
 
 # One entry per record file or folder: (relative path, schema, is a folder of one-record files)
 LAYOUT: list[tuple[str, S.Obj, bool]] = [
@@ -40,6 +41,8 @@ class Site:
     messages: dict[str, S.Rec]  # by Message-ID; each has .thread
     sources: dict[tuple[str, str], str]  # (kind, id) -> data file it came from
     data_dir: str = "data"  # as shown in messages
+    file_hashes: dict[str, str] = field(default_factory=dict)  # data file (as shown) -> SHA-256
+    sources_of: dict[str, str] = field(default_factory=dict)  # "event", "people", "questions" -> file
     tracks: dict[str, S.Rec] = field(default_factory=dict)
     rooms: dict[str, S.Rec] = field(default_factory=dict)
     # derived relations, all lists sorted for deterministic output
@@ -49,6 +52,8 @@ class Site:
     quotes_of_proposal: dict[str, list[str]] = field(default_factory=dict)
     quotes_of_question: dict[str, list[str]] = field(default_factory=dict)
     roles_of_person: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
+    quotes_of_person: dict[str, dict[str, int]] = field(default_factory=dict)  # person -> thread -> count
+    topics_of_thread: dict[str, list[str]] = field(default_factory=dict)
 
 
 # What else is lost when a whole file of this kind is unusable.
@@ -70,7 +75,6 @@ ROLE_ORDER = [
     "reviewer",
     "raised a concern on",
     "holds a position on",
-    "is quoted in",
 ]
 
 
@@ -79,7 +83,7 @@ def display_path(path: str) -> str:
     return path if rel.startswith("..") else rel
 
 
-def load(data_dir: str, problems: Problems) -> dict[str, list[S.Rec]]:
+def load(data_dir: str, problems: Problems, cache: Cache | None = None) -> dict[str, list[Any]]:
     """Read and validate every data file; returns records by kind (plus the refs found)."""
     out: dict[str, list[Any]] = defaultdict(list)
     for name, spec, is_dir in LAYOUT:
@@ -105,26 +109,57 @@ def load(data_dir: str, problems: Problems) -> dict[str, list[S.Rec]]:
                 problems.error(shown, 0, f"missing file; it holds the {spec.name}")
                 out["broken"].extend((kind, "*") for kind in HOLDS[spec.name])
                 continue
-            stem = os.path.basename(path)[: -len(".yaml")]
-            node = yamlload.read(path, shown, problems)
-            rec = S.INVALID
-            if node is not None:
-                ctx = S.Ctx(shown, problems)
-                rec = spec.check(node, ctx)
-                out["refs"].extend(ctx.refs)
-                out["broken"].extend(ctx.broken)
-            if rec is not S.INVALID and is_dir and rec["id"] != stem:
-                problems.error(
-                    shown, rec.line_of("id"), f"id '{rec['id']}' does not match the file name; expected '{stem}'"
-                )
-                rec = S.INVALID
-            if rec is S.INVALID:  # reported once: references into it are not reported as unknown too
-                if is_dir:
-                    out["broken"].append((spec.name, stem))
-                out["broken"].extend((kind, "*") for kind in HOLDS[spec.name])
-                continue
-            out[spec.name].append(rec)
+            result = _load_file(path, shown, spec, is_dir, cache)
+            problems.items.extend(result.problems)
+            out["refs"].extend(result.refs)
+            out["broken"].extend(result.broken)
+            out["hashes"].append((shown, result.sha))
+            if result.rec is not None:
+                out[spec.name].append(result.rec)
     return out
+
+
+@dataclass
+class FileResult:
+    """What one data file gave: its record (None if unusable), references, problems."""
+
+    sha: str
+    rec: S.Rec | None
+    refs: list[S.RefUse]
+    broken: list[tuple[str, str]]
+    problems: list[Problem]
+
+
+def _load_file(path: str, shown: str, spec: S.Obj, is_dir: bool, cache: Cache | None) -> FileResult:
+    raw = yamlload.read_bytes(path)
+    sha = digest(raw) if raw is not None else ""
+    key = (f"{shown}\0{spec.name}", sha)
+    if cache is not None and raw is not None:
+        hit = cache.get_record(key)
+        if hit is not None:
+            return hit
+    problems = Problems()
+    stem = os.path.basename(path)[: -len(".yaml")]
+    node = yamlload.parse_bytes(raw, path, shown, problems)
+    rec: Any = S.INVALID
+    refs: list[S.RefUse] = []
+    broken: list[tuple[str, str]] = []
+    if node is not None:
+        ctx = S.Ctx(shown, problems)
+        rec = spec.check(node, ctx)
+        refs, broken = ctx.refs, list(ctx.broken)
+    if rec is not S.INVALID and is_dir and rec["id"] != stem:
+        problems.error(shown, rec.line_of("id"), f"id '{rec['id']}' does not match the file name; expected '{stem}'")
+        rec = S.INVALID
+    if rec is S.INVALID:  # reported once: references into it are not reported as unknown too
+        if is_dir:
+            broken.append((spec.name, stem))
+        broken.extend((kind, "*") for kind in HOLDS[spec.name])
+        rec = None
+    result = FileResult(sha, rec, refs, broken, problems.items)
+    if cache is not None and raw is not None:
+        cache.put_record(key, result)
+    return result
 
 
 def build_site(loaded: dict[str, list[Any]], problems: Problems) -> Site | None:
@@ -278,6 +313,8 @@ def _derive(site: Site) -> None:
             bucket.append(value)
 
     for tid, topic in site.topics.items():
+        if topic["thread"]:
+            add(site.topics_of_thread, topic["thread"], tid)
         for pid in topic["proposals"]:
             add(site.topics_of_proposal, pid, tid)
         for item in topic["running_order"]:
@@ -308,8 +345,9 @@ def _derive(site: Site) -> None:
         for pos in q["positions"]:
             for person in pos["by"]:
                 add(roles, person, ("holds a position on", "question", qid))
-    for quid, quote in site.quotes.items():
-        add(roles, quote["author"], ("is quoted in", "quote", quid))
+    for quote in site.quotes.values():  # counted per thread: a person may be quoted hundreds of times
+        counts = site.quotes_of_person.setdefault(quote["author"], {})
+        counts[quote["thread"]] = counts.get(quote["thread"], 0) + 1
 
     # Deterministic order: questions as the questions file lists them, quotes in thread order.
     for key in site.topics_of_proposal:
@@ -327,9 +365,9 @@ def _derive(site: Site) -> None:
         roles[key].sort(key=lambda r: (rank.get(r[0], len(rank)), r[1], r[2]))
 
 
-def load_site(data_dir: str, problems: Problems) -> Site | None:
+def load_site(data_dir: str, problems: Problems, cache: Cache | None = None) -> Site | None:
     """Load, validate and cross-check: the whole front half of the pipeline."""
-    loaded = load(data_dir, problems)
+    loaded = load(data_dir, problems, cache)
     if problems.errors:
         # Still run the cross checks so every problem is reported in one go.
         build_site(loaded, problems)
@@ -337,6 +375,9 @@ def load_site(data_dir: str, problems: Problems) -> Site | None:
     site = build_site(loaded, problems)
     if site is not None:
         site.data_dir = display_path(data_dir)
+        site.file_hashes = dict(loaded["hashes"])
+        shared = ("event", "people", "questions")
+        site.sources_of = {k: display_path(os.path.join(data_dir, f"{k}.yaml")) for k in shared}
     return site
 
 

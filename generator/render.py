@@ -7,13 +7,17 @@ passes the same base context and puts the front matter and the generated-file ma
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import os
 import posixpath
+from dataclasses import dataclass
 from typing import Any
 
 import jinja2
 
 from generator import markup
+from generator.cache import Cache, digest
 from generator.model import Site, source_of
 
 TEMPLATES = os.path.join(os.path.dirname(__file__), "templates")
@@ -73,9 +77,14 @@ def target(kind: str, rid: str) -> str:
 
 
 def relative(from_page: str, to: str) -> str:
-    path, _, anchor = to.partition("#")
-    rel = posixpath.relpath(path, posixpath.dirname(from_page) or ".")
-    return rel + (f"#{anchor}" if anchor else "")
+    """The link from one page to another, both given relative to docs/ (posixpath.relpath,
+    without its filesystem work: this runs for every link of every page)."""
+    src = from_page.split("/")[:-1]
+    dst = to.split("/")
+    common = 0
+    while common < len(src) and common < len(dst) - 1 and src[common] == dst[common]:
+        common += 1
+    return "../" * (len(src) - common) + "/".join(dst[common:])
 
 
 def fmt_date(value: Any) -> str:
@@ -154,26 +163,48 @@ class Renderer:
         )
         self.people_order = sorted(site.people.values(), key=lambda p: (p["name"].lower(), p["id"]))
         self.quote_rank = {qid: n for n, qid in enumerate(site.quotes)}  # thread file order
+        self.quotes_of_thread: dict[str, list[str]] = {}
+        for qid, rec in site.quotes.items():
+            self.quotes_of_thread.setdefault(rec["thread"], []).append(qid)
         self.proposal_order = sorted(
             site.proposals.values(), key=lambda p: (STATUS_ORDER.index(p["status"]), p["title"].lower(), p["id"])
         )
+        by_status: dict[str, list[Any]] = {}
+        for prop in self.proposal_order:
+            by_status.setdefault(prop["status"], []).append(prop)
+        self.proposals_by_status = [(s, by_status[s]) for s in STATUS_ORDER if s in by_status]
+        self.templates = {name: self.env.get_template(name) for name in self.env.list_templates()}
+        self._quotes: dict[tuple[str, str], str] = {}
 
     def quotes_of_topic(self, tid: str) -> list[Any]:
         """Quotes from the topic's thread, or about its proposals or questions, in thread order."""
         site, topic = self.site, self.site.topics[tid]
-        ids = {q for q, rec in site.quotes.items() if topic["thread"] and rec["thread"] == topic["thread"]}
+        ids = set(self.quotes_of_thread.get(topic["thread"], [])) if topic["thread"] else set()
         for pid in topic["proposals"]:
             ids.update(site.quotes_of_proposal.get(pid, []))
         for qid in site.questions_of_topic.get(tid, []):
             ids.update(site.quotes_of_question.get(qid, []))
         return [site.quotes[q] for q in sorted(ids, key=self.quote_rank.__getitem__)]
 
+    def quote(self, folder: str, qid: str) -> str:
+        """A quote block as seen from a page in `folder` (the same for every page there)."""
+        key = (folder, qid)
+        if key not in self._quotes:
+            page = f"{folder}/x.md" if folder else "x.md"
+            self._quotes[key] = self.templates["_quote.md.j2"].render(
+                q=self.site.quotes[qid], person=lambda pid: self._person(page, pid)
+            )
+        return self._quotes[key]
+
+    def _person(self, page: str, pid: str) -> str:
+        return f"[{markup.inline(self.site.people[pid]['name'])}]({relative(page, target('person', pid))})"
+
     def _page(self, template: str, path: str, title: str, source: str, **ctx: Any) -> str:
         def link(kind: str, rid: str = "") -> str:
             return relative(path, target(kind, rid))
 
         def person(pid: str) -> str:
-            return f"[{markup.inline(self.site.people[pid]['name'])}]({link('person', pid)})"
+            return self._person(path, pid)
 
         def record(kind: str, rid: str) -> str:
             table = {"topic": self.site.topics, "proposal": self.site.proposals, "question": self.site.questions}
@@ -191,45 +222,127 @@ class Renderer:
             "topic_order": self.topic_order,
             "proposal_order": self.proposal_order,
             "people_order": self.people_order,
-            "proposals_by_status": [
-                (s, [p for p in self.proposal_order if p["status"] == s])
-                for s in STATUS_ORDER
-                if any(p["status"] == s for p in self.proposal_order)
-            ],
+            "proposals_by_status": self.proposals_by_status,
             "running_order": running_order,
             "source": lambda p: source_of(self.site, p),
             "end_time": lambda slot: add_minutes(slot["start"], slot["minutes"]),
             "room": lambda rid: self.site.rooms[rid]["name"],
             "questions_of": lambda tid: [self.site.questions[q] for q in self.site.questions_of_topic.get(tid, [])],
             "quotes_of_topic": self.quotes_of_topic,
+            "quote": lambda qid: self.quote(posixpath.dirname(path), qid),
         }
-        body = self.env.get_template(template).render(**base, **ctx)
+        body = self.templates[template].render(**base, **ctx)
         source = source_of(self.site, source)
         return markup.front_matter(title, source) + MARKER.format(source=source) + "\n\n" + body
 
-    def pages(self) -> dict[str, str]:
+    def plan(self) -> list[PageSpec]:
+        """Every page to generate, with the data files it is rendered from."""
         site = self.site
-        out: dict[str, str] = {}
-        data = self.site.data_dir + "/"
-        out["index.md"] = self._page("home.md.j2", "index.md", site.event["name"], data)
-        out["agenda.md"] = self._page("agenda.md.j2", "agenda.md", "Agenda", data + "topics/")
-        out["topics/index.md"] = self._page("topics.md.j2", "topics/index.md", "Topics", data + "topics/")
+        data = site.data_dir + "/"
+        every = ("*",)
+        shared = (site.sources_of["event"], site.sources_of["people"], site.sources_of["questions"])
+        specs = [
+            PageSpec("index.md", "home.md.j2", site.event["name"], data, {}, every),
+            PageSpec("agenda.md", "agenda.md.j2", "Agenda", data + "topics/", {}, every),
+            PageSpec("topics/index.md", "topics.md.j2", "Topics", data + "topics/", {}, every),
+        ]
         for tid, topic in site.topics.items():
-            path = f"topics/{tid}.md"
-            out[path] = self._page("topic.md.j2", path, topic["title"], topic.path, topic=topic)
-        out["proposals/index.md"] = self._page(
-            "proposals.md.j2", "proposals/index.md", "Proposals", data + "proposals/"
-        )
+            deps = {topic.path, *shared}
+            deps.update(site.proposals[p].path for p in topic["proposals"])
+            deps.update(site.proposals[p].path for item in topic["running_order"] for p in item["proposals"])
+            if topic["thread"]:
+                deps.add(site.threads[topic["thread"]].path)
+            deps.update(site.threads[q["thread"]].path for q in self.quotes_of_topic(tid))
+            specs.append(
+                PageSpec(
+                    f"topics/{tid}.md", "topic.md.j2", topic["title"], topic.path, {"topic": topic}, tuple(sorted(deps))
+                )
+            )
+        specs.append(PageSpec("proposals/index.md", "proposals.md.j2", "Proposals", data + "proposals/", {}, every))
         for pid, prop in site.proposals.items():
-            path = f"proposals/{pid}.md"
-            out[path] = self._page("proposal.md.j2", path, prop["title"], prop.path, proposal=prop)
-        out["questions/index.md"] = self._page(
-            "questions.md.j2", "questions/index.md", "Open questions", data + "questions.yaml"
+            deps = {prop.path, *shared}
+            deps.update(site.topics[t].path for t in site.topics_of_proposal.get(pid, []))
+            deps.update(site.threads[site.quotes[q]["thread"]].path for q in site.quotes_of_proposal.get(pid, []))
+            deps.update(site.proposals[r].path for r in prop["related"])
+            specs.append(
+                PageSpec(
+                    f"proposals/{pid}.md",
+                    "proposal.md.j2",
+                    prop["title"],
+                    prop.path,
+                    {"proposal": prop},
+                    tuple(sorted(deps)),
+                )
+            )
+        specs.append(
+            PageSpec("questions/index.md", "questions.md.j2", "Open questions", data + "questions.yaml", {}, every)
         )
-        out["people/index.md"] = self._page("people.md.j2", "people/index.md", "People", data + "people.yaml")
-        return out
+        specs.append(PageSpec("people/index.md", "people.md.j2", "People", data + "people.yaml", {}, every))
+        return specs
+
+    def render(self, spec: PageSpec) -> str:
+        return self._page(spec.template, spec.path, spec.title, spec.source, **spec.ctx)
+
+    def pages(self) -> dict[str, str]:
+        return {spec.path: self.render(spec) for spec in self.plan()}
+
+    def fingerprint(self, spec: PageSpec, version: str) -> str:
+        """Everything a page is rendered from: code, page identity and its data files' hashes."""
+        h = hashlib.sha256(f"{version}\0{self.site.data_dir}\0{spec.path}".encode())
+        if spec.deps == ("*",):
+            h.update(self._all_digest)
+        else:
+            for dep in spec.deps:
+                h.update(f"\0{dep}\0{self.site.file_hashes[dep]}".encode())
+        return h.hexdigest()
+
+    @functools.cached_property
+    def _all_digest(self) -> bytes:
+        return hashlib.sha256(repr(sorted(self.site.file_hashes.items())).encode()).digest()
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page to generate: where, from which template and record, depending on which files."""
+
+    path: str
+    template: str
+    title: str
+    source: str
+    ctx: dict[str, Any]
+    deps: tuple[str, ...]  # data files (as shown in messages); ("*",) for every file
 
 
 def render_site(site: Site) -> dict[str, str]:
     """Every generated page of the site, keyed by its path under docs/."""
     return Renderer(site).pages()
+
+
+def render_changed(site: Site, cache: Cache, out_dir: str) -> tuple[dict[str, str], set[str]]:
+    """Only the pages whose inputs changed since they were last written (per the cache), and
+    the paths of the pages that are current on disk as they are."""
+    renderer = Renderer(site)
+    changed: dict[str, str] = {}
+    current: set[str] = set()
+    fresh: dict[str, tuple[str, str]] = {}
+    for spec in renderer.plan():
+        fp = renderer.fingerprint(spec, cache.version)
+        known = cache.pages.get(spec.path)
+        full = os.path.join(out_dir, spec.path)
+        if known and known[0] == fp and _intact(full, known[1]):
+            current.add(spec.path)
+            fresh[spec.path] = known
+            continue
+        text = renderer.render(spec)
+        changed[spec.path] = text
+        fresh[spec.path] = (fp, digest(text.encode("utf-8")))
+    cache.pages = fresh
+    return changed, current
+
+
+def _intact(path: str, sha: str) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return digest(fh.read()) == sha
+    except OSError:
+        return False

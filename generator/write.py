@@ -118,7 +118,9 @@ def write_if_changed(full: str, data: bytes) -> bool:
     return True
 
 
-def write_pages(out_dir: str, pages: dict[str, str]) -> WriteReport:
+def write_pages(out_dir: str, pages: dict[str, str], keep: set[str] | frozenset[str] = frozenset()) -> WriteReport:
+    """Write `pages`; generated pages on disk that are neither in `pages` nor in `keep` (pages
+    known to be current as they are) belong to removed records and are deleted."""
     report = WriteReport()
     for rel in pages:
         if not _owned(rel):
@@ -131,7 +133,7 @@ def write_pages(out_dir: str, pages: dict[str, str]) -> WriteReport:
         )
     old = existing_generated(out_dir) if os.path.isdir(out_dir) else set()
     changed = [rel for rel in sorted(pages) if not _same(_inside(out_dir, rel), pages[rel].encode("utf-8"))]
-    report.unchanged = [rel for rel in sorted(pages) if rel not in set(changed)]
+    report.unchanged = sorted({rel for rel in pages if rel not in set(changed)} | set(keep))
     if changed:
         # Stage every changed page first: a failure or kill while rendering output to disk
         # leaves docs/ as it was; only then move the pages into place (renames, no copying).
@@ -150,7 +152,7 @@ def write_pages(out_dir: str, pages: dict[str, str]) -> WriteReport:
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     root = os.path.realpath(out_dir)
-    for rel in sorted(old - set(pages)):
+    for rel in sorted(old - set(pages) - set(keep)):
         full = _inside(out_dir, rel)
         os.unlink(full)
         report.removed.append(rel)

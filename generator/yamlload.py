@@ -10,7 +10,6 @@ for error messages.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 
 import yaml
 
@@ -24,17 +23,19 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 NULL_WORDS = {"", "~", "null", "Null", "NULL"}
 
 
-@dataclass
 class Y:
-    """A YAML node: kind is 'map', 'seq' or 'scalar'."""
+    """A YAML node: kind is 'map', 'seq' or 'scalar' (slots: parsing makes hundreds of thousands)."""
 
-    kind: str
-    line: int  # 1-based
-    column: int  # 1-based
-    scalar: str = ""
-    plain: bool = True  # scalar written without quotes or block style
-    items: list[Y] = field(default_factory=list)  # seq
-    entries: dict[str, tuple[Y, Y]] = field(default_factory=dict)  # map: key -> (key, value)
+    __slots__ = ("column", "entries", "items", "kind", "line", "plain", "scalar")
+
+    def __init__(self, kind: str, line: int, column: int, scalar: str = "", plain: bool = True) -> None:
+        self.kind = kind
+        self.line = line  # 1-based
+        self.column = column  # 1-based
+        self.scalar = scalar
+        self.plain = plain  # scalar written without quotes or block style
+        self.items: list[Y] = []  # seq
+        self.entries: dict[str, tuple[Y, Y]] = {}  # map: key -> (key, value)
 
     @property
     def is_null(self) -> bool:
@@ -70,35 +71,46 @@ def parse(text: str, path: str, problems: Problems) -> Y | None:
     stack: list[list] = []  # frames: [node, pending key node (maps only)]
     root: Y | None = None
     documents = 0
+    loader = _Loader(text)
+    get_event = loader.get_event
+    scalar_event, start_events, end_events = yaml.ScalarEvent, _START_EVENTS, _END_EVENTS
     try:
-        for ev in yaml.parse(text, Loader=_Loader):
-            mark = ev.start_mark
-            line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-            if isinstance(ev, yaml.DocumentStartEvent):
+        while True:
+            ev = get_event()
+            cls = type(ev)
+            if cls is scalar_event:
+                if ev.anchor or (ev.tag and not ev.implicit[0]):
+                    return _refuse(ev, path, problems)
+                mark = ev.start_mark
+                node = Y("scalar", mark.line + 1, mark.column + 1, ev.value, not ev.style)
+            elif cls in end_events:
+                node = stack.pop()[0]
+            elif cls in start_events:
+                if ev.anchor or (ev.tag and ev.tag != "!"):
+                    return _refuse(ev, path, problems)
+                mark = ev.start_mark
+                if len(stack) >= MAX_DEPTH:
+                    problems.error(
+                        path, mark.line + 1, f"nested too deeply (more than {MAX_DEPTH} levels)", mark.column + 1
+                    )
+                    return None
+                kind = "seq" if cls is yaml.SequenceStartEvent else "map"
+                stack.append([Y(kind, mark.line + 1, mark.column + 1), None])
+                continue
+            elif cls is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
-                    problems.error(path, line, "more than one YAML document (---) in the file", col)
+                    mark = ev.start_mark
+                    problems.error(
+                        path, mark.line + 1, "more than one YAML document (---) in the file", mark.column + 1
+                    )
                     return None
                 continue
-            if isinstance(ev, yaml.AliasEvent) or getattr(ev, "anchor", None):
-                problems.error(path, line, ALIAS_MESSAGE, col)
-                return None
-            tag = getattr(ev, "tag", None)
-            if tag and tag != "!" and not (isinstance(ev, yaml.ScalarEvent) and ev.implicit[0]):
-                problems.error(path, line, f"YAML tags ({tag}) are not supported here", col)
-                return None
-            if isinstance(ev, yaml.ScalarEvent):
-                node = Y("scalar", line, col, scalar=ev.value, plain=not ev.style)
-            elif isinstance(ev, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
-                if len(stack) >= MAX_DEPTH:
-                    problems.error(path, line, f"nested too deeply (more than {MAX_DEPTH} levels)", col)
-                    return None
-                kind = "seq" if isinstance(ev, yaml.SequenceStartEvent) else "map"
-                stack.append([Y(kind, line, col), None])
-                continue
-            elif isinstance(ev, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
-                node = stack.pop()[0]
-            else:  # stream start/end, document end
+            elif cls is yaml.AliasEvent:
+                return _refuse(ev, path, problems)
+            elif cls is yaml.StreamEndEvent or ev is None:
+                break
+            else:  # stream start, document end
                 continue
             if not stack:
                 root = node
@@ -127,6 +139,20 @@ def parse(text: str, path: str, problems: Problems) -> Y | None:
         problems.error(path, 0, "the file is empty; expected a mapping of fields")
         return None
     return root
+
+
+_START_EVENTS = (yaml.SequenceStartEvent, yaml.MappingStartEvent)
+_END_EVENTS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+
+
+def _refuse(ev: yaml.Event, path: str, problems: Problems) -> None:
+    mark = ev.start_mark
+    tag = getattr(ev, "tag", None)
+    if isinstance(ev, yaml.AliasEvent) or getattr(ev, "anchor", None):
+        message = ALIAS_MESSAGE
+    else:
+        message = f"YAML tags ({tag}) are not supported here"
+    problems.error(path, mark.line + 1, message, mark.column + 1)
 
 
 def _char_at(text: str, line: int, column: int) -> str:
@@ -163,13 +189,24 @@ def _add(frame: list, node: Y, path: str, problems: Problems) -> bool:
     return True
 
 
-def read(path_on_disk: str, shown_path: str, problems: Problems) -> Y | None:
-    """Read and parse one file, reporting unreadable or non-UTF-8 files as problems."""
+def read_bytes(path_on_disk: str) -> bytes | None:
+    """A data file's bytes, at most MAX_BYTES + 1 of them (bounded memory whatever its size)."""
     try:
         with open(path_on_disk, "rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)  # bounded memory whatever the file size
-    except OSError as exc:
-        problems.error(shown_path, 0, f"cannot read the file: {exc.strerror}")
+            return fh.read(MAX_BYTES + 1)
+    except OSError:
+        return None
+
+
+def parse_bytes(raw: bytes | None, path_on_disk: str, shown_path: str, problems: Problems) -> Y | None:
+    """Decode and parse a file's bytes, reporting unreadable, oversized or non-UTF-8 files."""
+    if raw is None:
+        try:
+            open(path_on_disk, "rb").close()
+            reason = "unknown error"
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+        problems.error(shown_path, 0, f"cannot read the file: {reason}")
         return None
     if len(raw) > MAX_BYTES:
         size = os.path.getsize(path_on_disk)
@@ -182,3 +219,8 @@ def read(path_on_disk: str, shown_path: str, problems: Problems) -> Y | None:
         problems.error(shown_path, line, f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x})")
         return None
     return parse(text, shown_path, problems)
+
+
+def read(path_on_disk: str, shown_path: str, problems: Problems) -> Y | None:
+    """Read and parse one file."""
+    return parse_bytes(read_bytes(path_on_disk), path_on_disk, shown_path, problems)

@@ -1,0 +1,96 @@
+"""Incremental regeneration: a no-op build writes nothing, an edit rewrites only the pages
+that depend on it, and the result is always byte-identical to a build from scratch."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLE, run_cli
+
+EDITS = [
+    ("event.yaml", "name: Example Storage and MM Summit", "name: Example Storage and MM Summit 2"),
+    ("people.yaml", "name: Bob Reviewer", "name: Bob Q. Reviewer"),
+    ("questions.yaml", "question: Are the new hooks a stable ABI?", "question: Are the new hooks ABI?"),
+    ("topics/hooks-in-mm.yaml", "title: Hooks in MM", "title: Hooks in memory management"),
+    ("topics/later-topic.yaml", "proposals: [cache-policy]", "proposals: [cache-policy, stats-kfuncs]"),
+    ("proposals/oom-hook.yaml", "status: under-review", "status: rfc"),
+    ("proposals/stats-kfuncs.yaml", "title: Stats kfuncs", "title: Statistics kfuncs"),
+    ("proposals/cache-policy.yaml", "summary: Nobody has tried this yet.", "summary: Still nobody."),
+    ("threads/hooks-in-mm.yaml", "until a maintainer says so.", "until a maintainer says so!"),
+    ("threads/hooks-in-mm.yaml", "    author: bob-reviewer\n", "    author: cy-author\n"),
+]
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*.md"))}
+
+
+def build(tmp: Path, out: str, *extra: str) -> str:
+    result = run_cli("build", "--strict", "--data", "data", "--out", out, *extra, cwd=tmp)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    shutil.copytree(SAMPLE, tmp_path / "data")
+    assert "11 written" in build(tmp_path, "docs")
+    return tmp_path
+
+
+def test_noop_rebuild_writes_nothing(project):
+    before = {p: p.stat().st_mtime_ns for p in (project / "docs").rglob("*.md")}
+    assert build(project, "docs") == "Generated 11 pages in docs/: 0 written, 11 unchanged, 0 removed.\n"
+    assert {p: p.stat().st_mtime_ns for p in (project / "docs").rglob("*.md")} == before
+
+
+def test_one_proposal_edit_rewrites_only_its_dependants(project):
+    record = project / "data" / "proposals" / "cache-policy.yaml"
+    record.write_text(record.read_text().replace("summary: Nobody has tried this yet.", "summary: Still nobody."))
+    before = tree(project / "docs")
+    assert build(project, "docs") == "Generated 11 pages in docs/: 1 written, 10 unchanged, 0 removed.\n"
+    after = tree(project / "docs")
+    changed = sorted(p for p in after if after[p] != before[p])
+    # The summary shows on the proposal's own page only; the six whole-site pages are rendered
+    # again (they list every record) but only pages whose bytes differ are rewritten.
+    assert changed == ["proposals/cache-policy.md"]
+
+
+@pytest.mark.parametrize(("rel", "old", "new"), EDITS, ids=[f"{e[0]}:{n}" for n, e in enumerate(EDITS)])
+def test_incremental_equals_from_scratch(project, rel, old, new):
+    path = project / "data" / rel
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    build(project, "docs")
+    build(project, "fresh", "--no-cache")
+    assert tree(project / "docs") == tree(project / "fresh")
+
+
+def test_added_and_removed_files(project):
+    data = project / "data"
+    shutil.copy(data / "proposals" / "cache-policy.yaml", data / "proposals" / "new-one.yaml")
+    (data / "proposals" / "new-one.yaml").write_text(
+        (data / "proposals" / "new-one.yaml").read_text().replace("id: cache-policy", "id: new-one")
+    )
+    topic = data / "topics" / "later-topic.yaml"
+    topic.write_text(topic.read_text().replace("proposals: [cache-policy]", "proposals: [new-one]"))
+    (data / "proposals" / "cache-policy.yaml").unlink()
+    assert "1 removed" in build(project, "docs")
+    build(project, "fresh", "--no-cache")
+    assert tree(project / "docs") == tree(project / "fresh")
+
+
+def test_a_page_edited_or_deleted_by_hand_is_regenerated(project):
+    page = project / "docs" / "proposals" / "oom-hook.md"
+    original = page.read_bytes()
+    page.write_text("---\ngenerated_by: lsfmm-prep\n---\nscribbled\n")
+    (project / "docs" / "topics" / "later-topic.md").unlink()
+    assert "2 written" in build(project, "docs")
+    assert page.read_bytes() == original
+
+
+def test_a_damaged_cache_is_rebuilt(project):
+    (project / ".lsfmm-cache" / "cache.pickle").write_bytes(b"not a pickle")
+    assert build(project, "docs") == "Generated 11 pages in docs/: 0 written, 11 unchanged, 0 removed.\n"
