@@ -148,6 +148,56 @@ def measure(scale: str, work: str, runs: int) -> dict:
     }
 
 
+def serve_latency(work: str, runs: int) -> list[float]:
+    """Seconds from saving one YAML file to the served page showing the change, at scale S,
+    under `python -m generator serve` (mkdocs serve with live reload), loopback only."""
+    import socket
+    import urllib.request
+
+    project = prepare("S", work)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/proposals/proposal-000007/"
+    env = dict(os.environ, PYTHONPATH=REPO, NO_MKDOCS_2_WARNING="1")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--addr", f"127.0.0.1:{port}"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    def page() -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                return r.read().decode()
+        except OSError:
+            return ""
+
+    latencies = []
+    try:
+        deadline = time.monotonic() + 120
+        while "proposal" not in page() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        path = os.path.join(project, "data", EDITED)
+        for n in range(runs):
+            time.sleep(1.5)  # let the previous rebuild settle
+            with open(path) as fh:
+                text = fh.read()
+            marker = f"Served edit {n}"
+            with open(path, "w") as fh:
+                fh.write(text.replace("title: ", f"title: {marker} ", 1))
+            start = time.monotonic()
+            while marker not in page() and time.monotonic() - start < 60:
+                time.sleep(0.05)
+            latencies.append(time.monotonic() - start)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    return latencies
+
+
 def table(results: list[dict], runs: int) -> str:
     head = (
         "| scale (topics/proposals/quotes) | files | pages | YAML floor | generation, cold | ratio to floor "
@@ -192,6 +242,12 @@ def main() -> None:
         print(f"scale {scale}...", file=sys.stderr, flush=True)
         results.append(measure(scale, a.work, a.runs))
     body = table(results, a.runs)
+    print("serve latency at S...", file=sys.stderr, flush=True)
+    latencies = serve_latency(a.work, a.runs)
+    body += (
+        f"- `make serve` at S: saving one YAML file to the page showing it, median "
+        f"{statistics.median(latencies):.2f} s (runs: {', '.join(f'{x:.2f}' for x in latencies)}).\n"
+    )
     print(body)
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}"
     with open(a.out, "w", encoding="utf-8") as fh:
