@@ -137,3 +137,10 @@ def test_printed_links_are_numbered_endnotes(default_site):
     # The notes are for paper only: the search index does not hold them.
     index = read(default_site, "search/search_index.json")
     assert "(on this site)" not in index and "lsf-ref" not in index
+
+
+def test_topic_pages_print_as_briefs(default_site):
+    html = read(default_site, "topics/using-bpf-in-mm/index.html")
+    assert html.count('<div class="lsf-outcome" aria-hidden="true"></div>') == 4  # the open questions
+    assert html.count('<div class="lsf-outcome lsf-notes" aria-hidden="true"></div>') == 1
+    assert "briefs/" not in html  # `make site` builds no PDF, so no page links to one
