@@ -5,10 +5,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
 
-.PHONY: site serve check test lint goldens schema bench clean distclean help
+.PHONY: site pdf serve check test lint goldens schema bench clean distclean help
 
 help:
 	@echo "make site      create .venv if needed, generate pages from data/, build site/ (strict)"
+	@echo "make pdf       make site, plus a printable session brief per topic: site/briefs/<topic>.pdf (A4)"
+	@echo "               and site/briefs/<topic>.letter.pdf (US Letter), linked from each topic page"
 	@echo "make serve     live preview: saving a YAML file regenerates and reloads the page"
 	@echo "make check     validate data/ only (fast, writes nothing)"
 	@echo "make test      lint and run the test suite"
@@ -28,6 +30,12 @@ site: $(STAMP)
 	$(BIN)/python -m generator site --strict
 	@echo "Open site/index.html, or run make serve."
 
+# The site with the PDF briefs: one build, swapped in whole (the briefs need Pango; .ci/run
+# installs it on Debian).
+pdf: $(STAMP)
+	$(BIN)/python -m generator site --strict --pdf
+	@echo "Briefs in site/briefs/; each topic page links to its own."
+
 serve: $(STAMP)
 	$(BIN)/python -m generator serve
 
@@ -42,7 +50,7 @@ test: lint
 	$(BIN)/python -m pytest -q
 
 goldens: $(STAMP)
-	UPDATE_GOLDENS=1 $(BIN)/python -m pytest -q tests/test_render.py tests/test_bad_cases.py
+	UPDATE_GOLDENS=1 $(BIN)/python -m pytest -q tests/test_render.py tests/test_bad_cases.py tests/test_brief.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

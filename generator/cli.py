@@ -18,8 +18,9 @@ from generator.cache import Cache, default_path
 from generator.errors import Problems
 from generator.jsonschemas import schemas
 from generator.model import Site, load_site
-from generator.render import render_changed
-from generator.write import WriteError, write_files, write_pages
+from generator.pdf import PdfError, make_briefs, read_stylesheet
+from generator.render import render_briefs, render_changed
+from generator.write import BRIEFS, WriteError, write_briefs, write_files, write_pages
 
 DESCRIPTION = """\
 Turn the YAML records under data/ into the Markdown pages of an LSF/MM/BPF session site.
@@ -27,7 +28,8 @@ Turn the YAML records under data/ into the Markdown pages of an LSF/MM/BPF sessi
 commands:
   build   validate data/, then write the generated pages into docs/ (only changed files)
   site    build, then `mkdocs build --strict` into a new folder that replaces site/ only
-          when the whole build succeeded
+          when the whole build succeeded; with --pdf, also a printable session brief per
+          topic in site/briefs/ (<topic>.pdf on A4, <topic>.letter.pdf on US Letter)
   check   validate data/ and report every problem; writes nothing
   serve   build, then run `mkdocs serve` and rebuild whenever a file under data/ changes
   clean   remove the generated pages from docs/ (hand-written pages are never touched)
@@ -54,6 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("build", parents=[common, out], help="validate and write the generated pages")
     site_p = sub.add_parser("site", parents=[common, out], help="build, then build site/ with MkDocs, atomically")
     site_p.add_argument("--site-dir", default="site", help="the built site (default: site)")
+    site_p.add_argument(
+        "--pdf", action="store_true", help="also write each topic's session brief as PDF into site/briefs/"
+    )
     sub.add_parser("check", parents=[common], help="validate only; write nothing")
     serve = sub.add_parser("serve", parents=[common, out], help="build, serve, rebuild on data changes")
     serve.add_argument("--addr", default="127.0.0.1:8000", help="address for mkdocs serve (default: 127.0.0.1:8000)")
@@ -103,7 +108,11 @@ def build(data: str, out: str, strict: bool, quiet: bool = False, cache: Cache |
     if site is None:
         cache.save()  # the records that did validate stay cached
         return 1
-    pages, current = render_changed(site, cache, out)
+    return _write_pages(site, out, cache, quiet)
+
+
+def _write_pages(site: Site, out: str, cache: Cache, quiet: bool = False, pdf_links: bool = False) -> int:
+    pages, current = render_changed(site, cache, out, pdf_links)
     try:
         report = write_pages(out, pages, keep=current)
     except WriteError as exc:
@@ -120,10 +129,23 @@ def build(data: str, out: str, strict: bool, quiet: bool = False, cache: Cache |
     return 0
 
 
-def build_site_dir(data: str, out: str, strict: bool, site_dir: str) -> int:
+def build_site_dir(data: str, out: str, strict: bool, site_dir: str, pdf: bool = False) -> int:
     """Generate, then let MkDocs build into a fresh folder and swap it in: a failed or killed
-    build leaves the previous site/ whole."""
-    status = build(data, out, strict)
+    build leaves the previous site/ whole. With `pdf`, the briefs are laid out before anything
+    is written and put into the fresh folder before the swap."""
+    cache = open_cache(data, True)
+    site = check(data, strict, cache)
+    if site is None:
+        cache.save()
+        return 1
+    briefs: dict[str, bytes] = {}
+    if pdf:
+        try:
+            briefs = make_briefs(render_briefs(site), read_stylesheet())
+        except PdfError as exc:
+            print(f"Error: {exc}; nothing was written.", file=sys.stderr)
+            return 1
+    status = _write_pages(site, out, cache, pdf_links=pdf)
     if status:
         return status
     parent = os.path.dirname(os.path.abspath(site_dir))
@@ -135,6 +157,8 @@ def build_site_dir(data: str, out: str, strict: bool, site_dir: str) -> int:
         if result.returncode:
             print(f"Error: mkdocs build failed; {site_dir}/ was left as it was.", file=sys.stderr)
             return 1
+        if briefs:
+            write_briefs(fresh, briefs)
         old = None
         if os.path.exists(site_dir):
             old = tempfile.mkdtemp(prefix=".site-old-", dir=parent)
@@ -146,6 +170,8 @@ def build_site_dir(data: str, out: str, strict: bool, site_dir: str) -> int:
         if os.path.exists(fresh):
             shutil.rmtree(fresh, ignore_errors=True)
     print(f"Site built in {site_dir}/.")
+    if briefs:
+        print(f"Session briefs: {len(briefs)} PDF files in {os.path.join(site_dir, BRIEFS)}/.")
     return 0
 
 
@@ -220,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             return build(args.data, args.out, args.strict, cache=open_cache(args.data, not args.no_cache))
         if args.command == "site":
-            return build_site_dir(args.data, args.out, args.strict, args.site_dir)
+            return build_site_dir(args.data, args.out, args.strict, args.site_dir, args.pdf)
         if args.command == "schema":
             return write_schemas(args.out, args.check)
         if args.command == "clean":

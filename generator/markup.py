@@ -9,6 +9,11 @@ Policy:
   Python-Markdown and then cleaned by a real sanitizer (nh3, i.e. Ammonia) that keeps a small
   set of tags and only http, https and mailto links.
 - Values placed in front matter (page titles) are HTML-escaped and JSON-quoted.
+- The printable session brief is HTML, not Markdown: `text` escapes a plain field for HTML
+  text and `href` a validated URL for an attribute; the other helpers above give HTML already.
+- On paper a link is a numbered endnote: `link_notes` numbers the links of finished HTML (found
+  by a real HTML tokenizer, never a regular expression) and `print_url` gives the address
+  printed in the note, with lore.kernel.org Message-ID links in their short /r/ form.
 """
 
 from __future__ import annotations
@@ -16,8 +21,12 @@ from __future__ import annotations
 import functools
 import html
 import json
+import posixpath
 import re
+from collections.abc import Callable
+from html.parser import HTMLParser
 from urllib.parse import quote as urlquote
+from urllib.parse import unquote, urlsplit
 
 import markdown
 import nh3
@@ -133,3 +142,121 @@ def front_matter(title: str, source: str) -> str:
         f"source: {json.dumps(source)}\n"
         "---\n"
     )
+
+
+def text(value: object) -> str:
+    """A plain field as HTML text: one line, every character that HTML could read escaped."""
+    return html.escape(_show_bidi(" ".join(str(value).split())), quote=True)
+
+
+def href(value: str) -> str:
+    """A validated http(s) URL as the value of an HTML href attribute."""
+    return html.escape(url(value), quote=True)
+
+
+def print_url(address: str) -> str:
+    """The address printed for a link on paper: a lore.kernel.org link to a message becomes
+    https://lore.kernel.org/r/<Message-ID>; every other address is printed as it is."""
+    parts = urlsplit(address)
+    segments = [s for s in parts.path.split("/") if s]
+    if parts.scheme in ("http", "https") and parts.hostname == "lore.kernel.org" and len(segments) >= 2:
+        message_id = unquote(segments[1])
+        if "@" in message_id:
+            return lore(message_id)
+    return address
+
+
+def first_paragraph(markdown_text: str) -> str:
+    """The first block of a Markdown field (the text up to its first blank line)."""
+    return re.split(r"\n[ \t]*\n", markdown_text.strip("\n"), maxsplit=1)[0]
+
+
+class _Links(HTMLParser):
+    """Where each <a> element of a piece of HTML ends, with its attributes."""
+
+    def __init__(self, source: str):
+        super().__init__(convert_charrefs=True)
+        self.source = source
+        self.line_starts = [0]  # HTMLParser counts lines by "\n" alone
+        for n, char in enumerate(source):
+            if char == "\n":
+                self.line_starts.append(n + 1)
+        self.links: list[tuple[dict[str, str], int]] = []  # (attributes, offset just after </a>)
+        self.open: dict[str, str] | None = None
+        self.feed(source)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self.open = {k: v or "" for k, v in attrs}
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self.open is not None:
+            line, column = self.getpos()
+            start = self.line_starts[line - 1] + column
+            self.links.append((self.open, self.source.index(">", start) + 1))
+            self.open = None
+
+
+def link_notes(fragment: str, resolve: Callable[[str], str | None]) -> tuple[str, list[str]]:
+    """Number the links of finished HTML for print: after each link that `resolve` gives an
+    address for, a marker `<sup class="lsf-ref">n</sup>`; the same address keeps its number.
+
+    Returns the HTML and the addresses in note order (note n is addresses[n - 1]). Links with
+    the class `lsf-noprint` or `headerlink` get no note (they are not printed).
+    """
+    notes: list[str] = []
+    numbers: dict[str, int] = {}
+    out, done = [], 0
+    for attrs, end in _Links(fragment).links:
+        classes = attrs.get("class", "").split()
+        if "lsf-noprint" in classes or "headerlink" in classes:
+            continue
+        address = resolve(attrs.get("href", ""))
+        if not address:
+            continue
+        if address not in numbers:
+            notes.append(address)
+            numbers[address] = len(notes)
+        out.append(fragment[done:end])
+        out.append(f'<sup class="lsf-ref">{numbers[address]}</sup>')
+        done = end
+    out.append(fragment[done:])
+    return "".join(out), notes
+
+
+def site_link_resolver(page_url: str, site_url: str | None) -> Callable[[str], str | None]:
+    """How a link on a built page is printed: other sites by `print_url`, pages of this site
+    by their full address under `site_url` (or their path on the site when it is not set);
+    links within the page get no note."""
+
+    def resolve(target: str) -> str | None:
+        if not target or target.startswith("#"):
+            return None
+        parts = urlsplit(target)
+        if parts.scheme in ("http", "https"):
+            return print_url(target)
+        if parts.scheme == "mailto":
+            return parts.path
+        if parts.scheme or parts.netloc:
+            return None
+        base = posixpath.dirname("/" + page_url) if not page_url.endswith("/") else "/" + page_url
+        path = posixpath.normpath(posixpath.join(base, parts.path)) if parts.path else "/" + page_url
+        if parts.path.endswith("/") and not path.endswith("/"):
+            path += "/"
+        path = path.lstrip("/") + (f"#{parts.fragment}" if parts.fragment else "")
+        if site_url:
+            return site_url.rstrip("/") + "/" + path
+        return f"{path or './'} (on this site)"
+
+    return resolve
+
+
+def endnote_list(notes: list[str]) -> str:
+    """The numbered endnotes of `link_notes`, as an HTML list (web addresses stay clickable)."""
+    items = []
+    for address in notes:
+        shown = html.escape(_show_bidi(address), quote=True)
+        web = urlsplit(address).scheme in ("http", "https")
+        items.append(f'<li><a href="{shown}">{shown}</a></li>' if web else f"<li>{shown}</li>")
+    return '<ol class="lsf-endnotes">' + "".join(items) + "</ol>"

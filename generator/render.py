@@ -2,6 +2,7 @@
 
 `render_site` returns {relative page path: page text}. Every page goes through `_page`, which
 passes the same base context and puts the front matter and the generated-file marker on top.
+`render_briefs` returns the printable session brief of each topic, as HTML for the PDF engine.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import jinja2
 from generator import markup
 from generator.cache import Cache, digest
 from generator.model import Site, source_of
+from generator.write import BRIEFS
 
 TEMPLATES = os.path.join(os.path.dirname(__file__), "templates")
 
@@ -48,6 +50,9 @@ LINK_LABELS = {
     "docs": "documentation",
     "web": "web page",
 }
+# A brief shows a proposal's key links: postings of the work itself, newest first, at most three.
+KEY_LINK_TYPES = ("series", "patch", "lore", "paper", "code", "commit")
+MAX_KEY_LINKS = 3
 CONFIDENCE_NOTES = {"seen": "", "secondary": "secondary source", "inferred": "inferred", "unconfirmed": "unconfirmed"}
 
 # Where each kind of record is shown: (page path, anchor or None)
@@ -112,6 +117,38 @@ def add_minutes(clock: str, minutes: int) -> str:
     return f"{total // 60 % 24:02d}:{total % 60:02d}"
 
 
+def key_links(proposal: Any) -> list[Any]:
+    """The links a brief shows for a proposal: postings of the work itself (series, patches,
+    lore threads, papers, code, commits), newest first (undated ones last, in data order); when
+    there is none, the proposal's first link."""
+    own = [link for link in proposal["links"] if link["type"] in KEY_LINK_TYPES]
+    if not own:
+        return proposal["links"][:1]
+    dated = sorted((link for link in own if link["date"]), key=lambda link: str(link["date"]), reverse=True)
+    return (dated + [link for link in own if not link["date"]])[:MAX_KEY_LINKS]
+
+
+def letter_label(n: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA: labels for quotes, apart from the numbers of questions."""
+    label = ""
+    n += 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        label = chr(ord("A") + rest) + label
+    return label
+
+
+def brief_files(tid: str) -> dict[str, str]:
+    """The PDF files of a topic's brief under site/briefs/, by paper size."""
+    return {"a4": f"{tid}.pdf", "letter": f"{tid}.letter.pdf"}
+
+
+def brief_href(tid: str, paper: str) -> str:
+    """The link from a built topic page (topics/<id>/index.html: MkDocs' directory URLs) to
+    its PDF. Raw HTML, since MkDocs would report a Markdown link to a file it does not build."""
+    return f"../../{BRIEFS}/{brief_files(tid)[paper]}"
+
+
 def running_order(topic: Any) -> list[dict[str, Any]]:
     """The items with their start times when the slot and every earlier length are known."""
     slot = topic["slot"]
@@ -124,8 +161,9 @@ def running_order(topic: Any) -> list[dict[str, Any]]:
 
 
 class Renderer:
-    def __init__(self, site: Site):
+    def __init__(self, site: Site, pdf_links: bool = False):
         self.site = site
+        self.pdf_links = pdf_links  # topic pages link to their PDF briefs (built by `site --pdf`)
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES),
             autoescape=False,  # output is Markdown: escaping is done by the markup filters
@@ -141,6 +179,10 @@ class Renderer:
             lore=markup.lore,
             quote=markup.quote_html,
             markdown=markup.markdown_html,
+            text=markup.text,
+            href=markup.href,
+            first_paragraph=markup.first_paragraph,
+            endnotes=markup.endnote_list,
             date=fmt_date,
             when=fmt_when,
             status=lambda s: STATUS_LABELS[s],
@@ -186,6 +228,37 @@ class Renderer:
             ids.update(site.quotes_of_question.get(qid, []))
         return [site.quotes[q] for q in sorted(ids, key=self.quote_rank.__getitem__)]
 
+    def _base(self) -> dict[str, Any]:
+        return {
+            "site": self.site,
+            "event": self.site.event,
+            "running_order": running_order,
+            "key_links": key_links,
+            "source": lambda p: source_of(self.site, p),
+            "end_time": lambda slot: add_minutes(slot["start"], slot["minutes"]),
+            "room": lambda rid: self.site.rooms[rid]["name"],
+            "questions_of": lambda tid: [self.site.questions[q] for q in self.site.questions_of_topic.get(tid, [])],
+            "quotes_of_topic": self.quotes_of_topic,
+        }
+
+    def brief(self, tid: str) -> str:
+        """The printable brief of one topic: HTML whose links are numbered endnotes."""
+        topic = self.site.topics[tid]
+        questions = [self.site.questions[q] for q in self.site.questions_of_topic.get(tid, [])]
+        quotes = self.quotes_of_topic(tid)
+        ctx = {
+            **self._base(),
+            "topic": topic,
+            "questions": questions,
+            "quotes": quotes,
+            "question_number": {q["id"]: n for n, q in enumerate(questions, 1)},
+            "quote_label": {q["id"]: letter_label(n) for n, q in enumerate(quotes)},
+        }
+        body = self.templates["brief-body.html.j2"].render(**ctx)
+        body, notes = markup.link_notes(body, lambda target: markup.print_url(target) if target else None)
+        marker = MARKER.format(source=source_of(self.site, topic.path))
+        return self.templates["brief.html.j2"].render(**ctx, body=body, notes=notes, marker=marker)
+
     def quote(self, folder: str, qid: str) -> str:
         """A quote block as seen from a page in `folder` (the same for every page there)."""
         key = (folder, qid)
@@ -213,9 +286,10 @@ class Renderer:
             return f"[{markup.inline(label)}]({link(kind, rid)})"
 
         base: dict[str, Any] = {
-            "site": self.site,
-            "event": self.site.event,
+            **self._base(),
             "link": link,
+            "pdf_links": self.pdf_links,
+            "brief_href": brief_href,
             "person": person,
             "record": record,
             "page_path": path,
@@ -223,12 +297,6 @@ class Renderer:
             "proposal_order": self.proposal_order,
             "people_order": self.people_order,
             "proposals_by_status": self.proposals_by_status,
-            "running_order": running_order,
-            "source": lambda p: source_of(self.site, p),
-            "end_time": lambda slot: add_minutes(slot["start"], slot["minutes"]),
-            "room": lambda rid: self.site.rooms[rid]["name"],
-            "questions_of": lambda tid: [self.site.questions[q] for q in self.site.questions_of_topic.get(tid, [])],
-            "quotes_of_topic": self.quotes_of_topic,
             "quote": lambda qid: self.quote(posixpath.dirname(path), qid),
         }
         body = self.templates[template].render(**base, **ctx)
@@ -288,7 +356,7 @@ class Renderer:
 
     def fingerprint(self, spec: PageSpec, version: str) -> str:
         """Everything a page is rendered from: code, page identity and its data files' hashes."""
-        h = hashlib.sha256(f"{version}\0{self.site.data_dir}\0{spec.path}".encode())
+        h = hashlib.sha256(f"{version}\0{self.site.data_dir}\0{spec.path}\0{self.pdf_links}".encode())
         if spec.deps == ("*",):
             h.update(self._all_digest)
         else:
@@ -313,15 +381,22 @@ class PageSpec:
     deps: tuple[str, ...]  # data files (as shown in messages); ("*",) for every file
 
 
-def render_site(site: Site) -> dict[str, str]:
-    """Every generated page of the site, keyed by its path under docs/."""
-    return Renderer(site).pages()
+def render_site(site: Site, pdf_links: bool = False) -> dict[str, str]:
+    """Every generated page of the site, keyed by its path under docs/; with `pdf_links`, each
+    topic page links to its PDF briefs."""
+    return Renderer(site, pdf_links).pages()
 
 
-def render_changed(site: Site, cache: Cache, out_dir: str) -> tuple[dict[str, str], set[str]]:
+def render_briefs(site: Site) -> dict[str, str]:
+    """The printable session brief of every topic, as HTML, keyed by topic id."""
+    renderer = Renderer(site)
+    return {tid: renderer.brief(tid) for tid in sorted(site.topics)}
+
+
+def render_changed(site: Site, cache: Cache, out_dir: str, pdf_links: bool = False) -> tuple[dict[str, str], set[str]]:
     """Only the pages whose inputs changed since they were last written (per the cache), and
     the paths of the pages that are current on disk as they are."""
-    renderer = Renderer(site)
+    renderer = Renderer(site, pdf_links)
     changed: dict[str, str] = {}
     current: set[str] = set()
     fresh: dict[str, tuple[str, str]] = {}

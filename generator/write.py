@@ -1,4 +1,5 @@
-"""The only module that writes files: the generated pages under docs/, and the JSON Schemas.
+"""The only module that writes files: the generated pages under docs/, the JSON Schemas, and
+the PDF briefs under site/briefs/.
 
 - A file is written only when its content changed (so live reload does not loop and a no-op
   build writes nothing); each write goes to a temporary file that is renamed into place.
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field
 MARK = "generated_by: lsfmm-prep"
 # Files and folders (ending in /) under docs/ that belong to the generator.
 GENERATED_PLACES = ("index.md", "agenda.md", "topics/", "proposals/", "questions/", "people/")
+BRIEFS = "briefs"  # the folder of the built site that holds the PDF briefs
 
 
 class WriteError(Exception):
@@ -174,3 +177,28 @@ def write_files(out_dir: str, files: dict[str, str], check_only: bool = False) -
         elif write_if_changed(full, data):
             changed.append(name)
     return changed
+
+
+BRIEF_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:\.letter)?\.pdf")
+
+
+def write_briefs(site_dir: str, files: dict[str, bytes]) -> WriteReport:
+    """Write the PDF briefs ({'<topic>.pdf' or '<topic>.letter.pdf': bytes}) into
+    <site_dir>/briefs/, the one folder of the site the generator owns; PDFs there that are no
+    longer generated are removed. Each file is written atomically, and only when it changed."""
+    folder = os.path.join(site_dir, BRIEFS)
+    for name in files:
+        if not BRIEF_NAME.fullmatch(name):
+            raise WriteError(f"refusing to write {name!r} into {folder}: not a brief's file name")
+    report = WriteReport()
+    for name in sorted(files):
+        if write_if_changed(_inside(site_dir, f"{BRIEFS}/{name}"), files[name]):
+            report.written.append(name)
+        else:
+            report.unchanged.append(name)
+    if os.path.isdir(folder):
+        for name in sorted(os.listdir(folder)):
+            if BRIEF_NAME.fullmatch(name) and name not in files:
+                os.unlink(os.path.join(folder, name))
+                report.removed.append(name)
+    return report

@@ -53,6 +53,7 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
 def make_project(tmp: Path, data: Path) -> Path:
     """A copy of the project's site configuration and hand-written pages around a data folder."""
     shutil.copy(REPO / "mkdocs.yml", tmp / "mkdocs.yml")
+    (tmp / "generator").symlink_to(REPO / "generator", target_is_directory=True)  # mkdocs.yml's hook
     shutil.copytree(REPO / "docs", tmp / "docs", ignore=_only_hand_written)
     shutil.copytree(data, tmp / "data")
     return tmp

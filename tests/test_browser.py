@@ -120,3 +120,23 @@ def test_searching_for_the_payloads_runs_nothing(browser, served):
 
     seen = visit(browser, served, action=search)
     assert seen["dialogs"] == [] and seen["errors"] == [] and seen["foreign"] == []
+
+
+def test_printing_a_topic_page_shows_the_brief_alone(browser, served):
+    page = browser.new_page()
+    page.goto(served + "topics/hostile-topic/", wait_until="load")
+    page.emulate_media(media="print")
+    for chrome in (".md-header", ".md-sidebar--primary", ".md-footer", ".md-search"):
+        assert not page.is_visible(chrome), chrome
+    assert page.is_visible(".lsf-print-notes")
+    assert page.locator(".lsf-ref").first.is_visible()
+    assert page.locator(".lsf-outcome.lsf-notes").is_visible()
+    assert page.locator(".lsf-outcome.lsf-notes").bounding_box()["height"] > 200  # room to write
+    assert page.evaluate("getComputedStyle(document.querySelector('.md-typeset p')).color") == "rgb(0, 0, 0)"
+    printed = page.pdf(format="Letter")  # Chromium's own print of the page
+    assert printed.startswith(b"%PDF-")
+    page.emulate_media(media="screen")
+    assert not page.is_visible(".lsf-print-notes")
+    assert not page.locator(".lsf-outcome.lsf-notes").is_visible()
+    assert not page.locator(".lsf-ref").first.is_visible()
+    page.close()

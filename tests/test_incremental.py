@@ -49,12 +49,13 @@ def test_one_proposal_edit_rewrites_only_its_dependants(project):
     record = project / "data" / "proposals" / "cache-policy.yaml"
     record.write_text(record.read_text().replace("summary: Nobody has tried this yet.", "summary: Still nobody."))
     before = tree(project / "docs")
-    assert build(project, "docs") == "Generated 11 pages in docs/: 1 written, 10 unchanged, 0 removed.\n"
+    assert build(project, "docs") == "Generated 11 pages in docs/: 2 written, 9 unchanged, 0 removed.\n"
     after = tree(project / "docs")
     changed = sorted(p for p in after if after[p] != before[p])
-    # The summary shows on the proposal's own page only; the six whole-site pages are rendered
-    # again (they list every record) but only pages whose bytes differ are rewritten.
-    assert changed == ["proposals/cache-policy.md"]
+    # The summary shows on the proposal's page and, as its first paragraph, in the brief of its
+    # topic; the whole-site pages are rendered again (they list every record) but only pages
+    # whose bytes differ are rewritten.
+    assert changed == ["proposals/cache-policy.md", "topics/later-topic.md"]
 
 
 @pytest.mark.parametrize(("rel", "old", "new"), EDITS, ids=[f"{e[0]}:{n}" for n, e in enumerate(EDITS)])

@@ -113,3 +113,39 @@ def test_front_matter_is_ascii_so_yaml_readers_accept_it():
     import yaml
 
     assert yaml.safe_load(fm.split("---\n")[1])["title"] == "Stats\u0080 kfuncs ünïcode"
+
+
+def test_print_url_gives_the_short_lore_form():
+    from generator.markup import print_url
+
+    assert print_url("https://lore.kernel.org/linux-mm/abc.fsf@x.com/") == "https://lore.kernel.org/r/abc.fsf@x.com"
+    assert print_url("https://lore.kernel.org/all/a%2Bb@x.org/T/#u") == "https://lore.kernel.org/r/a+b@x.org"
+    assert print_url("https://lore.kernel.org/r/abc@x.org") == "https://lore.kernel.org/r/abc@x.org"
+    assert print_url("https://lore.kernel.org/linux-mm/") == "https://lore.kernel.org/linux-mm/"
+    assert print_url("https://lwn.net/Articles/1/") == "https://lwn.net/Articles/1/"
+
+
+def test_link_notes_numbers_links_found_by_a_real_tokenizer():
+    from generator.markup import endnote_list, link_notes, site_link_resolver
+
+    fragment = (
+        '<p><a title="x</a>y>" href="https://e.org/?a=1&amp;b=2">one</a> '
+        '<a class="headerlink" href="#h">¶</a> <a class="lsf-noprint" href="x.pdf">pdf</a>\n'
+        '<a href="https://e.org/?a=1&amp;b=2">again</a> <a href="../../people/#ada">Ada</a></p>'
+    )
+    out, notes = link_notes(fragment, site_link_resolver("topics/t/", None))
+    assert out == (
+        '<p><a title="x</a>y>" href="https://e.org/?a=1&amp;b=2">one</a><sup class="lsf-ref">1</sup> '
+        '<a class="headerlink" href="#h">¶</a> <a class="lsf-noprint" href="x.pdf">pdf</a>\n'
+        '<a href="https://e.org/?a=1&amp;b=2">again</a><sup class="lsf-ref">1</sup> '
+        '<a href="../../people/#ada">Ada</a><sup class="lsf-ref">2</sup></p>'
+    )
+    assert notes == ["https://e.org/?a=1&b=2", "people/#ada (on this site)"]
+    assert (
+        site_link_resolver("topics/t/", "https://ex.org/prep/")("../../people/#ada")
+        == "https://ex.org/prep/people/#ada"
+    )
+    assert endnote_list(notes) == (
+        '<ol class="lsf-endnotes"><li><a href="https://e.org/?a=1&amp;b=2">https://e.org/?a=1&amp;b=2</a></li>'
+        "<li>people/#ada (on this site)</li></ol>"
+    )

@@ -119,3 +119,28 @@ def test_sample_site_agenda_with_times_and_rooms(sample_site):
     topic = read(sample_site, "topics/hooks-in-mm/index.html")
     assert '<a href="../../proposals/oom-hook/">OOM hook</a>' in topic
     assert '<a href="../../questions/#hook-stability">' in topic
+
+
+def test_printed_links_are_numbered_endnotes(default_site):
+    html = read(default_site, "topics/using-bpf-in-mm/index.html")
+    article = html[html.index('<article class="md-content__inner md-typeset">') : html.index("</article>")]
+    notes = re.findall(r"<li>(?:<a href=\"([^\"]+)\">)?([^<]+)(?:</a>)?</li>", article.split("lsf-print-notes", 1)[1])
+    printed = [text for _, text in notes]
+    numbers = [int(n) for n in re.findall(r'<sup class="lsf-ref">(\d+)</sup>', article)]
+    assert sorted(set(numbers)) == list(range(1, len(printed) + 1))  # every note is referred to
+    assert "https://lore.kernel.org/r/7ia4o6j4c5y1.fsf@castle.c.googlers.com" in printed  # the short form
+    assert not any("lore.kernel.org/linux-mm/" in p for p in printed)
+    assert "proposals/bpf-oom/ (on this site)" in printed  # site_url is not set in mkdocs.yml
+    # Every link of the content has its number, except the permalinks of headings.
+    links = re.findall(r"<a [^>]*>", article.split('<section class="lsf-print-notes"', 1)[0])
+    assert len(numbers) == len([a for a in links if 'class="headerlink"' not in a]) > 50
+    # The notes are for paper only: the search index does not hold them.
+    index = read(default_site, "search/search_index.json")
+    assert "(on this site)" not in index and "lsf-ref" not in index
+
+
+def test_topic_pages_print_as_briefs(default_site):
+    html = read(default_site, "topics/using-bpf-in-mm/index.html")
+    assert html.count('<div class="lsf-outcome" aria-hidden="true"></div>') == 4  # the open questions
+    assert html.count('<div class="lsf-outcome lsf-notes" aria-hidden="true"></div>') == 1
+    assert "briefs/" not in html  # `make site` builds no PDF, so no page links to one

@@ -1,0 +1,95 @@
+"""Session briefs (HTML from `render.render_briefs`) into PDF files, in memory: the writer
+(`write.write_briefs`) puts them into site/briefs/.
+
+The layout engine is WeasyPrint: it implements CSS Paged Media (page size, margin boxes with
+"Page N of M" and a running title, `break-*: avoid` on headings, quotes, questions and table
+rows, orphans and widows) and runs in this process from a package pinned in requirements.txt,
+so every machine lays the brief out the same way; headless Chromium's print-to-PDF would need a
+browser process and does not pin with the project. It needs Pango from the system (Debian:
+libpango-1.0-0, libpangoft2-1.0-0, libharfbuzz-subset0, and a font such as fonts-dejavu-core;
+.ci/run installs them).
+
+The brief loads nothing: every address is refused, so data can never make the engine read a
+file or reach the network, and any attempt is an error.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from generator.render import TEMPLATES, brief_files
+
+PAPER_SIZES = {"a4": "A4", "letter": "letter"}  # CSS page sizes
+STYLESHEET = os.path.join(TEMPLATES, "brief.css")
+
+
+class PdfError(Exception):
+    """The PDF engine is missing, or it could not lay out a brief cleanly."""
+
+
+def _engine() -> Any:
+    try:
+        import weasyprint
+    except OSError as exc:  # WeasyPrint loads Pango when imported
+        raise PdfError(
+            f"WeasyPrint cannot load Pango ({exc}); on Debian: apt-get install libpango-1.0-0 "
+            "libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
+        ) from None
+    return weasyprint
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def make_pdf(html: str, paper: str, stylesheet: str) -> bytes:
+    """One brief as a PDF on the given paper ('a4' or 'letter')."""
+    weasyprint = _engine()
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+    asked: list[str] = []
+
+    class NoFetch(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            asked.append(url)
+            raise FatalURLFetchingError(f"the brief may load nothing, yet it asked for {url}")
+
+    fetcher = NoFetch()
+    sheets = [
+        weasyprint.CSS(string=stylesheet, url_fetcher=fetcher),
+        weasyprint.CSS(string=f"@page {{ size: {PAPER_SIZES[paper]}; }}", url_fetcher=fetcher),
+    ]
+    logger = logging.getLogger("weasyprint")
+    problems = _Collect()
+    logger.addHandler(problems)
+    try:
+        document = weasyprint.HTML(string=html, url_fetcher=fetcher, base_url=None)
+        pdf = document.write_pdf(stylesheets=sheets, pdf_tags=True)
+    except FatalURLFetchingError:
+        raise PdfError(f"the brief asked for {asked[0]}; it may load nothing") from None
+    finally:
+        logger.removeHandler(problems)
+    if problems.messages:
+        raise PdfError("WeasyPrint: " + "; ".join(problems.messages))
+    return pdf
+
+
+def make_briefs(briefs: dict[str, str], stylesheet: str) -> dict[str, bytes]:
+    """Every brief on every paper size: {file name under briefs/: PDF bytes}."""
+    out = {}
+    for tid in sorted(briefs):
+        for paper, name in brief_files(tid).items():
+            out[name] = make_pdf(briefs[tid], paper, stylesheet)
+    return out
+
+
+def read_stylesheet() -> str:
+    with open(STYLESHEET, encoding="utf-8") as fh:
+        return fh.read()
