@@ -152,6 +152,9 @@ def build_site_dir(data: str, out: str, strict: bool, site_dir: str, pdf: bool =
     for leftover in glob.glob(os.path.join(parent, ".site-new-*")) + glob.glob(os.path.join(parent, ".site-old-*")):
         shutil.rmtree(leftover, ignore_errors=True)  # from a build that was killed
     fresh = tempfile.mkdtemp(prefix=".site-new-", dir=parent)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(fresh, 0o777 & ~umask)  # mkdtemp makes 0700; the site is for a web server to read
     try:
         result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", fresh])
         if result.returncode:

@@ -69,3 +69,7 @@ def test_a_killed_build_leaves_the_previous_site_whole(built, tmp_path, delay):
     assert run_cli("site", "--strict", cwd=project).returncode == 0
     assert "Cache policy v2" in (project / "site" / "proposals" / "cache-policy" / "index.html").read_text()
     assert not list(project.glob(".site-*")) and not list((project / "docs").glob(".lsfmm-staging-*"))
+
+
+def test_the_built_site_is_readable_by_a_web_server(built):
+    assert (built / "site").stat().st_mode & 0o755 == 0o755
