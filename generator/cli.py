@@ -120,8 +120,13 @@ def build_site_dir(data: str, out: str, strict: bool, site_dir: str) -> int:
         shutil.rmtree(leftover, ignore_errors=True)  # from a build that was killed
     fresh = tempfile.mkdtemp(prefix=".site-new-", dir=parent)
     try:
-        result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", fresh])
+        # Not --quiet: it drops MkDocs' warnings before --strict counts them. The log is shown
+        # only when the build fails.
+        result = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", fresh], capture_output=True, text=True
+        )
         if result.returncode:
+            sys.stderr.write(result.stdout + result.stderr)
             print(f"Error: mkdocs build failed; {site_dir}/ was left as it was.", file=sys.stderr)
             return 1
         old = None
