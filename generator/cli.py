@@ -15,16 +15,19 @@ import traceback
 
 from generator import __version__
 from generator.errors import Problems
+from generator.export import exports
 from generator.jsonschemas import schemas
 from generator.model import Site, load_site
 from generator.render import render_site
+from generator.siteconfig import read_publish
 from generator.write import WriteError, write_files, write_pages
 
 DESCRIPTION = """\
 Turn the YAML records under data/ into the Markdown pages of an LSF/MM/BPF session site.
 
 commands:
-  build   validate data/, then write the generated pages into docs/ (only changed files)
+  build   validate data/, then write the generated pages and exports into docs/ (only changed
+          files): the pages, agenda.ics and one .ics per scheduled session, data.json
   site    build, then `mkdocs build --strict` into a new folder that replaces site/ only
           when the whole build succeeded
   check   validate data/ and report every problem; writes nothing
@@ -49,13 +52,19 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--debug", action="store_true", help="show a traceback on unexpected errors")
     out = argparse.ArgumentParser(add_help=False)
     out.add_argument("--out", default="docs", help="docs folder to write generated pages into (default: docs)")
-    sub.add_parser("build", parents=[common, out], help="validate and write the generated pages")
+    out.add_argument(
+        "--config",
+        default="mkdocs.yml",
+        help="MkDocs configuration whose site_url the exports link to (default: mkdocs.yml)",
+    )
+    sub.add_parser("build", parents=[common, out], help="validate and write the generated pages and exports")
     site_p = sub.add_parser("site", parents=[common, out], help="build, then build site/ with MkDocs, atomically")
     site_p.add_argument("--site-dir", default="site", help="the built site (default: site)")
     sub.add_parser("check", parents=[common], help="validate only; write nothing")
     serve = sub.add_parser("serve", parents=[common, out], help="build, serve, rebuild on data changes")
     serve.add_argument("--addr", default="127.0.0.1:8000", help="address for mkdocs serve (default: 127.0.0.1:8000)")
-    sub.add_parser("clean", parents=[out], help="remove the generated pages")
+    clean = sub.add_parser("clean", help="remove the generated pages and exports")
+    clean.add_argument("--out", default="docs", help="docs folder of the generated pages (default: docs)")
     sch = sub.add_parser("schema", help="write the JSON Schemas for editors")
     sch.add_argument("--out", default=os.path.join("docs", "schemas"), help="folder (default: docs/schemas)")
     sch.add_argument("--check", action="store_true", help="exit 1 if the files on disk are stale; write nothing")
@@ -91,28 +100,33 @@ def check(data: str, strict: bool) -> Site | None:
     return site if ok else None
 
 
-def build(data: str, out: str, strict: bool, quiet: bool = False) -> int:
+def build(data: str, out: str, strict: bool, quiet: bool = False, config: str = "mkdocs.yml") -> int:
     site = check(data, strict)
     if site is None:
         return 1
+    problems = Problems()
+    publish = read_publish(config, problems)
+    if not _report(problems, strict):
+        return 1
     pages = render_site(site)
+    files = exports(site, publish)
     try:
-        report = write_pages(out, pages)
+        report = write_pages(out, {**pages, **files})
     except WriteError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1
     if not quiet or report.written or report.removed:
         print(
-            f"Generated {len(pages)} pages in {out}/: {len(report.written)} written, "
+            f"Generated {len(pages)} pages and {len(files)} export files in {out}/: {len(report.written)} written, "
             f"{len(report.unchanged)} unchanged, {len(report.removed)} removed."
         )
     return 0
 
 
-def build_site_dir(data: str, out: str, strict: bool, site_dir: str) -> int:
+def build_site_dir(data: str, out: str, strict: bool, site_dir: str, config: str = "mkdocs.yml") -> int:
     """Generate, then let MkDocs build into a fresh folder and swap it in: a failed or killed
     build leaves the previous site/ whole."""
-    status = build(data, out, strict)
+    status = build(data, out, strict, config=config)
     if status:
         return status
     parent = os.path.dirname(os.path.abspath(site_dir))
@@ -123,7 +137,9 @@ def build_site_dir(data: str, out: str, strict: bool, site_dir: str) -> int:
         # Not --quiet: it drops MkDocs' warnings before --strict counts them. The log is shown
         # only when the build fails.
         result = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", fresh], capture_output=True, text=True
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", config, "--site-dir", fresh],
+            capture_output=True,
+            text=True,
         )
         if result.returncode:
             sys.stderr.write(result.stdout + result.stderr)
@@ -157,10 +173,10 @@ def _snapshot(data: str) -> dict[str, tuple[int, int]]:
     return state
 
 
-def serve(data: str, out: str, strict: bool, addr: str, interval: float) -> int:
+def serve(data: str, out: str, strict: bool, addr: str, interval: float, config: str = "mkdocs.yml") -> int:
     """Regenerate on every change under data/; mkdocs serve reloads the browser on the new pages."""
-    build(data, out, strict)
-    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", addr])
+    build(data, out, strict, config=config)
+    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--config-file", config, "--dev-addr", addr])
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
@@ -173,7 +189,7 @@ def serve(data: str, out: str, strict: bool, addr: str, interval: float) -> int:
             now = _snapshot(data)
             if now != state:
                 state = now
-                build(data, out, strict, quiet=True)
+                build(data, out, strict, quiet=True, config=config)
     except KeyboardInterrupt:
         pass
     finally:
@@ -208,16 +224,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             return 0 if check(args.data, args.strict) is not None else 1
         if args.command == "build":
-            return build(args.data, args.out, args.strict)
+            return build(args.data, args.out, args.strict, config=args.config)
         if args.command == "site":
-            return build_site_dir(args.data, args.out, args.strict, args.site_dir)
+            return build_site_dir(args.data, args.out, args.strict, args.site_dir, args.config)
         if args.command == "schema":
             return write_schemas(args.out, args.check)
         if args.command == "clean":
             report = write_pages(args.out, {}) if os.path.isdir(args.out) else None
-            print(f"Removed {len(report.removed) if report else 0} generated pages from {args.out}/.")
+            print(f"Removed {len(report.removed) if report else 0} generated files from {args.out}/.")
             return 0
-        return serve(args.data, args.out, args.strict, args.addr, args.interval)
+        return serve(args.data, args.out, args.strict, args.addr, args.interval, args.config)
     except _Usage as exc:
         print(f"Usage error: {exc}", file=sys.stderr)
         return 2

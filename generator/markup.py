@@ -9,6 +9,8 @@ Policy:
   Python-Markdown and then cleaned by a real sanitizer (nh3, i.e. Ammonia) that keeps a small
   set of tags and only http, https and mailto links.
 - Values placed in front matter (page titles) are HTML-escaped and JSON-quoted.
+- Values placed in plain-text formats (the iCalendar export) go through `plain`: the format's
+  own escaping is the writer's (icalendar), and bidi controls are shown, not obeyed.
 """
 
 from __future__ import annotations
@@ -120,6 +122,12 @@ def markdown_html(text: str) -> str:
         link_rel="noopener noreferrer",
     )
     return '<div class="lsf-md">' + clean.replace("\r", "").replace("\n", "&#10;") + "</div>"
+
+
+def plain(value: object) -> str:
+    """A value for a plain-text format (a calendar's summary or description): the text as
+    written, line breaks kept, bidi controls shown as [U+202E] instead of reordering it."""
+    return _show_bidi(str(value))
 
 
 def front_matter(title: str, source: str) -> str:

@@ -54,6 +54,9 @@ INDEX_PAGES = {
     "proposals": "proposals/index.md",
     "questions": "questions/index.md",
     "people": "people/index.md",
+    "calendar": "agenda.ics",
+    "data": "data.json",
+    "data-schema": "schemas/data.schema.json",
 }
 
 
@@ -69,6 +72,8 @@ def target(kind: str, rid: str) -> str:
         return f"people/index.md#{rid}"
     if kind == "quote":
         return f"questions/index.md#quote-{rid}"
+    if kind == "session-calendar":
+        return f"topics/{rid}.ics"
     return INDEX_PAGES[kind]
 
 
@@ -114,6 +119,20 @@ def running_order(topic: Any) -> list[dict[str, Any]]:
     return out
 
 
+def session_order(site: Site) -> list[Any]:
+    """Topics: scheduled first in time order, then unscheduled by title."""
+    return sorted(
+        site.topics.values(),
+        key=lambda t: (
+            t["slot"] is None,
+            t["slot"]["day"] if t["slot"] else "",
+            t["slot"]["start"] if t["slot"] else "",
+            t["title"].lower(),
+            t["id"],
+        ),
+    )
+
+
 class Renderer:
     def __init__(self, site: Site):
         self.site = site
@@ -141,17 +160,7 @@ class Renderer:
             track=lambda tid: site.tracks[tid]["name"],
             extract=lambda key, table: table[key],
         )
-        # Topics: scheduled first in time order, then unscheduled by title.
-        self.topic_order = sorted(
-            site.topics.values(),
-            key=lambda t: (
-                t["slot"] is None,
-                t["slot"]["day"] if t["slot"] else "",
-                t["slot"]["start"] if t["slot"] else "",
-                t["title"].lower(),
-                t["id"],
-            ),
-        )
+        self.topic_order = session_order(site)
         self.people_order = sorted(site.people.values(), key=lambda p: (p["name"].lower(), p["id"]))
         self.quote_rank = {qid: n for n, qid in enumerate(site.quotes)}  # thread file order
         self.proposal_order = sorted(

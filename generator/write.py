@@ -1,11 +1,13 @@
-"""The only module that writes files: the generated pages under docs/, and the JSON Schemas.
+"""The only module that writes files: the generated pages and exports under docs/, and the
+JSON Schemas.
 
 - A file is written only when its content changed (so live reload does not loop and a no-op
   build writes nothing); each write goes to a temporary file that is renamed into place.
-- Generated pages live only in the places the generator owns (`GENERATED_PLACES`) and carry
-  a marker line in a closed front matter block; a file without it is never overwritten or
-  deleted, and nothing outside those places is ever deleted.
-- A generated page whose record is gone is deleted.
+- Generated files live only in the places the generator owns (`GENERATED_PLACES`) and carry
+  a marker: pages a line in a closed front matter block, calendars their PRODID, data.json its
+  first key. A file without it is never overwritten or deleted, and nothing outside those
+  places is ever deleted.
+- A generated file whose record is gone (or whose session lost its slot) is deleted.
 - No path may leave the output folder.
 """
 
@@ -18,8 +20,20 @@ import tempfile
 from dataclasses import dataclass, field
 
 MARK = "generated_by: lsfmm-prep"
+ICS_MARK = "\r\nPRODID:-//lsfmm-prep//"  # generator.export.PRODID
+JSON_MARK = '{\n  "generated_by": "lsfmm-prep",\n'  # generator.export.data_json
+GENERATED_SUFFIXES = (".md", ".ics", ".json")
 # Files and folders (ending in /) under docs/ that belong to the generator.
-GENERATED_PLACES = ("index.md", "agenda.md", "topics/", "proposals/", "questions/", "people/")
+GENERATED_PLACES = (
+    "index.md",
+    "agenda.md",
+    "agenda.ics",
+    "data.json",
+    "topics/",
+    "proposals/",
+    "questions/",
+    "people/",
+)
 
 
 class WriteError(Exception):
@@ -34,12 +48,20 @@ class WriteReport:
 
 
 def is_generated(path: str) -> bool:
-    """True for a file whose front matter (closed by '---') has the marker line."""
+    """True for a file the generator wrote: a page whose front matter (closed by '---') has the
+    marker line, a calendar with the generator's PRODID, a data.json whose first key names it."""
+    if not path.endswith(GENERATED_SUFFIXES):
+        return False
     try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
+        with open(path, encoding="utf-8", errors="replace", newline="") as fh:
             head = fh.read(4096)
     except OSError:
         return False
+    if path.endswith(".ics"):
+        return head.startswith("BEGIN:VCALENDAR\r\n") and ICS_MARK in head
+    if path.endswith(".json"):
+        return head.startswith(JSON_MARK)
+    head = head.replace("\r\n", "\n").replace("\r", "\n")
     if not head.startswith("---\n") or "\n---\n" not in head[3:]:
         return False
     front = head[4 : head.index("\n---\n", 3)]
@@ -70,7 +92,7 @@ def existing_generated(out_dir: str) -> set[str]:
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in files:
                 path = os.path.join(top, name)
-                if name.endswith(".md") and is_generated(path):
+                if is_generated(path):
                     found.add(os.path.relpath(path, out_dir).replace(os.sep, "/"))
     return found
 

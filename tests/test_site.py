@@ -119,3 +119,36 @@ def test_sample_site_agenda_with_times_and_rooms(sample_site):
     topic = read(sample_site, "topics/hooks-in-mm/index.html")
     assert '<a href="../../proposals/oom-hook/">OOM hook</a>' in topic
     assert '<a href="../../questions/#hook-stability">' in topic
+
+
+# ---------------------------------------------------------------------------------- exports
+
+
+def test_exports_are_published_with_the_site(default_site, sample_site):
+    for site in (default_site, sample_site):
+        assert (site / "agenda.ics").read_bytes().startswith(b"BEGIN:VCALENDAR\r\n")
+        data = json.loads(read(site, "data.json"))
+        assert data["site_url"] == "https://lsfmm-prep.example.org/"
+        schema = json.loads(read(site, "schemas/data.schema.json"))
+        import jsonschema
+
+        jsonschema.Draft202012Validator(schema).validate(data)
+        for kind in ("topics", "proposals"):  # every record's page is a page of the site
+            for rec in data[kind]:
+                assert (site / rec["page"] / "index.html").exists(), rec["page"]
+    assert (sample_site / "topics" / "hooks-in-mm.ics").exists()
+    assert not list((default_site / "topics").glob("*.ics"))  # no session of the default data has a slot
+
+
+def test_briefs_and_agenda_link_their_calendars(sample_site, default_site):
+    topic = read(sample_site, "topics/hooks-in-mm/index.html")
+    assert '<a href="../hooks-in-mm.ics">calendar file (.ics)</a>' in topic
+    assert "unscheduled (not in the calendar until it has a slot)" in read(sample_site, "topics/later-topic/index.html")
+    agenda = read(sample_site, "agenda/index.html")
+    assert '<a href="../agenda.ics">agenda.ics</a> holds every session with a slot (1 of 2)' in agenda
+    assert "so the calendar leaves them out" in agenda
+    assert '<a href="../agenda.ics">agenda.ics</a> holds no session yet: none has a slot.' in read(
+        default_site, "agenda/index.html"
+    )
+    home = read(default_site, "index.html")
+    assert '<a href="data.json">Data</a>' in home and '<a href="schemas/data.schema.json">JSON Schema</a>' in home
