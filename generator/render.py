@@ -220,7 +220,7 @@ class Renderer:
         site = self.site
         out: dict[str, str] = {}
         data = self.site.data_dir + "/"
-        out["index.md"] = self._page("home.md.j2", "index.md", site.event["name"], data)
+        out["index.md"] = self._page("home.md.j2", "index.md", site.event["name"], site.event.path)
         out["agenda.md"] = self._page("agenda.md.j2", "agenda.md", "Agenda", data + "topics/")
         out["topics/index.md"] = self._page("topics.md.j2", "topics/index.md", "Topics", data + "topics/")
         for tid, topic in site.topics.items():

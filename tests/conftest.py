@@ -51,8 +51,11 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
 
 
 def make_project(tmp: Path, data: Path) -> Path:
-    """A copy of the project's site configuration and hand-written pages around a data folder."""
+    """A copy of the project's site configuration (mkdocs.yml and its hook) and hand-written
+    pages around a data folder."""
     shutil.copy(REPO / "mkdocs.yml", tmp / "mkdocs.yml")
+    (tmp / "generator").mkdir(exist_ok=True)
+    shutil.copy(REPO / "generator" / "mkdocs_hooks.py", tmp / "generator" / "mkdocs_hooks.py")
     shutil.copytree(REPO / "docs", tmp / "docs", ignore=_only_hand_written)
     shutil.copytree(data, tmp / "data")
     return tmp

@@ -121,6 +121,64 @@ def test_sample_site_agenda_with_times_and_rooms(sample_site):
     assert '<a href="../../questions/#hook-stability">' in topic
 
 
+# ---------------------------------------------------------------------------------- edit links
+
+EDIT_ROOT = "https://git.example.org/lsfmm-prep/edit/main/"  # repo_url + edit_uri of mkdocs.yml, less docs/
+
+
+def front_matter(page: Path) -> dict:
+    import yaml
+
+    text = page.read_text(encoding="utf-8")
+    return yaml.safe_load(text.split("\n---\n", 1)[0][4:]) if text.startswith("---\n") else {}
+
+
+def edit_links(html: str) -> list[str]:
+    return re.findall(r'<a href="([^"]*)" title="Edit this page"[^>]*rel="edit"', html)
+
+
+def test_mkdocs_yml_names_the_repository_the_edit_links_open():
+    config = (REPO / "mkdocs.yml").read_text()
+    assert "repo_url: https://git.example.org/lsfmm-prep\n" in config and "edit_uri: edit/main/docs/\n" in config
+
+
+@pytest.mark.parametrize("which", ["default", "sample"])
+def test_every_page_edit_link_opens_the_yaml_that_produced_it(which, request):
+    site = request.getfixturevalue(f"{which}_site")
+    project = site.parent
+    pages = sorted((project / "docs").rglob("*.md"))
+    assert len(pages) >= 12
+    seen = 0
+    for md in pages:
+        rel = md.relative_to(project / "docs").as_posix()
+        stem = rel[: -len(".md")]
+        html_rel = (
+            "index.html"
+            if stem == "index"
+            else (stem[: -len("index")] if stem.endswith("/index") else stem + "/") + "index.html"
+        )
+        links = edit_links(read(site, html_rel))
+        meta = front_matter(md)
+        if meta.get("generated_by") == "lsfmm-prep":
+            source = meta["source"]
+            assert (project / source).exists(), source  # the record (or folder of records) is in the repository
+            if source.endswith("/"):  # a page made from every file of a folder opens the folder
+                assert links == [EDIT_ROOT.replace("/edit/", "/tree/") + source], rel
+            else:
+                assert source.endswith(".yaml") and links == [EDIT_ROOT + source], rel
+            seen += 1
+        else:  # hand-written: MkDocs' own link to its Markdown
+            assert links == [EDIT_ROOT + "docs/" + rel], rel
+    assert seen == len(pages) - 1  # all but guide.md are generated
+
+
+def test_briefs_open_their_own_record(default_site):
+    assert edit_links(read(default_site, "topics/cache-ext/index.html")) == [EDIT_ROOT + "data/topics/cache-ext.yaml"]
+    assert edit_links(read(default_site, "proposals/bpf-oom/index.html")) == [EDIT_ROOT + "data/proposals/bpf-oom.yaml"]
+    assert edit_links(read(default_site, "index.html")) == [EDIT_ROOT + "data/event.yaml"]
+    assert edit_links(read(default_site, "questions/index.html")) == [EDIT_ROOT + "data/questions.yaml"]
+
+
 # ---------------------------------------------------------------------------------- exports
 
 
