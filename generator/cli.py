@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import glob
 import os
 import shutil
@@ -13,14 +14,14 @@ import tempfile
 import time
 import traceback
 
-from generator import __version__
+from generator import __version__, stubs
 from generator.errors import Problems
 from generator.export import exports
 from generator.jsonschemas import schemas
-from generator.model import Site, load_site
+from generator.model import Site, display_path, load_site
 from generator.render import render_site
 from generator.siteconfig import read_publish
-from generator.write import WriteError, write_files, write_pages
+from generator.write import WriteError, create_file, replace_text, write_files, write_pages
 
 DESCRIPTION = """\
 Turn the YAML records under data/ into the Markdown pages of an LSF/MM/BPF session site.
@@ -34,6 +35,8 @@ commands:
   serve   build, then run `mkdocs serve` and rebuild whenever a file under data/ changes
   clean   remove the generated pages from docs/ (hand-written pages are never touched)
   schema  write the JSON Schemas of the record files into docs/schemas/ (--check: compare only)
+  new     start a record: `new topic|proposal|question ID` writes a commented stub that
+          check accepts at once (never overwriting), and says what to do next
 
 Problems are printed as path:line:column: message, all at once. Exit codes: 0 ok,
 1 bad data (nothing is written), 2 bad usage.
@@ -45,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m generator", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--version", action="version", version=f"lsfmm-prep {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="{build,site,check,serve,clean,schema}")
+    sub = parser.add_subparsers(dest="command", metavar="{build,site,check,serve,clean,schema,new}")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data", default="data", help="folder of YAML records (default: data)")
     common.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -69,6 +72,12 @@ def _parser() -> argparse.ArgumentParser:
     sch.add_argument("--out", default=os.path.join("docs", "schemas"), help="folder (default: docs/schemas)")
     sch.add_argument("--check", action="store_true", help="exit 1 if the files on disk are stale; write nothing")
     serve.add_argument("--interval", type=float, default=0.3, help="seconds between checks of data/ (default: 0.3)")
+    new = sub.add_parser("new", help="write a commented stub for a new topic, proposal or question")
+    new.add_argument("kind", choices=stubs.KINDS, help="what to start")
+    new.add_argument("id", help="its id: lower-case letters, digits and single dashes")
+    new.add_argument("--data", default="data", help="folder of YAML records (default: data)")
+    new.add_argument("--lead", help="topic: the lead's person id (default: the first person in people.yaml)")
+    new.add_argument("--topic", help="question: the topic's id (default: the first topic by id)")
     return parser
 
 
@@ -210,6 +219,35 @@ def write_schemas(out: str, check_only: bool) -> int:
     return 0
 
 
+def new(kind: str, rid: str, data: str, lead: str | None, topic: str | None) -> int:
+    """Write the stub of a new record, after checking that the data it joins is valid."""
+    if not os.path.isdir(data):
+        raise _Usage(f"no data folder at {data!r}")
+    problems = Problems()
+    site = load_site(data, problems)
+    if site is None:
+        _report(problems, strict=False)
+        print("Fix these first: a stub is only added to data that checks.", file=sys.stderr)
+        return 1
+    questions_text = None
+    if kind == "question":
+        with open(os.path.join(data, "questions.yaml"), encoding="utf-8") as fh:
+            questions_text = fh.read()
+    try:
+        stub = stubs.plan(kind, rid, site, data, dt.date.today().isoformat(), lead, topic, questions_text)
+        if stub.old is None:
+            create_file(stub.path, stub.text)
+        else:
+            replace_text(stub.path, stub.old, stub.text)
+    except stubs.StubError as exc:
+        raise _Usage(str(exc)) from None
+    except WriteError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
+    print(f"{'Added to' if stub.old else 'Wrote'} {display_path(stub.path)}: {kind} '{rid}'. Next: {stub.next_step}")
+    return 0
+
+
 class _Usage(Exception):
     pass
 
@@ -227,6 +265,8 @@ def main(argv: list[str] | None = None) -> int:
             return build(args.data, args.out, args.strict, config=args.config)
         if args.command == "site":
             return build_site_dir(args.data, args.out, args.strict, args.site_dir, args.config)
+        if args.command == "new":
+            return new(args.kind, args.id, args.data, args.lead, args.topic)
         if args.command == "schema":
             return write_schemas(args.out, args.check)
         if args.command == "clean":

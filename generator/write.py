@@ -1,5 +1,5 @@
-"""The only module that writes files: the generated pages and exports under docs/, and the
-JSON Schemas.
+"""The only module that writes files: the generated pages and exports under docs/, the JSON
+Schemas, and the new-record stubs of `python -m generator new` under data/.
 
 - A file is written only when its content changed (so live reload does not loop and a no-op
   build writes nothing); each write goes to a temporary file that is renamed into place.
@@ -9,6 +9,8 @@ JSON Schemas.
   places is ever deleted.
 - A generated file whose record is gone (or whose session lost its slot) is deleted.
 - No path may leave the output folder.
+- A new record file never replaces an existing one; a question is added to questions.yaml only
+  if the file is still what it was when the stub was planned.
 """
 
 from __future__ import annotations
@@ -194,3 +196,26 @@ def write_files(out_dir: str, files: dict[str, str], check_only: bool = False) -
         elif write_if_changed(full, data):
             changed.append(name)
     return changed
+
+
+def create_file(path: str, text: str) -> None:
+    """Write a new file (a record stub); never replace one that exists."""
+    folder = os.path.dirname(path) or "."
+    if not os.path.isdir(folder):
+        raise WriteError(f"{folder}: no such folder")
+    try:
+        _write_new(path, text.encode("utf-8"))
+    except FileExistsError:
+        raise WriteError(f"{path} already exists; it was left as it was") from None
+
+
+def replace_text(path: str, old: str, new: str) -> None:
+    """Replace a file's text atomically, only if it still holds `old` (no lost edits)."""
+    try:
+        with open(path, "rb") as fh:
+            current = fh.read()
+    except OSError as exc:
+        raise WriteError(f"{path}: cannot read it: {exc.strerror}") from None
+    if current != old.encode("utf-8"):
+        raise WriteError(f"{path} changed while the stub was being added; nothing was written, try again")
+    write_if_changed(path, new.encode("utf-8"))

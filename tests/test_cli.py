@@ -13,7 +13,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def test_help_documents_build_and_check():
     result = run_cli("--help")
     assert result.returncode == 0
-    for word in ("build", "check", "serve", "clean", "schema", "agenda.ics", "data.json", "Exit codes: 0 ok"):
+    for word in ("build", "check", "serve", "clean", "schema", "new", "agenda.ics", "data.json", "Exit codes: 0 ok"):
         assert word in result.stdout
 
 
