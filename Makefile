@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
+NPM    := $(shell command -v npm 2>/dev/null)
+AXE    := node_modules/axe-core/axe.min.js
 
 .PHONY: site serve check test lint goldens schema clean distclean help
 
@@ -11,7 +13,7 @@ help:
 	@echo "make site      create .venv if needed, generate pages from data/, build site/ (strict)"
 	@echo "make serve     live preview: saving a YAML file regenerates and reloads the page"
 	@echo "make check     validate data/ only (fast, writes nothing)"
-	@echo "make test      lint and run the test suite"
+	@echo "make test      lint and run the test suite (npm ci installs axe-core for the browser audit)"
 	@echo "make goldens   regenerate the golden files after an intended change (review the diff)"
 	@echo "make schema    regenerate the JSON Schemas in docs/schemas/ for editors"
 	@echo "make clean     remove generated pages and site/"
@@ -21,6 +23,12 @@ $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --requirement requirements.txt
 	rm -f $(VENV)/.installed-*
+	touch $@
+
+# axe-core for the accessibility audit of the browser tests, pinned in package-lock.json.
+# Without npm the audit is skipped (with that reason); CI requires it (.ci/run).
+$(AXE): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
 site: $(STAMP)
@@ -37,7 +45,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check generator tests
 	$(BIN)/ruff format --check generator tests
 
-test: lint
+test: lint $(if $(NPM),$(AXE))
 	$(BIN)/python -m pytest -q
 
 goldens: $(STAMP)
@@ -48,7 +56,7 @@ schema: $(STAMP)
 
 clean:
 	-$(BIN)/python -m generator clean 2>/dev/null || true
-	rm -rf site .pytest_cache
+	rm -rf site .pytest_cache test-artifacts
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) node_modules

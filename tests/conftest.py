@@ -51,9 +51,10 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
 
 
 def make_project(tmp: Path, data: Path) -> Path:
-    """A copy of the project's site configuration (mkdocs.yml and its hook) and hand-written
-    pages around a data folder."""
+    """A copy of the project's site configuration (mkdocs.yml, its theme overrides and hook) and
+    hand-written pages around a data folder."""
     shutil.copy(REPO / "mkdocs.yml", tmp / "mkdocs.yml")
+    shutil.copytree(REPO / "overrides", tmp / "overrides")
     (tmp / "generator").mkdir(exist_ok=True)
     shutil.copy(REPO / "generator" / "mkdocs_hooks.py", tmp / "generator" / "mkdocs_hooks.py")
     shutil.copytree(REPO / "docs", tmp / "docs", ignore=_only_hand_written)
