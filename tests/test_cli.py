@@ -88,5 +88,5 @@ def test_clean_removes_only_generated_pages(tmp_path):
 def test_readme_shows_the_two_commands_and_every_subcommand():
     readme = (REPO / "README.md").read_text()
     assert "make site" in readme and "make test" in readme
-    for command in ("build", "check", "serve", "clean", "schema"):
+    for command in ("build", "check", "serve", "clean", "schema", "new"):
         assert f"python -m generator {command}" in readme

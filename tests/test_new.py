@@ -169,3 +169,10 @@ def test_a_flow_style_questions_list_is_left_to_the_user(tmp_path):
         "Usage error: data/questions.yaml has no block list of questions to add to; add the question by hand\n",
     )
     assert snapshot(tmp_path) == before
+
+
+def test_the_readme_example_is_what_the_command_prints(tmp_path):
+    shutil.copytree(REPO / "data", tmp_path / "data")
+    result = run_cli("new", "proposal", "bpf-swap", cwd=tmp_path)
+    assert result.returncode == 0
+    assert f"$ python -m generator new proposal bpf-swap\n{result.stdout}" in (REPO / "README.md").read_text()
