@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum < requirements.txt | cut -d' ' -f1)
+NPM    := $(shell command -v npm 2>/dev/null)
+AXE    := node_modules/axe-core/axe.min.js
 
 .PHONY: site pdf serve check test lint goldens schema bench clean distclean help
 
@@ -13,7 +15,7 @@ help:
 	@echo "               and site/briefs/<topic>.letter.pdf (US Letter), linked from each topic page"
 	@echo "make serve     live preview: saving a YAML file regenerates and reloads the page"
 	@echo "make check     validate data/ only (fast, writes nothing)"
-	@echo "make test      lint and run the test suite"
+	@echo "make test      lint and run the test suite (npm ci installs axe-core for the browser audit)"
 	@echo "make goldens   regenerate the golden files after an intended change (review the diff)"
 	@echo "make schema    regenerate the JSON Schemas in docs/schemas/ for editors"
 	@echo "make bench     time generation and mkdocs build at three data scales; writes BENCHMARKS.md"
@@ -24,6 +26,12 @@ $(STAMP): requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --requirement requirements.txt
 	rm -f $(VENV)/.installed-*
+	touch $@
+
+# axe-core for the accessibility audit of the browser tests, pinned in package-lock.json.
+# Without npm the audit is skipped (with that reason); CI requires it (.ci/run).
+$(AXE): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
 site: $(STAMP)
@@ -46,7 +54,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/ruff format --check generator tests bench
 
-test: lint
+test: lint $(if $(NPM),$(AXE))
 	$(BIN)/python -m pytest -q
 
 goldens: $(STAMP)
@@ -60,7 +68,7 @@ schema: $(STAMP)
 
 clean:
 	-$(BIN)/python -m generator clean 2>/dev/null || true
-	rm -rf site .pytest_cache .lsfmm-cache .bench
+	rm -rf site .pytest_cache .lsfmm-cache .bench test-artifacts
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) node_modules

@@ -21,16 +21,19 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
-_CODE_FILES = ("errors.py", "yamlload.py", "schema.py", "model.py", "markup.py", "render.py")
+_CODE_FILES = ("errors.py", "yamlload.py", "schema.py", "model.py", "markup.py", "render.py", "export.py")
 
 
 def code_version() -> str:
     """Changes whenever the generator's code, its templates or Python itself change."""
     here = os.path.dirname(__file__)
     h = hashlib.sha256(sys.version.encode())
-    names = list(_CODE_FILES) + sorted(
-        os.path.join("templates", n) for n in os.listdir(os.path.join(here, "templates"))
-    )
+    templates = [
+        os.path.relpath(os.path.join(top, n), here)
+        for top, _, files in os.walk(os.path.join(here, "templates"))
+        for n in files
+    ]
+    names = list(_CODE_FILES) + sorted(templates)
     for name in names:
         with open(os.path.join(here, name), "rb") as fh:
             h.update(name.encode() + b"\0" + fh.read())

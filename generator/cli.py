@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import glob
 import os
 import shutil
@@ -13,26 +14,31 @@ import tempfile
 import time
 import traceback
 
-from generator import __version__
+from generator import __version__, stubs
 from generator.cache import Cache, default_path
 from generator.errors import Problems
+from generator.export import exports
 from generator.jsonschemas import schemas
-from generator.model import Site, load_site
+from generator.model import Site, display_path, load_site
 from generator.pdf import PdfError, make_briefs, read_stylesheet
 from generator.render import render_briefs, render_changed
-from generator.write import BRIEFS, WriteError, write_briefs, write_files, write_pages
+from generator.siteconfig import read_publish
+from generator.write import BRIEFS, WriteError, create_file, replace_text, write_briefs, write_files, write_pages
 
 DESCRIPTION = """\
 Turn the YAML records under data/ into the Markdown pages of an LSF/MM/BPF session site.
 
 commands:
-  build   validate data/, then write the generated pages into docs/ (only changed files)
+  build   validate data/, then write the generated pages and exports into docs/ (only changed
+          files): the pages, agenda.ics and one .ics per scheduled session, data.json
   site    build, then `mkdocs build --strict` into a new folder that replaces site/ only
           when the whole build succeeded; with --pdf, also a printable session brief per
           topic in site/briefs/ (<topic>.pdf on A4, <topic>.letter.pdf on US Letter)
   check   validate data/ and report every problem; writes nothing
   serve   build, then run `mkdocs serve` and rebuild whenever a file under data/ changes
   clean   remove the generated pages from docs/ (hand-written pages are never touched)
+  new     start a record: `new topic|proposal|question ID` writes a commented stub that
+          check accepts at once (never overwriting), and says what to do next
   schema  write the JSON Schemas of the record files into docs/schemas/ (--check: compare only)
 
 Problems are printed as path:line:column: message, all at once. Exit codes: 0 ok,
@@ -45,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m generator", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--version", action="version", version=f"lsfmm-prep {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="{build,site,check,serve,clean,schema}")
+    sub = parser.add_subparsers(dest="command", metavar="{build,site,check,serve,clean,schema,new}")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data", default="data", help="folder of YAML records (default: data)")
     common.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -53,7 +59,12 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--no-cache", action="store_true", help="ignore and do not write .lsfmm-cache/")
     out = argparse.ArgumentParser(add_help=False)
     out.add_argument("--out", default="docs", help="docs folder to write generated pages into (default: docs)")
-    sub.add_parser("build", parents=[common, out], help="validate and write the generated pages")
+    out.add_argument(
+        "--config",
+        default="mkdocs.yml",
+        help="MkDocs configuration whose site_url the exports link to (default: mkdocs.yml)",
+    )
+    sub.add_parser("build", parents=[common, out], help="validate and write the generated pages and exports")
     site_p = sub.add_parser("site", parents=[common, out], help="build, then build site/ with MkDocs, atomically")
     site_p.add_argument("--site-dir", default="site", help="the built site (default: site)")
     site_p.add_argument(
@@ -62,7 +73,14 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("check", parents=[common], help="validate only; write nothing")
     serve = sub.add_parser("serve", parents=[common, out], help="build, serve, rebuild on data changes")
     serve.add_argument("--addr", default="127.0.0.1:8000", help="address for mkdocs serve (default: 127.0.0.1:8000)")
-    sub.add_parser("clean", parents=[out], help="remove the generated pages")
+    clean = sub.add_parser("clean", help="remove the generated pages and exports")
+    clean.add_argument("--out", default="docs", help="docs folder of the generated pages (default: docs)")
+    new = sub.add_parser("new", help="write a commented stub for a new topic, proposal or question")
+    new.add_argument("kind", choices=stubs.KINDS, help="what to start")
+    new.add_argument("id", help="its id: lower-case letters, digits and single dashes")
+    new.add_argument("--data", default="data", help="folder of YAML records (default: data)")
+    new.add_argument("--lead", help="topic: the lead's person id (default: the first person in people.yaml)")
+    new.add_argument("--topic", help="question: the topic's id (default: the first topic by id)")
     sch = sub.add_parser("schema", help="write the JSON Schemas for editors")
     sch.add_argument("--out", default=os.path.join("docs", "schemas"), help="folder (default: docs/schemas)")
     sch.add_argument("--check", action="store_true", help="exit 1 if the files on disk are stale; write nothing")
@@ -102,19 +120,28 @@ def open_cache(data: str, use: bool) -> Cache:
     return Cache.open(default_path(data) if use else None)
 
 
-def build(data: str, out: str, strict: bool, quiet: bool = False, cache: Cache | None = None) -> int:
+def build(
+    data: str, out: str, strict: bool, quiet: bool = False, cache: Cache | None = None, config: str = "mkdocs.yml"
+) -> int:
     cache = cache if cache is not None else open_cache(data, True)
     site = check(data, strict, cache)
     if site is None:
         cache.save()  # the records that did validate stay cached
         return 1
-    return _write_pages(site, out, cache, quiet)
+    return _write_pages(site, out, cache, config, strict, quiet)
 
 
-def _write_pages(site: Site, out: str, cache: Cache, quiet: bool = False, pdf_links: bool = False) -> int:
+def _write_pages(
+    site: Site, out: str, cache: Cache, config: str, strict: bool, quiet: bool = False, pdf_links: bool = False
+) -> int:
+    problems = Problems()
+    publish = read_publish(config, problems)
+    if not _report(problems, strict):
+        return 1
     pages, current = render_changed(site, cache, out, pdf_links)
+    files = exports(site, publish)
     try:
-        report = write_pages(out, pages, keep=current)
+        report = write_pages(out, {**pages, **files}, keep=current)
     except WriteError as exc:
         cache.pages = {}
         print(f"Error: {exc}", file=sys.stderr)
@@ -123,13 +150,15 @@ def _write_pages(site: Site, out: str, cache: Cache, quiet: bool = False, pdf_li
     total = len(pages) + len(current)
     if not quiet or report.written or report.removed:
         print(
-            f"Generated {total} pages in {out}/: {len(report.written)} written, "
+            f"Generated {total} pages and {len(files)} export files in {out}/: {len(report.written)} written, "
             f"{len(report.unchanged)} unchanged, {len(report.removed)} removed."
         )
     return 0
 
 
-def build_site_dir(data: str, out: str, strict: bool, site_dir: str, pdf: bool = False) -> int:
+def build_site_dir(
+    data: str, out: str, strict: bool, site_dir: str, pdf: bool = False, config: str = "mkdocs.yml"
+) -> int:
     """Generate, then let MkDocs build into a fresh folder and swap it in: a failed or killed
     build leaves the previous site/ whole. With `pdf`, the briefs are laid out before anything
     is written and put into the fresh folder before the swap."""
@@ -145,7 +174,7 @@ def build_site_dir(data: str, out: str, strict: bool, site_dir: str, pdf: bool =
         except PdfError as exc:
             print(f"Error: {exc}; nothing was written.", file=sys.stderr)
             return 1
-    status = _write_pages(site, out, cache, pdf_links=pdf)
+    status = _write_pages(site, out, cache, config, strict, pdf_links=pdf)
     if status:
         return status
     parent = os.path.dirname(os.path.abspath(site_dir))
@@ -156,8 +185,15 @@ def build_site_dir(data: str, out: str, strict: bool, site_dir: str, pdf: bool =
     os.umask(umask)
     os.chmod(fresh, 0o777 & ~umask)  # mkdtemp makes 0700; the site is for a web server to read
     try:
-        result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", fresh])
+        # Not --quiet: it drops MkDocs' warnings before --strict counts them. The log is shown
+        # only when the build fails.
+        result = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", config, "--site-dir", fresh],
+            capture_output=True,
+            text=True,
+        )
         if result.returncode:
+            sys.stderr.write(result.stdout + result.stderr)
             print(f"Error: mkdocs build failed; {site_dir}/ was left as it was.", file=sys.stderr)
             return 1
         if briefs:
@@ -192,11 +228,11 @@ def _snapshot(data: str) -> dict[str, tuple[int, int]]:
     return state
 
 
-def serve(data: str, out: str, strict: bool, addr: str, interval: float) -> int:
+def serve(data: str, out: str, strict: bool, addr: str, interval: float, config: str = "mkdocs.yml") -> int:
     """Regenerate on every change under data/; mkdocs serve reloads the browser on the new pages."""
     cache = open_cache(data, True)  # kept in memory between rebuilds
-    build(data, out, strict, cache=cache)
-    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", addr])
+    build(data, out, strict, cache=cache, config=config)
+    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--config-file", config, "--dev-addr", addr])
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
@@ -209,7 +245,7 @@ def serve(data: str, out: str, strict: bool, addr: str, interval: float) -> int:
             now = _snapshot(data)
             if now != state:
                 state = now
-                build(data, out, strict, quiet=True, cache=cache)
+                build(data, out, strict, quiet=True, cache=cache, config=config)
     except KeyboardInterrupt:
         pass
     finally:
@@ -230,6 +266,35 @@ def write_schemas(out: str, check_only: bool) -> int:
     return 0
 
 
+def new(kind: str, rid: str, data: str, lead: str | None, topic: str | None) -> int:
+    """Write the stub of a new record, after checking that the data it joins is valid."""
+    if not os.path.isdir(data):
+        raise _Usage(f"no data folder at {data!r}")
+    problems = Problems()
+    site = load_site(data, problems)
+    if site is None:
+        _report(problems, strict=False)
+        print("Fix these first: a stub is only added to data that checks.", file=sys.stderr)
+        return 1
+    questions_text = None
+    if kind == "question":
+        with open(os.path.join(data, "questions.yaml"), encoding="utf-8") as fh:
+            questions_text = fh.read()
+    try:
+        stub = stubs.plan(kind, rid, site, data, dt.date.today().isoformat(), lead, topic, questions_text)
+        if stub.old is None:
+            create_file(stub.path, stub.text)
+        else:
+            replace_text(stub.path, stub.old, stub.text)
+    except stubs.StubError as exc:
+        raise _Usage(str(exc)) from None
+    except WriteError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
+    print(f"{'Added to' if stub.old else 'Wrote'} {display_path(stub.path)}: {kind} '{rid}'. Next: {stub.next_step}")
+    return 0
+
+
 class _Usage(Exception):
     pass
 
@@ -247,16 +312,19 @@ def main(argv: list[str] | None = None) -> int:
             cache.save()
             return 0 if ok else 1
         if args.command == "build":
-            return build(args.data, args.out, args.strict, cache=open_cache(args.data, not args.no_cache))
+            cache = open_cache(args.data, not args.no_cache)
+            return build(args.data, args.out, args.strict, cache=cache, config=args.config)
         if args.command == "site":
-            return build_site_dir(args.data, args.out, args.strict, args.site_dir, args.pdf)
+            return build_site_dir(args.data, args.out, args.strict, args.site_dir, args.pdf, args.config)
+        if args.command == "new":
+            return new(args.kind, args.id, args.data, args.lead, args.topic)
         if args.command == "schema":
             return write_schemas(args.out, args.check)
         if args.command == "clean":
             report = write_pages(args.out, {}) if os.path.isdir(args.out) else None
-            print(f"Removed {len(report.removed) if report else 0} generated pages from {args.out}/.")
+            print(f"Removed {len(report.removed) if report else 0} generated files from {args.out}/.")
             return 0
-        return serve(args.data, args.out, args.strict, args.addr, args.interval)
+        return serve(args.data, args.out, args.strict, args.addr, args.interval, args.config)
     except _Usage as exc:
         print(f"Usage error: {exc}", file=sys.stderr)
         return 2

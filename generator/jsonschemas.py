@@ -24,14 +24,23 @@ SCHEMA_NAMES = {
 }
 
 
-def to_json(t: S.Type) -> dict[str, Any]:
-    """The JSON Schema of one type (draft 2020-12 keywords)."""
+def to_json(t: S.Type, exported: bool = False) -> dict[str, Any]:
+    """The JSON Schema of one type (draft 2020-12 keywords).
+
+    `exported` describes the value as data.json holds it rather than as a data file may write
+    it: every field is present (an optional one left out is null, or an empty list), and times
+    are in UTC with a Z.
+    """
     if isinstance(t, S.Obj):
         props = {}
         for name, f in t.fields.items():
-            sub = to_json(f.type)
+            sub = to_json(f.type, exported)
+            if exported and not f.required and f.default is None and not isinstance(f.type, S.ListOf):
+                sub["type"] = [sub["type"], "null"]
+                if "enum" in sub:
+                    sub["enum"] = [*sub["enum"], None]
             sub["description"] = f.doc
-            if f.default is not None:
+            if f.default is not None and not exported:
                 sub["default"] = f.default
             props[name] = sub
         out: dict[str, Any] = {
@@ -40,14 +49,19 @@ def to_json(t: S.Type) -> dict[str, Any]:
             "properties": props,
             "additionalProperties": False,
         }
-        required = [n for n, f in t.fields.items() if f.required]
+        required = [n for n, f in t.fields.items() if f.required or exported]
         if required:
             out["required"] = required
         return out
     if isinstance(t, S.ListOf):
         if t.min_items:
-            return {"type": "array", "items": to_json(t.item), "minItems": t.min_items, "maxItems": t.max_items}
-        return {"type": ["array", "null"], "items": to_json(t.item), "maxItems": t.max_items}
+            items = to_json(t.item, exported)
+            return {"type": "array", "items": items, "minItems": t.min_items, "maxItems": t.max_items}
+        return {
+            "type": "array" if exported else ["array", "null"],
+            "items": to_json(t.item, exported),
+            "maxItems": t.max_items,
+        }
     if isinstance(t, S.Enum):
         return {"type": "string", "enum": list(t.values)}
     if isinstance(t, S.Int):
@@ -56,9 +70,12 @@ def to_json(t: S.Type) -> dict[str, Any]:
         pattern = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$" if t.partial else r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
         return {"type": "string", "pattern": pattern}
     if isinstance(t, S.DateTime):
-        return {"type": "string", "pattern": "^" + S.DATETIME_RE + "$"}
+        return {"type": "string", "pattern": "^" + (UTC_RE if exported else S.DATETIME_RE) + "$"}
     if isinstance(t, S.DateOrTime):
-        return {"type": "string", "pattern": "^([0-9]{4}-[0-9]{2}-[0-9]{2}|" + S.DATETIME_RE + ")$"}
+        return {
+            "type": "string",
+            "pattern": "^([0-9]{4}-[0-9]{2}-[0-9]{2}|" + (UTC_RE if exported else S.DATETIME_RE) + ")$",
+        }
     if isinstance(t, S.Pattern):
         return {"type": "string", "pattern": "^(" + t.regex.pattern + ")$", "maxLength": t.max_len}
     if isinstance(t, S.Text):
@@ -69,8 +86,127 @@ def to_json(t: S.Type) -> dict[str, Any]:
     raise TypeError(f"no JSON Schema for {type(t).__name__}")  # pragma: no cover
 
 
+UTC_RE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z"
+ID_LIST = {"type": "array", "items": {"type": "string", "pattern": "^" + S.SLUG_RE + "$"}}
+PAGE = {"type": "string", "description": "The page that shows it, relative to site_url (with its #anchor)."}
+
+
+def _source(kind: str) -> dict[str, Any]:
+    return {"type": "string", "pattern": "^data/", "description": f"The data file that holds the {kind}."}
+
+
+def _ids(what: str) -> dict[str, Any]:
+    return {**ID_LIST, "description": what}
+
+
+def _with(schema: dict[str, Any], **derived: dict[str, Any]) -> dict[str, Any]:
+    """An exported record's schema plus the keys derived from other records."""
+    schema["properties"].update(derived)
+    schema["required"] = schema.get("required", []) + list(derived)
+    return schema
+
+
+def data_schema() -> dict[str, Any]:
+    """The JSON Schema of data.json (generator.export.data): every record, cross-linked."""
+    thread = to_json(S.THREAD, exported=True)
+    _with(
+        thread["properties"]["quotes"]["items"],
+        author={"type": "string", "description": "Who wrote the words: the person id of the message's author."},
+        date={"type": "string", "pattern": "^" + UTC_RE + "$", "description": "When the message was sent (UTC)."},
+    )
+    roles = {
+        "type": "array",
+        "description": "What the person did, each with the record it concerns (kind and id).",
+        "items": {
+            "type": "object",
+            "properties": {
+                "role": {"type": "string"},
+                "kind": {"enum": ["topic", "proposal", "question", "quote"]},
+                "id": {"type": "string"},
+            },
+            "required": ["role", "kind", "id"],
+            "additionalProperties": False,
+        },
+    }
+
+    def listed(schema: dict[str, Any], what: str) -> dict[str, Any]:
+        return {"type": "array", "description": what, "items": schema}
+
+    calendar = {"type": ["string", "null"], "description": "Its iCalendar file (null while unscheduled)."}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "lsfmm-prep data.json",
+        "description": (
+            "Every record of an lsfmm-prep site, as validated, with the relations derived from them. "
+            "Text values are as written in the data files (not escaped for any format): escape them "
+            "for your own output."
+        ),
+        "type": "object",
+        "properties": {
+            "generated_by": {"const": "lsfmm-prep"},
+            "$schema": {"type": "string", "description": "This schema, relative to data.json."},
+            "site_url": {
+                "type": ["string", "null"],
+                "description": "Where the site is published (ends in /); pages are relative to it. Null if not set.",
+            },
+            "event": _with(
+                to_json(S.EVENT, exported=True),
+                source=_source("event"),
+                page=PAGE,
+                calendar={"type": "string", "description": "The calendar of all scheduled sessions."},
+            ),
+            "people": listed(
+                _with(to_json(S.PERSON, exported=True), source=_source("person"), page=PAGE, roles=roles), "Everyone."
+            ),
+            "topics": listed(
+                _with(
+                    to_json(S.TOPIC, exported=True),
+                    source=_source("topic"),
+                    page=PAGE,
+                    calendar=calendar,
+                    questions=_ids("Ids of the questions for this session."),
+                ),
+                "The sessions.",
+            ),
+            "proposals": listed(
+                _with(
+                    to_json(S.PROPOSAL, exported=True),
+                    source=_source("proposal"),
+                    page=PAGE,
+                    topics=_ids("Ids of the topics that discuss it."),
+                    questions=_ids("Ids of the questions that bear on it."),
+                    quotes=_ids("Ids of the quotes about it."),
+                ),
+                "The proposals.",
+            ),
+            "questions": listed(
+                _with(
+                    to_json(S.QUESTION, exported=True),
+                    source=_source("question"),
+                    page=PAGE,
+                    quotes=_ids("Ids of the quotes about it or backing a position."),
+                ),
+                "The questions.",
+            ),
+            "threads": listed(_with(thread, source=_source("thread")), "The mailing-list threads with their quotes."),
+        },
+        "required": [
+            "generated_by",
+            "$schema",
+            "site_url",
+            "event",
+            "people",
+            "topics",
+            "proposals",
+            "questions",
+            "threads",
+        ],
+        "additionalProperties": False,
+    }
+
+
 def schemas() -> dict[str, str]:
-    """{file name: JSON text} for every record file kind."""
+    """{file name: JSON text} for every record file kind, and for data.json."""
     out = {}
     for path, spec, is_dir in LAYOUT:
         name = SCHEMA_NAMES[path]
@@ -80,6 +216,7 @@ def schemas() -> dict[str, str]:
             **to_json(spec),
         }
         out[f"{name}.schema.json"] = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    out["data.schema.json"] = json.dumps(data_schema(), indent=2, ensure_ascii=False) + "\n"
     return out
 
 

@@ -14,6 +14,8 @@ Policy:
 - On paper a link is a numbered endnote: `link_notes` numbers the links of finished HTML (found
   by a real HTML tokenizer, never a regular expression) and `print_url` gives the address
   printed in the note, with lore.kernel.org Message-ID links in their short /r/ form.
+- Values placed in plain-text formats (the iCalendar export) go through `plain`: the format's
+  own escaping is the writer's (icalendar), and bidi controls are shown, not obeyed.
 """
 
 from __future__ import annotations
@@ -133,6 +135,12 @@ def markdown_html(text: str) -> str:
     return '<div class="lsf-md">' + clean.replace("\r", "").replace("\n", "&#10;") + "</div>"
 
 
+def plain(value: object) -> str:
+    """A value for a plain-text format (a calendar's summary or description): the text as
+    written, line breaks kept, bidi controls shown as [U+202E] instead of reordering it."""
+    return _show_bidi(str(value))
+
+
 def front_matter(title: str, source: str) -> str:
     """YAML front matter: the page title (HTML-escaped, since themes print it raw)."""
     return (
@@ -203,14 +211,15 @@ def link_notes(fragment: str, resolve: Callable[[str], str | None]) -> tuple[str
     address for, a marker `<sup class="lsf-ref">n</sup>`; the same address keeps its number.
 
     Returns the HTML and the addresses in note order (note n is addresses[n - 1]). Links with
-    the class `lsf-noprint` or `headerlink` get no note (they are not printed).
+    the class `lsf-noprint`, `headerlink` or `md-content__button` (the theme's edit and view
+    buttons) get no note (they are not printed).
     """
     notes: list[str] = []
     numbers: dict[str, int] = {}
     out, done = [], 0
     for attrs, end in _Links(fragment).links:
         classes = attrs.get("class", "").split()
-        if "lsf-noprint" in classes or "headerlink" in classes:
+        if {"lsf-noprint", "headerlink", "md-content__button"} & set(classes):
             continue
         address = resolve(attrs.get("href", ""))
         if not address:

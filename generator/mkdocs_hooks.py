@@ -1,16 +1,34 @@
-"""MkDocs hook (mkdocs.yml `hooks:`): the links of every page's content printed as endnotes.
+"""MkDocs hooks (mkdocs.yml `hooks:`). The generated Markdown stays engine-neutral; these only
+adjust what MkDocs makes of it.
 
-After the page is built (so the search index never sees the notes), each link in the article
-gets a number that only print shows, and a print-only list of the full addresses is added at
-the end of the article. The work is `generator.markup.link_notes`; this file only finds the
-article in the theme's HTML. Hidden on screen by docs/assets/lsfmm.css.
+1. The "edit this page" link of a generated page opens the YAML record that produced it, not
+   the generated Markdown. The front matter says `generated_by: lsfmm-prep` and
+   `source: data/...`; MkDocs makes every page's edit URL from `repo_url` and `edit_uri` (the
+   path to docs/ in the repository) plus the page's path, and for a generated page this hook
+   swaps the page's path under docs/ for its source's path beside docs/:
+
+       .../edit/main/docs/topics/cache-ext.md  ->  .../edit/main/data/topics/cache-ext.yaml
+
+   A source that is a folder (the agenda and the topic and proposal lists are made from every
+   file in one) opens the folder: the edit URL's `edit` becomes `tree` (GitHub and GitLab).
+   Hand-written pages keep MkDocs' own link. Without `repo_url` no page has an edit link.
+
+2. The links of every page's content printed as endnotes. After the page is built (so the
+   search index never sees the notes), each link in the article gets a number that only print
+   shows, and a print-only list of the full addresses is added at the end of the article. The
+   work is `generator.markup.link_notes`; this file only finds the article in the theme's HTML.
+   Hidden on screen by docs/assets/lsfmm.css.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import posixpath
+import re
 import sys
 from typing import Any
+from urllib.parse import quote
 
 # MkDocs loads this file by path; the generator package sits one folder up.
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
@@ -18,8 +36,45 @@ from generator import markup
 
 del sys.path[0]
 
+log = logging.getLogger("mkdocs.hooks.lsfmm_prep")
+
+GENERATED_BY = "lsfmm-prep"  # generator.write.MARK
+_SOURCE = re.compile(r"data/(?:[a-z0-9-]+/)*(?:[a-z0-9-]+\.yaml)?")
 ARTICLE_START = '<article class="md-content__inner md-typeset">'
 ARTICLE_END = "</article>"
+
+
+def yaml_edit_url(edit_url: str, page_in_repo: str, source: str) -> str | None:
+    """The edit URL of `source` (data/...), from the edit URL MkDocs made for the page at
+    `page_in_repo` (docs/...); None when the edit URL does not end with the page's path."""
+    if not edit_url.endswith(page_in_repo):
+        return None
+    base = edit_url[: -len(page_in_repo)]  # the repository's root on the branch to edit
+    if source.endswith("/"):
+        base = re.sub(r"/edit/(?!.*/edit/)", "/tree/", base)
+    return base + quote(source, safe="/")
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any, **kwargs: Any) -> str:
+    meta = page.meta or {}
+    if meta.get("generated_by") != GENERATED_BY or not page.edit_url:
+        return markdown
+    source = meta.get("source")
+    if not isinstance(source, str) or not _SOURCE.fullmatch(source):
+        log.warning(f"{page.file.src_uri}: generated page without a data/ source; no edit link")
+        page.edit_url = None
+        return markdown
+    root = os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
+    docs = os.path.relpath(os.path.abspath(config.docs_dir), root).replace(os.sep, "/")
+    page_in_repo = posixpath.normpath(posixpath.join(docs, page.file.src_uri))
+    url = yaml_edit_url(page.edit_url, page_in_repo, source)
+    if url is None:
+        log.warning(
+            f"{page.file.src_uri}: edit URL {page.edit_url} does not end with {page_in_repo}; "
+            "cannot point it at the YAML record, so the page has no edit link (check edit_uri in mkdocs.yml)"
+        )
+    page.edit_url = url
+    return markdown
 
 
 def on_post_page(output: str, page: Any, config: Any, **kwargs: Any) -> str:

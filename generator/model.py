@@ -382,6 +382,8 @@ def load_site(data_dir: str, problems: Problems, cache: Cache | None = None) -> 
 
 
 def source_of(site: Site, path: str) -> str:
-    """A data file's path as the repository names it (data/...), whatever folder was loaded."""
+    """A data file's path as the repository names it (data/...), whatever folder was loaded;
+    a folder keeps its trailing slash."""
     rel = os.path.relpath(path, site.data_dir).replace(os.sep, "/")
-    return "data/" + ("" if rel == "." else rel)
+    folder = "/" if path.endswith("/") and rel != "." else ""
+    return "data/" + ("" if rel == "." else rel) + folder

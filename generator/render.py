@@ -63,6 +63,9 @@ INDEX_PAGES = {
     "proposals": "proposals/index.md",
     "questions": "questions/index.md",
     "people": "people/index.md",
+    "calendar": "agenda.ics",
+    "data": "data.json",
+    "data-schema": "schemas/data.schema.json",
 }
 
 
@@ -78,6 +81,8 @@ def target(kind: str, rid: str) -> str:
         return f"people/index.md#{rid}"
     if kind == "quote":
         return f"questions/index.md#quote-{rid}"
+    if kind == "session-calendar":
+        return f"topics/{rid}.ics"
     return INDEX_PAGES[kind]
 
 
@@ -160,6 +165,20 @@ def running_order(topic: Any) -> list[dict[str, Any]]:
     return out
 
 
+def session_order(site: Site) -> list[Any]:
+    """Topics: scheduled first in time order, then unscheduled by title."""
+    return sorted(
+        site.topics.values(),
+        key=lambda t: (
+            t["slot"] is None,
+            t["slot"]["day"] if t["slot"] else "",
+            t["slot"]["start"] if t["slot"] else "",
+            t["title"].lower(),
+            t["id"],
+        ),
+    )
+
+
 class Renderer:
     def __init__(self, site: Site, pdf_links: bool = False):
         self.site = site
@@ -192,17 +211,7 @@ class Renderer:
             track=lambda tid: site.tracks[tid]["name"],
             extract=lambda key, table: table[key],
         )
-        # Topics: scheduled first in time order, then unscheduled by title.
-        self.topic_order = sorted(
-            site.topics.values(),
-            key=lambda t: (
-                t["slot"] is None,
-                t["slot"]["day"] if t["slot"] else "",
-                t["slot"]["start"] if t["slot"] else "",
-                t["title"].lower(),
-                t["id"],
-            ),
-        )
+        self.topic_order = session_order(site)
         self.people_order = sorted(site.people.values(), key=lambda p: (p["name"].lower(), p["id"]))
         self.quote_rank = {qid: n for n, qid in enumerate(site.quotes)}  # thread file order
         self.quotes_of_thread: dict[str, list[str]] = {}
@@ -310,7 +319,7 @@ class Renderer:
         every = ("*",)
         shared = (site.sources_of["event"], site.sources_of["people"], site.sources_of["questions"])
         specs = [
-            PageSpec("index.md", "home.md.j2", site.event["name"], data, {}, every),
+            PageSpec("index.md", "home.md.j2", site.event["name"], site.event.path, {}, every),
             PageSpec("agenda.md", "agenda.md.j2", "Agenda", data + "topics/", {}, every),
             PageSpec("topics/index.md", "topics.md.j2", "Topics", data + "topics/", {}, every),
         ]

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
+import zoneinfo
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -257,6 +259,25 @@ class Clock(Pattern):
         super().__init__(r"([01][0-9]|2[0-3]):[0-5][0-9]", "a time of day HH:MM (24-hour)", 5)
 
 
+@functools.cache
+def known_time_zones() -> frozenset[str]:
+    """The IANA time zone names of the tz database (Python's zoneinfo, with the tzdata package)."""
+    return frozenset(zoneinfo.available_timezones())
+
+
+class TimeZone(Pattern):
+    """An IANA time zone name that the tz database knows: calendar files need its rules."""
+
+    def __init__(self) -> None:
+        super().__init__(r"[A-Za-z_]+(/[A-Za-z0-9_+-]+)*", "an IANA time zone such as Europe/Zagreb")
+
+    def check(self, y: Y, ctx: Ctx) -> Any:
+        value = super().check(y, ctx)
+        if value is not INVALID and value not in known_time_zones():
+            return ctx.error(y, f"unknown time zone '{value}'{suggest(value, known_time_zones())}")
+        return value
+
+
 class Enum(Type):
     def __init__(self, *values: str):
         self.values = values
@@ -392,8 +413,8 @@ EVENT = Obj(
         "end": Field(Date(), "Last day.", required=True),
         "place": Field(Text(), "City and country (venue if known)."),
         "timezone": Field(
-            Pattern(r"[A-Za-z_]+(/[A-Za-z0-9_+-]+)*", "an IANA time zone such as Europe/Zagreb"),
-            "Time zone in which slot times are given.",
+            TimeZone(),
+            "Time zone in which slot times are given (an IANA name such as Europe/Zagreb).",
             required=True,
         ),
         "url": Field(Url(), "The event's own site."),

@@ -1,13 +1,17 @@
-"""The only module that writes files: the generated pages under docs/, the JSON Schemas, and
-the PDF briefs under site/briefs/.
+"""The only module that writes files: the generated pages and exports under docs/, the JSON
+Schemas, the PDF briefs under site/briefs/, and the new-record stubs of `python -m generator new`
+under data/.
 
 - A file is written only when its content changed (so live reload does not loop and a no-op
   build writes nothing); each write goes to a temporary file that is renamed into place.
-- Generated pages live only in the places the generator owns (`GENERATED_PLACES`) and carry
-  a marker line in a closed front matter block; a file without it is never overwritten or
-  deleted, and nothing outside those places is ever deleted.
-- A generated page whose record is gone is deleted.
+- Generated files live only in the places the generator owns (`GENERATED_PLACES`) and carry
+  a marker: pages a line in a closed front matter block, calendars their PRODID, data.json its
+  first key. A file without it is never overwritten or deleted, and nothing outside those
+  places is ever deleted.
+- A generated file whose record is gone (or whose session lost its slot) is deleted.
 - No path may leave the output folder.
+- A new record file never replaces an existing one; a question is added to questions.yaml only
+  if the file is still what it was when the stub was planned.
 """
 
 from __future__ import annotations
@@ -20,8 +24,20 @@ import tempfile
 from dataclasses import dataclass, field
 
 MARK = "generated_by: lsfmm-prep"
+ICS_MARK = "\r\nPRODID:-//lsfmm-prep//"  # generator.export.PRODID
+JSON_MARK = '{\n  "generated_by": "lsfmm-prep",\n'  # generator.export.data_json
+GENERATED_SUFFIXES = (".md", ".ics", ".json")
 # Files and folders (ending in /) under docs/ that belong to the generator.
-GENERATED_PLACES = ("index.md", "agenda.md", "topics/", "proposals/", "questions/", "people/")
+GENERATED_PLACES = (
+    "index.md",
+    "agenda.md",
+    "agenda.ics",
+    "data.json",
+    "topics/",
+    "proposals/",
+    "questions/",
+    "people/",
+)
 BRIEFS = "briefs"  # the folder of the built site that holds the PDF briefs
 
 
@@ -37,12 +53,20 @@ class WriteReport:
 
 
 def is_generated(path: str) -> bool:
-    """True for a file whose front matter (closed by '---') has the marker line."""
+    """True for a file the generator wrote: a page whose front matter (closed by '---') has the
+    marker line, a calendar with the generator's PRODID, a data.json whose first key names it."""
+    if not path.endswith(GENERATED_SUFFIXES):
+        return False
     try:
-        with open(path, encoding="utf-8", errors="replace") as fh:
+        with open(path, encoding="utf-8", errors="replace", newline="") as fh:
             head = fh.read(4096)
     except OSError:
         return False
+    if path.endswith(".ics"):
+        return head.startswith("BEGIN:VCALENDAR\r\n") and ICS_MARK in head
+    if path.endswith(".json"):
+        return head.startswith(JSON_MARK)
+    head = head.replace("\r\n", "\n").replace("\r", "\n")
     if not head.startswith("---\n") or "\n---\n" not in head[3:]:
         return False
     front = head[4 : head.index("\n---\n", 3)]
@@ -73,7 +97,7 @@ def existing_generated(out_dir: str) -> set[str]:
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in files:
                 path = os.path.join(top, name)
-                if name.endswith(".md") and is_generated(path):
+                if is_generated(path):
                     found.add(os.path.relpath(path, out_dir).replace(os.sep, "/"))
     return found
 
@@ -202,3 +226,26 @@ def write_briefs(site_dir: str, files: dict[str, bytes]) -> WriteReport:
                 os.unlink(os.path.join(folder, name))
                 report.removed.append(name)
     return report
+
+
+def create_file(path: str, text: str) -> None:
+    """Write a new file (a record stub); never replace one that exists."""
+    folder = os.path.dirname(path) or "."
+    if not os.path.isdir(folder):
+        raise WriteError(f"{folder}: no such folder")
+    try:
+        _write_new(path, text.encode("utf-8"))
+    except FileExistsError:
+        raise WriteError(f"{path} already exists; it was left as it was") from None
+
+
+def replace_text(path: str, old: str, new: str) -> None:
+    """Replace a file's text atomically, only if it still holds `old` (no lost edits)."""
+    try:
+        with open(path, "rb") as fh:
+            current = fh.read()
+    except OSError as exc:
+        raise WriteError(f"{path}: cannot read it: {exc.strerror}") from None
+    if current != old.encode("utf-8"):
+        raise WriteError(f"{path} changed while the stub was being added; nothing was written, try again")
+    write_if_changed(path, new.encode("utf-8"))

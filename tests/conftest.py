@@ -51,9 +51,11 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
 
 
 def make_project(tmp: Path, data: Path) -> Path:
-    """A copy of the project's site configuration and hand-written pages around a data folder."""
+    """A copy of the project's site configuration (mkdocs.yml, its theme overrides and hook) and
+    hand-written pages around a data folder."""
     shutil.copy(REPO / "mkdocs.yml", tmp / "mkdocs.yml")
     (tmp / "generator").symlink_to(REPO / "generator", target_is_directory=True)  # mkdocs.yml's hook
+    shutil.copytree(REPO / "overrides", tmp / "overrides")
     shutil.copytree(REPO / "docs", tmp / "docs", ignore=_only_hand_written)
     shutil.copytree(data, tmp / "data")
     return tmp
@@ -62,7 +64,7 @@ def make_project(tmp: Path, data: Path) -> Path:
 def _only_hand_written(folder: str, names: list[str]) -> list[str]:
     from generator.write import is_generated
 
-    return [n for n in names if n.endswith(".md") and is_generated(os.path.join(folder, n))] + [
+    return [n for n in names if is_generated(os.path.join(folder, n))] + [
         n for n in names if folder == str(REPO / "docs") and n in {"topics", "proposals", "questions", "people"}
     ]
 

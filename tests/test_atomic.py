@@ -73,3 +73,15 @@ def test_a_killed_build_leaves_the_previous_site_whole(built, tmp_path, delay):
 
 def test_the_built_site_is_readable_by_a_web_server(built):
     assert (built / "site").stat().st_mode & 0o755 == 0o755
+
+
+def test_a_mkdocs_warning_fails_the_site_build_and_keeps_the_old_site(built, tmp_path):
+    # `mkdocs build --strict --quiet` drops warnings before --strict counts them: not used.
+    project = Path(tmp_path / "p")
+    subprocess.run(["cp", "-a", str(built), str(project)], check=True)
+    (project / "docs" / "guide.md").write_text("# Guide\n\nSee [a page that is not there](missing.md).\n")
+    before = tree(project / "site")
+    result = run_cli("site", "--strict", cwd=project)
+    assert result.returncode == 1
+    assert "missing.md" in result.stderr and "Error: mkdocs build failed; site/ was left as it was." in result.stderr
+    assert tree(project / "site") == before

@@ -13,7 +13,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def test_help_documents_build_and_check():
     result = run_cli("--help")
     assert result.returncode == 0
-    for word in ("build", "check", "serve", "clean", "schema", "Exit codes: 0 ok"):
+    for word in ("build", "check", "serve", "clean", "schema", "new", "agenda.ics", "data.json", "Exit codes: 0 ok"):
         assert word in result.stdout
 
 
@@ -60,9 +60,13 @@ def test_strict_turns_warnings_into_failure(tmp_path):
 
 def test_build_reports_what_it_wrote_and_a_rebuild_writes_nothing(tmp_path):
     first = run_cli("build", "--data", str(SAMPLE), "--out", str(tmp_path))
-    assert first.stdout == f"Generated 11 pages in {tmp_path}/: 11 written, 0 unchanged, 0 removed.\n"
+    assert (
+        first.stdout == f"Generated 11 pages and 3 export files in {tmp_path}/: 14 written, 0 unchanged, 0 removed.\n"
+    )
     second = run_cli("build", "--data", str(SAMPLE), "--out", str(tmp_path))
-    assert second.stdout == f"Generated 11 pages in {tmp_path}/: 0 written, 11 unchanged, 0 removed.\n"
+    assert (
+        second.stdout == f"Generated 11 pages and 3 export files in {tmp_path}/: 0 written, 14 unchanged, 0 removed.\n"
+    )
 
 
 def test_usage_errors_exit_2(tmp_path):
@@ -77,12 +81,12 @@ def test_clean_removes_only_generated_pages(tmp_path):
     (tmp_path / "guide.md").write_text("# hand-written\n")
     run_cli("build", "--data", str(SAMPLE), "--out", str(tmp_path))
     result = run_cli("clean", "--out", str(tmp_path))
-    assert result.stdout == f"Removed 11 generated pages from {tmp_path}/.\n"
+    assert result.stdout == f"Removed 14 generated files from {tmp_path}/.\n"
     assert snapshot(tmp_path) == {"guide.md": b"# hand-written\n"}
 
 
 def test_readme_shows_the_two_commands_and_every_subcommand():
     readme = (REPO / "README.md").read_text()
     assert "make site" in readme and "make test" in readme
-    for command in ("build", "check", "serve", "clean", "schema"):
+    for command in ("build", "check", "serve", "clean", "schema", "new"):
         assert f"python -m generator {command}" in readme

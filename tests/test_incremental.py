@@ -22,8 +22,11 @@ EDITS = [
 ]
 
 
+NOOP = "Generated 11 pages and 3 export files in docs/: 0 written, 14 unchanged, 0 removed.\n"
+
+
 def tree(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*.md"))}
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def build(tmp: Path, out: str, *extra: str) -> str:
@@ -35,13 +38,16 @@ def build(tmp: Path, out: str, *extra: str) -> str:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     shutil.copytree(SAMPLE, tmp_path / "data")
-    assert "11 written" in build(tmp_path, "docs")
+    assert "14 written" in build(tmp_path, "docs")
     return tmp_path
 
 
 def test_noop_rebuild_writes_nothing(project):
     before = {p: p.stat().st_mtime_ns for p in (project / "docs").rglob("*.md")}
-    assert build(project, "docs") == "Generated 11 pages in docs/: 0 written, 11 unchanged, 0 removed.\n"
+    assert (
+        build(project, "docs")
+        == "Generated 11 pages and 3 export files in docs/: 0 written, 14 unchanged, 0 removed.\n"
+    )
     assert {p: p.stat().st_mtime_ns for p in (project / "docs").rglob("*.md")} == before
 
 
@@ -49,13 +55,16 @@ def test_one_proposal_edit_rewrites_only_its_dependants(project):
     record = project / "data" / "proposals" / "cache-policy.yaml"
     record.write_text(record.read_text().replace("summary: Nobody has tried this yet.", "summary: Still nobody."))
     before = tree(project / "docs")
-    assert build(project, "docs") == "Generated 11 pages in docs/: 2 written, 9 unchanged, 0 removed.\n"
+    assert (
+        build(project, "docs")
+        == "Generated 11 pages and 3 export files in docs/: 3 written, 11 unchanged, 0 removed.\n"
+    )
     after = tree(project / "docs")
     changed = sorted(p for p in after if after[p] != before[p])
-    # The summary shows on the proposal's page and, as its first paragraph, in the brief of its
-    # topic; the whole-site pages are rendered again (they list every record) but only pages
-    # whose bytes differ are rewritten.
-    assert changed == ["proposals/cache-policy.md", "topics/later-topic.md"]
+    # The summary shows on the proposal's page, as its first paragraph in the brief of its topic,
+    # and in data.json; the whole-site pages are rendered again (they list every record) but only
+    # files whose bytes differ are rewritten.
+    assert changed == ["data.json", "proposals/cache-policy.md", "topics/later-topic.md"]
 
 
 @pytest.mark.parametrize(("rel", "old", "new"), EDITS, ids=[f"{e[0]}:{n}" for n, e in enumerate(EDITS)])
@@ -94,4 +103,7 @@ def test_a_page_edited_or_deleted_by_hand_is_regenerated(project):
 
 def test_a_damaged_cache_is_rebuilt(project):
     (project / ".lsfmm-cache" / "cache.pickle").write_bytes(b"not a pickle")
-    assert build(project, "docs") == "Generated 11 pages in docs/: 0 written, 11 unchanged, 0 removed.\n"
+    assert (
+        build(project, "docs")
+        == "Generated 11 pages and 3 export files in docs/: 0 written, 14 unchanged, 0 removed.\n"
+    )

@@ -1,4 +1,5 @@
-"""Golden files: the sample fixture and the exact Markdown each page kind must give.
+"""Golden files: the sample fixture and the exact Markdown each page kind must give, and the
+exact exports (calendars, data.json) for a site published at SAMPLE_PUBLISH.
 
 After an intended change, run `make goldens` and review the diff of tests/golden/.
 """
@@ -9,12 +10,15 @@ from pathlib import Path
 import pytest
 
 from generator.errors import Problems
+from generator.export import exports
 from generator.model import load_site
 from generator.render import add_minutes, relative, render_site, running_order
+from generator.siteconfig import Publish
 from tests.conftest import REPO, SAMPLE
 
 GOLDEN = REPO / "tests" / "golden" / "sample"
 UPDATE = os.environ.get("UPDATE_GOLDENS") == "1"
+SAMPLE_PUBLISH = Publish(site_url="https://briefs.example.org/summit/")
 
 
 def sample_pages() -> dict[str, str]:
@@ -24,18 +28,27 @@ def sample_pages() -> dict[str, str]:
     return render_site(site)
 
 
-def test_every_page_matches_its_golden_file():
-    pages = sample_pages()
+def sample_files() -> dict[str, str]:
+    """Every file the generator writes for the sample data: pages and exports."""
+    problems = Problems()
+    site = load_site(str(SAMPLE), problems)
+    assert site is not None and problems.items == []
+    return {**render_site(site), **exports(site, SAMPLE_PUBLISH)}
+
+
+def test_every_file_matches_its_golden_file():
+    files = sample_files()
     if UPDATE:
-        for old in GOLDEN.rglob("*.md"):
-            old.unlink()
-        for rel, text in pages.items():
+        for old in GOLDEN.rglob("*"):
+            if old.is_file():
+                old.unlink()
+        for rel, text in files.items():
             (GOLDEN / rel).parent.mkdir(parents=True, exist_ok=True)
-            (GOLDEN / rel).write_text(text, encoding="utf-8")
-    expected = {str(p.relative_to(GOLDEN)): p.read_text(encoding="utf-8") for p in GOLDEN.rglob("*.md")}
-    assert sorted(pages) == sorted(expected)
-    for rel in pages:
-        assert pages[rel] == expected[rel], f"{rel} differs from tests/golden/sample/{rel} (make goldens?)"
+            (GOLDEN / rel).write_bytes(text.encode("utf-8"))  # calendars keep their CRLF line ends
+    expected = {str(p.relative_to(GOLDEN)): p.read_bytes().decode("utf-8") for p in GOLDEN.rglob("*") if p.is_file()}
+    assert sorted(files) == sorted(expected)
+    for rel in files:
+        assert files[rel] == expected[rel], f"{rel} differs from tests/golden/sample/{rel} (make goldens?)"
 
 
 def test_same_data_gives_byte_identical_pages(tmp_path):
@@ -54,8 +67,8 @@ def test_same_data_gives_byte_identical_pages(tmp_path):
             check=True,
             capture_output=True,
         )
-        outs.append({p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*.md"))})
-    assert outs[0] == outs[1] and len(outs[0]) == 20
+        outs.append({p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
+    assert outs[0] == outs[1] and len(outs[0]) == 22  # 20 pages, agenda.ics and data.json
 
 
 def test_page_kinds_and_marker():

@@ -130,13 +130,15 @@ def test_printed_links_are_numbered_endnotes(default_site):
     assert sorted(set(numbers)) == list(range(1, len(printed) + 1))  # every note is referred to
     assert "https://lore.kernel.org/r/7ia4o6j4c5y1.fsf@castle.c.googlers.com" in printed  # the short form
     assert not any("lore.kernel.org/linux-mm/" in p for p in printed)
-    assert "proposals/bpf-oom/ (on this site)" in printed  # site_url is not set in mkdocs.yml
+    assert "https://lsfmm-prep.example.org/proposals/bpf-oom/" in printed  # under site_url
+    assert not any("/edit/" in p for p in printed)  # the edit button is not printed
     # Every link of the content has its number, except the permalinks of headings.
     links = re.findall(r"<a [^>]*>", article.split('<section class="lsf-print-notes"', 1)[0])
-    assert len(numbers) == len([a for a in links if 'class="headerlink"' not in a]) > 50
+    printable = [a for a in links if 'class="headerlink"' not in a and "md-content__button" not in a]
+    assert len(numbers) == len(printable) > 50
     # The notes are for paper only: the search index does not hold them.
     index = read(default_site, "search/search_index.json")
-    assert "(on this site)" not in index and "lsf-ref" not in index
+    assert "lsf-print-notes" not in index and "lsf-ref" not in index
 
 
 def test_topic_pages_print_as_briefs(default_site):
@@ -144,3 +146,102 @@ def test_topic_pages_print_as_briefs(default_site):
     assert html.count('<div class="lsf-outcome" aria-hidden="true"></div>') == 4  # the open questions
     assert html.count('<div class="lsf-outcome lsf-notes" aria-hidden="true"></div>') == 1
     assert "briefs/" not in html  # `make site` builds no PDF, so no page links to one
+
+
+# ---------------------------------------------------------------------------------- edit links
+
+EDIT_ROOT = "https://git.example.org/lsfmm-prep/edit/main/"  # repo_url + edit_uri of mkdocs.yml, less docs/
+
+
+def front_matter(page: Path) -> dict:
+    import yaml
+
+    text = page.read_text(encoding="utf-8")
+    return yaml.safe_load(text.split("\n---\n", 1)[0][4:]) if text.startswith("---\n") else {}
+
+
+def edit_links(html: str) -> list[str]:
+    return re.findall(r'<a href="([^"]*)" title="Edit this page"[^>]*rel="edit"', html)
+
+
+def test_mkdocs_yml_names_the_repository_the_edit_links_open():
+    config = (REPO / "mkdocs.yml").read_text()
+    assert "repo_url: https://git.example.org/lsfmm-prep\n" in config and "edit_uri: edit/main/docs/\n" in config
+
+
+@pytest.mark.parametrize("which", ["default", "sample"])
+def test_every_page_edit_link_opens_the_yaml_that_produced_it(which, request):
+    site = request.getfixturevalue(f"{which}_site")
+    project = site.parent
+    pages = sorted((project / "docs").rglob("*.md"))
+    assert len(pages) >= 12
+    seen = 0
+    for md in pages:
+        rel = md.relative_to(project / "docs").as_posix()
+        stem = rel[: -len(".md")]
+        html_rel = (
+            "index.html"
+            if stem == "index"
+            else (stem[: -len("index")] if stem.endswith("/index") else stem + "/") + "index.html"
+        )
+        links = edit_links(read(site, html_rel))
+        meta = front_matter(md)
+        if meta.get("generated_by") == "lsfmm-prep":
+            source = meta["source"]
+            assert (project / source).exists(), source  # the record (or folder of records) is in the repository
+            if source.endswith("/"):  # a page made from every file of a folder opens the folder
+                assert links == [EDIT_ROOT.replace("/edit/", "/tree/") + source], rel
+            else:
+                assert source.endswith(".yaml") and links == [EDIT_ROOT + source], rel
+            seen += 1
+        else:  # hand-written: MkDocs' own link to its Markdown
+            assert links == [EDIT_ROOT + "docs/" + rel], rel
+    assert seen == len(pages) - 1  # all but guide.md are generated
+
+
+def test_briefs_open_their_own_record(default_site):
+    assert edit_links(read(default_site, "topics/cache-ext/index.html")) == [EDIT_ROOT + "data/topics/cache-ext.yaml"]
+    assert edit_links(read(default_site, "proposals/bpf-oom/index.html")) == [EDIT_ROOT + "data/proposals/bpf-oom.yaml"]
+    assert edit_links(read(default_site, "index.html")) == [EDIT_ROOT + "data/event.yaml"]
+    assert edit_links(read(default_site, "questions/index.html")) == [EDIT_ROOT + "data/questions.yaml"]
+
+
+# ---------------------------------------------------------------------------------- exports
+
+
+def test_exports_are_published_with_the_site(default_site, sample_site):
+    for site in (default_site, sample_site):
+        assert (site / "agenda.ics").read_bytes().startswith(b"BEGIN:VCALENDAR\r\n")
+        data = json.loads(read(site, "data.json"))
+        assert data["site_url"] == "https://lsfmm-prep.example.org/"
+        schema = json.loads(read(site, "schemas/data.schema.json"))
+        import jsonschema
+
+        jsonschema.Draft202012Validator(schema).validate(data)
+        for kind in ("topics", "proposals"):  # every record's page is a page of the site
+            for rec in data[kind]:
+                assert (site / rec["page"] / "index.html").exists(), rec["page"]
+    assert (sample_site / "topics" / "hooks-in-mm.ics").exists()
+    assert not list((default_site / "topics").glob("*.ics"))  # no session of the default data has a slot
+
+
+def without_refs(html: str) -> str:
+    """The page as on screen: without the print-only endnote numbers after links."""
+    return re.sub(r'<sup class="lsf-ref">\d+</sup>', "", html)
+
+
+def test_briefs_and_agenda_link_their_calendars(sample_site, default_site):
+    def read(site, rel):
+        return without_refs((site / rel).read_text(encoding="utf-8"))
+
+    topic = read(sample_site, "topics/hooks-in-mm/index.html")
+    assert '<a href="../hooks-in-mm.ics">calendar file (.ics)</a>' in topic
+    assert "unscheduled (not in the calendar until it has a slot)" in read(sample_site, "topics/later-topic/index.html")
+    agenda = read(sample_site, "agenda/index.html")
+    assert '<a href="../agenda.ics">agenda.ics</a> holds every session with a slot (1 of 2)' in agenda
+    assert "so the calendar leaves them out" in agenda
+    assert '<a href="../agenda.ics">agenda.ics</a> holds no session yet: none has a slot.' in read(
+        default_site, "agenda/index.html"
+    )
+    home = read(default_site, "index.html")
+    assert '<a href="data.json">Data</a>' in home and '<a href="schemas/data.schema.json">JSON Schema</a>' in home

@@ -85,3 +85,26 @@ def test_pages_are_ordinary_readable_files(tmp_path):
     finally:
         os.umask(old)
     assert (tmp_path / "index.md").stat().st_mode & 0o777 == 0o644
+
+
+def test_a_new_record_file_never_replaces_one(tmp_path):
+    from generator.write import create_file
+
+    create_file(str(tmp_path / "x.yaml"), "id: x\n")
+    with pytest.raises(WriteError, match=r"x\.yaml already exists; it was left as it was"):
+        create_file(str(tmp_path / "x.yaml"), "id: other\n")
+    assert (tmp_path / "x.yaml").read_text() == "id: x\n"
+    with pytest.raises(WriteError, match="no such folder"):
+        create_file(str(tmp_path / "absent" / "y.yaml"), "id: y\n")
+
+
+def test_adding_to_a_file_that_changed_meanwhile_loses_no_edit(tmp_path):
+    from generator.write import replace_text
+
+    path = tmp_path / "questions.yaml"
+    path.write_text("questions:\n  - id: a\n")
+    replace_text(str(path), "questions:\n  - id: a\n", "questions:\n  - id: a\n  - id: b\n")
+    assert path.read_text() == "questions:\n  - id: a\n  - id: b\n"
+    with pytest.raises(WriteError, match="changed while the stub was being added"):
+        replace_text(str(path), "questions:\n  - id: a\n", "questions:\n  - id: c\n")
+    assert path.read_text() == "questions:\n  - id: a\n  - id: b\n"
