@@ -175,6 +175,14 @@ def read(path_on_disk: str, shown_path: str, problems: Problems) -> Y | None:
         size = os.path.getsize(path_on_disk)
         problems.error(shown_path, 0, f"file too large: {size:,} bytes, at most {MAX_BYTES:,}")
         return None
+    return parse_bytes(raw, shown_path, problems)
+
+
+def parse_bytes(raw: bytes, shown_path: str, problems: Problems) -> Y | None:
+    """A file's content (read, or about to be written by import-mbox) checked and parsed."""
+    if len(raw) > MAX_BYTES:
+        problems.error(shown_path, 0, f"file too large: {len(raw):,} bytes, at most {MAX_BYTES:,}")
+        return None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
