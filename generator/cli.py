@@ -211,6 +211,8 @@ class _Usage(Exception):
 
 
 def _plural(n: int, word: str) -> str:
+    if word == "person":
+        return f"{n} {'person' if n == 1 else 'people'}"
     return f"{n} {word}{'s' * (n != 1)}"
 
 

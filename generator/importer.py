@@ -103,8 +103,28 @@ def when(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+_LATIN = str.maketrans(
+    {
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "ø": "o",
+        "Ø": "O",
+        "æ": "ae",
+        "Æ": "Ae",
+        "ß": "ss",
+        "þ": "th",
+        "Þ": "Th",
+        "œ": "oe",
+        "Œ": "Oe",
+        "ı": "i",
+    }
+)
+
+
 def slug(text: str, limit: int = 60) -> str:
-    t = unicodedata.normalize("NFKD", text)
+    t = unicodedata.normalize("NFKD", text.translate(_LATIN))
     t = "".join(c for c in t if not unicodedata.combining(c)).lower()
     t = re.sub(r"[^a-z0-9]+", "-", t).strip("-")
     if len(t) > limit:

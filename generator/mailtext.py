@@ -117,10 +117,10 @@ def blocks(body: str) -> list[Block]:
         if _ORIGINAL.fullmatch(ln.text.strip()):
             attr = _outlook(lines, filled, k)
         elif nxt > ln.level:
-            attr = parse_attribution(ln.text, ln.number)
             prev = lines[filled[k - 1]] if k else None
-            if attr is None and prev and prev.level == ln.level and _ON_AT.match(prev.text.strip()):
+            if prev and prev.level == ln.level and _ON_AT.match(prev.text.strip()) and prev.number == ln.number - 1:
                 attr = parse_attribution(prev.text + " " + ln.text, prev.number)  # a wrapped "On ..., X wrote:"
+            attr = attr or parse_attribution(ln.text, ln.number)
         if attr is not None:
             for level in [lv for lv in current if lv > ln.level]:
                 del current[level]

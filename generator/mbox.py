@@ -383,6 +383,8 @@ def _text_parts(part: Message, notes: list[str], depth: int = 0) -> list[str]:
         notes.append("MIME parts nested too deeply; the deepest ignored")
         return []
     ctype = _safe(lambda: part.get_content_type(), "text/plain")
+    if ctype.startswith("message/") and depth:
+        return []  # an attached or forwarded message is not the author's text
     if part.is_multipart():
         children = _safe(lambda: list(part.iter_parts()) if isinstance(part, EmailMessage) else part.get_payload(), [])
         if ctype == "multipart/alternative":
@@ -402,8 +404,6 @@ def _text_parts(part: Message, notes: list[str], depth: int = 0) -> list[str]:
                 continue
             out.extend(_text_parts(child, notes, depth + 1))
         return out
-    if ctype.startswith("message/"):
-        return []  # an attached or forwarded message is not the author's text
     if ctype == "text/html":
         return [html_to_text(_decode(part, notes)[:MAX_HTML])]
     if (ctype.startswith("text/") and depth == 0) or ctype == "text/plain" or ctype.startswith("text/x-"):
@@ -472,7 +472,10 @@ class _Text(HTMLParser):
             self._newline()
         if tag == "blockquote":
             self.level += 1
-            self.lines.append((self.level, ""))
+            if self.lines[-1][1].strip():
+                self.lines.append((self.level, ""))
+            else:
+                self.lines[-1] = (self.level, "")
         elif tag == "pre":
             self.pre += 1
         elif tag == "li":
@@ -481,11 +484,16 @@ class _Text(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "blockquote":
             self.level = max(0, self.level - 1)
-        elif tag == "pre":
+            if self.lines[-1][1].strip():
+                self.lines.append((self.level, ""))
+            else:
+                self.lines[-1] = (self.level, "")
+            return
+        if tag == "pre":
             self.pre = max(0, self.pre - 1)
         if tag in _BLOCK_TAGS and tag != "br":
             self._newline()
-            if tag in ("p", "blockquote"):
+            if tag == "p":
                 self.lines.append((self.level, ""))
 
     def handle_data(self, data: str) -> None:
