@@ -327,12 +327,13 @@ def plan(mails: list[Mail], site: Site, thread_id: str, current: dict[str, bytes
 
     # Attribute the quoted blocks; messages known only through them get records.
     inferred: dict[str, Record] = {}
+    index = _WordIndex(texts)
     for mail in unique.values():
         chain = _chain(mail, parent)
         for block in mailtext.blocks(mail.text):
             if block.level == 0:
                 continue
-            out.quoted.append(_attribute(mail, block, chain, texts, author, people, inferred, out.warnings))
+            out.quoted.append(_attribute(mail, block, chain, texts, index, author, people, inferred, out.warnings))
 
     # The records to write: new messages, and fields that records on record lack.
     records: dict[str, Record] = {}
@@ -383,6 +384,42 @@ def plan(mails: list[Mail], site: Site, thread_id: str, current: dict[str, bytes
     return out
 
 
+class _WordIndex:
+    """Which messages' own text holds a run of four words: finding the message a quoted block
+    came from among thousands without comparing it with each (that was quadratic)."""
+
+    N = 4
+
+    def __init__(self, texts: dict[str, str]):
+        self.texts = texts
+        self.grams: dict[tuple[str, ...], set[str]] | None = None
+
+    def _build(self) -> dict[tuple[str, ...], set[str]]:
+        grams: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        for mid, text in self.texts.items():
+            for words in mailtext.own_words(text):
+                for i in range(len(words) - self.N + 1):
+                    grams[tuple(words[i : i + self.N])].add(mid)
+        return grams
+
+    def holding(self, block_text: str, exclude: str) -> list[str]:
+        """The messages whose own text holds the block (sorted); [] for blocks under four words,
+        which are too short to tell one message from another."""
+        words = block_text.split()
+        if len(words) < self.N:
+            return []
+        if self.grams is None:
+            self.grams = self._build()
+        found: set[str] | None = None
+        for i in range(0, min(len(words) - self.N + 1, 3 * self.N), self.N):
+            ids = self.grams.get(tuple(words[i : i + self.N]), set())
+            found = ids if found is None else found & ids
+            if not found:
+                return []
+        assert found is not None
+        return [m for m in sorted(found) if m != exclude and mailtext.own_text_contains(block_text, self.texts[m])]
+
+
 def _warn(mail: Mail, message: str) -> Problem:
     return Problem(mail.source, mail.line, 0, f"message {mail.number}: {message}", True)
 
@@ -392,6 +429,7 @@ def _attribute(
     block: mailtext.Block,
     chain: list[str],
     texts: dict[str, str],
+    index: _WordIndex,
     author: dict[str, str],
     people: People,
     inferred: dict[str, Record],
@@ -404,9 +442,7 @@ def _attribute(
     quoted = Quoted(mail.message_id, block.level, block.first, None, "", who)
 
     def by_text() -> str | None:
-        found = [
-            m for m, t in sorted(texts.items()) if m != mail.message_id and mailtext.own_text_contains(block.text, t)
-        ]
+        found = index.holding(block.text, mail.message_id)
         return found[0] if len(found) == 1 else None
 
     if cand is not None and cand in texts:

@@ -200,6 +200,11 @@ def find_quote(quote: str, body: str, level: int) -> int:
     return qlines[min(lo, len(qlines) - 1)].number
 
 
+def own_words(body: str) -> list[list[str]]:
+    """The words of each run of a message's own (unquoted) text: what quotes of it can match."""
+    return [run.split() for run in _runs(body, 0, False)]
+
+
 def own_text_contains(block_text: str, body: str) -> bool:
     """Whether quoted text (a block, markers removed) is in a message's own words (level 0)."""
     return find_quote(block_text, body, 0) == 0
