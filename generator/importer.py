@@ -100,7 +100,8 @@ class ImportError_(Exception):
 
 
 def when(value: dt.datetime) -> str:
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    v = value.astimezone(dt.UTC)
+    return f"{v.year:04d}-{v.month:02d}-{v.day:02d}T{v.hour:02d}:{v.minute:02d}:{v.second:02d}Z"
 
 
 _LATIN = str.maketrans(
@@ -338,7 +339,8 @@ def plan(mails: list[Mail], site: Site, thread_id: str, current: dict[str, bytes
     # The records to write: new messages, and fields that records on record lack.
     records: dict[str, Record] = {}
     for mid, mail in unique.items():
-        records[mid] = Record(mid, author[mid], mail.date, mail.subject, mail.in_reply_to, mail.text)
+        subject = mail.subject if len(mail.subject) <= 300 else mail.subject[:299] + "\u2026"
+        records[mid] = Record(mid, author[mid], mail.date, subject, mail.in_reply_to, mail.text)
     for mid, rec in inferred.items():
         if mid not in records:
             records[mid] = rec

@@ -331,9 +331,10 @@ def _parse_date(text: str) -> dt.datetime | None:
     if when.tzinfo is None:  # "-0000": UTC, the sender's zone unknown
         when = when.replace(tzinfo=dt.UTC)
     try:
-        return when.astimezone(dt.UTC)
+        when = when.astimezone(dt.UTC)
     except (OverflowError, ValueError):
         return None
+    return when if 1900 <= when.year <= 9999 else None
 
 
 def _date(msg: Message, notes: list[str]) -> dt.datetime | None:

@@ -185,3 +185,20 @@ def test_text_plain_is_preferred_and_attachments_are_not_text():
         b"Content-Type: message/rfc822\n\nFrom: z@y.x\n\nforwarded\n--b--\n"
     )
     assert one(raw).text == "plain"
+
+
+def test_long_subjects_and_odd_dates_still_give_valid_records(tmp_path):
+    import shutil
+
+    from tests.conftest import SAMPLE, run_cli
+
+    shutil.copytree(SAMPLE, tmp_path / "data")
+    raw = MSG.format(subject="x" * 400, body="b").replace(
+        "Tue, 28 Apr 2026 10:12:16 +0200", "Mon, 1 Jan 1800 00:00:00 +0000"
+    )
+    (tmp_path / "odd.eml").write_text(raw)
+    result = run_cli("import-mbox", "odd.eml", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "unreadable Date 'Mon, 1 Jan 1800 00:00:00 +0000'; imported without a date" in result.stderr
+    thread = (tmp_path / "data" / "threads" / f"{'x' * 60}.yaml").read_text()
+    assert f'subject: "{"x" * 299}\u2026"' in thread
