@@ -202,3 +202,61 @@ def test_long_subjects_and_odd_dates_still_give_valid_records(tmp_path):
     assert "unreadable Date 'Mon, 1 Jan 1800 00:00:00 +0000'; imported without a date" in result.stderr
     thread = (tmp_path / "data" / "threads" / f"{'x' * 60}.yaml").read_text()
     assert f'subject: "{"x" * 299}\u2026"' in thread
+
+
+MULTIPART = b"\n".join(
+    [
+        b"From mboxrd@z Thu Jan  1 00:00:00 1970",
+        b"From: =?utf-8?q?Bj=C3=B6rn?= <b@example.org>",
+        b"Message-ID: <m1@x>",
+        b'In-Reply-To: <p@x> (B\'s message of "Tue, 28 Apr 2026 10:12:16 +0200")',
+        b"References: <r@x>\n <p@x>",
+        b"Date: Tue, 28 Apr 2026 10:12:16 +0200",
+        b"Subject: =?iso-8859-1?q?R=E9?= x",
+        b'Content-Type: multipart/alternative; boundary="b"',
+        b"",
+        b"--b",
+        b"Content-Type: text/html; charset=utf-8",
+        b"Content-Transfer-Encoding: base64",
+        b"",
+        b"PGJsb2NrcXVvdGU+aGk8L2Jsb2NrcXVvdGU+",
+        b"--b",
+        b"Content-Type: text/plain; charset=iso-2022-jp",
+        b"Content-Transfer-Encoding: quoted-printable",
+        b"",
+        b"On x, B wrote:\n> hi=3D\n>> deeper\n-- \nsig",
+        b"--b--",
+        b"",
+    ]
+)
+
+
+def test_mutated_mail_never_raises():
+    """Broken input never crashes the reader: 400 deterministic byte mutations of a message."""
+    import random
+
+    from generator import mailtext
+
+    rng = random.Random(6)
+    base = MULTIPART + b"From mboxrd@z Thu Jan  1 00:00:00 1970\n" + MSG.format(subject="s", body="> q\nt").encode()
+    whole = mbox.read_inputs(["-"], stdin=io.BytesIO(base)).mails
+    assert [(m.message_id, m.text) for m in whole] == [
+        ("m1@x", "On x, B wrote:\n> hi=\n>> deeper"),
+        ("a1@example.org", "> q\nt"),
+    ]
+    assert whole[0].in_reply_to_date is not None and whole[0].references == ("r@x", "p@x")
+    for _ in range(400):
+        data = bytearray(base)
+        for _ in range(rng.randint(1, 12)):
+            pos = rng.randrange(len(data))
+            op = rng.random()
+            if op < 0.4:
+                data[pos] = rng.randrange(256)
+            elif op < 0.7:
+                del data[pos : pos + rng.randint(1, 20)]
+            else:
+                data[pos:pos] = rng.choice([b"\n", b"=?", b"?=", b"<", b">", b'"', b"\x00", b"--b", b"From "])
+        read = mbox.read_inputs(["-"], stdin=io.BytesIO(bytes(data)))
+        for mail in read.mails:
+            mailtext.blocks(mail.text)
+            assert not any(c in mail.subject + mail.name for c in "\x00\r\n")
