@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import difflib
 import glob
 import os
 import shutil
@@ -14,7 +15,7 @@ import tempfile
 import time
 import traceback
 
-from generator import __version__, stubs
+from generator import __version__, importer, mbox, stubs
 from generator.cache import Cache, default_path
 from generator.errors import Problems
 from generator.export import exports
@@ -22,8 +23,19 @@ from generator.jsonschemas import schemas
 from generator.model import Site, display_path, load_site
 from generator.pdf import PdfError, make_briefs, read_stylesheet
 from generator.render import render_briefs, render_changed
+from generator.schema import SLUG_RE
 from generator.siteconfig import read_publish
-from generator.write import BRIEFS, WriteError, create_file, replace_text, write_briefs, write_files, write_pages
+from generator.write import (
+    BRIEFS,
+    WriteError,
+    create_file,
+    read_current,
+    replace_text,
+    write_briefs,
+    write_data,
+    write_files,
+    write_pages,
+)
 
 DESCRIPTION = """\
 Turn the YAML records under data/ into the Markdown pages of an LSF/MM/BPF session site.
@@ -40,6 +52,9 @@ commands:
   new     start a record: `new topic|proposal|question ID` writes a commented stub that
           check accepts at once (never overwriting), and says what to do next
   schema  write the JSON Schemas of the record files into docs/schemas/ (--check: compare only)
+  import-mbox PATH...  read mail (mbox, mboxrd, .eml, gzip; '-' for standard input) into one
+          thread file under data/threads/ (new senders go to data/people.yaml, marked for review);
+          adds only what is new, never changes what is there (--dry-run: show the changes)
 
 Problems are printed as path:line:column: message, all at once. Exit codes: 0 ok,
 1 bad data (nothing is written), 2 bad usage.
@@ -51,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m generator", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--version", action="version", version=f"lsfmm-prep {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="{build,site,check,serve,clean,schema,new}")
+    sub = parser.add_subparsers(dest="command", metavar="{build,site,check,serve,clean,schema,new,import-mbox}")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data", default="data", help="folder of YAML records (default: data)")
     common.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -85,6 +100,18 @@ def _parser() -> argparse.ArgumentParser:
     sch.add_argument("--out", default=os.path.join("docs", "schemas"), help="folder (default: docs/schemas)")
     sch.add_argument("--check", action="store_true", help="exit 1 if the files on disk are stale; write nothing")
     serve.add_argument("--interval", type=float, default=0.3, help="seconds between checks of data/ (default: 0.3)")
+    imp = sub.add_parser(
+        "import-mbox",
+        parents=[common],
+        help="import a thread from mail into data/threads/",
+        description="Read mail into one thread file under data/threads/: the messages and their text in "
+        "thread order, messages known only through quotes, new senders as people marked for review. "
+        "Adds only what is new; what is on record is never changed.",
+    )
+    imp.add_argument("paths", nargs="+", metavar="PATH", help="mbox, mboxrd, .eml or .gz file; '-' for standard input")
+    imp.add_argument("--topic", metavar="ID", help="import into the thread of this topic (its `thread`, else its id)")
+    imp.add_argument("--thread", metavar="ID", help="import into data/threads/ID.yaml")
+    imp.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
     return parser
 
 
@@ -299,6 +326,100 @@ class _Usage(Exception):
     pass
 
 
+def _plural(n: int, word: str) -> str:
+    if word == "person":
+        return f"{n} {'person' if n == 1 else 'people'}"
+    return f"{n} {word}{'s' * (n != 1)}"
+
+
+def import_mbox(data: str, paths: list[str], topic: str | None, thread: str | None, dry_run: bool) -> int:
+    """Read mail, plan the additions, check the data as it will be, then show or write them."""
+    import re
+
+    data = os.path.normpath(data)
+    if not os.path.isdir(data):
+        raise _Usage(f"no data folder at {data!r}")
+    if thread and (not re.fullmatch(SLUG_RE, thread) or thread == "index"):
+        raise _Usage(f"--thread {thread!r}: expected an id of lower-case letters, digits and single dashes")
+    problems = Problems()
+    site = load_site(data, problems)
+    if site is None:
+        _report(problems, strict=False)
+        print("Fix the data before importing into it.", file=sys.stderr)
+        return 1
+    read = mbox.read_inputs(paths)
+    for p in sorted(read.problems):
+        print(p, file=sys.stderr)
+    unreadable = [p for p in read.problems if not p.warning]
+    skipped = sum(read.counts.values()) - len(read.mails)
+    if unreadable:
+        print(f"Failed: {_plural(len(unreadable), 'unreadable input')}; nothing was written.", file=sys.stderr)
+        return 1
+    if not read.mails:
+        print("Failed: no message to import (every one was skipped, see above); nothing was written.", file=sys.stderr)
+        return 1
+    try:
+        thread_id = importer.choose_thread(read.mails, site, topic, thread)
+        thread_path = os.path.join(data, "threads", f"{thread_id}.yaml")
+        current = read_current([thread_path, os.path.join(data, "people.yaml")])
+        plan = importer.plan(read.mails, site, thread_id, current, data)
+    except importer.ImportError_ as exc:
+        print(f"Error: {exc}; nothing was written.", file=sys.stderr)
+        return 1
+    for p in plan.warnings:
+        print(p, file=sys.stderr)
+    inputs = len(read.counts)
+    line = f"Read {_plural(len(read.mails), 'message')} from {_plural(inputs, 'input')}"
+    print(line + (f"; skipped {skipped} (see the warnings above)." if skipped else "."))
+    attributed = [q for q in plan.quoted if q.message_id]
+    if plan.quoted:
+        by_text = sum(q.how == "text" for q in attributed)
+        print(
+            f"Quoted blocks: {len(plan.quoted)}, {len(attributed)} attributed to their message "
+            f"({by_text} confirmed by their words, {len(attributed) - by_text} by the reply chain)."
+        )
+    if not plan.files:
+        held = len(site.threads[thread_id]["messages"]) if thread_id in site.threads else 0
+        print(f"{thread_path}: up to date ({_plural(held, 'message')} on record); nothing was written.")
+        return 0
+    after = Problems()
+    site_after = load_site(data, after, overlay=plan.files)
+    wrong = importer.read_back(plan, site_after) if site_after is not None else []
+    if site_after is None or wrong:
+        for p in after.errors:
+            print(p, file=sys.stderr)
+        for w in wrong:
+            print(f"{thread_path}: {w}", file=sys.stderr)
+        print("Failed: the import would leave the data invalid (above); nothing was written.", file=sys.stderr)
+        return 1
+    quoted_only = f" ({len(plan.quoted_only)} known only through quotes)" if plan.quoted_only else ""
+    if current[thread_path] is None:
+        print(f"{thread_path}: new thread '{thread_id}' with {_plural(len(plan.added), 'message')}{quoted_only}.")
+    else:
+        filled = "".join(f"; <{mid}> gets {', '.join(fields)}" for mid, fields in sorted(plan.filled.items()))
+        print(f"{thread_path}: {_plural(len(plan.added), 'message')} added{quoted_only}{filled}.")
+    if plan.people:
+        names = ", ".join(p.id for p in plan.people)
+        people = os.path.join(data, "people.yaml")
+        print(f"{people}: {_plural(len(plan.people), 'person')} added, marked for review: {names}.")
+    if topic and site.topics.get(topic) and not site.topics[topic]["thread"]:
+        print(f"Add `thread: {thread_id}` to {site.topics[topic].path} to show the thread on the topic page.")
+    if dry_run:
+        for path in sorted(plan.files):
+            old = (current.get(path) or b"").decode("utf-8").splitlines(keepends=True)
+            new = plan.files[path].decode("utf-8").splitlines(keepends=True)
+            sys.stdout.writelines(difflib.unified_diff(old, new, path if current.get(path) else "/dev/null", path))
+        print("Dry run: nothing was written.")
+        return 0
+    try:
+        written = write_data(data, plan.files, current)
+    except (WriteError, OSError) as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
+    print(f"Wrote {', '.join(written)}.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)  # argparse exits 2 on bad usage
@@ -320,6 +441,8 @@ def main(argv: list[str] | None = None) -> int:
             return new(args.kind, args.id, args.data, args.lead, args.topic)
         if args.command == "schema":
             return write_schemas(args.out, args.check)
+        if args.command == "import-mbox":
+            return import_mbox(args.data, args.paths, args.topic, args.thread, args.dry_run)
         if args.command == "clean":
             report = write_pages(args.out, {}) if os.path.isdir(args.out) else None
             print(f"Removed {len(report.removed) if report else 0} generated files from {args.out}/.")

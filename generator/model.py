@@ -11,8 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator import mailtext, yamlload
 from generator import schema as S
-from generator import yamlload
 from generator.cache import Cache, digest
 from generator.errors import Problem, Problems
 
@@ -83,8 +83,14 @@ def display_path(path: str) -> str:
     return path if rel.startswith("..") else rel
 
 
-def load(data_dir: str, problems: Problems, cache: Cache | None = None) -> dict[str, list[Any]]:
-    """Read and validate every data file; returns records by kind (plus the refs found)."""
+def load(
+    data_dir: str, problems: Problems, cache: Cache | None = None, overlay: dict[str, bytes] | None = None
+) -> dict[str, list[Any]]:
+    """Read and validate every data file; returns records by kind (plus the refs found).
+
+    `overlay` maps paths to the content they are about to get (import-mbox checks the data as
+    it will be before writing anything); a path in it is read from there, not from disk."""
+    overlay = overlay or {}
     out: dict[str, list[Any]] = defaultdict(list)
     for name, spec, is_dir in LAYOUT:
         where = os.path.join(data_dir, name)
@@ -95,9 +101,10 @@ def load(data_dir: str, problems: Problems, cache: Cache | None = None) -> dict[
             continue
         else:
             files = []
-            for entry in sorted(os.listdir(where)):
+            added = {os.path.basename(p) for p in overlay if os.path.dirname(p) == where}
+            for entry in sorted(set(os.listdir(where)) | added):
                 full = os.path.join(where, entry)
-                if entry.startswith(".") or os.path.isdir(full):
+                if entry.startswith(".") or (full not in overlay and os.path.isdir(full)):
                     continue
                 if not entry.endswith(".yaml"):
                     problems.error(display_path(full), 0, f"unexpected file here; {spec.name} files end in .yaml")
@@ -105,11 +112,11 @@ def load(data_dir: str, problems: Problems, cache: Cache | None = None) -> dict[
                 files.append(full)
         for path in files:
             shown = display_path(path)
-            if not os.path.exists(path):
+            if path not in overlay and not os.path.exists(path):
                 problems.error(shown, 0, f"missing file; it holds the {spec.name}")
                 out["broken"].extend((kind, "*") for kind in HOLDS[spec.name])
                 continue
-            result = _load_file(path, shown, spec, is_dir, cache)
+            result = _load_file(path, shown, spec, is_dir, cache, overlay.get(path))
             problems.items.extend(result.problems)
             out["refs"].extend(result.refs)
             out["broken"].extend(result.broken)
@@ -130,8 +137,10 @@ class FileResult:
     problems: list[Problem]
 
 
-def _load_file(path: str, shown: str, spec: S.Obj, is_dir: bool, cache: Cache | None) -> FileResult:
-    raw = yamlload.read_bytes(path)
+def _load_file(
+    path: str, shown: str, spec: S.Obj, is_dir: bool, cache: Cache | None, override: bytes | None = None
+) -> FileResult:
+    raw = override if override is not None else yamlload.read_bytes(path)
     sha = digest(raw) if raw is not None else ""
     key = (f"{shown}\0{spec.name}", sha)
     if cache is not None and raw is not None:
@@ -140,7 +149,7 @@ def _load_file(path: str, shown: str, spec: S.Obj, is_dir: bool, cache: Cache | 
             return hit
     problems = Problems()
     stem = os.path.basename(path)[: -len(".yaml")]
-    node = yamlload.parse_bytes(raw, path, shown, problems)
+    node = yamlload.read_file(path, raw, shown, problems)
     rec: Any = S.INVALID
     refs: list[S.RefUse] = []
     broken: list[tuple[str, str]] = []
@@ -229,6 +238,7 @@ def build_site(loaded: dict[str, list[Any]], problems: Problems) -> Site | None:
             elif key == "message":
                 quote["author"] = msg["author"]
                 quote["date"] = msg["date"]
+    unverified = _verify_quotes(quotes, messages, problems)
 
     known = {
         "person": people,
@@ -272,6 +282,16 @@ def build_site(loaded: dict[str, list[Any]], problems: Problems) -> Site | None:
             )
     if problems.errors:
         return None  # "never referred to" would mostly echo the errors above
+    for quote, container in unverified:
+        problems.warn(
+            quote.path,
+            quote.line_of("text"),
+            f"quote '{quote['id']}' is not verified: message <{container}> has no text on record "
+            "(import it with `python -m generator import-mbox`)",
+        )
+    for pid, person in people.items():
+        if person["review"]:
+            problems.warn(person.path, person.line_of("review"), f"person '{pid}' awaits review: {person['review']}")
     for pid, person in people.items():
         if pid not in used["person"]:
             problems.warn(person.path, person.line_of("id"), f"person '{pid}' is never referred to")
@@ -365,9 +385,51 @@ def _derive(site: Site) -> None:
         roles[key].sort(key=lambda r: (rank.get(r[0], len(rank)), r[1], r[2]))
 
 
-def load_site(data_dir: str, problems: Problems, cache: Cache | None = None) -> Site | None:
+def _verify_quotes(quotes: dict[str, S.Rec], messages: dict[str, S.Rec], problems: Problems) -> list[tuple[S.Rec, str]]:
+    """Quote provenance: each quote's words must occur, ignoring whitespace, in the text of the
+    message that carries them (seen_in, else message), at the quote level of its author's
+    message there (the number of in_reply_to steps between the two). Mismatches are errors;
+    returns the quotes that cannot be checked because that message has no text."""
+    unverified = []
+    for quote in quotes.values():
+        cid = quote["seen_in"] or quote["message"]
+        container, author = messages.get(cid), messages.get(quote["message"])
+        if container is None or author is None or container["thread"] != quote["thread"]:
+            continue  # reported above
+        level, current, seen = 0, container, set()
+        while current is not None and current["message_id"] != quote["message"] and current["message_id"] not in seen:
+            seen.add(current["message_id"])
+            current = messages.get(current["in_reply_to"] or "")
+            level += 1
+        if current is None or current["message_id"] != quote["message"]:
+            problems.error(
+                quote.path,
+                quote.line_of("seen_in"),
+                f"quote '{quote['id']}': <{quote['message']}> is not among the messages <{cid}> replies to "
+                "(by in_reply_to), so its quote level there is unknown",
+            )
+            continue
+        if not container["text"]:
+            unverified.append((quote, cid))
+            continue
+        stop = mailtext.find_quote(quote["text"], container["text"], level)
+        if stop:
+            lines = quote["text"].split("\n")
+            where = f" at quote level {level}" if level else ""
+            problems.error(
+                quote.path,
+                quote.line_of("text"),
+                f"quote '{quote['id']}' is not in the text of <{cid}>{where} (compared ignoring whitespace); "
+                f"its line {stop} does not follow: {lines[stop - 1].strip()[:60]!r}",
+            )
+    return unverified
+
+
+def load_site(
+    data_dir: str, problems: Problems, cache: Cache | None = None, overlay: dict[str, bytes] | None = None
+) -> Site | None:
     """Load, validate and cross-check: the whole front half of the pipeline."""
-    loaded = load(data_dir, problems, cache)
+    loaded = load(data_dir, problems, cache, overlay)
     if problems.errors:
         # Still run the cross checks so every problem is reported in one go.
         build_site(loaded, problems)

@@ -111,6 +111,8 @@ def fmt_date(value: Any) -> str:
 
 def fmt_when(value: Any) -> str:
     """A UTC datetime as '2026-04-28 16:35 UTC'; a date alone as given."""
+    if value is None:  # a message known only through quotes may have no date on record
+        return "date unknown"
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M UTC")
     return str(value)

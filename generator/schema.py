@@ -461,6 +461,11 @@ PERSON = Obj(
             ListOf(Pattern(r"[^\s@<>]+@[^\s@<>]+", "an e-mail address")),
             "E-mail addresses, used to match senders of imported mail.",
         ),
+        "review": Field(
+            Text(300),
+            "Set by import-mbox on a person it added from mail: what to check. Each such person is a "
+            "warning (so --strict fails) until this line is deleted.",
+        ),
     },
 )
 
@@ -641,10 +646,20 @@ MESSAGE = Obj(
     {
         "message_id": Field(MessageId(), "Its Message-ID.", required=True),
         "author": Field(Ref("person"), "Who sent it.", required=True),
-        "date": Field(DateTime(), "When it was sent (with its UTC offset).", required=True),
+        "date": Field(
+            DateTime(),
+            "When it was sent, with its UTC offset (import-mbox writes UTC). Left out when no source gives "
+            "it, as for a message known only through the quotes in a reply.",
+        ),
         "subject": Field(Text(300), "Its subject."),
         "in_reply_to": Field(MessageId(), "The Message-ID it replies to."),
         "note": Field(Text(500), "E.g. that its text is known only through quotes in a reply."),
+        "text": Field(
+            Text(2_000_000, multiline=True),
+            "Its plain-text body as import-mbox read it: signature removed, quoted lines kept with their "
+            "'>' markers. `check` verifies the quotes against it; left out while the message is known "
+            "only through the quotes in a reply.",
+        ),
     },
 )
 
@@ -659,7 +674,11 @@ QUOTE = Obj(
             "Message-ID of the message that carries the words, when they are known only as quoted in a reply.",
         ),
         "text": Field(
-            Text(2_000_000, multiline=True), "The exact words, line breaks as in the message.", required=True
+            Text(2_000_000, multiline=True),
+            "The exact words, line breaks as in the message. `check` verifies that they occur in the text "
+            "of the message that carries them (seen_in, else message), ignoring whitespace, at the quote "
+            "level of `message` there.",
+            required=True,
         ),
         "proposals": Field(ListOf(Ref("proposal")), "Proposals it is about."),
         "questions": Field(ListOf(Ref("question")), "Questions it is about."),

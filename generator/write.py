@@ -1,6 +1,6 @@
 """The only module that writes files: the generated pages and exports under docs/, the JSON
-Schemas, the PDF briefs under site/briefs/, and the new-record stubs of `python -m generator new`
-under data/.
+Schemas, the PDF briefs under site/briefs/, the new-record stubs of `python -m generator new`,
+and the record files that import-mbox creates or extends (`write_data`) under data/.
 
 - A file is written only when its content changed (so live reload does not loop and a no-op
   build writes nothing); each write goes to a temporary file that is renamed into place.
@@ -249,3 +249,63 @@ def replace_text(path: str, old: str, new: str) -> None:
     if current != old.encode("utf-8"):
         raise WriteError(f"{path} changed while the stub was being added; nothing was written, try again")
     write_if_changed(path, new.encode("utf-8"))
+
+
+# Record files import-mbox may create or extend, relative to the data folder.
+DATA_PLACES = ("people.yaml", "threads/")
+
+
+def read_current(paths: list[str]) -> dict[str, bytes | None]:
+    """What the files hold now (None: absent), to extend them and to check before writing."""
+    out: dict[str, bytes | None] = {}
+    for path in paths:
+        try:
+            with open(path, "rb") as fh:
+                out[path] = fh.read()
+        except FileNotFoundError:
+            out[path] = None
+    return out
+
+
+def write_data(data_dir: str, files: dict[str, bytes], expected: dict[str, bytes | None]) -> list[str]:
+    """Write record files under data_dir: only people.yaml and threads/*.yaml. Each file must
+    still hold what it held when it was read (`expected`; None: it did not exist), else nothing
+    is written: a file someone saved in the meantime is never overwritten. Every file is staged
+    first, then renamed into place; a new file never replaces one that appeared meanwhile."""
+    for path in sorted(files):
+        rel = os.path.relpath(path, data_dir).replace(os.sep, "/")
+        if rel.startswith("../") or not any(rel == p or (p.endswith("/") and rel.startswith(p)) for p in DATA_PLACES):
+            raise WriteError(
+                f"refusing to write {path}: import-mbox writes only {', '.join(DATA_PLACES)} in {data_dir}"
+            )
+        _inside(data_dir, rel)
+    now = read_current(sorted(files))
+    for path in sorted(files):
+        if now[path] != expected.get(path):
+            raise WriteError(f"{path} changed while importing; nothing was written (run the import again)")
+    staged: list[tuple[str, str]] = []
+    try:
+        for path in sorted(files):
+            folder = os.path.dirname(path) or "."
+            os.makedirs(folder, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".lsfmm-import-")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(files[path])
+            if now[path] is not None:
+                os.chmod(tmp, os.stat(path).st_mode & 0o7777)
+            else:
+                umask = os.umask(0)
+                os.umask(umask)
+                os.chmod(tmp, 0o666 & ~umask)
+            staged.append((tmp, path))
+        for tmp, path in staged:
+            if now[path] is None:
+                os.link(tmp, path)  # fails if the file appeared meanwhile
+                os.unlink(tmp)
+            else:
+                os.replace(tmp, path)
+    finally:
+        for tmp, _ in staged:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    return sorted(files)

@@ -198,8 +198,8 @@ def read_bytes(path_on_disk: str) -> bytes | None:
         return None
 
 
-def parse_bytes(raw: bytes | None, path_on_disk: str, shown_path: str, problems: Problems) -> Y | None:
-    """Decode and parse a file's bytes, reporting unreadable, oversized or non-UTF-8 files."""
+def read_file(path_on_disk: str, raw: bytes | None, shown_path: str, problems: Problems) -> Y | None:
+    """Parse a file's bytes (from read_bytes), reporting an unreadable or oversized file."""
     if raw is None:
         try:
             open(path_on_disk, "rb").close()
@@ -212,6 +212,14 @@ def parse_bytes(raw: bytes | None, path_on_disk: str, shown_path: str, problems:
         size = os.path.getsize(path_on_disk)
         problems.error(shown_path, 0, f"file too large: {size:,} bytes, at most {MAX_BYTES:,}")
         return None
+    return parse_bytes(raw, shown_path, problems)
+
+
+def parse_bytes(raw: bytes, shown_path: str, problems: Problems) -> Y | None:
+    """A file's content (read, or about to be written by import-mbox) checked and parsed."""
+    if len(raw) > MAX_BYTES:
+        problems.error(shown_path, 0, f"file too large: {len(raw):,} bytes, at most {MAX_BYTES:,}")
+        return None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -223,4 +231,4 @@ def parse_bytes(raw: bytes | None, path_on_disk: str, shown_path: str, problems:
 
 def read(path_on_disk: str, shown_path: str, problems: Problems) -> Y | None:
     """Read and parse one file."""
-    return parse_bytes(read_bytes(path_on_disk), path_on_disk, shown_path, problems)
+    return read_file(path_on_disk, read_bytes(path_on_disk), shown_path, problems)

@@ -142,12 +142,14 @@ def records(big_quote: bool = True) -> dict[str, dict]:
                     "date": "2030-01-01T12:00:00+01:00",
                     "subject": "=?utf-8?q?<script>?=",
                     "note": ONE_LINE[:500],
+                    "text": big,
                 },
                 {
                     "message_id": 'reply"onmouseover=alert(1)@evil.example',
                     "author": "eve",
                     "date": "2030-01-02T08:00:00Z",
                     "in_reply_to": 'a"onmouseover="alert(1)@evil.example',
+                    "text": BLOCK + "\n" + RLO_NAME,
                 },
             ],
             "quotes": [

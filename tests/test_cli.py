@@ -13,7 +13,18 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def test_help_documents_build_and_check():
     result = run_cli("--help")
     assert result.returncode == 0
-    for word in ("build", "check", "serve", "clean", "schema", "new", "agenda.ics", "data.json", "Exit codes: 0 ok"):
+    for word in (
+        "build",
+        "check",
+        "serve",
+        "clean",
+        "schema",
+        "new",
+        "import-mbox",
+        "agenda.ics",
+        "data.json",
+        "Exit codes: 0 ok",
+    ):
         assert word in result.stdout
 
 
@@ -88,5 +99,5 @@ def test_clean_removes_only_generated_pages(tmp_path):
 def test_readme_shows_the_two_commands_and_every_subcommand():
     readme = (REPO / "README.md").read_text()
     assert "make site" in readme and "make test" in readme
-    for command in ("build", "check", "serve", "clean", "schema", "new"):
+    for command in ("build", "check", "serve", "clean", "schema", "new", "import-mbox"):
         assert f"python -m generator {command}" in readme

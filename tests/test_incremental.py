@@ -17,7 +17,7 @@ EDITS = [
     ("proposals/oom-hook.yaml", "status: under-review", "status: rfc"),
     ("proposals/stats-kfuncs.yaml", "title: Stats kfuncs", "title: Statistics kfuncs"),
     ("proposals/cache-policy.yaml", "summary: Nobody has tried this yet.", "summary: Still nobody."),
-    ("threads/hooks-in-mm.yaml", "until a maintainer says so.", "until a maintainer says so!"),
+    ("threads/hooks-in-mm.yaml", 'subject: "[LSF/MM/BPF TOPIC] Hooks in MM"', 'subject: "Hooks in MM, again"'),
     ("threads/hooks-in-mm.yaml", "    author: bob-reviewer\n", "    author: cy-author\n"),
 ]
 

@@ -77,7 +77,7 @@ def test_quote_message_must_be_in_its_thread(data):
     edit(data / "threads/hooks-in-mm.yaml", "message: reply.1@example.org", "message: other@example.org")
     _, problems = run(data)
     assert problems == [
-        "data/threads/hooks-in-mm.yaml:21: message <other@example.org> is not in thread 'hooks-in-mm'; "
+        "data/threads/hooks-in-mm.yaml:27: message <other@example.org> is not in thread 'hooks-in-mm'; "
         "add it to its messages"
     ]
 

@@ -1,0 +1,578 @@
+"""import-mbox's middle stage (pure): `Mail` records and the current data in, the new text of
+one thread file and of people.yaml out.
+
+- Senders are matched to people by address, then by name; new ones become people records with
+  a `review` line. Messages are keyed by Message-ID.
+- Each quoted block is attributed to the message it came from: by the In-Reply-To/References
+  chain (level n is the n-th message up the chain), checked against the attribution line that
+  introduced the level ("On ..., X wrote:", "X writes:"), and confirmed by finding the words in
+  that message's own text when it is in the import or on record. A message known only through
+  such quotes gets a record too (author from the attribution, date from a Gnus-style
+  In-Reply-To comment), so that quotes of it can name it.
+- Nothing on record is changed: new messages are inserted in thread order, fields a record
+  lacks are added to it, and everything else in the files is kept byte for byte.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from generator import mailtext, yamledit
+from generator.errors import Problem
+from generator.jsonschemas import modeline
+from generator.mbox import Mail
+from generator.model import Site
+
+MESSAGE_FIELDS = ("message_id", "author", "date", "subject", "in_reply_to", "text")
+_PREFIXES = re.compile(r"^\s*(?:(?:re|fwd?|aw|sv|antw)\s*:\s*)+", re.I)
+_TAGS = re.compile(r"^\s*(?:\[[^\]]*\]\s*)+")
+
+
+@dataclass
+class Record:
+    message_id: str
+    author: str
+    date: dt.datetime | None = None
+    subject: str = ""
+    in_reply_to: str | None = None
+    text: str = ""
+
+    def fields(self) -> list[tuple[str, object]]:
+        out: list[tuple[str, object]] = [("message_id", self.message_id), ("author", self.author)]
+        if self.date:
+            out.append(("date", when(self.date)))
+        if self.subject:
+            out.append(("subject", self.subject))
+        if self.in_reply_to:
+            out.append(("in_reply_to", self.in_reply_to))
+        if self.text:
+            out.append(("text", self.text))
+        return out
+
+
+@dataclass
+class NewPerson:
+    id: str
+    name: str
+    address: str
+    review: str
+
+    def fields(self) -> list[tuple[str, object]]:
+        out: list[tuple[str, object]] = [("id", self.id), ("name", self.name)]
+        if self.address:
+            out.append(("addresses", [self.address]))
+        out.append(("review", self.review))
+        return out
+
+
+@dataclass
+class Quoted:
+    """A quoted block of an imported message and the message it is attributed to."""
+
+    mail: str  # Message-ID of the message that quotes
+    level: int
+    line: int  # body line where the block starts
+    message_id: str | None
+    how: str  # 'text' (words found there), 'chain' (In-Reply-To/References), or '' (unknown)
+    who: str  # the name the attribution line gives, or ''
+
+
+@dataclass
+class Plan:
+    thread_id: str
+    thread_path: str
+    files: dict[str, bytes] = field(default_factory=dict)  # path -> new content (changed files only)
+    added: list[str] = field(default_factory=list)  # Message-IDs of new records, in thread order
+    quoted_only: list[str] = field(default_factory=list)  # of those, the ones known only through quotes
+    filled: dict[str, list[str]] = field(default_factory=dict)  # Message-ID -> fields added to its record
+    people: list[NewPerson] = field(default_factory=list)
+    quoted: list[Quoted] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    records: dict[str, Record] = field(default_factory=dict)  # what each new or filled record must read back as
+
+
+class ImportError_(Exception):
+    """The import cannot go on (a problem with the data or the choice of thread)."""
+
+
+def when(value: dt.datetime) -> str:
+    v = value.astimezone(dt.UTC)
+    return f"{v.year:04d}-{v.month:02d}-{v.day:02d}T{v.hour:02d}:{v.minute:02d}:{v.second:02d}Z"
+
+
+_LATIN = str.maketrans(
+    {
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "ø": "o",
+        "Ø": "O",
+        "æ": "ae",
+        "Æ": "Ae",
+        "ß": "ss",
+        "þ": "th",
+        "Þ": "Th",
+        "œ": "oe",
+        "Œ": "Oe",
+        "ı": "i",
+    }
+)
+
+
+def slug(text: str, limit: int = 60) -> str:
+    t = unicodedata.normalize("NFKD", text.translate(_LATIN))
+    t = "".join(c for c in t if not unicodedata.combining(c)).lower()
+    t = re.sub(r"[^a-z0-9]+", "-", t).strip("-")
+    if len(t) > limit:
+        t = t[:limit].rsplit("-", 1)[0] if "-" in t[:limit] else t[:limit]
+    return t
+
+
+def thread_subject(subject: str) -> str:
+    return _PREFIXES.sub("", subject).strip()
+
+
+def thread_slug(subject: str) -> str:
+    base = slug(_TAGS.sub("", thread_subject(subject))) or slug(thread_subject(subject)) or "thread"
+    return base if base != "index" else "index-thread"
+
+
+# ---------------------------------------------------------------------------- which thread
+
+
+def choose_thread(mails: list[Mail], site: Site, topic: str | None, thread: str | None) -> str:
+    """The thread to write: --thread, the thread of --topic, the one thread already holding
+    any of these messages (or one they refer to), or a new one named after the subject."""
+    ids = {m.message_id for m in mails}
+    related = ids | {r for m in mails for r in m.references} | {m.in_reply_to for m in mails if m.in_reply_to}
+    holding = sorted({site.messages[i]["thread"] for i in ids if i in site.messages})
+    if thread or topic:
+        if thread:
+            chosen = thread
+        else:
+            if topic not in site.topics:
+                raise ImportError_(f"no topic '{topic}' in {site.data_dir}/topics/")
+            chosen = site.topics[topic]["thread"] or topic
+        others = [t for t in holding if t != chosen]
+        if others:
+            mid = next(i for i in sorted(ids) if i in site.messages and site.messages[i]["thread"] != chosen)
+            raise ImportError_(f"<{mid}> is already in thread '{others[0]}'; a message belongs to one thread")
+        return chosen
+    if len(holding) > 1:
+        raise ImportError_(f"these messages are in several threads ({', '.join(holding)}); choose one with --thread")
+    if holding:
+        return holding[0]
+    referred = sorted({site.messages[i]["thread"] for i in related if i in site.messages})
+    if len(referred) == 1:
+        return referred[0]
+    first = min(mails, key=lambda m: (m.date or dt.datetime.max.replace(tzinfo=dt.UTC), m.source, m.number))
+    chosen = thread_slug(first.subject)
+    if chosen in site.threads:
+        raise ImportError_(
+            f"thread '{chosen}' exists and holds none of these messages; choose a thread with --thread or --topic"
+        )
+    return chosen
+
+
+# ---------------------------------------------------------------------------- people
+
+
+class People:
+    """Existing people by address and by name, plus the ones this import adds."""
+
+    def __init__(self, site: Site):
+        self.ids = set(site.people)
+        self.by_address: dict[str, str] = {}
+        self.by_name: dict[str, str | None] = {}
+        for pid, person in site.people.items():
+            for address in person["addresses"]:
+                self.by_address.setdefault(address.casefold(), pid)
+            key = mailtext.name_key(person["name"])
+            self.by_name[key] = None if key in self.by_name else pid  # two people, one name: no match
+        self.new: list[NewPerson] = []
+
+    def find(self, name: str, address: str) -> str | None:
+        if address and address.casefold() in self.by_address:
+            return self.by_address[address.casefold()]
+        key = mailtext.name_key(name)
+        return self.by_name.get(key) if key else None
+
+    def get(self, name: str, address: str, mid: str) -> str:
+        found = self.find(name, address)
+        if found:
+            return found
+        shown = name or address.split("@")[0]
+        shown = shown[:120].strip()
+        base = slug(name, 50) or slug(address.split("@")[0], 50) or "person"
+        pid, n = base, 2
+        while pid in self.ids or pid == "index":
+            pid, n = f"{base}-{n}", n + 1
+        review = f"added by import-mbox as the author of <{mid}>: check the name and id, then delete this line"
+        if len(review) > 300:
+            review = "added by import-mbox as the author of a message: check the name and id, then delete this line"
+        self.new.append(NewPerson(pid, shown, address, review))
+        self.ids.add(pid)
+        if address:
+            self.by_address[address.casefold()] = pid
+        key = mailtext.name_key(name)
+        if key and key not in self.by_name:
+            self.by_name[key] = pid
+        return pid
+
+
+# ---------------------------------------------------------------------------- the plan
+
+
+def _chain(mail: Mail, parent: dict[str, str | None]) -> list[str]:
+    """The messages up from this one: In-Reply-To first, then up References, then known links."""
+    refs = list(mail.references)
+    irt = mail.in_reply_to
+    if irt and irt not in refs:
+        refs.append(irt)
+    chain = refs[refs.index(irt) :: -1] if irt else refs[::-1]
+    seen = set(chain) | {mail.message_id}
+    while chain and parent.get(chain[-1]) and parent[chain[-1]] not in seen:
+        nxt = parent[chain[-1]]
+        assert nxt is not None
+        chain.append(nxt)
+        seen.add(nxt)
+    return [c for c in chain if c != mail.message_id]
+
+
+def thread_order(nodes: dict[str, tuple[str | None, dt.datetime | None]]) -> list[str]:
+    """Depth first from the roots; siblings (and roots) by the earliest date in their subtree."""
+    children: dict[str, list[str]] = defaultdict(list)
+    roots = []
+    for mid, (parent, _) in nodes.items():
+        (children[parent] if parent in nodes and parent != mid else roots).append(mid)
+    latest = dt.datetime.max.replace(tzinfo=dt.UTC)
+    earliest: dict[str, dt.datetime] = {}
+
+    def first(mid: str) -> dt.datetime:
+        stack, order = [mid], []
+        while stack:  # iterative: a long reply chain must not hit the recursion limit
+            m = stack.pop()
+            if m in earliest or m in order:
+                continue
+            order.append(m)
+            stack.extend(children[m])
+        for m in reversed(order):
+            own = nodes[m][1] or latest
+            earliest[m] = min([own] + [earliest.get(c, latest) for c in children[m]])
+        return earliest[mid]
+
+    out: list[str] = []
+    visited: set[str] = set()
+    pending = sorted(roots, key=lambda m: (first(m), m))
+    rest = sorted(nodes)
+    while pending or rest:
+        if not pending:  # a cycle of In-Reply-To: start anywhere in it
+            pending = [m for m in rest if m not in visited][:1]
+            rest = [m for m in rest if m not in visited and m not in pending]
+            if not pending:
+                break
+        stack = list(reversed(pending))
+        pending = []
+        while stack:
+            m = stack.pop()
+            if m in visited:
+                continue
+            visited.add(m)
+            out.append(m)
+            stack.extend(reversed(sorted(children[m], key=lambda c: (first(c), c))))
+        rest = [m for m in rest if m not in visited]
+    return out
+
+
+def plan(mails: list[Mail], site: Site, thread_id: str, current: dict[str, bytes | None], data_dir: str) -> Plan:
+    """What the import changes. `current` holds the files' bytes now (None: no such file)."""
+    thread_rel = f"threads/{thread_id}.yaml"
+    out = Plan(thread_id, thread_rel)
+    people = People(site)
+
+    # One record per Message-ID; later copies are skipped.
+    unique: dict[str, Mail] = {}
+    for mail in sorted(mails, key=lambda m: (m.date or dt.datetime.max.replace(tzinfo=dt.UTC), m.source, m.number)):
+        first = unique.get(mail.message_id)
+        if first is not None:
+            if first.text != mail.text:
+                out.warnings.append(
+                    _warn(
+                        mail,
+                        f"the same Message-ID as message {first.number} of {first.source}, "
+                        "with another text; the first is kept",
+                    )
+                )
+            continue
+        unique[mail.message_id] = mail
+
+    existing = site.threads.get(thread_id)
+    on_record: dict[str, dict] = {}
+    if existing is not None:
+        for rec in existing["messages"]:
+            on_record[rec["message_id"]] = dict(rec)
+    parent: dict[str, str | None] = {mid: r["in_reply_to"] for mid, r in on_record.items()}
+    author: dict[str, str] = {mid: r["author"] for mid, r in on_record.items()}
+    texts: dict[str, str] = {mid: r["text"] for mid, r in on_record.items() if r.get("text")}
+    for mid, mail in unique.items():
+        parent.setdefault(mid, mail.in_reply_to)
+        if mid not in author:
+            author[mid] = people.get(mail.name, mail.address, mid)
+        if mail.text:
+            texts.setdefault(mid, mail.text)
+
+    # Attribute the quoted blocks; messages known only through them get records.
+    inferred: dict[str, Record] = {}
+    index = _WordIndex(texts)
+    for mail in unique.values():
+        chain = _chain(mail, parent)
+        for block in mailtext.blocks(mail.text):
+            if block.level == 0:
+                continue
+            out.quoted.append(_attribute(mail, block, chain, texts, index, author, people, inferred, out.warnings))
+
+    # The records to write: new messages, and fields that records on record lack.
+    records: dict[str, Record] = {}
+    for mid, mail in unique.items():
+        subject = mail.subject if len(mail.subject) <= 300 else mail.subject[:299] + "\u2026"
+        records[mid] = Record(mid, author[mid], mail.date, subject, mail.in_reply_to, mail.text)
+    for mid, rec in inferred.items():
+        if mid not in records:
+            records[mid] = rec
+            out.quoted_only.append(mid)
+    fills: dict[str, list[tuple[str, object]]] = {}
+    for mid, rec in records.items():
+        old = on_record.get(mid)
+        if old is None:
+            continue
+        add = [(k, v) for k, v in rec.fields() if k not in ("message_id", "author") and old.get(k) in (None, "")]
+        if add:
+            fills[mid] = add
+            out.filled[mid] = [k for k, _ in add]
+        _differences(old, rec, out.warnings, f"{data_dir}/{thread_rel}")
+    new_ids = [mid for mid in records if mid not in on_record]
+    out.quoted_only = [mid for mid in out.quoted_only if mid in new_ids]
+
+    nodes = {mid: (r["in_reply_to"], r["date"]) for mid, r in on_record.items()}
+    nodes.update({mid: (records[mid].in_reply_to, records[mid].date) for mid in new_ids})
+    order = thread_order(nodes)
+    out.added = [mid for mid in order if mid in new_ids]
+    out.people = list(people.new)
+    for mid in out.added:
+        out.records[mid] = records[mid]
+    for mid in fills:
+        out.records[mid] = records[mid]
+
+    thread_path = f"{data_dir}/{thread_rel}"
+    old_text = current.get(thread_path)
+    if old_text is None:
+        if out.added:
+            out.files[thread_path] = _new_thread(thread_id, [records[m] for m in out.added], unique, thread_rel)
+    elif out.added or fills:
+        out.files[thread_path] = _extend_thread(old_text.decode("utf-8"), order, out.added, records, fills, thread_path)
+    people_path = f"{data_dir}/people.yaml"
+    if out.people:
+        people_text = current.get(people_path)
+        if people_text is None:
+            raise ImportError_(f"{people_path}: missing; it holds the people")
+        out.files[people_path] = _extend_list(
+            people_text.decode("utf-8"), "people", people_path, [p.fields() for p in out.people]
+        )
+    return out
+
+
+class _WordIndex:
+    """Which messages' own text holds a run of four words: finding the message a quoted block
+    came from among thousands without comparing it with each (that was quadratic)."""
+
+    N = 4
+
+    def __init__(self, texts: dict[str, str]):
+        self.texts = texts
+        self.grams: dict[tuple[str, ...], set[str]] | None = None
+
+    def _build(self) -> dict[tuple[str, ...], set[str]]:
+        grams: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        for mid, text in self.texts.items():
+            for words in mailtext.own_words(text):
+                for i in range(len(words) - self.N + 1):
+                    grams[tuple(words[i : i + self.N])].add(mid)
+        return grams
+
+    def holding(self, block_text: str, exclude: str) -> list[str]:
+        """The messages whose own text holds the block (sorted); [] for blocks under four words,
+        which are too short to tell one message from another."""
+        words = block_text.split()
+        if len(words) < self.N:
+            return []
+        if self.grams is None:
+            self.grams = self._build()
+        found: set[str] | None = None
+        for i in range(0, min(len(words) - self.N + 1, 3 * self.N), self.N):
+            ids = self.grams.get(tuple(words[i : i + self.N]), set())
+            found = ids if found is None else found & ids
+            if not found:
+                return []
+        assert found is not None
+        return [m for m in sorted(found) if m != exclude and mailtext.own_text_contains(block_text, self.texts[m])]
+
+
+def _warn(mail: Mail, message: str) -> Problem:
+    return Problem(mail.source, mail.line, 0, f"message {mail.number}: {message}", True)
+
+
+def _attribute(
+    mail: Mail,
+    block: mailtext.Block,
+    chain: list[str],
+    texts: dict[str, str],
+    index: _WordIndex,
+    author: dict[str, str],
+    people: People,
+    inferred: dict[str, Record],
+    warnings: list[Problem],
+) -> Quoted:
+    attr = block.attribution
+    who = (attr.name or attr.address) if attr else ""
+    who_id = people.find(attr.name, attr.address) if attr else None
+    cand = chain[block.level - 1] if len(chain) >= block.level else None
+    quoted = Quoted(mail.message_id, block.level, block.first, None, "", who)
+
+    def by_text() -> str | None:
+        found = index.holding(block.text, mail.message_id)
+        return found[0] if len(found) == 1 else None
+
+    if cand is not None and cand in texts:
+        if mailtext.own_text_contains(block.text, texts[cand]):
+            quoted.message_id, quoted.how = cand, "text"
+            return quoted
+        other = by_text()
+        if other:
+            quoted.message_id, quoted.how = other, "text"
+            return quoted
+        warnings.append(
+            _warn(
+                mail,
+                f"quoted text at body line {block.first} is not in <{cand}>, the message it replies to; "
+                "left unattributed",
+            )
+        )
+        return quoted
+    if cand is None:
+        other = by_text()
+        if other:
+            quoted.message_id, quoted.how = other, "text"
+        return quoted
+    known = author.get(cand) or (inferred[cand].author if cand in inferred else None)
+    if known and who_id and known != who_id:
+        warnings.append(
+            _warn(
+                mail,
+                f"body line {attr.line if attr else block.first} says {who} wrote the text quoted there, "
+                f"but <{cand}> is by '{known}'; left unattributed",
+            )
+        )
+        return quoted
+    quoted.message_id, quoted.how = cand, "chain"
+    if cand not in author and cand not in inferred and attr is not None:
+        pid = who_id or people.get(attr.name, attr.address, cand)
+        up = chain[block.level] if len(chain) > block.level else None
+        date = mail.in_reply_to_date if cand == mail.in_reply_to else None
+        inferred[cand] = Record(cand, pid, date, "", up, "")
+    return quoted
+
+
+def _differences(old: dict, rec: Record, warnings: list[Problem], path: str) -> None:
+    """A record on record is never changed; say where the mail disagrees with it."""
+    for key in ("author", "date", "in_reply_to"):
+        mine, theirs = old.get(key), getattr(rec, key)
+        if mine and theirs and mine != theirs:
+            shown = when(theirs) if isinstance(theirs, dt.datetime) else theirs
+            warnings.append(
+                Problem(
+                    path,
+                    0,
+                    0,
+                    f"<{rec.message_id}>: the mail gives {key} {shown}; the record's value is kept",
+                    True,
+                )
+            )
+
+
+def _new_thread(thread_id: str, records: list[Record], mails: dict[str, Mail], rel: str) -> bytes:
+    first_subject = next((r.subject for r in records if r.subject), "") or "(no subject)"
+    lists = sorted({name for m in mails.values() for name in m.lists})
+    lines = [
+        modeline("data/" + rel),
+        "# Imported by `python -m generator import-mbox`; quotes and notes are added by hand.",
+        f"id: {thread_id}",
+        f"subject: {yamledit.scalar(thread_subject(first_subject)[:300])}",
+    ]
+    if lists:
+        lines.append("lists:")
+        lines.extend(f"  - {yamledit.scalar(name)}" for name in lists)
+    lines.append("messages:")
+    for rec in records:
+        lines.extend(yamledit.mapping(rec.fields(), 4, dash=True))
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _extend_thread(
+    text: str,
+    order: list[str],
+    added: list[str],
+    records: dict[str, Record],
+    fills: dict[str, list[tuple[str, object]]],
+    shown: str,
+) -> bytes:
+    place = yamledit.list_place(text, "messages")
+    if place is None or not place.block or not place.items:
+        raise ImportError_(f"{shown}: its messages are not a block list of mappings; add the messages by hand")
+    items = {item.values.get("message_id", "").strip("<>"): item for item in place.items}
+    indent = place.items[0].key_column
+    after: dict[int, list[str]] = defaultdict(list)
+    for mid, add in fills.items():
+        item = items[mid]
+        after[item.end].extend(yamledit.mapping(add, item.key_column, dash=False))
+    anchor: str | None = None
+    for mid in order:
+        if mid in items:
+            anchor = mid
+        elif mid in added:
+            line = items[anchor].end if anchor else yamledit.leading_comments(text, place.items[0].start) - 1
+            after[line].extend(yamledit.mapping(records[mid].fields(), indent, dash=True))
+    return yamledit.insert(text, list(after.items())).encode("utf-8")
+
+
+def _extend_list(text: str, key: str, shown: str, entries: list[list[tuple[str, object]]]) -> bytes:
+    place = yamledit.list_place(text, key)
+    if place is None or not place.block or not place.items:
+        raise ImportError_(f"{shown}: its {key} are not a block list of mappings; add them by hand")
+    last = place.items[-1]
+    lines = [ln for fields in entries for ln in yamledit.mapping(fields, last.key_column, dash=True)]
+    return yamledit.insert(text, [(last.end, lines)]).encode("utf-8")
+
+
+def read_back(plan_: Plan, site: Site) -> list[str]:
+    """What does not read back as planned once the new files are loaded (should be nothing)."""
+    wrong = []
+    for mid, rec in plan_.records.items():
+        got = site.messages.get(mid)
+        if got is None:
+            wrong.append(f"<{mid}> is missing")
+            continue
+        for key, value in rec.fields():
+            have = got[key]
+            want = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00")) if key == "date" else value
+            if key in plan_.filled.get(mid, [key]) and have != want:
+                wrong.append(f"<{mid}> {key}: {have!r} instead of {want!r}")
+    for person in plan_.people:
+        got = site.people.get(person.id)
+        if got is None or got["name"] != person.name:
+            wrong.append(f"person '{person.id}' does not read back")
+    return wrong

@@ -1,0 +1,543 @@
+"""Read mail: mbox, mboxrd, single messages (.eml) and gzip-compressed mboxes, from files or
+standard input, into `Mail` records (the read stage of import-mbox).
+
+Python's mail modules are used with one explicit policy (`POLICY`), around their sharp edges:
+
+- `mailbox.mbox` neither un-escapes mboxrd `>From ` lines nor copes with an unescaped `From `
+  in a body, so messages are split here: after the first, a `From ` line separates messages
+  only when it ends in a time and a year, as git's mailsplit decides; `>From `, `>>From ` ...
+  lose one '>'.
+- The default policy raises (IndexError, OverflowError, ...) on some malformed headers instead
+  of recording a defect: each message's parse and each header access is guarded on its own, and
+  a failure costs that header or that message, never the import.
+- Parsing a header is superlinear in its length (a 140 KB subject of encoded words takes 5 s,
+  560 KB 27 s): a header over `MAX_HEADER` bytes is dropped before parsing; a header section over
+  `MAX_HEADERS` bytes or a message over `MAX_MESSAGE` bytes is skipped.
+- `parseaddr` can be fooled (CVE-2023-27043): the author comes from the policy's structured
+  parse, and only a From header with exactly one address and no invalid-syntax defect counts.
+- Decoded headers are untrusted text: whitespace is folded and control characters become
+  U+FFFD here; the YAML writer quotes them, and pages escape them (generator/markup.py).
+- html.parser is superlinear on unclosed tags (20 KB of "<a " takes 3.5 s): HTML-only mail is
+  parsed by html5ever (through nh3, already a dependency), keeping only block structure, and
+  the well-formed result is then walked with html.parser.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import email.policy
+import email.utils
+import gzip
+import io
+import re
+import sys
+from dataclasses import dataclass, field
+from email.message import EmailMessage, Message
+from email.parser import BytesParser
+from html.parser import HTMLParser
+
+import nh3
+
+from generator import mailtext
+from generator.errors import Problem
+
+POLICY = email.policy.default.clone(raise_on_defect=False, linesep="\n")
+
+MAX_INPUT = 256 * 1024 * 1024  # one input, after decompression
+MAX_MESSAGE = 8 * 1024 * 1024  # one message, with its attachments
+MAX_HEADERS = 256 * 1024  # one message's header section
+MAX_HEADER = 16 * 1024  # one header, unfolded: parsing a header is superlinear in its length
+MAX_TEXT = 1_000_000  # characters of body text kept (the data files hold at most 4 MiB)
+MAX_HTML = 4 * 1024 * 1024
+
+# After the first message, a separator is "From " + sender + a date ending in hh:mm[:ss] yyyy.
+_FROM_LINE = re.compile(rb"From \S*\s.*\b\d{1,2}:\d{2}(?::\d{2})?\s+(?:[A-Z]{3,5}\s+)?\d{4}\s*")
+_ESCAPED_FROM = re.compile(rb"^>(>*From )", re.M)
+_MSGID = re.compile(r"<([^<>\s]+@[^<>\s]+)>")
+_BARE_MSGID = re.compile(r"[^<>\s@]+@[^<>\s@]+")
+_IRT_DATE = re.compile(r"message of \"([^\"]{6,60})\"")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+_HEADER_LINE = re.compile(rb"([!-9;-~]+)[ \t]*:")
+_NOT_CHARSETS = {"idna", "punycode", "raw_unicode_escape", "unicode_escape", "undefined", "utf_7"}
+
+
+@dataclass(frozen=True)
+class Mail:
+    """One message as import-mbox needs it; every string is decoded and safe to store as text."""
+
+    source: str  # the input as shown in messages
+    line: int  # where the message starts in the input (1-based)
+    number: int  # its place in the input (1-based)
+    message_id: str
+    name: str  # the sender's display name, '' when none
+    address: str
+    date: dt.datetime | None  # UTC
+    subject: str
+    in_reply_to: str | None
+    in_reply_to_date: dt.datetime | None  # from '(X's message of "date")' after In-Reply-To
+    references: tuple[str, ...]
+    lists: tuple[str, ...]  # short list names from List-Id
+    text: str  # plain-text body, signature removed
+    notes: tuple[str, ...] = field(default=())  # what was lost or repaired, one line each
+
+
+@dataclass
+class Read:
+    mails: list[Mail] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # errors (whole inputs) and warnings
+    counts: dict[str, int] = field(default_factory=dict)  # input -> messages found
+
+
+# ---------------------------------------------------------------------------- inputs
+
+
+def read_inputs(paths: list[str], stdin: io.BufferedIOBase | None = None) -> Read:
+    """Read every input (a path, or '-' for standard input); bad inputs are errors, bad
+    messages are warnings and are skipped."""
+    out = Read()
+    for path in paths:
+        shown = "<stdin>" if path == "-" else path
+        try:
+            if path == "-":
+                raw = (stdin or sys.stdin.buffer).read(MAX_INPUT + 1)
+            else:
+                with open(path, "rb") as fh:
+                    raw = fh.read(MAX_INPUT + 1)
+        except OSError as exc:
+            out.problems.append(Problem(shown, 0, 0, f"cannot read: {exc.strerror or exc}"))
+            continue
+        data, error = _decompress(raw)
+        if error:
+            out.problems.append(Problem(shown, 0, 0, error))
+            continue
+        messages = split(data)
+        out.counts[shown] = len(messages)
+        if not messages:
+            out.problems.append(Problem(shown, 0, 0, "no mail in it (empty)"))
+            continue
+        for number, (line, raw_msg) in enumerate(messages, 1):
+            result = parse(raw_msg, shown, line, number)
+            if isinstance(result, Mail):
+                out.mails.append(result)
+                out.problems.extend(Problem(shown, line, 0, f"message {number}: {n}", True) for n in result.notes)
+            else:
+                out.problems.append(result)
+    return out
+
+
+def _decompress(raw: bytes) -> tuple[bytes, str]:
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            raw = gzip.GzipFile(fileobj=io.BytesIO(raw)).read(MAX_INPUT + 1)
+        except (OSError, EOFError, ValueError) as exc:
+            return b"", f"not a readable gzip file ({exc})"
+    if len(raw) > MAX_INPUT:
+        return b"", f"too large: more than {MAX_INPUT:,} bytes"
+    return raw, ""
+
+
+def split(data: bytes) -> list[tuple[int, bytes]]:
+    """(first line, raw message) for each message: an mbox (first non-blank line 'From '),
+    un-escaping mboxrd '>From ' lines, or else the whole input as one message."""
+    data = data.replace(b"\r\n", b"\n")
+    lines = data.split(b"\n")
+    i = 0
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    if i == len(lines):
+        return []
+    if not lines[i].startswith(b"From "):
+        return [(i + 1, b"\n".join(lines[i:]))]
+    out: list[tuple[int, bytes]] = []
+    start = i
+    for j in range(i + 1, len(lines)):
+        if lines[j].startswith(b"From ") and _FROM_LINE.fullmatch(lines[j]):
+            out.append((start + 1, b"\n".join(lines[start + 1 : j])))
+            start = j
+    out.append((start + 1, b"\n".join(lines[start + 1 :])))
+    return [(line, _ESCAPED_FROM.sub(rb"\1", body)) for line, body in out]
+
+
+# ---------------------------------------------------------------------------- one message
+
+
+def parse(raw: bytes, source: str, line: int, number: int) -> Mail | Problem:
+    """One message, or a warning saying why it was skipped."""
+
+    def skip(why: str) -> Problem:
+        return Problem(source, line, 0, f"message {number}: {why}; skipped", True)
+
+    if len(raw) > MAX_MESSAGE:
+        return skip(f"too large ({len(raw):,} bytes, at most {MAX_MESSAGE:,})")
+    notes: list[str] = []
+    raw, error = _cap_headers(raw, notes)
+    if error:
+        return skip(error)
+    try:
+        msg = BytesParser(policy=POLICY).parsebytes(raw)
+    except Exception as exc:  # the parser should not raise, but the input is hostile
+        return skip(f"cannot be parsed ({type(exc).__name__})")
+    if not msg.keys():
+        return skip("no mail headers (is this a mail file?)")
+    mid = _message_id(msg, notes)
+    if mid is None:
+        return skip("no usable Message-ID (a thread record is keyed by it)")
+    sender = _sender(msg, notes)
+    if sender is None:
+        return skip("no single clear sender address in From")
+    name, address = sender
+    irt, irt_date = _in_reply_to(msg, notes)
+    try:
+        text, body_notes = body_text(msg)
+    except Exception as exc:
+        text, body_notes = "", [f"its body cannot be decoded ({type(exc).__name__}); imported without text"]
+    notes.extend(body_notes)
+    if len(text) > MAX_TEXT:
+        cut = text.rfind("\n", 0, MAX_TEXT)
+        cut = cut if cut > 0 else MAX_TEXT
+        notes.append(f"text cut at {cut:,} of {len(text):,} characters")
+        text = text[:cut].rstrip() + f"\n[lsfmm-prep: {len(text) - cut:,} more characters not imported]"
+    return Mail(
+        source=source,
+        line=line,
+        number=number,
+        message_id=mid,
+        name=name,
+        address=address,
+        date=_date(msg, notes),
+        subject=_subject(msg, notes),
+        in_reply_to=irt,
+        in_reply_to_date=irt_date,
+        references=_references(msg, notes),
+        lists=_lists(msg),
+        text=text,
+        notes=tuple(notes),
+    )
+
+
+def _cap_headers(raw: bytes, notes: list[str]) -> tuple[bytes, str]:
+    """Drop headers longer than MAX_HEADER before the parser sees them."""
+    end = raw.find(b"\n\n")
+    head_len = len(raw) if end < 0 else end
+    if head_len > MAX_HEADERS:
+        return raw, f"header section too large ({head_len:,} bytes, at most {MAX_HEADERS:,})"
+    head = raw[:head_len]
+    if len(head) <= MAX_HEADER:
+        return raw, ""
+    kept: list[bytes] = []
+    for field_ in re.split(rb"\n(?![ \t])", head):
+        if len(field_) > MAX_HEADER:
+            m = _HEADER_LINE.match(field_)
+            name = m.group(1).decode("ascii", "replace") if m else "?"
+            notes.append(f"header {name} is {len(field_):,} bytes (at most {MAX_HEADER:,}); ignored")
+            continue
+        kept.append(field_)
+    return b"\n".join(kept) + raw[head_len:], ""
+
+
+def clean(text: str) -> str:
+    """Header text as stored: raw 8-bit bytes read as UTF-8, controls shown as U+FFFD, one line."""
+    if any("\udc80" <= c <= "\udcff" for c in text):
+        raw = text.encode("utf-8", "surrogateescape")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252", "replace")
+    text = text.encode("utf-8", "replace").decode("utf-8")  # any other lone surrogate
+    return " ".join(_CONTROL.sub("\ufffd", text).split())
+
+
+def _header(msg: Message, name: str, notes: list[str]) -> str | None:
+    try:
+        values = msg.get_all(name)
+        return None if not values else " ".join(str(v) for v in values)
+    except Exception as exc:
+        notes.append(f"header {name} cannot be read ({type(exc).__name__}); ignored")
+        return None
+
+
+def _raw_header(msg: Message, name: str) -> list[str]:
+    """Raw values (no structured parse), for the headers whose syntax is checked here."""
+    return [v for k, v in msg.raw_items() if k.lower() == name.lower() and isinstance(v, str)]
+
+
+def _ids(values: list[str]) -> list[str]:
+    out = []
+    for value in values:
+        for mid in _MSGID.findall(clean(value)):
+            if "\ufffd" not in mid and mid.isprintable() and len(mid) <= 200 and mid.count("@") == 1:
+                out.append(mid)
+    return out
+
+
+def _message_id(msg: Message, notes: list[str]) -> str | None:
+    values = _raw_header(msg, "Message-ID")
+    ids = _ids(values)
+    if not ids:
+        bare = [clean(v) for v in values if _BARE_MSGID.fullmatch(clean(v))]
+        ids = [b for b in bare if len(b) <= 200]
+    if len(set(ids)) > 1:
+        notes.append(f"{len(values)} Message-ID headers; the first is used")
+    return ids[0] if ids else None
+
+
+def _sender(msg: Message, notes: list[str]) -> tuple[str, str] | None:
+    try:
+        header = msg["From"]
+        if header is None:
+            return None
+        defects = [d for d in header.defects if type(d).__name__ in ("InvalidHeaderDefect", "NonASCIILocalPartDefect")]
+        addresses = header.addresses
+    except Exception as exc:
+        notes.append(f"header From cannot be read ({type(exc).__name__})")
+        return None
+    if len(addresses) != 1 or defects:
+        return None
+    a = addresses[0]
+    address = clean(a.addr_spec)
+    if not a.username or not a.domain or not _BARE_MSGID.fullmatch(address):
+        return None
+    name = clean(a.display_name or "")
+    if "@" in name or "<" in name:  # an address shown as the name proves nothing: ignore it
+        name = ""
+    return name, address
+
+
+def _in_reply_to(msg: Message, notes: list[str]) -> tuple[str | None, dt.datetime | None]:
+    values = _raw_header(msg, "In-Reply-To")
+    ids = _ids(values)
+    if not ids:
+        return None, None
+    when = None
+    m = _IRT_DATE.search(clean(" ".join(values)))  # Gnus: '<id> (X's message of "Tue, 28 Apr ...")'
+    if m:
+        when = _parse_date(m.group(1))
+    return ids[0], when
+
+
+def _references(msg: Message, notes: list[str]) -> tuple[str, ...]:
+    seen: dict[str, None] = {}
+    for mid in _ids(_raw_header(msg, "References")):  # several References headers are joined
+        seen.setdefault(mid, None)
+    return tuple(seen)
+
+
+def _parse_date(text: str) -> dt.datetime | None:
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when.tzinfo is None:  # "-0000": UTC, the sender's zone unknown
+        when = when.replace(tzinfo=dt.UTC)
+    try:
+        when = when.astimezone(dt.UTC)
+    except (OverflowError, ValueError):
+        return None
+    return when if 1900 <= when.year <= 9999 else None
+
+
+def _date(msg: Message, notes: list[str]) -> dt.datetime | None:
+    values = _raw_header(msg, "Date")
+    if not values:
+        return None
+    when = _parse_date(clean(values[0]))
+    if when is None:
+        notes.append(f"unreadable Date {clean(values[0])[:60]!r}; imported without a date")
+    return when
+
+
+def _subject(msg: Message, notes: list[str]) -> str:
+    value = _header(msg, "Subject", notes)
+    return clean(value or "")
+
+
+def _lists(msg: Message) -> tuple[str, ...]:
+    out = []
+    for value in _raw_header(msg, "List-Id"):
+        m = re.search(r"<([A-Za-z0-9][A-Za-z0-9_+-]*)\.[^<>\s]*>", clean(value))
+        if m:
+            out.append(m.group(1).lower())
+    return tuple(sorted(set(out)))
+
+
+# ---------------------------------------------------------------------------- body
+
+
+def body_text(msg: Message) -> tuple[str, list[str]]:
+    """The plain-text body: text/plain parts preferred, HTML-only mail converted, decoded
+    whatever the charset or transfer encoding, signature removed, controls made visible."""
+    notes: list[str] = []
+    parts = _text_parts(msg, notes)
+    text = "\n\n".join(p for p in parts if p.strip())
+    text = text.replace("\r\n", "\n").replace("\r", "")
+    if _CONTROL.search(text):
+        notes.append("control characters in its text are shown as U+FFFD")
+        text = _CONTROL.sub("\ufffd", text)
+    text = mailtext.strip_signature(text)
+    lines = [ln.rstrip() for ln in text.split("\n")]
+    return "\n".join(lines).strip("\n"), notes
+
+
+def _text_parts(part: Message, notes: list[str], depth: int = 0) -> list[str]:
+    if depth > 20:
+        notes.append("MIME parts nested too deeply; the deepest ignored")
+        return []
+    ctype = _safe(lambda: part.get_content_type(), "text/plain")
+    if ctype.startswith("message/") and depth:
+        return []  # an attached or forwarded message is not the author's text
+    if part.is_multipart():
+        children = _safe(lambda: list(part.iter_parts()) if isinstance(part, EmailMessage) else part.get_payload(), [])
+        if ctype == "multipart/alternative":
+            for want in ("text/plain", "text/html"):
+                for child in children:
+                    if _safe(lambda c=child: c.get_content_type(), "") == want:
+                        found = _text_parts(child, notes, depth + 1)
+                        if any(t.strip() for t in found):
+                            return found
+            return [t for child in children for t in _text_parts(child, notes, depth + 1)][:1]
+        out = []
+        plain_anywhere = any(_safe(lambda p=p: p.get_content_type(), "") == "text/plain" for p in part.walk())
+        for child in children:
+            if _safe(lambda c=child: c.get_content_disposition(), None) == "attachment":
+                continue
+            if _safe(lambda c=child: c.get_content_type(), "") == "text/html" and plain_anywhere:
+                continue
+            out.extend(_text_parts(child, notes, depth + 1))
+        return out
+    if ctype == "text/html":
+        return [html_to_text(_decode(part, notes)[:MAX_HTML])]
+    if (ctype.startswith("text/") and depth == 0) or ctype == "text/plain" or ctype.startswith("text/x-"):
+        return [_decode(part, notes)]
+    return []
+
+
+def _safe(fn, default):  # type: ignore[no-untyped-def]
+    try:
+        return fn()
+    except Exception:
+        return default
+
+
+def _decode(part: Message, notes: list[str]) -> str:
+    payload = _safe(lambda: part.get_payload(decode=True), b"")
+    if not isinstance(payload, bytes):
+        payload = str(payload).encode("utf-8", "surrogateescape")
+    charset = _safe(lambda: part.get_content_charset(), None) or ""
+    codec = _codec(charset)
+    if codec is None or codec == "ascii":
+        try:
+            return payload.decode("utf-8")
+        except UnicodeDecodeError:
+            if codec is None and charset:
+                notes.append(f"unknown charset {clean(charset)[:40]!r}; read as Windows-1252")
+            return payload.decode("cp1252" if codec is None else "ascii", "replace")
+    return payload.decode(codec, "replace")
+
+
+def _codec(charset: str) -> str | None:
+    if not charset:
+        return None
+    try:
+        name = codecs.lookup(charset).name
+    except (LookupError, ValueError):
+        return None
+    if name in _NOT_CHARSETS or name.endswith("_codec"):
+        return None
+    try:
+        b"x".decode(name)
+    except Exception:  # a bytes-to-bytes codec (base64, zlib, ...)
+        return None
+    return name
+
+
+_BLOCK_TAGS = {"p", "div", "br", "li", "tr", "pre", "blockquote", "hr", "table", "ul", "ol"}
+_BLOCK_TAGS |= {f"h{n}" for n in range(1, 7)}
+
+
+class _Text(HTMLParser):
+    """Walks sanitized, well-formed HTML: blockquotes become '>' levels."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[tuple[int, str]] = [(0, "")]
+        self.level = 0
+        self.pre = 0
+
+    def _newline(self) -> None:
+        if self.lines[-1][1].strip() or self.lines[-1][0] != self.level:
+            self.lines.append((self.level, ""))
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:  # type: ignore[type-arg]
+        if tag in _BLOCK_TAGS:
+            self._newline()
+        if tag == "blockquote":
+            self.level += 1
+            if self.lines[-1][1].strip():
+                self.lines.append((self.level, ""))
+            else:
+                self.lines[-1] = (self.level, "")
+        elif tag == "pre":
+            self.pre += 1
+        elif tag == "li":
+            self.lines[-1] = (self.level, "- ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "blockquote":
+            self.level = max(0, self.level - 1)
+            if self.lines[-1][1].strip():
+                self.lines.append((self.level, ""))
+            else:
+                self.lines[-1] = (self.level, "")
+            return
+        if tag == "pre":
+            self.pre = max(0, self.pre - 1)
+        if tag in _BLOCK_TAGS and tag != "br":
+            self._newline()
+            if tag == "p":
+                self.lines.append((self.level, ""))
+
+    def handle_data(self, data: str) -> None:
+        if self.pre:
+            first, *rest = data.split("\n")
+            self.lines[-1] = (self.lines[-1][0], self.lines[-1][1] + first)
+            self.lines.extend((self.level, r) for r in rest)
+            return
+        level, text = self.lines[-1]
+        words = " ".join(data.split())
+        if text and not text.endswith(" ") and data[:1].isspace():
+            text += " "
+        text += words
+        if words and data[-1:].isspace():
+            text += " "
+        self.lines[-1] = (level, text)
+
+
+def html_to_text(html: str) -> str:
+    """HTML as mail text: html5ever (nh3) parses it and keeps only block structure; the result
+    is walked here; blockquotes become '>' quote levels, scripts and styles vanish."""
+    safe = nh3.clean(
+        html,
+        tags=_BLOCK_TAGS,
+        attributes={},
+        clean_content_tags={"script", "style", "title", "noscript", "template"},
+        strip_comments=True,
+        link_rel=None,
+    )
+    walker = _Text()
+    walker.feed(safe)
+    walker.close()
+    out: list[str] = []
+    for level, text in walker.lines:
+        text = text.strip() if not text.startswith("- ") else "- " + text[2:].strip()
+        prefix = "> " * level
+        line = (prefix + text).rstrip() if text else prefix.rstrip()
+        if line or (out and out[-1]):
+            out.append(line)
+    # Collapse runs of empty (or marker-only) lines.
+    result: list[str] = []
+    for line in out:
+        if result and not line.strip("> ") and not result[-1].strip("> ") and line == result[-1]:
+            continue
+        result.append(line)
+    return "\n".join(result).strip("\n")

@@ -1,0 +1,174 @@
+"""Write YAML records as text, and add to a hand-edited YAML file without changing a byte of
+what is there (pure; used by import-mbox).
+
+Values are written in the plainest style that reads back as the same text: plain when safe,
+JSON-style double quotes otherwise (JSON escapes are YAML escapes), block literals for multi-line
+text. A file is extended by inserting whole lines at item boundaries found from the parser's
+events, so comments, order and formatting of everything already there are kept.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+try:
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _Loader = yaml.SafeLoader
+
+_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
+_PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._/@+=$%&,()'-]*")
+_WORDS = {"null", "true", "false", "yes", "no", "on", "off", "y", "n", "~"}
+_NUMBER = re.compile(r"[-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9]*)?)([eE][-+]?[0-9]+)?|0[xob][0-9a-fA-F_]+")
+
+
+def scalar(value: str) -> str:
+    """One line of text as a YAML scalar."""
+    if _DATETIME.fullmatch(value):
+        return value
+    if (
+        _PLAIN.fullmatch(value)
+        and value == value.strip()
+        and value.lower() not in _WORDS
+        and not _NUMBER.fullmatch(value)
+        and " #" not in value
+        and ": " not in value
+    ):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def block(value: str, indent: int) -> str:
+    """Multi-line text as a literal block (lines of `value` are indented by `indent` spaces)."""
+    lines = value.rstrip("\n").split("\n")
+    hint = str(2) if lines[0][:1] in (" ", "\t") or not lines[0] else ""
+    body = "\n".join((" " * indent + ln) if ln else "" for ln in lines)
+    return f"|{hint}\n{body}"
+
+
+def mapping(fields: list[tuple[str, object]], indent: int, dash: bool) -> list[str]:
+    """A mapping's lines; with `dash`, as a list item ('- ' before the first key)."""
+    out = []
+    for n, (key, value) in enumerate(fields):
+        lead = " " * indent
+        if dash and n == 0:
+            lead = " " * (indent - 2) + "- "
+        if isinstance(value, list):
+            out.append(f"{lead}{key}:")
+            out.extend(f"{' ' * (indent + 2)}- {scalar(str(v))}" for v in value)
+        elif isinstance(value, str) and "\n" in value:
+            out.extend(f"{lead}{key}: {block(value, indent + 2)}".split("\n"))
+        else:
+            out.append(f"{lead}{key}: {scalar(str(value))}")
+    return out
+
+
+@dataclass
+class Item:
+    """A list item that is a block mapping: where it starts and ends (1-based lines)."""
+
+    start: int
+    end: int  # last line holding its content
+    key_column: int  # 0-based column of its keys
+    values: dict[str, str] = field(default_factory=dict)  # its scalar fields
+
+
+@dataclass
+class ListPlace:
+    key_line: int
+    items: list[Item]
+    block: bool  # a block sequence of block mappings (what can be extended)
+
+
+class EditError(Exception):
+    pass
+
+
+def list_place(text: str, key: str) -> ListPlace | None:
+    """Where the top-level list `key` and its items are; None when the key is absent."""
+    events = list(yaml.parse(text, Loader=_Loader))
+    i = 0
+    while i < len(events) and not isinstance(events[i], yaml.MappingStartEvent):
+        i += 1
+    i += 1
+    while i < len(events) and isinstance(events[i], yaml.ScalarEvent):
+        if events[i].value == key:
+            return _items(text, events, i)
+        i = _after(events, i + 1)
+    return None
+
+
+def _after(events: list, i: int) -> int:
+    """The index just after the node that starts at events[i]."""
+    depth = 0
+    while i < len(events):
+        ev = events[i]
+        i += 1
+        if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+        elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+        if depth == 0:
+            break
+    return i
+
+
+def _items(text: str, events: list, k: int) -> ListPlace:
+    key_line = events[k].start_mark.line + 1
+    seq = events[k + 1]
+    if not isinstance(seq, yaml.SequenceStartEvent) or seq.flow_style:
+        return ListPlace(key_line, [], False)
+    items: list[Item] = []
+    depth = 0
+    item: Item | None = None
+    pending_key: str | None = None
+    lines = text.split("\n")
+    for ev in events[k + 2 :]:
+        if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if depth == 0:
+                if not isinstance(ev, yaml.MappingStartEvent) or ev.flow_style:
+                    return ListPlace(key_line, items, False)
+                item = Item(ev.start_mark.line + 1, ev.start_mark.line + 1, ev.start_mark.column)
+                items.append(item)
+                pending_key = None
+            elif depth == 1:
+                pending_key = None
+            depth += 1
+            continue
+        if isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            if depth == 0:
+                break
+            depth -= 1
+            continue
+        if isinstance(ev, yaml.ScalarEvent) and item is not None:
+            end = ev.end_mark.line + (1 if ev.end_mark.column else 0)
+            while end > item.start and not lines[end - 1].strip():
+                end -= 1
+            item.end = max(item.end, end)
+            if depth == 1:
+                if pending_key is None:
+                    pending_key = ev.value
+                else:
+                    item.values[pending_key] = ev.value
+                    pending_key = None
+    return ListPlace(key_line, items, True)
+
+
+def leading_comments(text: str, line: int) -> int:
+    """The first line of the comments directly above `line` (or `line` itself)."""
+    lines = text.split("\n")
+    while line > 1 and lines[line - 2].lstrip().startswith("#"):
+        line -= 1
+    return line
+
+
+def insert(text: str, additions: list[tuple[int, list[str]]]) -> str:
+    """Insert lines after the given 1-based lines (0: at the top); the rest stays as it was."""
+    lines = text.split("\n")
+    for after, new in sorted(additions, key=lambda a: a[0], reverse=True):
+        lines[after:after] = new
+    return "\n".join(lines)

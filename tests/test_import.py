@@ -1,0 +1,273 @@
+"""import-mbox as a user runs it: the seed message reproduces the default thread, re-imports are
+idempotent, nothing a person wrote changes, and quote provenance fails with file and line."""
+
+import gzip
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator import write
+from generator.errors import Problems
+from generator.model import load_site
+from tests.conftest import REPO, SAMPLE, SEED_MBOX, SHARED, run_cli
+from tests.test_cli import snapshot
+
+GOLDEN = REPO / "tests" / "golden" / "import"
+UPDATE = os.environ.get("UPDATE_GOLDENS") == "1"
+SEED_LINES = [
+    "Read 1 message from 1 input.",
+    "Quoted blocks: 6, 6 attributed to their message (0 confirmed by their words, 6 by the reply chain).",
+]
+PEOPLE = """\
+  - id: roman-gushchin
+    name: Roman Gushchin
+    addresses: [roman.gushchin@linux.dev]
+  - id: david-hildenbrand
+    name: David Hildenbrand
+"""
+
+
+def sample_with_seed_people(tmp_path: Path) -> Path:
+    data = Path(shutil.copytree(SAMPLE, tmp_path / "data"))
+    with open(data / "people.yaml", "a") as fh:
+        fh.write(PEOPLE)
+    return data
+
+
+def site_of(data: Path):
+    problems = Problems()
+    site = load_site(str(data), problems)
+    assert site is not None, [str(p) for p in problems.items]
+    return site
+
+
+def test_reimporting_the_seed_into_the_default_data_changes_nothing(tmp_path, shared):
+    data = Path(shutil.copytree(REPO / "data", tmp_path / "data"))
+    before = snapshot(data)
+    result = run_cli("import-mbox", str(SEED_MBOX), cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.splitlines() == [
+        *SEED_LINES,
+        "data/threads/using-bpf-in-mm.yaml: up to date (3 messages on record); nothing was written.",
+    ]
+    assert snapshot(data) == before
+
+
+def test_importing_the_seed_reproduces_the_default_thread(tmp_path, shared):
+    data = sample_with_seed_people(tmp_path)
+    result = run_cli("import-mbox", str(SEED_MBOX), cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.splitlines() == [
+        *SEED_LINES,
+        "data/threads/using-bpf-in-mm.yaml: new thread 'using-bpf-in-mm' with 3 messages "
+        "(2 known only through quotes).",
+        "Wrote data/threads/using-bpf-in-mm.yaml.",
+    ]
+    written = (data / "threads" / "using-bpf-in-mm.yaml").read_text()
+    if UPDATE:
+        GOLDEN.mkdir(parents=True, exist_ok=True)
+        (GOLDEN / "using-bpf-in-mm.yaml").write_text(written)
+    assert written == (GOLDEN / "using-bpf-in-mm.yaml").read_text()
+
+    imported = site_of(data).threads["using-bpf-in-mm"]
+    default = site_of(REPO / "data").threads["using-bpf-in-mm"]
+    assert (imported["id"], imported["subject"]) == (default["id"], default["subject"])
+    assert [m["message_id"] for m in imported["messages"]] == [m["message_id"] for m in default["messages"]]
+    for got, want in zip(imported["messages"], default["messages"], strict=True):
+        for key in ("author", "in_reply_to", "text"):
+            assert got[key] == want[key], (want["message_id"], key)
+        # Only what a person added from other sources is not in the mail: the notes, and the
+        # topic post's date and subject (from the lore thread view).
+        if want["message_id"] == "7ia4o6j4c5y1.fsf@castle.c.googlers.com":
+            assert (got["date"], got["subject"]) == (None, None)
+            assert want["date"] is not None and want["subject"]
+        else:
+            assert (got["date"], got["subject"]) == (want["date"], want["subject"])
+        assert got["note"] is None
+    again = run_cli("import-mbox", str(SEED_MBOX), cwd=tmp_path)
+    assert again.stdout.splitlines()[-1] == (
+        "data/threads/using-bpf-in-mm.yaml: up to date (3 messages on record); nothing was written."
+    )
+    assert (data / "threads" / "using-bpf-in-mm.yaml").read_text() == written
+
+
+def test_the_default_quotes_are_verified_against_the_seed_text(shared):
+    (mail,) = __import__("generator.mbox", fromlist=["x"]).read_inputs([str(SEED_MBOX)]).mails
+    site = site_of(REPO / "data")
+    assert site.messages["7ia4h5ov6o0n.fsf@castle.c.googlers.com"]["text"] == mail.text
+    assert run_cli("check", "--strict").returncode == 0  # which verifies all 11 quotes against it
+
+
+def test_an_edited_quote_fails_check_with_its_file_and_line(tmp_path):
+    data = Path(shutil.copytree(REPO / "data", tmp_path / "data"))
+    thread = data / "threads" / "using-bpf-in-mm.yaml"
+    lines = thread.read_text().split("\n")
+    n = lines.index("      - BPF-driven KSM", lines.index("  - id: gushchin-targets"))
+    lines[n] = "      - BPF-driven KSX"
+    thread.write_text("\n".join(lines))
+    text_line = lines.index("    text: |", lines.index("  - id: gushchin-targets")) + 1
+    result = run_cli("check", "--data", "data", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"data/threads/using-bpf-in-mm.yaml:{text_line}: quote 'gushchin-targets' is not in the text of "
+        "<7ia4h5ov6o0n.fsf@castle.c.googlers.com> at quote level 2 (compared ignoring whitespace); "
+        "its line 3 does not follow: '- BPF-driven KSX'\n"
+        "Failed: 1 error; nothing was written.\n"
+    )
+
+
+def test_a_quote_from_the_wrong_level_fails(tmp_path):
+    data = Path(shutil.copytree(REPO / "data", tmp_path / "data"))
+    thread = data / "threads" / "using-bpf-in-mm.yaml"
+    text = thread.read_text()
+    # Hildenbrand's words, claimed as the topic post's: they are at level 1, not 2.
+    old = "  - id: hildenbrand-bpf-thp\n    message: 014f3c0a-7c6f-4f64-95cd-b7b69d804880@kernel.org"
+    thread.write_text(
+        text.replace(
+            old,
+            old.replace("014f3c0a-7c6f-4f64-95cd-b7b69d804880@kernel.org", "7ia4o6j4c5y1.fsf@castle.c.googlers.com"),
+        )
+    )
+    result = run_cli("check", "--data", "data", cwd=tmp_path)
+    assert result.returncode == 1
+    assert (
+        "quote 'hildenbrand-bpf-thp' is not in the text of <7ia4h5ov6o0n.fsf@castle.c.googlers.com> at quote level 2"
+        in result.stderr
+    )
+
+
+def test_dry_run_shows_the_changes_and_writes_nothing(tmp_path, shared):
+    data = sample_with_seed_people(tmp_path)
+    before = snapshot(data)
+    result = run_cli("import-mbox", "--dry-run", str(SEED_MBOX), cwd=tmp_path)
+    assert result.returncode == 0
+    out = result.stdout
+    assert "--- /dev/null\n+++ data/threads/using-bpf-in-mm.yaml\n" in out
+    assert "+  - message_id: 7ia4o6j4c5y1.fsf@castle.c.googlers.com\n+    author: roman-gushchin\n" in out
+    assert out.endswith("Dry run: nothing was written.\n")
+    assert snapshot(data) == before
+
+
+def test_standard_input_and_gzip(tmp_path, shared):
+    sample_with_seed_people(tmp_path)
+    gz = tmp_path / "t.mbox.gz"
+    gz.write_bytes(gzip.compress(SEED_MBOX.read_bytes()))
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    piped = subprocess.run(
+        [sys.executable, "-m", "generator", "import-mbox", "--dry-run", "-"],
+        input=SEED_MBOX.read_bytes(),
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+    )
+    from_gz = run_cli("import-mbox", "--dry-run", str(gz), cwd=tmp_path)
+    assert piped.returncode == from_gz.returncode == 0
+    assert piped.stdout.decode() == from_gz.stdout
+
+
+def test_a_larger_mbox_adds_only_what_is_new_and_keeps_every_edit(tmp_path):
+    if not (SHARED / "mail").exists():
+        pytest.skip("../shared/mail is not beside this checkout: the b4 test threads are not available")
+    data = Path(shutil.copytree(SAMPLE, tmp_path / "data"))
+    assert (
+        run_cli("import-mbox", str(SHARED / "mail/b4__trailers-thread-with-followups.mbox"), cwd=tmp_path).returncode
+        == 0
+    )
+    thread = data / "threads" / "this-is-a-cover-for-test-series-1.yaml"
+    people = data / "people.yaml"
+    # A person edits the files: a comment, a corrected subject, a quote, a reviewed person.
+    edited = thread.read_text().replace(
+        'subject: "[PATCH 1/4] Remove line 2 from file2"', 'subject: "[PATCH 1/4] Remove line 2 from file2"  # checked'
+    )
+    edited = edited.replace(
+        "id: this-is-a-cover-for-test-series-1", "# Checked by hand.\nid: this-is-a-cover-for-test-series-1"
+    )
+    edited += (
+        "quotes:\n  - id: upper-junk\n    message: 20221025-test1-v1-3-e4f28f57990c@linuxfoundation.org\n"
+        "    text: Mostly junk. As expected.\n"
+    )
+    thread.write_text(edited)
+    reviewed = [line for line in people.read_text().split("\n") if not ("review:" in line and "<fwup1@" in line)]
+    people.write_text("\n".join(reviewed))
+    before_thread, before_people = thread.read_text(), people.read_text()
+
+    result = run_cli("import-mbox", str(SHARED / "mail/b4__trailers-thread-with-cover-followup.mbox"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "1 message added" in result.stdout
+    assert "1 person added, marked for review: cover-upper." in result.stdout
+    after = thread.read_text()
+    # Only lines were added: every old line is still there, in order.
+    old_lines, new_lines = before_thread.split("\n"), after.split("\n")
+    it = iter(new_lines)
+    assert all(line in it for line in old_lines)
+    added = [line for line in new_lines if line not in old_lines]
+    assert added[0] == "  - message_id: cover-fwup1@example.org"
+    assert people.read_text().startswith(before_people.rstrip("\n"))
+    check = run_cli("check", "--data", "data", cwd=tmp_path)
+    assert check.returncode == 0, check.stderr
+    assert check.stderr.count("awaits review") == 2  # konstantin-ryabitsev and cover-upper; follow-upper was reviewed
+    again = run_cli("import-mbox", str(SHARED / "mail/b4__trailers-thread-with-cover-followup.mbox"), cwd=tmp_path)
+    assert "up to date (7 messages on record)" in again.stdout
+    assert thread.read_text() == after
+
+
+def test_importing_into_a_topic_thread_inserts_in_thread_order(tmp_path, shared):
+    data = sample_with_seed_people(tmp_path)
+    thread = data / "threads" / "hooks-in-mm.yaml"
+    before = thread.read_text()
+    result = run_cli("import-mbox", "--topic", "hooks-in-mm", str(SEED_MBOX), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "data/threads/hooks-in-mm.yaml: 3 messages added (2 known only through quotes)." in result.stdout
+    after = thread.read_text()
+    # The seed thread is older than the sample's: its messages come first, before "messages:" items.
+    head, _, rest = before.partition("messages:\n")
+    assert after.startswith(head + "messages:\n  - message_id: 7ia4o6j4c5y1.fsf@castle.c.googlers.com\n")
+    assert after.endswith(rest)
+    assert run_cli("check", "--data", "data", cwd=tmp_path).returncode == 0
+
+
+def test_bad_inputs_and_choices_fail_cleanly(tmp_path, shared):
+    data = sample_with_seed_people(tmp_path)
+    before = snapshot(data)
+    missing = run_cli("import-mbox", "nope.mbox", cwd=tmp_path)
+    assert (missing.returncode, missing.stderr) == (
+        1,
+        "nope.mbox: cannot read: No such file or directory\nFailed: 1 unreadable input; nothing was written.\n",
+    )
+    (tmp_path / "junk.txt").write_text("just some text\n")
+    junk = run_cli("import-mbox", "junk.txt", cwd=tmp_path)
+    assert junk.returncode == 1
+    assert junk.stderr == (
+        "junk.txt:1: warning: message 1: no mail headers (is this a mail file?); skipped\n"
+        "Failed: no message to import (every one was skipped, see above); nothing was written.\n"
+    )
+    topic = run_cli("import-mbox", "--topic", "nope", str(SEED_MBOX), cwd=tmp_path)
+    assert (topic.returncode, topic.stderr) == (1, "Error: no topic 'nope' in data/topics/; nothing was written.\n")
+    bad_id = run_cli("import-mbox", "--thread", "Bad Id", str(SEED_MBOX), cwd=tmp_path)
+    assert bad_id.returncode == 2 and "expected an id of lower-case letters" in bad_id.stderr
+    assert snapshot(data) == before
+    # Invalid data is not imported into.
+    (data / "people.yaml").write_text((data / "people.yaml").read_text().replace("name: Ada Lead", "nme: Ada Lead"))
+    broken = run_cli("import-mbox", str(SEED_MBOX), cwd=tmp_path)
+    assert broken.returncode == 1 and broken.stderr.endswith("Fix the data before importing into it.\n")
+
+
+def test_the_writer_never_overwrites_a_file_that_changed_meanwhile(tmp_path):
+    data = tmp_path / "data"
+    (data / "threads").mkdir(parents=True)
+    (data / "people.yaml").write_text("people: []\n")
+    target = str(data / "threads" / "t.yaml")
+    with pytest.raises(write.WriteError, match="changed while importing"):
+        write.write_data(str(data), {str(data / "people.yaml"): b"new\n"}, {str(data / "people.yaml"): b"old\n"})
+    with pytest.raises(write.WriteError, match="refusing to write"):
+        write.write_data(str(data), {str(data / "event.yaml"): b"x\n"}, {str(data / "event.yaml"): None})
+    assert write.write_data(str(data), {target: b"id: t\n"}, {target: None}) == [target]
+    with pytest.raises(write.WriteError, match="changed while importing"):
+        write.write_data(str(data), {target: b"id: u\n"}, {target: None})  # it exists now
+    assert (data / "people.yaml").read_text() == "people: []\n"
+    assert (data / "threads" / "t.yaml").read_text() == "id: t\n"
+    assert sorted(p.name for p in (data / "threads").iterdir()) == ["t.yaml"]  # no temporary files left

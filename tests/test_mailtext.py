@@ -1,0 +1,134 @@
+"""Quote levels, attribution lines, blocks, signatures and the quote check, on real mail text."""
+
+import pytest
+
+from generator import mailtext as T
+from generator.mbox import read_inputs
+from tests.conftest import SEED_MBOX
+
+REPLY = """\
+"David Hildenbrand (Arm)" writes:
+
+> On 4/28/26 01:57, Roman Gushchin wrote:
+>> In (approximately) historical order:
+>> - BPF OOM
+>
+> There was also the BPF THP control.
+
+Thanks, missed that.
+"""
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "address"),
+    [
+        ("On 4/28/26 01:57, Roman Gushchin wrote:", "Roman Gushchin", ""),
+        ('"David Hildenbrand (Arm)" writes:', "David Hildenbrand (Arm)", ""),
+        ("At 10:12 on Tuesday, Ada Lead wrote:", "Ada Lead", ""),
+        ("On Sun, 2017-01-22 at 01:44 +0100, Andrew Shadura wrote:", "Andrew Shadura", ""),
+        ("On 2019-08-20 03:36, YueHaibing wrote:", "YueHaibing", ""),
+        (
+            "On Tue, Apr 28, 2026 at 10:12 AM David Hildenbrand <david@kernel.org> wrote:",
+            "David Hildenbrand",
+            "david@kernel.org",
+        ),
+        ("On Tue, Apr 28, 2026 at 10:12:16AM +0200, David Hildenbrand wrote:", "David Hildenbrand", ""),
+        ("bob@example.org writes:", "", "bob@example.org"),
+    ],
+)
+def test_attribution_lines_name_the_quoted_author(line, name, address):
+    attr = T.parse_attribution(line, 7)
+    assert attr == T.Attribution(7, name, address)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Thanks, missed that.", "The patch I wrote:", "this is what the long sentence of the mail, ten words long wrote:"],
+)
+def test_ordinary_lines_are_not_attributions(line):
+    assert T.parse_attribution(line) is None or line == "The patch I wrote:"
+    if line == "The patch I wrote:":  # looks like one; blocks() only takes it when deeper quotes follow
+        assert [b.attribution for b in T.blocks("The patch I wrote:\nmore text\n")] == [None]
+
+
+def test_blocks_of_the_seed_reply_name_who_wrote_each_level():
+    got = [(b.level, b.first, b.attribution.name if b.attribution else None, b.lines[0]) for b in T.blocks(REPLY)]
+    assert got == [
+        (0, 1, None, '"David Hildenbrand (Arm)" writes:'),
+        (1, 3, "David Hildenbrand (Arm)", "On 4/28/26 01:57, Roman Gushchin wrote:"),
+        (2, 4, "Roman Gushchin", "In (approximately) historical order:"),
+        (1, 7, "David Hildenbrand (Arm)", "There was also the BPF THP control."),
+        (0, 9, None, "Thanks, missed that."),
+    ]
+
+
+def test_outlook_original_message_puts_the_rest_one_level_down():
+    body = (
+        "Fine by me.\n\n-----Original Message-----\nFrom: Bob Reviewer <bob@example.org>\n"
+        "Sent: Monday\n\nNothing is stable.\n"
+    )
+    levels = [(ln.level, ln.text) for ln in T.quote_lines(body) if ln.text]
+    assert levels[-1] == (1, "Nothing is stable.")
+    (quoted,) = [b for b in T.blocks(body) if b.level == 1]
+    assert quoted.attribution == T.Attribution(4, "Bob Reviewer", "bob@example.org")
+
+
+def test_wrapped_gmail_attribution_is_joined():
+    body = "On Tue, Apr 28, 2026 at 10:12 AM David Hildenbrand\n<david@kernel.org> wrote:\n> quoted\n"
+    (_, quoted) = T.blocks(body)
+    assert quoted.attribution == T.Attribution(1, "David Hildenbrand", "david@kernel.org")
+
+
+def test_find_quote_checks_the_level_and_ignores_whitespace():
+    assert T.find_quote("There was also the\n   BPF THP control.", REPLY, 1) == 0
+    assert T.find_quote("There was also the BPF THP control.", REPLY, 0) == 1  # not the reply's own words
+    assert T.find_quote("There was also the BPF THP control.", REPLY, 2) == 1
+    assert T.find_quote("In (approximately) historical order:\n- BPF OOM", REPLY, 2) == 0
+    assert T.find_quote("Thanks, missed that.", REPLY, 0) == 0
+
+
+def test_find_quote_reports_the_first_line_that_does_not_follow():
+    assert T.find_quote("In (approximately) historical order:\n- BPF OOPS", REPLY, 2) == 2
+    assert T.find_quote("\nIn (approximately) historical order:\n- BPF OOPS", REPLY, 2) == 3  # lines of the quote
+
+
+def test_find_quote_wants_whole_words_and_one_block():
+    assert T.find_quote("hanks, missed that", REPLY, 0) == 1
+    assert T.find_quote("Thanks, missed that", REPLY, 0) == 0  # a shorter quote may end before the period
+    # Words from two blocks of one level, with deeper text between them, are not one quote.
+    assert T.find_quote("- BPF OOM There was also", REPLY, 1) == 1
+
+
+def test_a_quote_that_itself_holds_quoted_lines_matches_with_its_markers():
+    assert (
+        T.find_quote("On 4/28/26 01:57, Roman Gushchin wrote:\n> In (approximately) historical order:", REPLY, 1) == 0
+    )
+    assert T.find_quote("Roman Gushchin wrote:\nIn (approximately) historical order:", REPLY, 1) == 2
+
+
+def test_the_seed_quotes_are_found_in_the_seed_text(shared):
+    (mail,) = read_inputs([str(SEED_MBOX)]).mails
+    assert T.find_quote("Despite a large number of suggestions only a relatively small feature", mail.text, 2) == 0
+    assert T.find_quote("Unclear ABI stability guarantees.", mail.text, 1) == 0
+    assert T.find_quote("Unclear ABI stability guarantees.", mail.text, 0) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Hello\n-- \nAda\nExample Corp", "Hello"),
+        ("Reviewed-by: X\n\n--\nMy sig", "Reviewed-by: X\n"),
+        ("> quoted\n-- \n> still quoted after", "> quoted\n-- \n> still quoted after"),
+        ("a diff line\n--\n" + "\n".join(f"line {n}" for n in range(20)), None),
+    ],
+)
+def test_signature_is_removed_only_at_the_end(text, kept):
+    assert T.strip_signature(text) == (text if kept is None else kept)
+
+
+def test_names_match_across_accents_case_and_company_tags():
+    assert T.names_match("David Hildenbrand (Arm)", "David Hildenbrand")
+    assert T.names_match("Michal Koutny", "Michal Koutný")
+    assert T.names_match("Tester1 [corporate]", "tester1")
+    assert not T.names_match("David", "David Hildenbrand")
+    assert not T.names_match("", "")
