@@ -131,21 +131,25 @@ def generate(out: str, n_topics: int, n_proposals: int, n_quotes: int, seed: int
             )
         messages, quotes = [], []
         n_messages = max(2, quotes_per_topic // 2)
-        for m in range(n_messages):
-            author = rng.choice(people)
-            used_people.add(author)
-            reply = f"\n    in_reply_to: {tid}-0@example.org" if m else ""
-            messages.append(
-                f"  - message_id: {tid}-{m}@example.org\n    author: {author}\n"
-                f"    date: 2030-01-{1 + m % 28:02d}T{m % 24:02d}:00:00Z{reply}"
-            )
+        said: list[list[str]] = [[] for _ in range(n_messages)]  # what each message says
         for k in range(quotes_per_topic):
+            text = paragraph(rng, 2)
+            said[k % n_messages].append(text)
             about = (
                 f"    proposals: [{rng.choice(props)}]" if props and k % 2 else f"    questions: [{rng.choice(qids)}]"
             )
             quotes.append(
                 f"  - id: {tid}-quote-{k}\n    message: {tid}-{k % n_messages}@example.org\n"
-                f"    text: {block(paragraph(rng, 2), 6)}\n{about}"
+                f"    text: {block(text, 6)}\n{about}"
+            )
+        for m in range(n_messages):
+            author = rng.choice(people)
+            used_people.add(author)
+            reply = f"\n    in_reply_to: {tid}-0@example.org" if m else ""
+            body = block(" ".join(said[m]) or sentence(rng, 8), 6)  # the quotes are its words
+            messages.append(
+                f"  - message_id: {tid}-{m}@example.org\n    author: {author}\n"
+                f"    date: 2030-01-{1 + m % 28:02d}T{m % 24:02d}:00:00Z{reply}\n    text: {body}"
             )
         write(
             f"threads/{tid}.yaml",
