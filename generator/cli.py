@@ -293,15 +293,23 @@ def write_schemas(out: str, check_only: bool) -> int:
     return 0
 
 
-def new(kind: str, rid: str, data: str, lead: str | None, topic: str | None) -> int:
-    """Write the stub of a new record, after checking that the data it joins is valid."""
-    if not os.path.isdir(data):
-        raise _Usage(f"no data folder at {data!r}")
+def _valid_site(data: str, hint: str) -> Site | None:
+    """The data as a Site, or None after reporting its problems and what to do (for commands
+    that add records: they only add to data that checks)."""
     problems = Problems()
     site = load_site(data, problems)
     if site is None:
         _report(problems, strict=False)
-        print("Fix these first: a stub is only added to data that checks.", file=sys.stderr)
+        print(hint, file=sys.stderr)
+    return site
+
+
+def new(kind: str, rid: str, data: str, lead: str | None, topic: str | None) -> int:
+    """Write the stub of a new record, after checking that the data it joins is valid."""
+    if not os.path.isdir(data):
+        raise _Usage(f"no data folder at {data!r}")
+    site = _valid_site(data, "Fix these first: a stub is only added to data that checks.")
+    if site is None:
         return 1
     questions_text = None
     if kind == "question":
@@ -341,11 +349,8 @@ def import_mbox(data: str, paths: list[str], topic: str | None, thread: str | No
         raise _Usage(f"no data folder at {data!r}")
     if thread and (not re.fullmatch(SLUG_RE, thread) or thread == "index"):
         raise _Usage(f"--thread {thread!r}: expected an id of lower-case letters, digits and single dashes")
-    problems = Problems()
-    site = load_site(data, problems)
+    site = _valid_site(data, "Fix the data before importing into it.")
     if site is None:
-        _report(problems, strict=False)
-        print("Fix the data before importing into it.", file=sys.stderr)
         return 1
     read = mbox.read_inputs(paths)
     for p in sorted(read.problems):
