@@ -87,6 +87,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")  # tab and n
 
 
 MAX_BRACKETS = 64
+# The lists that grow with the data (everyone, every question, a thread's messages and quotes):
+# bounded by the file size limit, not by a count (a site of several summits has thousands).
+BIG_LIST = 1_000_000
 
 
 class Text(Type):
@@ -473,7 +476,7 @@ PEOPLE_FILE = Obj(
     "people file",
     "data/people.yaml: everyone the records mention.",
     {
-        "people": Field(ListOf(PERSON), "The people.", required=True),
+        "people": Field(ListOf(PERSON, max_items=BIG_LIST), "The people.", required=True),
     },
 )
 
@@ -508,7 +511,7 @@ QUESTIONS_FILE = Obj(
     "questions file",
     "data/questions.yaml: the open questions.",
     {
-        "questions": Field(ListOf(QUESTION), "The questions.", required=True),
+        "questions": Field(ListOf(QUESTION, max_items=BIG_LIST), "The questions.", required=True),
     },
 )
 
@@ -695,7 +698,7 @@ THREAD = Obj(
         "notes": Field(
             Text(2000, multiline=True, markdown=True), "What is known about the thread beyond its messages."
         ),
-        "messages": Field(ListOf(MESSAGE, min_items=1), "The messages, in thread order.", required=True),
-        "quotes": Field(ListOf(QUOTE), "Quotes taken from the messages."),
+        "messages": Field(ListOf(MESSAGE, min_items=1, max_items=BIG_LIST), "The messages, in thread order.", required=True),
+        "quotes": Field(ListOf(QUOTE, max_items=BIG_LIST), "Quotes taken from the messages."),
     },
 )
