@@ -85,8 +85,9 @@ CHILD = textwrap.dedent(
         t = time.perf_counter()
         try:
             mk(standalone_mode=False)
-        except SystemExit:
-            pass
+        except SystemExit as exc:
+            assert not exc.code, f"mkdocs build exited with {{exc.code}}"
+        assert os.path.exists(os.path.join(project, "site", "index.html")), "mkdocs built nothing"
     out["s"] = time.perf_counter() - t
     out["kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps(out))
@@ -107,6 +108,8 @@ def prepare(scale: str, work: str) -> str:
     shutil.rmtree(project, ignore_errors=True)
     os.makedirs(os.path.join(project, "docs"))
     shutil.copy(os.path.join(REPO, "mkdocs.yml"), project)
+    shutil.copytree(os.path.join(REPO, "overrides"), os.path.join(project, "overrides"))
+    os.symlink(os.path.join(REPO, "generator"), os.path.join(project, "generator"))  # mkdocs.yml's hooks
     for name in ("guide.md", "assets", "schemas"):
         src = os.path.join(REPO, "docs", name)
         (shutil.copytree if os.path.isdir(src) else shutil.copy)(src, os.path.join(project, "docs", name))
@@ -179,6 +182,8 @@ def serve_latency(work: str, runs: int) -> list[float]:
     try:
         deadline = time.monotonic() + 120
         while "proposal" not in page() and time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise SystemExit(f"generator serve exited with {proc.returncode}")
             time.sleep(0.2)
         path = os.path.join(project, "data", EDITED)
         for n in range(runs):
