@@ -698,7 +698,9 @@ THREAD = Obj(
         "notes": Field(
             Text(2000, multiline=True, markdown=True), "What is known about the thread beyond its messages."
         ),
-        "messages": Field(ListOf(MESSAGE, min_items=1, max_items=BIG_LIST), "The messages, in thread order.", required=True),
+        "messages": Field(
+            ListOf(MESSAGE, min_items=1, max_items=BIG_LIST), "The messages, in thread order.", required=True
+        ),
         "quotes": Field(ListOf(QUOTE, max_items=BIG_LIST), "Quotes taken from the messages."),
     },
 )
