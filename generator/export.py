@@ -211,5 +211,17 @@ def data(site: Site, publish: Publish) -> dict[str, Any]:
 
 
 def data_json(site: Site, publish: Publish) -> str:
-    """data.json: the generated-file marker is its first key (write.is_generated reads it)."""
-    return json.dumps(data(site, publish), indent=2, ensure_ascii=False) + "\n"
+    """data.json: the generated-file marker is its first key (write.is_generated reads it).
+
+    One record per line: readable in a diff, and each line is encoded by json's C encoder
+    (indent= falls back to the pure-Python one, which took 1.4 s of a 2.1 s no-op build at
+    M, 15,000 quotes)."""
+    parts = []
+    for key, value in data(site, publish).items():
+        name = json.dumps(key)
+        if isinstance(value, list) and value:
+            rows = ",\n".join("    " + json.dumps(item, ensure_ascii=False) for item in value)
+            parts.append(f"  {name}: [\n{rows}\n  ]")
+        else:
+            parts.append(f"  {name}: {json.dumps(value, ensure_ascii=False)}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"

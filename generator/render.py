@@ -187,6 +187,7 @@ class Renderer:
         self.pdf_links = pdf_links  # topic pages link to their PDF briefs (built by `site --pdf`)
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES),
+            auto_reload=False,  # compiled on first use, once per run; templates do not change mid-run
             autoescape=False,  # output is Markdown: escaping is done by the markup filters
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -226,7 +227,6 @@ class Renderer:
         for prop in self.proposal_order:
             by_status.setdefault(prop["status"], []).append(prop)
         self.proposals_by_status = [(s, by_status[s]) for s in STATUS_ORDER if s in by_status]
-        self.templates = {name: self.env.get_template(name) for name in self.env.list_templates()}
         self._quotes: dict[tuple[str, str], str] = {}
 
     def quotes_of_topic(self, tid: str) -> list[Any]:
@@ -265,17 +265,17 @@ class Renderer:
             "question_number": {q["id"]: n for n, q in enumerate(questions, 1)},
             "quote_label": {q["id"]: letter_label(n) for n, q in enumerate(quotes)},
         }
-        body = self.templates["brief-body.html.j2"].render(**ctx)
+        body = self.env.get_template("brief-body.html.j2").render(**ctx)
         body, notes = markup.link_notes(body, lambda target: markup.print_url(target) if target else None)
         marker = MARKER.format(source=source_of(self.site, topic.path))
-        return self.templates["brief.html.j2"].render(**ctx, body=body, notes=notes, marker=marker)
+        return self.env.get_template("brief.html.j2").render(**ctx, body=body, notes=notes, marker=marker)
 
     def quote(self, folder: str, qid: str) -> str:
         """A quote block as seen from a page in `folder` (the same for every page there)."""
         key = (folder, qid)
         if key not in self._quotes:
             page = f"{folder}/x.md" if folder else "x.md"
-            self._quotes[key] = self.templates["_quote.md.j2"].render(
+            self._quotes[key] = self.env.get_template("_quote.md.j2").render(
                 q=self.site.quotes[qid], person=lambda pid: self._person(page, pid)
             )
         return self._quotes[key]
@@ -310,7 +310,7 @@ class Renderer:
             "proposals_by_status": self.proposals_by_status,
             "quote": lambda qid: self.quote(posixpath.dirname(path), qid),
         }
-        body = self.templates[template].render(**base, **ctx)
+        body = self.env.get_template(template).render(**base, **ctx)
         source = source_of(self.site, source)
         return markup.front_matter(title, source) + MARKER.format(source=source) + "\n\n" + body
 
