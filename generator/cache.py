@@ -8,7 +8,12 @@
   file written. A page whose fingerprint is unchanged and whose file on disk is intact is
   neither rendered nor written again.
 
-Both live in one pickle file in `.lsfmm-cache/` beside the data folder (git-ignored). It is
+- Memos: results of pure functions of record content (quote provenance, data.json lines,
+  calendars), each keyed by everything its result is computed from (data file hashes, record
+  ids, the text compared), so that a key that matches can only give the value it would
+  compute again. Entries a run did not use are dropped when it saves.
+
+All live in one pickle file in `.lsfmm-cache/` beside the data folder (git-ignored). It is
 ours alone: a cache file that cannot be read is ignored and rebuilt.
 """
 
@@ -19,15 +24,24 @@ import os
 import pickle
 import sys
 from dataclasses import dataclass, field
+from importlib import metadata
 from typing import Any
 
 _CODE_FILES = ("errors.py", "yamlload.py", "schema.py", "model.py", "markup.py", "render.py", "export.py")
+# The libraries whose output is cached: a new version of any of them starts a fresh cache.
+_LIBRARIES = ("PyYAML", "Jinja2", "MarkupSafe", "Markdown", "nh3", "icalendar")
 
 
 def code_version() -> str:
-    """Changes whenever the generator's code, its templates or Python itself change."""
+    """Changes whenever the generator's code, its templates, the libraries that make what is
+    cached, or Python itself change."""
     here = os.path.dirname(__file__)
     h = hashlib.sha256(sys.version.encode())
+    for lib in _LIBRARIES:
+        try:
+            h.update(f"\0{lib} {metadata.version(lib)}".encode())
+        except metadata.PackageNotFoundError:  # pragma: no cover - each is in requirements.txt
+            h.update(f"\0{lib} -".encode())
     templates = [
         os.path.relpath(os.path.join(top, n), here)
         for top, _, files in os.walk(os.path.join(here, "templates"))
@@ -52,7 +66,9 @@ class Cache:
     version: str = field(default_factory=code_version)
     records: dict[tuple[str, str], bytes] = field(default_factory=dict)  # (file, sha) -> pickled result
     pages: dict[str, tuple[str, str]] = field(default_factory=dict)  # page -> (fingerprint, output sha)
+    memos: dict[str, dict[Any, Any]] = field(default_factory=dict)  # name -> key -> value
     _used: set[tuple[str, str]] = field(default_factory=set)
+    _open: dict[str, Memo] = field(default_factory=dict)
 
     @classmethod
     def open(cls, path: str | None) -> Cache:
@@ -60,9 +76,9 @@ class Cache:
         if path and os.path.exists(path):
             try:
                 with open(path, "rb") as fh:
-                    version, records, pages = pickle.load(fh)
+                    version, records, pages, memos = pickle.load(fh)
                 if version == cache.version:
-                    cache.records, cache.pages = records, pages
+                    cache.records, cache.pages, cache.memos = records, pages, memos
             except Exception:  # a damaged or foreign cache is simply rebuilt
                 pass
         return cache
@@ -78,17 +94,48 @@ class Cache:
         self.records[key] = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
         self._used.add(key)
 
+    def memo(self, name: str) -> Memo:
+        """The memo table `name` for this run (one per name and run)."""
+        if name not in self._open:
+            self._open[name] = Memo(self.memos.get(name, {}))
+        return self._open[name]
+
     def save(self) -> None:
         """Keep what this run used; write atomically (only the cache, never docs/ or data/)."""
         self.records = {k: v for k, v in self.records.items() if k in self._used}
         self._used = set()
+        self.memos.update({name: m.used for name, m in self._open.items()})
+        self._open = {}
         if not self.path:
             return
         os.makedirs(os.path.dirname(self.path), exist_ok=True)
         tmp = f"{self.path}.{os.getpid()}.tmp"
         with open(tmp, "wb") as fh:
-            pickle.dump((self.version, self.records, self.pages), fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((self.version, self.records, self.pages, self.memos), fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, self.path)
+
+
+class Memo:
+    """Values by key: those of the last run that this run asks for again, and new ones."""
+
+    __slots__ = ("old", "used")
+
+    def __init__(self, old: dict[Any, Any]):
+        self.old = old
+        self.used: dict[Any, Any] = {}
+
+    def get(self, key: Any) -> Any:
+        """The value stored for `key`, or None."""
+        value = self.used.get(key)
+        if value is None:
+            value = self.old.get(key)
+            if value is not None:
+                self.used[key] = value
+        return value
+
+    def put(self, key: Any, value: Any) -> Any:
+        self.used[key] = value
+        return value
 
 
 def default_path(data_dir: str) -> str:

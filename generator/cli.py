@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import difflib
+import gc
 import glob
 import os
 import shutil
@@ -166,7 +167,7 @@ def _write_pages(
     if not _report(problems, strict):
         return 1
     pages, current = render_changed(site, cache, out, pdf_links)
-    files = exports(site, publish)
+    files = exports(site, publish, cache)
     try:
         report = write_pages(out, {**pages, **files}, keep=current)
     except WriteError as exc:
@@ -428,6 +429,11 @@ def import_mbox(data: str, paths: list[str], topic: str | None, thread: str | No
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)  # argparse exits 2 on bad usage
+    # A build allocates a few objects per YAML scalar and keeps nearly all of them: with the
+    # default thresholds (700 allocations) the collector walks the growing heap again and
+    # again. This made loading 1,803 files (make bench, M) take 1.78 s instead of 1.27 s.
+    # Cycles are still collected, later. Same values as mypy's.
+    gc.set_threshold(200_000, 30, 30)
     if not args.command:
         parser.print_help(sys.stderr)
         return 2

@@ -20,7 +20,9 @@ revision time), and nothing depends on the clock or on hash order.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
+import os
 import zoneinfo
 from typing import Any
 
@@ -28,6 +30,7 @@ from icalendar import Calendar, Event, Timezone
 
 from generator import markup
 from generator import schema as S
+from generator.cache import Cache, Memo
 from generator.model import Site, source_of
 from generator.render import session_order, target
 from generator.siteconfig import Publish
@@ -43,15 +46,60 @@ def calendar_path(tid: str) -> str:
     return target("session-calendar", tid)
 
 
-def exports(site: Site, publish: Publish) -> dict[str, str]:
-    """Every export file, keyed by its path under docs/."""
+def exports(site: Site, publish: Publish, cache: Cache | None = None) -> dict[str, str]:
+    """Every export file, keyed by its path under docs/. With `cache`, a calendar and each
+    line of data.json are made again only when a data file they are made from changed."""
+    memo = cache.memo("exports") if cache is not None else Memo({})
     scheduled = [t for t in session_order(site) if t["slot"]]
-    out = {CALENDAR: calendar(site, scheduled, publish, CALENDAR, site.event["name"])}
+    out = {CALENDAR: _calendar(memo, site, scheduled, publish, CALENDAR, site.event["name"])}
     for topic in scheduled:
         path = calendar_path(topic["id"])
-        out[path] = calendar(site, [topic], publish, path, topic["title"])
-    out[DATA] = data_json(site, publish)
+        out[path] = _calendar(memo, site, [topic], publish, path, topic["title"])
+    out[DATA] = data_json(site, publish, memo)
     return out
+
+
+def _key(*parts: Any) -> bytes:
+    """A memo key: the SHA-256 of the parts' repr (str, int, None and tuples of them)."""
+    return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).digest()
+
+
+def _sha(site: Site, rec: S.Rec) -> str:
+    return site.file_hashes.get(rec.path, "")
+
+
+def _tz_stamp(name: str) -> tuple[Any, ...]:
+    """Which time zone rules `name` is read from, so that new tzdata makes new calendars."""
+    for folder in zoneinfo.TZPATH:
+        path = os.path.join(folder, name)
+        if os.path.isfile(path):
+            st = os.stat(path)
+            return (path, st.st_size, st.st_mtime_ns)
+    try:
+        import tzdata  # type: ignore[import-not-found]  # the fallback zoneinfo uses
+
+        return ("tzdata", tzdata.IANA_VERSION)
+    except ImportError:  # pragma: no cover - zoneinfo fails first
+        return ("none",)
+
+
+def _calendar(memo: Memo, site: Site, topics: list[S.Rec], publish: Publish, path: str, name: str) -> str:
+    event = site.event
+    key = _key(
+        "calendar",
+        path,
+        name,
+        _sha(site, event),
+        site.file_hashes.get(site.sources_of.get("people", ""), ""),
+        tuple((t["id"], _sha(site, t)) for t in topics),
+        publish.site_url,
+        publish.directory_urls,
+        _tz_stamp(event["timezone"]),
+    )
+    text = memo.get(key)
+    if text is None:
+        text = memo.put(key, calendar(site, topics, publish, path, name))
+    return text
 
 
 # ---------------------------------------------------------------------------------- calendar
@@ -145,6 +193,12 @@ def record(spec: S.Obj, rec: S.Rec, skip: tuple[str, ...] = (), **extra: Any) ->
 
 def data(site: Site, publish: Publish) -> dict[str, Any]:
     """Every record, cross-linked: the document that data.json holds."""
+    return _document(site, publish, lambda key, make: make())
+
+
+def _document(site: Site, publish: Publish, item: Any) -> dict[str, Any]:
+    """The data.json document; each record in its lists is `item(key, make)`, where `make()`
+    gives the record and `key` names everything it is made from."""
 
     def page(kind: str, rid: str = "") -> str:
         return publish.page_url(target(kind, rid))
@@ -153,74 +207,95 @@ def data(site: Site, publish: Publish) -> dict[str, Any]:
         return source_of(site, rec.path)
 
     scheduled = {t["id"] for t in site.topics.values() if t["slot"]}
-    threads = []
-    for th in site.threads.values():
+    url = (publish.site_url, publish.directory_urls, site.data_dir)
+
+    def thread(th: S.Rec) -> dict[str, Any]:
         doc = record(S.THREAD, th, skip=("quotes",), source=src(th))
         doc["quotes"] = [
             record(S.QUOTE, q, author=q["author"], date=_json_value(S.DateTime(), q["date"])) for q in th["quotes"]
         ]
-        threads.append(doc)
+        return doc
+
+    def person(pid: str, p: S.Rec) -> Any:
+        roles = tuple(site.roles_of_person.get(pid, []))
+        return item(
+            _key("person", pid, _sha(site, p), url, roles),
+            lambda: record(
+                S.PERSON,
+                p,
+                source=src(p),
+                page=page("person", pid),
+                roles=[{"role": role, "kind": kind, "id": rid} for role, kind, rid in roles],
+            ),
+        )
+
+    def topic(tid: str, t: S.Rec) -> Any:
+        cal = calendar_path(tid) if tid in scheduled else None
+        questions = site.questions_of_topic.get(tid, [])
+        return item(
+            _key("topic", tid, _sha(site, t), url, cal, tuple(questions)),
+            lambda: record(S.TOPIC, t, source=src(t), page=page("topic", tid), calendar=cal, questions=questions),
+        )
+
+    def proposal(pid: str, p: S.Rec) -> Any:
+        topics = site.topics_of_proposal.get(pid, [])
+        questions = site.questions_of_proposal.get(pid, [])
+        quotes = site.quotes_of_proposal.get(pid, [])
+        return item(
+            _key("proposal", pid, _sha(site, p), url, tuple(topics), tuple(questions), tuple(quotes)),
+            lambda: record(
+                S.PROPOSAL,
+                p,
+                source=src(p),
+                page=page("proposal", pid),
+                topics=topics,
+                questions=questions,
+                quotes=quotes,
+            ),
+        )
+
+    def question(qid: str, q: S.Rec) -> Any:
+        quotes = site.quotes_of_question.get(qid, [])
+        return item(
+            _key("question", qid, _sha(site, q), url, tuple(quotes)),
+            lambda: record(S.QUESTION, q, source=src(q), page=page("question", qid), quotes=quotes),
+        )
+
     return {
         "generated_by": "lsfmm-prep",
         "$schema": DATA_SCHEMA,
         "site_url": publish.site_url,
         "event": record(S.EVENT, site.event, source=src(site.event), page=page("home"), calendar=CALENDAR),
-        "people": [
-            record(
-                S.PERSON,
-                p,
-                source=src(p),
-                page=page("person", pid),
-                roles=[
-                    {"role": role, "kind": kind, "id": rid} for role, kind, rid in site.roles_of_person.get(pid, [])
-                ],
-            )
-            for pid, p in site.people.items()
+        "people": [person(pid, p) for pid, p in site.people.items()],
+        "topics": [topic(tid, t) for tid, t in site.topics.items()],
+        "proposals": [proposal(pid, p) for pid, p in site.proposals.items()],
+        "questions": [question(qid, q) for qid, q in site.questions.items()],
+        "threads": [
+            item(_key("thread", thid, _sha(site, th), url), lambda th=th: thread(th))
+            for thid, th in site.threads.items()
         ],
-        "topics": [
-            record(
-                S.TOPIC,
-                t,
-                source=src(t),
-                page=page("topic", tid),
-                calendar=calendar_path(tid) if tid in scheduled else None,
-                questions=site.questions_of_topic.get(tid, []),
-            )
-            for tid, t in site.topics.items()
-        ],
-        "proposals": [
-            record(
-                S.PROPOSAL,
-                p,
-                source=src(p),
-                page=page("proposal", pid),
-                topics=site.topics_of_proposal.get(pid, []),
-                questions=site.questions_of_proposal.get(pid, []),
-                quotes=site.quotes_of_proposal.get(pid, []),
-            )
-            for pid, p in site.proposals.items()
-        ],
-        "questions": [
-            record(
-                S.QUESTION, q, source=src(q), page=page("question", qid), quotes=site.quotes_of_question.get(qid, [])
-            )
-            for qid, q in site.questions.items()
-        ],
-        "threads": threads,
     }
 
 
-def data_json(site: Site, publish: Publish) -> str:
+def data_json(site: Site, publish: Publish, memo: Memo | None = None) -> str:
     """data.json: the generated-file marker is its first key (write.is_generated reads it).
 
     One record per line: readable in a diff, and each line is encoded by json's C encoder
     (indent= falls back to the pure-Python one, which took 1.4 s of a 2.1 s no-op build at
-    M, 15,000 quotes)."""
+    M, 15,000 quotes). Each line is kept in `memo` under its key."""
+    memo = memo if memo is not None else Memo({})
+
+    def line(key: bytes, make: Any) -> str:
+        text = memo.get(key)
+        if text is None:
+            text = memo.put(key, "    " + json.dumps(make(), ensure_ascii=False))
+        return text
+
     parts = []
-    for key, value in data(site, publish).items():
+    for key, value in _document(site, publish, line).items():
         name = json.dumps(key)
         if isinstance(value, list) and value:
-            rows = ",\n".join("    " + json.dumps(item, ensure_ascii=False) for item in value)
+            rows = ",\n".join(value)
             parts.append(f"  {name}: [\n{rows}\n  ]")
         else:
             parts.append(f"  {name}: {json.dumps(value, ensure_ascii=False)}")

@@ -6,6 +6,7 @@ Reading files is the only I/O here (`load`); `build_site` is pure.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from typing import Any
 
 from generator import mailtext, yamlload
 from generator import schema as S
-from generator.cache import Cache, digest
+from generator.cache import Cache, Memo, digest
 from generator.errors import Problem, Problems
 
 # One entry per record file or folder: (relative path, schema, is a folder of one-record files)
@@ -110,8 +111,9 @@ def load(
                     problems.error(display_path(full), 0, f"unexpected file here; {spec.name} files end in .yaml")
                     continue
                 files.append(full)
+        folder = display_path(where if is_dir else data_dir)  # once per folder: relpath is slow
         for path in files:
-            shown = display_path(path)
+            shown = os.path.normpath(os.path.join(folder, os.path.basename(path)))
             if path not in overlay and not os.path.exists(path):
                 problems.error(shown, 0, f"missing file; it holds the {spec.name}")
                 out["broken"].extend((kind, "*") for kind in HOLDS[spec.name])
@@ -171,8 +173,9 @@ def _load_file(
     return result
 
 
-def build_site(loaded: dict[str, list[Any]], problems: Problems) -> Site | None:
-    """Index the records, check every cross-record rule, and derive relations.
+def build_site(loaded: dict[str, list[Any]], problems: Problems, cache: Cache | None = None) -> Site | None:
+    """Index the records, check every cross-record rule, and derive relations. `cache` only
+    remembers quote provenance results (keyed by the texts compared).
 
     Returns None when there are errors (warnings alone still give a Site).
     """
@@ -238,7 +241,7 @@ def build_site(loaded: dict[str, list[Any]], problems: Problems) -> Site | None:
             elif key == "message":
                 quote["author"] = msg["author"]
                 quote["date"] = msg["date"]
-    unverified = _verify_quotes(quotes, messages, problems)
+    unverified = _verify_quotes(quotes, messages, problems, cache.memo("provenance") if cache else Memo({}))
 
     known = {
         "person": people,
@@ -385,12 +388,18 @@ def _derive(site: Site) -> None:
         roles[key].sort(key=lambda r: (rank.get(r[0], len(rank)), r[1], r[2]))
 
 
-def _verify_quotes(quotes: dict[str, S.Rec], messages: dict[str, S.Rec], problems: Problems) -> list[tuple[S.Rec, str]]:
+def _verify_quotes(
+    quotes: dict[str, S.Rec], messages: dict[str, S.Rec], problems: Problems, memo: Memo
+) -> list[tuple[S.Rec, str]]:
     """Quote provenance: each quote's words must occur, ignoring whitespace, in the text of the
     message that carries them (seen_in, else message), at the quote level of its author's
     message there (the number of in_reply_to steps between the two). Mismatches are errors;
-    returns the quotes that cannot be checked because that message has no text."""
+    returns the quotes that cannot be checked because that message has no text.
+
+    Each comparison's result is remembered in `memo` under the SHA-256 of the message text,
+    the level and the quote text: everything find_quote reads."""
     unverified = []
+    text_sha: dict[str, bytes] = {}
     for quote in quotes.values():
         cid = quote["seen_in"] or quote["message"]
         container, author = messages.get(cid), messages.get(quote["message"])
@@ -412,7 +421,13 @@ def _verify_quotes(quotes: dict[str, S.Rec], messages: dict[str, S.Rec], problem
         if not container["text"]:
             unverified.append((quote, cid))
             continue
-        stop = mailtext.find_quote(quote["text"], container["text"], level)
+        if cid not in text_sha:
+            text_sha[cid] = hashlib.sha256(container["text"].encode("utf-8", "surrogatepass")).digest()
+        key = hashlib.sha256(b"%s\0%d\0%s" % (text_sha[cid], level, quote["text"].encode("utf-8", "surrogatepass")))
+        key = key.digest()
+        stop = memo.get(key)
+        if stop is None:
+            stop = memo.put(key, mailtext.find_quote(quote["text"], container["text"], level))
         if stop:
             lines = quote["text"].split("\n")
             where = f" at quote level {level}" if level else ""
@@ -432,9 +447,9 @@ def load_site(
     loaded = load(data_dir, problems, cache, overlay)
     if problems.errors:
         # Still run the cross checks so every problem is reported in one go.
-        build_site(loaded, problems)
+        build_site(loaded, problems, cache)
         return None
-    site = build_site(loaded, problems)
+    site = build_site(loaded, problems, cache)
     if site is not None:
         site.data_dir = display_path(data_dir)
         site.file_hashes = dict(loaded["hashes"])

@@ -11,7 +11,6 @@ import datetime as dt
 import functools
 import hashlib
 import os
-import posixpath
 from dataclasses import dataclass
 from typing import Any
 
@@ -270,11 +269,13 @@ class Renderer:
         marker = MARKER.format(source=source_of(self.site, topic.path))
         return self.env.get_template("brief.html.j2").render(**ctx, body=body, notes=notes, marker=marker)
 
-    def quote(self, folder: str, qid: str) -> str:
-        """A quote block as seen from a page in `folder` (the same for every page there)."""
-        key = (folder, qid)
+    def quote(self, page: str, qid: str) -> str:
+        """A quote block as seen from `page`. Its only relative link is to the people page, so
+        the block is rendered once for each way of reaching that page (one for every page in
+        topics/, proposals/ and questions/)."""
+        people = relative(page, INDEX_PAGES["people"])
+        key = (people, qid)
         if key not in self._quotes:
-            page = f"{folder}/x.md" if folder else "x.md"
             self._quotes[key] = self.env.get_template("_quote.md.j2").render(
                 q=self.site.quotes[qid], person=lambda pid: self._person(page, pid)
             )
@@ -308,7 +309,7 @@ class Renderer:
             "proposal_order": self.proposal_order,
             "people_order": self.people_order,
             "proposals_by_status": self.proposals_by_status,
-            "quote": lambda qid: self.quote(posixpath.dirname(path), qid),
+            "quote": lambda qid: self.quote(path, qid),
         }
         body = self.env.get_template(template).render(**base, **ctx)
         source = source_of(self.site, source)

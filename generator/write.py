@@ -84,21 +84,23 @@ def _inside(root: str, rel: str) -> str:
     return full
 
 
-def existing_generated(out_dir: str) -> set[str]:
-    """Generated pages now on disk, looked for only in the generator's own places."""
+def existing_generated(out_dir: str, known: set[str] | frozenset[str] = frozenset()) -> set[str]:
+    """Generated pages now on disk, looked for only in the generator's own places. Files in
+    `known` (pages the caller writes or keeps anyway) are not opened and not returned."""
     found = set()
     for place in GENERATED_PLACES:
         full = os.path.join(out_dir, place)
         if not place.endswith("/"):
-            if os.path.isfile(full) and is_generated(full):
+            if place not in known and os.path.isfile(full) and is_generated(full):
                 found.add(place)
             continue
         for top, dirs, files in os.walk(full):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            prefix = os.path.relpath(top, out_dir).replace(os.sep, "/") + "/"
             for name in files:
-                path = os.path.join(top, name)
-                if is_generated(path):
-                    found.add(os.path.relpath(path, out_dir).replace(os.sep, "/"))
+                rel = prefix + name
+                if rel not in known and is_generated(os.path.join(top, name)):
+                    found.add(rel)
     return found
 
 
@@ -158,9 +160,10 @@ def write_pages(out_dir: str, pages: dict[str, str], keep: set[str] | frozenset[
             f"{os.path.join(out_dir, conflicts[0])}: a hand-written file is in the way of a generated page; "
             f"move it elsewhere (generated pages: {', '.join(GENERATED_PLACES)})"
         )
-    old = existing_generated(out_dir) if os.path.isdir(out_dir) else set()
+    old = existing_generated(out_dir, set(pages) | set(keep)) if os.path.isdir(out_dir) else set()
     changed = [rel for rel in sorted(pages) if not _same(_inside(out_dir, rel), pages[rel].encode("utf-8"))]
-    report.unchanged = sorted({rel for rel in pages if rel not in set(changed)} | set(keep))
+    fresh = set(changed)
+    report.unchanged = sorted({rel for rel in pages if rel not in fresh} | set(keep))
     if changed:
         # Stage every changed page first: a failure or kill while rendering output to disk
         # leaves docs/ as it was; only then move the pages into place (renames, no copying).

@@ -19,6 +19,10 @@ EDITS = [
     ("proposals/cache-policy.yaml", "summary: Nobody has tried this yet.", "summary: Still nobody."),
     ("threads/hooks-in-mm.yaml", 'subject: "[LSF/MM/BPF TOPIC] Hooks in MM"', 'subject: "Hooks in MM, again"'),
     ("threads/hooks-in-mm.yaml", "    author: bob-reviewer\n", "    author: cy-author\n"),
+    # Inputs of the remembered exports: the session calendar (time zone, room) and data.json.
+    ("event.yaml", "timezone: Europe/Prague", "timezone: America/New_York"),
+    ("event.yaml", "    name: Main hall", "    name: Main hall (upstairs)"),
+    ("threads/hooks-in-mm.yaml", "      until a maintainer says so.", "      until a maintainer  says so."),
 ]
 
 
@@ -107,3 +111,16 @@ def test_a_damaged_cache_is_rebuilt(project):
         build(project, "docs")
         == "Generated 11 pages and 3 export files in docs/: 0 written, 14 unchanged, 0 removed.\n"
     )
+
+
+def test_remembered_quote_checks_are_not_served_for_changed_text(project):
+    """Quote provenance results are kept in the cache: a changed message text is compared
+    again (the edit breaks the quote 'bob-abi'), and the same text again passes again."""
+    thread = project / "data" / "threads" / "hooks-in-mm.yaml"
+    good = thread.read_text()
+    thread.write_text(good.replace("      Nothing is stable\n", "      Nothing is ever stable\n", 1))
+    result = run_cli("build", "--strict", "--data", "data", "--out", "docs", cwd=project)
+    assert result.returncode == 1
+    assert "quote 'bob-abi' is not in the text of <reply.1@example.org>" in result.stderr
+    thread.write_text(good)
+    assert build(project, "docs") == NOOP
