@@ -4,12 +4,16 @@ For each scale it writes synthetic data (bench/synth.py, fixed seed) and measure
 median of several runs, each in a fresh process (imports excluded; the figure is the work):
 
 - floor:  parsing every data file with PyYAML's C loader (yaml.load, CSafeLoader), nothing else
-- cold:   our full generation with no cache (parse, validate, render, write every page)
+- cold:   our full generation with no cache into an empty folder (parse, validate, render,
+          write every page), as on a fresh clone; work is shared with forked workers
+          (generator/parallel.py), one per CPU
+- cold, 1 process: the same with LSFMM_JOBS=1
 - noop:   a regeneration with nothing changed (cache warm): must write no file
 - edit:   a regeneration after editing one proposal file (cache on disk, as `build` runs)
 - serve:  the same edit in a long-running process, as `make serve` does (cache in memory)
 - mkdocs: `mkdocs build` (Material, search) of the generated pages
-- peak memory of the cold generation and of mkdocs build
+- peak memory of the cold generation (the process plus its largest worker: an upper bound,
+  since a forked worker shares the pages it does not write to) and of mkdocs build
 
 It prints one table and writes it, with the machine and the command, to BENCHMARKS.md.
 
@@ -53,10 +57,13 @@ CHILD = textwrap.dedent(
             with open(f, "rb") as fh:
                 yaml.load(fh.read(), Loader=yaml.CSafeLoader)
         out["files"] = len(files)
-    elif what in ("cold", "noop", "edit"):
+    elif what in ("cold", "cold1", "noop", "edit"):
         import contextlib, io
         from generator import cli
-        args = ["build", "--data", "data", "--out", "docs"] + (["--no-cache"] if what == "cold" else [])
+        if what == "cold1":
+            os.environ["LSFMM_JOBS"] = "1"
+        out_dir = sys.argv[3] if what.startswith("cold") else "docs"
+        args = ["build", "--data", "data", "--out", out_dir] + (["--no-cache"] if what.startswith("cold") else [])
         buf = io.StringIO()
         t = time.perf_counter()
         with contextlib.redirect_stdout(buf):
@@ -89,15 +96,18 @@ CHILD = textwrap.dedent(
             assert not exc.code, f"mkdocs build exited with {{exc.code}}"
         assert os.path.exists(os.path.join(project, "site", "index.html")), "mkdocs built nothing"
     out["s"] = time.perf_counter() - t
-    out["kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    out["kb"] = peak + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     print(json.dumps(out))
     """
 ).format(repo=REPO, edited=EDITED)
 
 
-def child(what: str, project: str) -> dict:
+def child(what: str, project: str, *extra: str) -> dict:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    result = subprocess.run([sys.executable, "-c", CHILD, what, project], capture_output=True, text=True, env=env)
+    result = subprocess.run(
+        [sys.executable, "-c", CHILD, what, project, *extra], capture_output=True, text=True, env=env
+    )
     if result.returncode:
         raise SystemExit(f"{what} failed in {project}:\n{result.stderr}")
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -119,11 +129,13 @@ def prepare(scale: str, work: str) -> str:
 
 def measure(scale: str, work: str, runs: int) -> dict:
     project = prepare(scale, work)
-    rows: dict[str, list[dict]] = {k: [] for k in ("floor", "cold", "noop", "edit", "serve", "mkdocs")}
+    rows: dict[str, list[dict]] = {k: [] for k in ("floor", "cold", "cold1", "noop", "edit", "serve", "mkdocs")}
     for n in range(runs):
         rows["floor"].append(child("floor", project))
-        shutil.rmtree(os.path.join(project, "docs", "topics"), ignore_errors=True)
-        rows["cold"].append(child("cold", project))
+        # Into folders never written before (deleting a tree first slows the next writes on
+        # this machine's disk); they are deleted once the scale is measured.
+        rows["cold"].append(child("cold", project, os.path.join(project, f"cold-{n}")))
+        rows["cold1"].append(child("cold1", project, os.path.join(project, f"cold1-{n}")))
         child("noop", project)  # fills the cache
         rows["noop"].append(child("noop", project))
         path = os.path.join(project, "data", EDITED)
@@ -136,6 +148,9 @@ def measure(scale: str, work: str, runs: int) -> dict:
         child("noop", project)
         rows["mkdocs"].append(child("mkdocs", project))
     med = {k: statistics.median(r["s"] for r in v) for k, v in rows.items()}
+    for n in range(runs):
+        for name in (f"cold-{n}", f"cold1-{n}"):
+            shutil.rmtree(os.path.join(project, name), ignore_errors=True)
     pages = sum(1 for _, _, files in os.walk(os.path.join(project, "docs")) for f in files if f.endswith(".md")) - 1
     return {
         "scale": scale,
@@ -206,16 +221,17 @@ def serve_latency(work: str, runs: int) -> list[float]:
 def table(results: list[dict], runs: int) -> str:
     head = (
         "| scale (topics/proposals/quotes) | files | pages | YAML floor | generation, cold | ratio to floor "
-        "| no-op | one-file edit (build) | one-file edit (serve) | mkdocs build | end to end "
-        "| peak memory gen / mkdocs |"
+        "| cold, 1 process | ratio | no-op | one-file edit (build) | one-file edit (serve) | mkdocs build "
+        "| end to end | peak memory gen / mkdocs |"
     )
-    lines = [head, "|" + "---|" * 12]
+    lines = [head, "|" + "---|" * 14]
     for r in results:
         m = r["median"]
         end = m["cold"] + m["mkdocs"]
         lines.append(
             f"| {r['scale']} ({'/'.join(f'{x:,}' for x in r['sizes'])}) | {r['files']:,} | {r['pages']:,} "
-            f"| {m['floor']:.2f} s | {m['cold']:.2f} s | {m['cold'] / m['floor']:.1f}x | {m['noop']:.2f} s "
+            f"| {m['floor']:.2f} s | {m['cold']:.2f} s | {m['cold'] / m['floor']:.1f}x "
+            f"| {m['cold1']:.2f} s | {m['cold1'] / m['floor']:.1f}x | {m['noop']:.2f} s "
             f"| {m['edit']:.2f} s | {m['serve']:.2f} s | {m['mkdocs']:.1f} s | {end:.1f} s "
             f"| {r['cold_kb'] / 1024:.0f} / {r['mkdocs_kb'] / 1024:.0f} MB |"
         )

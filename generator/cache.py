@@ -91,8 +91,21 @@ class Cache:
         return pickle.loads(blob)  # a fresh copy: later stages may annotate records
 
     def put_record(self, key: tuple[str, str], result: Any) -> None:
-        self.records[key] = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        if self.path is None:  # --no-cache: nothing is kept past this run, which reads each file once
+            return
+        self.records[key] = self.pickled(result)
         self._used.add(key)
+
+    @staticmethod
+    def pickled(result: Any) -> bytes:
+        return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def put_pickled(self, key: tuple[str, str], blob: bytes) -> Any:
+        """Keep a result that arrives pickled (from a worker); returns it unpickled."""
+        if self.path is not None:
+            self.records[key] = blob
+            self._used.add(key)
+        return pickle.loads(blob)
 
     def memo(self, name: str) -> Memo:
         """The memo table `name` for this run (one per name and run)."""

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator import mailtext, yamlload
+from generator import mailtext, parallel, yamlload
 from generator import schema as S
 from generator.cache import Cache, Memo, digest
 from generator.errors import Problem, Problems
@@ -93,6 +95,7 @@ def load(
     it will be before writing anything); a path in it is read from there, not from disk."""
     overlay = overlay or {}
     out: dict[str, list[Any]] = defaultdict(list)
+    jobs: list[_Job] = []
     for name, spec, is_dir in LAYOUT:
         where = os.path.join(data_dir, name)
         if not is_dir:
@@ -118,14 +121,52 @@ def load(
                 problems.error(shown, 0, f"missing file; it holds the {spec.name}")
                 out["broken"].extend((kind, "*") for kind in HOLDS[spec.name])
                 continue
-            result = _load_file(path, shown, spec, is_dir, cache, overlay.get(path))
-            problems.items.extend(result.problems)
-            out["refs"].extend(result.refs)
-            out["broken"].extend(result.broken)
-            out["hashes"].append((shown, result.sha))
-            if result.rec is not None:
-                out[spec.name].append(result.rec)
+            jobs.append(_Job(path, shown, spec, is_dir, overlay.get(path)))
+    for job, result in zip(jobs, _load_files(jobs, cache), strict=True):
+        problems.items.extend(result.problems)
+        out["refs"].extend(result.refs)
+        out["broken"].extend(result.broken)
+        out["hashes"].append((job.shown, result.sha))
+        if result.rec is not None:
+            out[job.spec.name].append(result.rec)
     return out
+
+
+@dataclass
+class _Job:
+    path: str
+    shown: str
+    spec: S.Obj
+    is_dir: bool
+    override: bytes | None
+
+
+def _load_files(jobs: list[_Job], cache: Cache | None) -> list[FileResult]:
+    """Each file's result: from the cache when its bytes are known, else parsed and validated
+    (in parallel when there are many: parallel.split_map)."""
+    results: list[FileResult | None] = [None] * len(jobs)
+    misses: list[tuple[int, tuple[str, str], bytes | None]] = []
+    for n, job in enumerate(jobs):
+        raw = job.override if job.override is not None else yamlload.read_bytes(job.path)
+        key = (f"{job.shown}\0{job.spec.name}", digest(raw) if raw is not None else "")
+        hit = cache.get_record(key) if cache is not None and raw is not None else None
+        if hit is not None:
+            results[n] = hit
+        else:
+            misses.append((n, key, raw))
+
+    def work(batch: Sequence[tuple[int, tuple[str, str], bytes | None]]) -> list[FileResult | bytes]:
+        done = [_check_file(jobs[n], raw, key[1]) for n, key, raw in batch]
+        # A worker sends its results pickled the way the cache keeps them: pickled once.
+        return [cache.pickled(r) for r in done] if parallel.in_worker and cache is not None else list(done)
+
+    for (n, key, raw), result in zip(misses, parallel.split_map(work, misses), strict=True):
+        if isinstance(result, bytes):
+            result = cache.put_pickled(key, result) if cache is not None and raw is not None else pickle.loads(result)
+        elif cache is not None and raw is not None:
+            cache.put_record(key, result)
+        results[n] = result
+    return results  # type: ignore[return-value]  # every slot is filled
 
 
 @dataclass
@@ -139,16 +180,9 @@ class FileResult:
     problems: list[Problem]
 
 
-def _load_file(
-    path: str, shown: str, spec: S.Obj, is_dir: bool, cache: Cache | None, override: bytes | None = None
-) -> FileResult:
-    raw = override if override is not None else yamlload.read_bytes(path)
-    sha = digest(raw) if raw is not None else ""
-    key = (f"{shown}\0{spec.name}", sha)
-    if cache is not None and raw is not None:
-        hit = cache.get_record(key)
-        if hit is not None:
-            return hit
+def _check_file(job: _Job, raw: bytes | None, sha: str) -> FileResult:
+    """Parse and validate one data file's bytes (None: it could not be read)."""
+    path, shown, spec, is_dir = job.path, job.shown, job.spec, job.is_dir
     problems = Problems()
     stem = os.path.basename(path)[: -len(".yaml")]
     node = yamlload.read_file(path, raw, shown, problems)
@@ -167,10 +201,7 @@ def _load_file(
             broken.append((spec.name, stem))
         broken.extend((kind, "*") for kind in HOLDS[spec.name])
         rec = None
-    result = FileResult(sha, rec, refs, broken, problems.items)
-    if cache is not None and raw is not None:
-        cache.put_record(key, result)
-    return result
+    return FileResult(sha, rec, refs, broken, problems.items)
 
 
 def build_site(loaded: dict[str, list[Any]], problems: Problems, cache: Cache | None = None) -> Site | None:

@@ -16,7 +16,7 @@ from typing import Any
 
 import jinja2
 
-from generator import markup
+from generator import markup, parallel
 from generator.cache import Cache, digest
 from generator.model import Site, source_of
 from generator.write import BRIEFS
@@ -364,7 +364,28 @@ class Renderer:
         return self._page(spec.template, spec.path, spec.title, spec.source, **spec.ctx)
 
     def pages(self) -> dict[str, str]:
-        return {spec.path: self.render(spec) for spec in self.plan()}
+        specs = sorted(self.plan(), key=self.cluster)
+        self.compile({spec.template for spec in specs})
+        texts = parallel.split_map(lambda batch: [self.render(spec) for spec in batch], specs, interleave=False)
+        return {spec.path: text for spec, text in sorted(zip(specs, texts, strict=True), key=lambda st: st[0].path)}
+
+    def compile(self, templates: set[str]) -> None:
+        """Compile templates now, before work is shared with forked workers (each would
+        compile them again)."""
+        for name in sorted(templates | {"_macros.md.j2", "_quote.md.j2"}):
+            self.env.get_template(name)
+
+    def cluster(self, spec: PageSpec) -> tuple[int, str, int]:
+        """An order of pages in which neighbours show the same quotes (a topic, then its
+        proposals), so that a run of pages renders each quote block about once. The
+        whole-site pages, the costliest, go to both ends (one run each when split in two)."""
+        kind, _, stem = spec.path.partition("/")
+        if kind == "topics" and stem != "index.md":
+            return (1, stem[: -len(".md")], 0)
+        if kind == "proposals" and stem != "index.md":
+            topics = self.site.topics_of_proposal.get(stem[: -len(".md")], [])
+            return (1, topics[0] if topics else "~", 1)
+        return (0 if spec.path < "p" else 2, spec.path, 0)
 
     def fingerprint(self, spec: PageSpec, version: str) -> str:
         """Everything a page is rendered from: code, page identity and its data files' hashes."""
@@ -412,6 +433,7 @@ def render_changed(site: Site, cache: Cache, out_dir: str, pdf_links: bool = Fal
     changed: dict[str, str] = {}
     current: set[str] = set()
     fresh: dict[str, tuple[str, str]] = {}
+    todo: list[tuple[PageSpec, str]] = []
     for spec in renderer.plan():
         fp = renderer.fingerprint(spec, cache.version)
         known = cache.pages.get(spec.path)
@@ -420,7 +442,11 @@ def render_changed(site: Site, cache: Cache, out_dir: str, pdf_links: bool = Fal
             current.add(spec.path)
             fresh[spec.path] = known
             continue
-        text = renderer.render(spec)
+        todo.append((spec, fp))
+    todo.sort(key=lambda item: renderer.cluster(item[0]))
+    renderer.compile({spec.template for spec, _ in todo})
+    texts = parallel.split_map(lambda batch: [renderer.render(spec) for spec, _ in batch], todo, interleave=False)
+    for (spec, fp), text in zip(todo, texts, strict=True):
         changed[spec.path] = text
         fresh[spec.path] = (fp, digest(text.encode("utf-8")))
     cache.pages = fresh
