@@ -73,7 +73,7 @@ CHILD = textwrap.dedent(
     elif what == "serve":
         import contextlib, io
         from generator import cli
-        cache = cli.open_cache("data", True)
+        cache = cli.open_serve_cache("data")
         with contextlib.redirect_stdout(io.StringIO()):
             cli.build("data", "docs", False, cache=cache)
         path = os.path.join("data", {edited!r})

@@ -67,6 +67,11 @@ class Cache:
     records: dict[tuple[str, str], bytes] = field(default_factory=dict)  # (file, sha) -> pickled result
     pages: dict[str, tuple[str, str]] = field(default_factory=dict)  # page -> (fingerprint, output sha)
     memos: dict[str, dict[Any, Any]] = field(default_factory=dict)  # name -> key -> value
+    # `serve` keeps the records themselves between rebuilds (None: unpickled on each use).
+    # Safe because a record is only ever annotated from its own file (model.build_site sets
+    # each quote's thread, author and date from its thread file), so a reused record is what
+    # unpickling it again would give.
+    live: dict[tuple[str, str], Any] | None = None
     _used: set[tuple[str, str]] = field(default_factory=set)
     _open: dict[str, Memo] = field(default_factory=dict)
 
@@ -84,17 +89,25 @@ class Cache:
         return cache
 
     def get_record(self, key: tuple[str, str]) -> Any:
+        if self.live is not None and key in self.live and key in self.records:
+            self._used.add(key)
+            return self.live[key]
         blob = self.records.get(key)
         if blob is None:
             return None
         self._used.add(key)
-        return pickle.loads(blob)  # a fresh copy: later stages may annotate records
+        result = pickle.loads(blob)
+        if self.live is not None:
+            self.live[key] = result
+        return result
 
     def put_record(self, key: tuple[str, str], result: Any) -> None:
         if self.path is None:  # --no-cache: nothing is kept past this run, which reads each file once
             return
         self.records[key] = self.pickled(result)
         self._used.add(key)
+        if self.live is not None:
+            self.live[key] = result
 
     @staticmethod
     def pickled(result: Any) -> bytes:
@@ -102,10 +115,21 @@ class Cache:
 
     def put_pickled(self, key: tuple[str, str], blob: bytes) -> Any:
         """Keep a result that arrives pickled (from a worker); returns it unpickled."""
+        result = pickle.loads(blob)
         if self.path is not None:
             self.records[key] = blob
             self._used.add(key)
-        return pickle.loads(blob)
+            if self.live is not None:
+                self.live[key] = result
+        return result
+
+    def template_dir(self) -> str | None:
+        """Where Jinja keeps compiled templates (beside the cache file), or None."""
+        if not self.path:
+            return None
+        folder = os.path.join(os.path.dirname(self.path), "templates")
+        os.makedirs(folder, exist_ok=True)
+        return folder
 
     def memo(self, name: str) -> Memo:
         """The memo table `name` for this run (one per name and run)."""
@@ -116,6 +140,8 @@ class Cache:
     def save(self) -> None:
         """Keep what this run used; write atomically (only the cache, never docs/ or data/)."""
         self.records = {k: v for k, v in self.records.items() if k in self._used}
+        if self.live is not None:
+            self.live = {k: v for k, v in self.live.items() if k in self._used}
         self._used = set()
         self.memos.update({name: m.used for name, m in self._open.items()})
         self._open = {}

@@ -148,6 +148,13 @@ def open_cache(data: str, use: bool) -> Cache:
     return Cache.open(default_path(data) if use else None)
 
 
+def open_serve_cache(data: str) -> Cache:
+    """The cache `serve` keeps in memory between rebuilds, with the records themselves."""
+    cache = open_cache(data, True)
+    cache.live = {}
+    return cache
+
+
 def build(
     data: str, out: str, strict: bool, quiet: bool = False, cache: Cache | None = None, config: str = "mkdocs.yml"
 ) -> int:
@@ -258,7 +265,7 @@ def _snapshot(data: str) -> dict[str, tuple[int, int]]:
 
 def serve(data: str, out: str, strict: bool, addr: str, interval: float, config: str = "mkdocs.yml") -> int:
     """Regenerate on every change under data/; mkdocs serve reloads the browser on the new pages."""
-    cache = open_cache(data, True)  # kept in memory between rebuilds
+    cache = open_serve_cache(data)
     build(data, out, strict, cache=cache, config=config)
     proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--config-file", config, "--dev-addr", addr])
 

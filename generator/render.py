@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 
 from generator import markup, parallel
-from generator.cache import Cache, digest
+from generator.cache import Cache, Memo, digest
 from generator.model import Site, source_of
 from generator.write import BRIEFS
 
@@ -181,11 +181,15 @@ def session_order(site: Site) -> list[Any]:
 
 
 class Renderer:
-    def __init__(self, site: Site, pdf_links: bool = False):
+    def __init__(self, site: Site, pdf_links: bool = False, cache: Cache | None = None):
         self.site = site
         self.pdf_links = pdf_links  # topic pages link to their PDF briefs (built by `site --pdf`)
+        # Compiled templates kept beside the cache: compiling them took 0.1 s of every build.
+        # Jinja checks each against its template's source before using it.
+        compiled = cache.template_dir() if cache is not None else None
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES),
+            bytecode_cache=jinja2.FileSystemBytecodeCache(compiled) if compiled else None,
             auto_reload=False,  # compiled on first use, once per run; templates do not change mid-run
             autoescape=False,  # output is Markdown: escaping is done by the markup filters
             undefined=jinja2.StrictUndefined,
@@ -199,7 +203,7 @@ class Renderer:
             url=markup.url,
             lore=markup.lore,
             quote=markup.quote_html,
-            markdown=markup.markdown_html,
+            markdown=self._markdown,
             text=markup.text,
             href=markup.href,
             first_paragraph=markup.first_paragraph,
@@ -227,6 +231,14 @@ class Renderer:
             by_status.setdefault(prop["status"], []).append(prop)
         self.proposals_by_status = [(s, by_status[s]) for s in STATUS_ORDER if s in by_status]
         self._quotes: dict[tuple[str, str], str] = {}
+        # Markdown fields as HTML, kept between builds: a one-file edit renders the whole-site
+        # pages again, and their fields (every question's context) would be converted again.
+        self._html = cache.memo("markdown") if cache is not None else Memo({})
+        self._blocks = cache.memo("blocks") if cache is not None else Memo({})
+
+    def _markdown(self, text: str) -> str:
+        html = self._html.get(text)
+        return html if html is not None else self._html.put(text, markup.markdown_html(text))
 
     def quotes_of_topic(self, tid: str) -> list[Any]:
         """Quotes from the topic's thread, or about its proposals or questions, in thread order."""
@@ -281,6 +293,29 @@ class Renderer:
             )
         return self._quotes[key]
 
+    def person_block(self, base: dict[str, Any], p: Any) -> str:
+        """A person's section of the people page, kept between builds under the data it shows:
+        the person, the records of their roles (titles), the threads they are quoted from
+        (subjects) and those threads' topics (titles), by file hash, and the relations
+        themselves. That page lists everyone, so every edit renders it again; this makes that
+        cost the people whose sections changed."""
+        site, pid = self.site, p["id"]
+        table = {"topic": site.topics, "proposal": site.proposals, "question": site.questions}
+        roles = tuple(site.roles_of_person.get(pid, []))
+        quoted = tuple(site.quotes_of_person.get(pid, {}).items())
+        topics = tuple(tuple(site.topics_of_thread.get(thread, [])) for thread, _ in quoted)
+        files = {p.path}
+        files.update(table[kind][rid].path for _, kind, rid in roles)
+        files.update(site.threads[thread].path for thread, _ in quoted)
+        files.update(site.topics[tid].path for tids in topics for tid in tids)
+        shown = tuple((f, site.file_hashes.get(f, "")) for f in sorted(files))
+        what = (base["page_path"], self.pdf_links, pid, roles, quoted, topics, shown)
+        key = hashlib.sha256(repr(what).encode("utf-8", "surrogatepass")).digest()
+        text = self._blocks.get(key)
+        if text is None:
+            text = self._blocks.put(key, self.env.get_template("_person.md.j2").render(**base, p=p))
+        return text
+
     def _person(self, page: str, pid: str) -> str:
         return f"[{markup.inline(self.site.people[pid]['name'])}]({relative(page, target('person', pid))})"
 
@@ -311,6 +346,7 @@ class Renderer:
             "proposals_by_status": self.proposals_by_status,
             "quote": lambda qid: self.quote(path, qid),
         }
+        base["person_block"] = lambda p: self.person_block(base, p)
         body = self.env.get_template(template).render(**base, **ctx)
         source = source_of(self.site, source)
         return markup.front_matter(title, source) + MARKER.format(source=source) + "\n\n" + body
@@ -372,7 +408,7 @@ class Renderer:
     def compile(self, templates: set[str]) -> None:
         """Compile templates now, before work is shared with forked workers (each would
         compile them again)."""
-        for name in sorted(templates | {"_macros.md.j2", "_quote.md.j2"}):
+        for name in sorted(templates | {"_macros.md.j2", "_quote.md.j2", "_person.md.j2"}):
             self.env.get_template(name)
 
     def cluster(self, spec: PageSpec) -> tuple[int, str, int]:
@@ -429,7 +465,7 @@ def render_briefs(site: Site) -> dict[str, str]:
 def render_changed(site: Site, cache: Cache, out_dir: str, pdf_links: bool = False) -> tuple[dict[str, str], set[str]]:
     """Only the pages whose inputs changed since they were last written (per the cache), and
     the paths of the pages that are current on disk as they are."""
-    renderer = Renderer(site, pdf_links)
+    renderer = Renderer(site, pdf_links, cache)
     changed: dict[str, str] = {}
     current: set[str] = set()
     fresh: dict[str, tuple[str, str]] = {}

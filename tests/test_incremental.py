@@ -124,3 +124,23 @@ def test_remembered_quote_checks_are_not_served_for_changed_text(project):
     assert "quote 'bob-abi' is not in the text of <reply.1@example.org>" in result.stderr
     thread.write_text(good)
     assert build(project, "docs") == NOOP
+
+
+def test_serve_cache_keeps_records_and_stays_exact(project, monkeypatch, capsys):
+    """`serve` keeps parsed records in memory between rebuilds (cache.live): after each edit
+    in turn, the pages equal a build from scratch."""
+    from generator import cli
+
+    monkeypatch.chdir(project)
+    cache = cli.open_serve_cache("data")
+    assert cli.build("data", "docs", True, cache=cache) == 0
+    reused = cache.live
+    assert reused  # filled by the first build
+    for rel, old, new in EDITS:
+        path = project / "data" / rel
+        path.write_text(path.read_text().replace(old, new, 1))
+        assert cli.build("data", "docs", True, quiet=True, cache=cache) == 0
+        assert cli.main(["build", "--strict", "--no-cache", "--data", "data", "--out", "fresh"]) == 0
+        assert tree(project / "docs") == tree(project / "fresh"), rel
+    assert set(cache.live) == set(cache.records)  # only the records of files as they are now
+    capsys.readouterr()
