@@ -19,11 +19,13 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+from generator.cache import Memo
+
 T = TypeVar("T")
 
 MIN_ITEMS = 300  # below this, serial: a fork and its pipe cost a few tens of milliseconds
 
-_task: tuple[Callable[[Sequence[Any]], list[Any]], list[Sequence[Any]]] | None = None
+_task: tuple[Callable[[Sequence[Any]], list[Any]], list[Sequence[Any]], Sequence[Memo]] | None = None
 in_worker = False  # True in a forked worker: its results are pickled back to the parent
 
 
@@ -47,17 +49,25 @@ def _part(index: int) -> list[Any]:  # runs in a worker, which inherited _task
     global in_worker
     assert _task is not None
     in_worker = True
-    fn, parts = _task
-    return fn(parts[index])
+    fn, parts, memos = _task
+    results = fn(parts[index])
+    return [results, [m.used for m in memos]]
 
 
 def split_map(
-    fn: Callable[[Sequence[T]], list[Any]], items: Sequence[T], min_items: int | None = None, interleave: bool = True
+    fn: Callable[[Sequence[T]], list[Any]],
+    items: Sequence[T],
+    min_items: int | None = None,
+    interleave: bool = True,
+    memos: Sequence[Memo] = (),
 ) -> list[Any]:
     """fn(items), computed in parts by this process and forked workers: `fn` takes a part of
     the items and returns one result per item, in order. `fn` must be pure: what it changes in
     a worker's memory is lost. Parts are interleaved (items[i::n]), or with `interleave=False`
-    consecutive runs, for items sorted so that neighbours share work (a cache)."""
+    consecutive runs, for items sorted so that neighbours share work (a cache).
+
+    `memos` (cache.Memo) are the exception to purity: what each worker used of them and
+    added to them comes back into this process's, so that the cache saves it."""
     least = min_items if min_items is not None else _env_int("LSFMM_PARALLEL_MIN", MIN_ITEMS)
     n = min(jobs(), len(items) // least + 1) if least else min(jobs(), len(items))
     if n < 2 or not sys.platform.startswith("linux"):
@@ -65,11 +75,15 @@ def split_map(
     global _task
     bounds = [len(items) * i // n for i in range(n + 1)]
     parts = [items[i::n] for i in range(n)] if interleave else [items[bounds[i] : bounds[i + 1]] for i in range(n)]
-    _task = (fn, parts)
+    _task = (fn, parts, memos)
     try:
         with multiprocessing.get_context("fork").Pool(n - 1) as pool:
             pending = pool.map_async(_part, range(1, n), chunksize=1)
-            results = [fn(parts[0]), *pending.get()]
+            results = [fn(parts[0])]
+            for res, used in pending.get():
+                results.append(res)
+                for memo, entries in zip(memos, used, strict=True):
+                    memo.used.update(entries)
     finally:
         _task = None
     for i, res in enumerate(results):

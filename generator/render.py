@@ -235,6 +235,7 @@ class Renderer:
         # pages again, and their fields (every question's context) would be converted again.
         self._html = cache.memo("markdown") if cache is not None else Memo({})
         self._blocks = cache.memo("blocks") if cache is not None else Memo({})
+        self.memos = (self._html, self._blocks)  # what rendering adds to the cache
 
     def _markdown(self, text: str) -> str:
         html = self._html.get(text)
@@ -481,7 +482,9 @@ def render_changed(site: Site, cache: Cache, out_dir: str, pdf_links: bool = Fal
         todo.append((spec, fp))
     todo.sort(key=lambda item: renderer.cluster(item[0]))
     renderer.compile({spec.template for spec, _ in todo})
-    texts = parallel.split_map(lambda batch: [renderer.render(spec) for spec, _ in batch], todo, interleave=False)
+    texts = parallel.split_map(
+        lambda batch: [renderer.render(spec) for spec, _ in batch], todo, interleave=False, memos=renderer.memos
+    )
     for (spec, fp), text in zip(todo, texts, strict=True):
         changed[spec.path] = text
         fresh[spec.path] = (fp, digest(text.encode("utf-8")))

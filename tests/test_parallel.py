@@ -99,3 +99,21 @@ def test_bad_data_reports_the_same_when_shared(name, tmp_path):
     lay_out(case, tmp_path)
     result = run_cli("check", "--data", "data", cwd=tmp_path, env=FORCED)
     assert f"exit {result.returncode}\n{result.stdout}{result.stderr}" == (case / "expected.txt").read_text()
+
+
+def test_what_workers_add_to_the_cache_is_saved(tmp_path):
+    """Workers render with the cache's memo tables (Markdown as HTML, people sections): what
+    they add comes back, so a shared build saves the same cache as a serial one."""
+    import pickle
+
+    caches = {}
+    for name, env in (("serial", SERIAL), ("shared", FORCED)):
+        project = tmp_path / name
+        shutil.copytree(REPO / "data", project / "data")
+        result = run_cli("build", "--strict", "--data", "data", "--out", "docs", cwd=project, env=env)
+        assert result.returncode == 0, result.stderr
+        with open(project / ".lsfmm-cache" / "cache.pickle", "rb") as fh:
+            caches[name] = pickle.load(fh)[3]  # (version, records, pages, memos)
+    assert set(caches["serial"]) >= {"markdown", "blocks", "exports", "provenance"}
+    for table in caches["serial"]:
+        assert caches["shared"][table] == caches["serial"][table], table
