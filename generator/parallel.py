@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -43,6 +44,13 @@ def jobs() -> int:
 def _env_int(name: str, default: int) -> int:
     value = os.environ.get(name, "").strip()
     return int(value) if value.isdigit() else default
+
+
+def _worker_start() -> None:
+    """A worker leaves signals to its parent: `serve` turns SIGTERM into KeyboardInterrupt,
+    and a worker that inherited that would print a traceback when the pool stops it."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _part(index: int) -> list[Any]:  # runs in a worker, which inherited _task
@@ -77,7 +85,7 @@ def split_map(
     parts = [items[i::n] for i in range(n)] if interleave else [items[bounds[i] : bounds[i + 1]] for i in range(n)]
     _task = (fn, parts, memos)
     try:
-        with multiprocessing.get_context("fork").Pool(n - 1) as pool:
+        with multiprocessing.get_context("fork").Pool(n - 1, initializer=_worker_start) as pool:
             pending = pool.map_async(_part, range(1, n), chunksize=1)
             results = [fn(parts[0])]
             for res, used in pending.get():
