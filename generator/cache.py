@@ -22,32 +22,33 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import shutil
 import sys
 from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Any
 
-_CODE_FILES = ("errors.py", "yamlload.py", "schema.py", "model.py", "markup.py", "render.py", "export.py")
 # The libraries whose output is cached: a new version of any of them starts a fresh cache.
-_LIBRARIES = ("PyYAML", "Jinja2", "MarkupSafe", "Markdown", "nh3", "icalendar")
+_LIBRARIES = ("PyYAML", "Jinja2", "MarkupSafe", "Markdown", "nh3", "icalendar", "python-dateutil")
 
 
 def code_version() -> str:
-    """Changes whenever the generator's code, its templates, the libraries that make what is
-    cached, or Python itself change."""
+    """Changes whenever the generator's code (every module of the package: what is cached
+    is made by most of them, and listing some missed mailtext.py and siteconfig.py), its
+    templates, the libraries that make what is cached, or Python itself change."""
     here = os.path.dirname(__file__)
     h = hashlib.sha256(sys.version.encode())
     for lib in _LIBRARIES:
         try:
             h.update(f"\0{lib} {metadata.version(lib)}".encode())
-        except metadata.PackageNotFoundError:  # pragma: no cover - each is in requirements.txt
+        except metadata.PackageNotFoundError:  # pragma: no cover - each is installed with requirements.txt
             h.update(f"\0{lib} -".encode())
-    templates = [
+    names = sorted(
         os.path.relpath(os.path.join(top, n), here)
-        for top, _, files in os.walk(os.path.join(here, "templates"))
+        for top, dirs, files in os.walk(here)
         for n in files
-    ]
-    names = list(_CODE_FILES) + sorted(templates)
+        if (n.endswith(".py") or os.path.relpath(top, here).startswith("templates")) and "__pycache__" not in top
+    )
     for name in names:
         with open(os.path.join(here, name), "rb") as fh:
             h.update(name.encode() + b"\0" + fh.read())
@@ -124,11 +125,18 @@ class Cache:
         return result
 
     def template_dir(self) -> str | None:
-        """Where Jinja keeps compiled templates (beside the cache file), or None."""
+        """Where Jinja keeps compiled templates (beside the cache file, in a folder of this
+        code version: Jinja knows a compiled template by its source alone, but the options
+        render.py compiles with change it), or None. Folders of other versions are removed."""
         if not self.path:
             return None
-        folder = os.path.join(os.path.dirname(self.path), "templates")
-        os.makedirs(folder, exist_ok=True)
+        parent = os.path.join(os.path.dirname(self.path), "templates")
+        folder = os.path.join(parent, self.version[:32])
+        if not os.path.isdir(folder):
+            if os.path.isdir(parent):
+                for old in os.listdir(parent):
+                    shutil.rmtree(os.path.join(parent, old), ignore_errors=True)
+            os.makedirs(folder, exist_ok=True)
         return folder
 
     def memo(self, name: str) -> Memo:

@@ -485,7 +485,9 @@ def load_site(
         site.data_dir = display_path(data_dir)
         site.file_hashes = dict(loaded["hashes"])
         shared = ("event", "people", "questions")
-        site.sources_of = {k: display_path(os.path.join(data_dir, f"{k}.yaml")) for k in shared}
+        # Shown exactly as load() shows the files (it keys file_hashes by these).
+        folder = display_path(data_dir)
+        site.sources_of = {k: os.path.normpath(os.path.join(folder, f"{k}.yaml")) for k in shared}
     return site
 
 

@@ -18,6 +18,8 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
 from generator.cache import Memo
@@ -84,15 +86,27 @@ def split_map(
     bounds = [len(items) * i // n for i in range(n + 1)]
     parts = [items[i::n] for i in range(n)] if interleave else [items[bounds[i] : bounds[i + 1]] for i in range(n)]
     _task = (fn, parts, memos)
+    pool = ProcessPoolExecutor(n - 1, mp_context=multiprocessing.get_context("fork"), initializer=_worker_start)
     try:
-        with multiprocessing.get_context("fork").Pool(n - 1, initializer=_worker_start) as pool:
-            pending = pool.map_async(_part, range(1, n), chunksize=1)
-            results = [fn(parts[0])]
-            for res, used in pending.get():
-                results.append(res)
+        futures = [pool.submit(_part, i) for i in range(1, n)]
+        results = [fn(parts[0])]
+        for i, future in enumerate(futures, 1):
+            try:
+                res, used = future.result()
+            except BrokenProcessPool:  # a worker died (killed, out of memory): its part is done here
+                res = fn(parts[i])
+            else:
                 for memo, entries in zip(memos, used, strict=True):
                     memo.used.update(entries)
+            results.append(res)
+    except BaseException:
+        # Stop the workers now (an error, Ctrl-C), not after they finish their parts.
+        workers = getattr(pool, "_processes", None) or {}  # the executor has no public way to stop them
+        for proc in list(workers.values()):
+            proc.terminate()
+        raise
     finally:
+        pool.shutdown(wait=True, cancel_futures=True)
         _task = None
     for i, res in enumerate(results):
         if len(res) != len(parts[i]):  # pragma: no cover - a broken fn

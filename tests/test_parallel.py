@@ -117,3 +117,30 @@ def test_what_workers_add_to_the_cache_is_saved(tmp_path):
     assert set(caches["serial"]) >= {"markdown", "blocks", "exports", "provenance"}
     for table in caches["serial"]:
         assert caches["shared"][table] == caches["serial"][table], table
+
+
+def test_a_worker_that_dies_does_not_hang_the_build(three_jobs):
+    """A worker killed mid-part (say, by the OOM killer) has its part done in this process."""
+    import signal
+
+    def fn(part):
+        if parallel.in_worker and 4 in part:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return [x * 2 for x in part]
+
+    assert parallel.split_map(fn, list(range(9)), 1) == [x * 2 for x in range(9)]
+
+
+def test_data_outside_the_working_folder_given_unnormalized(tmp_path):
+    """--data /abs/./data from another folder: the shared files are found under the path
+    the loader shows them by (this gave a KeyError)."""
+    shutil.copytree(SAMPLE, tmp_path / "data")
+    (tmp_path / "elsewhere").mkdir()
+    data = f"{tmp_path}/./data"
+    for env in (SERIAL, FORCED):
+        result = run_cli(
+            "build", "--strict", "--data", data, "--out", str(tmp_path / "docs"), cwd=tmp_path / "elsewhere", env=env
+        )
+        assert result.returncode == 0, result.stderr
+    result = run_cli("build", "--strict", "--data", data, "--out", str(tmp_path / "docs"), cwd=tmp_path / "elsewhere")
+    assert " 0 written," in result.stdout, result.stdout + result.stderr
