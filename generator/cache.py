@@ -103,9 +103,11 @@ class Cache:
         return result
 
     def put_record(self, key: tuple[str, str], result: Any) -> None:
-        if self.path is None:  # --no-cache: nothing is kept past this run, which reads each file once
-            return
-        self.records[key] = self.pickled(result)
+        if self.path is not None:  # --no-cache: nothing is kept past this run, which reads each file once
+            self._keep(key, self.pickled(result), result)
+
+    def _keep(self, key: tuple[str, str], blob: bytes, result: Any) -> None:
+        self.records[key] = blob
         self._used.add(key)
         if self.live is not None:
             self.live[key] = result
@@ -118,10 +120,7 @@ class Cache:
         """Keep a result that arrives pickled (from a worker); returns it unpickled."""
         result = pickle.loads(blob)
         if self.path is not None:
-            self.records[key] = blob
-            self._used.add(key)
-            if self.live is not None:
-                self.live[key] = result
+            self._keep(key, blob, result)
         return result
 
     def template_dir(self) -> str | None:

@@ -51,10 +51,11 @@ def exports(site: Site, publish: Publish, cache: Cache | None = None) -> dict[st
     line of data.json are made again only when a data file they are made from changed."""
     memo = cache.memo("exports") if cache is not None else Memo({})
     scheduled = [t for t in session_order(site) if t["slot"]]
-    out = {CALENDAR: _calendar(memo, site, scheduled, publish, CALENDAR, site.event["name"])}
+    tz = _tz_stamp(site.event["timezone"])  # once: every calendar has the event's time zone
+    out = {CALENDAR: _calendar(memo, tz, site, scheduled, publish, CALENDAR, site.event["name"])}
     for topic in scheduled:
         path = calendar_path(topic["id"])
-        out[path] = _calendar(memo, site, [topic], publish, path, topic["title"])
+        out[path] = _calendar(memo, tz, site, [topic], publish, path, topic["title"])
     out[DATA] = data_json(site, publish, memo)
     return out
 
@@ -83,7 +84,9 @@ def _tz_stamp(name: str) -> tuple[Any, ...]:
         return ("none",)
 
 
-def _calendar(memo: Memo, site: Site, topics: list[S.Rec], publish: Publish, path: str, name: str) -> str:
+def _calendar(
+    memo: Memo, tz: tuple[Any, ...], site: Site, topics: list[S.Rec], publish: Publish, path: str, name: str
+) -> str:
     event = site.event
     key = _key(
         "calendar",
@@ -94,7 +97,7 @@ def _calendar(memo: Memo, site: Site, topics: list[S.Rec], publish: Publish, pat
         tuple((t["id"], _sha(site, t)) for t in topics),
         publish.site_url,
         publish.directory_urls,
-        _tz_stamp(event["timezone"]),
+        tz,
     )
     text = memo.get(key)
     if text is None:

@@ -120,11 +120,9 @@ def quote_html(text: str) -> str:
     return f'<blockquote class="lsf-quote"><p>{body}</p></blockquote>'
 
 
-@functools.lru_cache(maxsize=16384)
 def markdown_html(text: str) -> str:
     """A curated Markdown field as sanitized HTML, on one line (safe to embed in Markdown).
-    A pure function of the text, remembered: pages repeat fields (a summary's first paragraph
-    on its topics' pages), and Python-Markdown costs about 0.1 ms per field."""
+    A pure function of the text: render.Renderer remembers its results (cache memo)."""
     _md.reset()
     rendered = _md.convert(_show_bidi(text))
     clean = nh3.clean(

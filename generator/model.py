@@ -117,6 +117,8 @@ def load(
         folder = display_path(where if is_dir else data_dir)  # once per folder: relpath is slow
         for path in files:
             shown = os.path.normpath(os.path.join(folder, os.path.basename(path)))
+            if not is_dir:
+                out["shown"].append((name.removesuffix(".yaml"), shown))
             if path not in overlay and not os.path.exists(path):
                 problems.error(shown, 0, f"missing file; it holds the {spec.name}")
                 out["broken"].extend((kind, "*") for kind in HOLDS[spec.name])
@@ -484,10 +486,7 @@ def load_site(
     if site is not None:
         site.data_dir = display_path(data_dir)
         site.file_hashes = dict(loaded["hashes"])
-        shared = ("event", "people", "questions")
-        # Shown exactly as load() shows the files (it keys file_hashes by these).
-        folder = display_path(data_dir)
-        site.sources_of = {k: os.path.normpath(os.path.join(folder, f"{k}.yaml")) for k in shared}
+        site.sources_of = dict(loaded["shown"])  # as load() shows them: file_hashes is keyed so
     return site
 
 

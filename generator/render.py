@@ -425,10 +425,18 @@ class Renderer:
         return self._page(spec.template, spec.path, spec.title, spec.source, **spec.ctx)
 
     def pages(self) -> dict[str, str]:
-        specs = sorted(self.plan(), key=self.cluster)
+        return self.render_many(self.plan())
+
+    def render_many(self, specs: list[PageSpec]) -> dict[str, str]:
+        """The pages of `specs` by path, shared with forked workers when there are many:
+        ordered so that neighbours share quote blocks, templates compiled before the fork,
+        and what workers add to the memo tables brought back."""
+        specs = sorted(specs, key=self.cluster)
         self.compile({spec.template for spec in specs})
-        texts = parallel.split_map(lambda batch: [self.render(spec) for spec in batch], specs, interleave=False)
-        return {spec.path: text for spec, text in sorted(zip(specs, texts, strict=True), key=lambda st: st[0].path)}
+        texts = parallel.split_map(
+            lambda batch: [self.render(spec) for spec in batch], specs, interleave=False, memos=self.memos
+        )
+        return {spec.path: text for spec, text in zip(specs, texts, strict=True)}
 
     def compile(self, templates: set[str]) -> None:
         """Compile templates now, before work is shared with forked workers (each would
@@ -491,10 +499,9 @@ def render_changed(site: Site, cache: Cache, out_dir: str, pdf_links: bool = Fal
     """Only the pages whose inputs changed since they were last written (per the cache), and
     the paths of the pages that are current on disk as they are."""
     renderer = Renderer(site, pdf_links, cache)
-    changed: dict[str, str] = {}
     current: set[str] = set()
     fresh: dict[str, tuple[str, str]] = {}
-    todo: list[tuple[PageSpec, str]] = []
+    todo: dict[str, tuple[PageSpec, str]] = {}
     for spec in renderer.plan():
         fp = renderer.fingerprint(spec, cache.version)
         known = cache.pages.get(spec.path)
@@ -503,15 +510,10 @@ def render_changed(site: Site, cache: Cache, out_dir: str, pdf_links: bool = Fal
             current.add(spec.path)
             fresh[spec.path] = known
             continue
-        todo.append((spec, fp))
-    todo.sort(key=lambda item: renderer.cluster(item[0]))
-    renderer.compile({spec.template for spec, _ in todo})
-    texts = parallel.split_map(
-        lambda batch: [renderer.render(spec) for spec, _ in batch], todo, interleave=False, memos=renderer.memos
-    )
-    for (spec, fp), text in zip(todo, texts, strict=True):
-        changed[spec.path] = text
-        fresh[spec.path] = (fp, digest(text.encode("utf-8")))
+        todo[spec.path] = (spec, fp)
+    changed = renderer.render_many([spec for spec, _ in todo.values()])
+    for path, text in changed.items():
+        fresh[path] = (todo[path][1], digest(text.encode("utf-8")))
     cache.pages = fresh
     return changed, current
 
