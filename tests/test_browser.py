@@ -27,6 +27,9 @@ ARGS = [
     "--disable-sync",
 ]
 
+# Material's search results say "Initializing search" until its worker has the index.
+SEARCH_READY = "!document.querySelector('.md-search-result__meta').textContent.includes('Initializing')"
+
 
 @pytest.fixture(scope="module")
 def browser():
@@ -115,7 +118,12 @@ def test_payloads_are_readable_text(browser, served):
 def test_searching_for_the_payloads_runs_nothing(browser, served):
     def search(page):
         page.click("label.md-search__icon, .md-search__input", timeout=5000)
-        page.fill("input.md-search__input", "script alert")
+        # Material reads the query on keyup, and drops one typed while its search worker is
+        # still loading the index: with fill() (no keyup) before the worker was ready, the
+        # results said "Type to start searching" in 9 of 25 tries on a loaded machine. So wait
+        # for the worker, then type keys as a reader does (0 of 25 failed that way).
+        page.wait_for_function(SEARCH_READY, timeout=30000)
+        page.keyboard.type("script alert")
         page.wait_for_selector(".md-search-result__item", timeout=10000)
 
     seen = visit(browser, served, action=search)
