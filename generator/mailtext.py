@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -152,9 +153,13 @@ def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
-def _runs(body: str, level: int, nested: bool) -> list[str]:
+@functools.lru_cache(maxsize=64)
+def _runs(body: str, level: int, nested: bool) -> tuple[str, ...]:
     """Whitespace-folded runs of the body's lines at `level` (and deeper, with their relative
-    '>' markers, when the quote itself holds quoted lines). Empty lines never break a run."""
+    '>' markers, when the quote itself holds quoted lines). Empty lines never break a run.
+
+    Remembered for the last few bodies: the quotes of one message are checked one after the
+    other against the same body (a cold build at M checks 15,000 quotes in 150 threads)."""
     runs: list[list[str]] = [[]]
     for ln in quote_lines(body):
         if not ln.text.strip():
@@ -163,10 +168,10 @@ def _runs(body: str, level: int, nested: bool) -> list[str]:
             runs[-1].append("> " * (ln.level - level) + _norm(ln.text))
         elif runs[-1]:
             runs.append([])
-    return [" ".join(r) for r in runs if r]
+    return tuple(" ".join(r) for r in runs if r)
 
 
-def _occurs(needle: str, runs: list[str], whole_end: bool = True) -> bool:
+def _occurs(needle: str, runs: tuple[str, ...], whole_end: bool = True) -> bool:
     for run in runs:
         start = run.find(needle)
         while start >= 0:
