@@ -14,7 +14,7 @@ import functools
 import re
 import zoneinfo
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from generator.errors import Problems
 from generator.yamlload import Y
@@ -39,9 +39,11 @@ class Rec(dict):
         return self.lines.get(key, self.line)
 
 
-@dataclass
-class RefUse:
-    """A reference from one record to another, resolved once every file is read."""
+class RefUse(NamedTuple):
+    """A reference from one record to another, resolved once every file is read.
+
+    A named tuple, not a dataclass: an edit build unpickles every file's references from the
+    cache (31,000 at M), and these take 0.02 s to unpickle where dataclasses took 0.05 s."""
 
     kind: str
     target: str
