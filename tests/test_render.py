@@ -124,3 +124,10 @@ def test_default_data_renders_a_page_per_record():
     for pid in site.proposals:
         assert f"proposals/{pid}.md" in pages
     assert Path("questions/index.md").as_posix() in pages
+    # No session is scheduled and no part has a planned length yet: the running order shows
+    # no Start or Minutes column that could only be empty (the sample's goldens have both).
+    assert all(t["slot"] is None for t in site.topics.values())
+    assert not any(item["minutes"] for t in site.topics.values() for item in t["running_order"])
+    table = pages["topics/using-bpf-in-mm.md"].split("## Running order\n\n", 1)[1].split("\n")
+    assert table[:2] == ["| Part | Proposals | Questions |", "|---|---|---|"]
+    assert table[2].startswith("| Out-of-tree BPF programs")
