@@ -271,3 +271,89 @@ def test_the_writer_never_overwrites_a_file_that_changed_meanwhile(tmp_path):
     assert (data / "people.yaml").read_text() == "people: []\n"
     assert (data / "threads" / "t.yaml").read_text() == "id: t\n"
     assert sorted(p.name for p in (data / "threads").iterdir()) == ["t.yaml"]  # no temporary files left
+
+
+# A lore-style topic post and a reply that quotes it (the reply's In-Reply-To carries a
+# Gnus-style comment with the post's date, as many kernel replies do).
+POST = """\
+From: Ann Author <ann@example.org>
+To: linux-mm@kvack.org
+Subject: [LSF/MM/BPF TOPIC] Page cache policies in BPF
+Date: Mon, 27 Apr 2026 10:00:00 -0700
+Message-ID: <post-1@example.org>
+List-Id: <linux-mm.kvack.org>
+Content-Type: text/plain; charset=utf-8
+
+Hi,
+
+I'd like to discuss page cache eviction policies written in BPF.
+The RFC is out; the open question is which hooks MM should expose.
+
+Thanks,
+Ann
+"""
+REPLY = """\
+From: Bob Reviewer <bob@example.org>
+To: linux-mm@kvack.org
+Subject: Re: [LSF/MM/BPF TOPIC] Page cache policies in BPF
+Date: Tue, 28 Apr 2026 09:30:00 +0200
+Message-ID: <reply-1@example.org>
+In-Reply-To: <post-1@example.org> (Ann Author's message of "Mon, 27 Apr 2026 10:00:00 -0700")
+References: <post-1@example.org>
+List-Id: <linux-mm.kvack.org>
+Content-Type: text/plain; charset=utf-8
+
+On Mon, Apr 27, 2026 at 10:00:00AM -0700, Ann Author wrote:
+> I'd like to discuss page cache eviction policies written in BPF.
+> The RFC is out; the open question is which hooks MM should expose.
+
+Targeted hooks, please. Generic ones become ABI.
+
+Bob
+"""
+
+
+def mbox(*messages: str) -> str:
+    return "".join(f"From mboxrd@z Thu Jan  1 00:00:00 1970\n{m}\n" for m in messages)
+
+
+def test_a_later_full_copy_fills_in_a_message_known_only_through_quotes(tmp_path):
+    data = Path(shutil.copytree(SAMPLE, tmp_path / "data"))
+    (tmp_path / "reply.mbox").write_text(mbox(REPLY))
+    (tmp_path / "thread.mbox").write_text(mbox(POST, REPLY))
+    first = run_cli("import-mbox", "reply.mbox", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "with 2 messages (1 known only through quotes)" in first.stdout
+    thread = data / "threads" / "page-cache-policies-in-bpf.yaml"
+    # The post is on record with what the reply tells of it: author and date, no text.
+    assert site_of(data).messages["post-1@example.org"]["text"] is None
+    # A person quotes the post's own words: unverifiable until its text is on record.
+    thread.write_text(
+        thread.read_text() + "quotes:\n  - id: which-hooks\n    message: post-1@example.org\n"
+        "    text: the open question is which hooks MM should expose\n"
+    )
+    before = thread.read_text()
+    check = run_cli("check", "--data", "data", cwd=tmp_path)
+    assert check.returncode == 0, check.stderr
+    assert "quote 'which-hooks' is not verified: message <post-1@example.org> has no text on record" in check.stderr
+
+    result = run_cli("import-mbox", "thread.mbox", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "0 messages added; <post-1@example.org> gets subject, text." in result.stdout
+    after = thread.read_text()
+    old_lines, new_lines = before.split("\n"), after.split("\n")
+    it = iter(new_lines)
+    assert all(line in it for line in old_lines)  # only lines added, every old one in order
+    added = [line for line in new_lines if line not in old_lines]
+    assert added[0] == '    subject: "[LSF/MM/BPF TOPIC] Page cache policies in BPF"'
+    post = site_of(data).messages["post-1@example.org"]
+    assert post["subject"] == "[LSF/MM/BPF TOPIC] Page cache policies in BPF"
+    assert post["text"].startswith("Hi,\n\nI'd like to discuss page cache eviction policies written in BPF.\n")
+    assert "Ann" in post["text"] and post["author"] == "ann-author"
+    # The quote is now checked against the post's own text, and it is there.
+    check = run_cli("check", "--data", "data", cwd=tmp_path)
+    assert check.returncode == 0, check.stderr
+    assert "which-hooks" not in check.stderr
+    again = run_cli("import-mbox", "thread.mbox", cwd=tmp_path)
+    assert "up to date (2 messages on record)" in again.stdout
+    assert thread.read_text() == after
