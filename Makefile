@@ -53,6 +53,7 @@ check: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/ruff format --check generator tests bench
+	$(BIN)/mypy
 
 test: lint $(if $(NPM),$(AXE))
 	$(BIN)/python -m pytest -q

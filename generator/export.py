@@ -77,7 +77,7 @@ def _tz_stamp(name: str) -> tuple[Any, ...]:
             st = os.stat(path)
             return (path, st.st_size, st.st_mtime_ns)
     try:
-        import tzdata  # type: ignore[import-not-found]  # the fallback zoneinfo uses
+        import tzdata  # the fallback zoneinfo uses
 
         return ("tzdata", tzdata.IANA_VERSION)
     except ImportError:  # pragma: no cover - zoneinfo fails first

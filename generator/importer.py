@@ -247,7 +247,7 @@ def _chain(mail: Mail, parent: dict[str, str | None]) -> list[str]:
 def thread_order(nodes: dict[str, tuple[str | None, dt.datetime | None]]) -> list[str]:
     """Depth first from the roots; siblings (and roots) by the earliest date in their subtree."""
     children: dict[str, list[str]] = defaultdict(list)
-    roots = []
+    roots: list[str] = []
     for mid, (parent, _) in nodes.items():
         (children[parent] if parent in nodes and parent != mid else roots).append(mid)
     latest = dt.datetime.max.replace(tzinfo=dt.UTC)

@@ -32,10 +32,12 @@ import gzip
 import io
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
 from html.parser import HTMLParser
+from typing import Any
 
 import nh3
 
@@ -284,7 +286,7 @@ def _message_id(msg: Message, notes: list[str]) -> str | None:
 
 def _sender(msg: Message, notes: list[str]) -> tuple[str, str] | None:
     try:
-        header = msg["From"]
+        header: Any = msg["From"]  # a structured header object (policy=default), typed as str
         if header is None:
             return None
         defects = [d for d in header.defects if type(d).__name__ in ("InvalidHeaderDefect", "NonASCIILocalPartDefect")]
@@ -391,17 +393,17 @@ def _text_parts(part: Message, notes: list[str], depth: int = 0) -> list[str]:
         if ctype == "multipart/alternative":
             for want in ("text/plain", "text/html"):
                 for child in children:
-                    if _safe(lambda c=child: c.get_content_type(), "") == want:
+                    if _safe(child.get_content_type, "") == want:
                         found = _text_parts(child, notes, depth + 1)
                         if any(t.strip() for t in found):
                             return found
             return [t for child in children for t in _text_parts(child, notes, depth + 1)][:1]
         out = []
-        plain_anywhere = any(_safe(lambda p=p: p.get_content_type(), "") == "text/plain" for p in part.walk())
+        plain_anywhere = any(_safe(p.get_content_type, "") == "text/plain" for p in part.walk())
         for child in children:
-            if _safe(lambda c=child: c.get_content_disposition(), None) == "attachment":
+            if _safe(child.get_content_disposition, None) == "attachment":
                 continue
-            if _safe(lambda c=child: c.get_content_type(), "") == "text/html" and plain_anywhere:
+            if _safe(child.get_content_type, "") == "text/html" and plain_anywhere:
                 continue
             out.extend(_text_parts(child, notes, depth + 1))
         return out
@@ -412,7 +414,7 @@ def _text_parts(part: Message, notes: list[str], depth: int = 0) -> list[str]:
     return []
 
 
-def _safe(fn, default):  # type: ignore[no-untyped-def]
+def _safe(fn: Callable[[], Any], default: Any) -> Any:  # email's accessors are loosely typed
     try:
         return fn()
     except Exception:
@@ -468,7 +470,7 @@ class _Text(HTMLParser):
         if self.lines[-1][1].strip() or self.lines[-1][0] != self.level:
             self.lines.append((self.level, ""))
 
-    def handle_starttag(self, tag: str, attrs: list) -> None:  # type: ignore[type-arg]
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _BLOCK_TAGS:
             self._newline()
         if tag == "blockquote":

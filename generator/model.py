@@ -438,7 +438,8 @@ def _verify_quotes(
         container, author = messages.get(cid), messages.get(quote["message"])
         if container is None or author is None or container["thread"] != quote["thread"]:
             continue  # reported above
-        level, current, seen = 0, container, set()
+        level, seen = 0, set()
+        current: S.Rec | None = container
         while current is not None and current["message_id"] != quote["message"] and current["message_id"] not in seen:
             seen.add(current["message_id"])
             current = messages.get(current["in_reply_to"] or "")
@@ -456,8 +457,9 @@ def _verify_quotes(
             continue
         if cid not in text_sha:
             text_sha[cid] = hashlib.sha256(container["text"].encode("utf-8", "surrogatepass")).digest()
-        key = hashlib.sha256(b"%s\0%d\0%s" % (text_sha[cid], level, quote["text"].encode("utf-8", "surrogatepass")))
-        key = key.digest()
+        key = hashlib.sha256(
+            b"%s\0%d\0%s" % (text_sha[cid], level, quote["text"].encode("utf-8", "surrogatepass"))
+        ).digest()
         stop = memo.get(key)
         if stop is None:
             stop = memo.put(key, mailtext.find_quote(quote["text"], container["text"], level))

@@ -13,6 +13,7 @@ import difflib
 import functools
 import re
 import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -64,7 +65,7 @@ class Ctx:
         return INVALID
 
 
-def suggest(word: str, choices: list[str] | set[str]) -> str:
+def suggest(word: str, choices: Iterable[str]) -> str:
     """' (did you mean 'x'?)' for the nearest valid name, or ''."""
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""

@@ -95,8 +95,8 @@ def list_place(text: str, key: str) -> ListPlace | None:
     while i < len(events) and not isinstance(events[i], yaml.MappingStartEvent):
         i += 1
     i += 1
-    while i < len(events) and isinstance(events[i], yaml.ScalarEvent):
-        if events[i].value == key:
+    while i < len(events) and isinstance(ev := events[i], yaml.ScalarEvent):
+        if ev.value == key:
             return _items(text, events, i)
         i = _after(events, i + 1)
     return None
@@ -132,7 +132,9 @@ def _items(text: str, events: list, k: int) -> ListPlace:
             if depth == 0:
                 if not isinstance(ev, yaml.MappingStartEvent) or ev.flow_style:
                     return ListPlace(key_line, items, False)
-                item = Item(ev.start_mark.line + 1, ev.start_mark.line + 1, ev.start_mark.column)
+                start = ev.start_mark
+                assert start is not None  # parser events always carry their marks
+                item = Item(start.line + 1, start.line + 1, start.column)
                 items.append(item)
                 pending_key = None
             elif depth == 1:
@@ -145,7 +147,9 @@ def _items(text: str, events: list, k: int) -> ListPlace:
             depth -= 1
             continue
         if isinstance(ev, yaml.ScalarEvent) and item is not None:
-            end = ev.end_mark.line + (1 if ev.end_mark.column else 0)
+            stop = ev.end_mark
+            assert stop is not None  # parser events always carry their marks
+            end = stop.line + (1 if stop.column else 0)
             while end > item.start and not lines[end - 1].strip():
                 end -= 1
             item.end = max(item.end, end)

@@ -80,14 +80,16 @@ def parse(text: str, path: str, problems: Problems) -> Y | None:
             cls = type(ev)
             if cls is scalar_event:
                 if ev.anchor or (ev.tag and not ev.implicit[0]):
-                    return _refuse(ev, path, problems)
+                    _refuse(ev, path, problems)
+                    return None
                 mark = ev.start_mark
                 node = Y("scalar", mark.line + 1, mark.column + 1, ev.value, not ev.style)
             elif cls in end_events:
                 node = stack.pop()[0]
             elif cls in start_events:
                 if ev.anchor or (ev.tag and ev.tag != "!"):
-                    return _refuse(ev, path, problems)
+                    _refuse(ev, path, problems)
+                    return None
                 mark = ev.start_mark
                 if len(stack) >= MAX_DEPTH:
                     problems.error(
@@ -107,7 +109,8 @@ def parse(text: str, path: str, problems: Problems) -> Y | None:
                     return None
                 continue
             elif cls is yaml.AliasEvent:
-                return _refuse(ev, path, problems)
+                _refuse(ev, path, problems)
+                return None
             elif cls is yaml.StreamEndEvent or ev is None:
                 break
             else:  # stream start, document end
@@ -147,6 +150,7 @@ _END_EVENTS = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
 
 def _refuse(ev: yaml.Event, path: str, problems: Problems) -> None:
     mark = ev.start_mark
+    assert mark is not None  # parser events always carry their marks
     tag = getattr(ev, "tag", None)
     if isinstance(ev, yaml.AliasEvent) or getattr(ev, "anchor", None):
         message = ALIAS_MESSAGE
