@@ -20,6 +20,8 @@ import importlib
 import json
 import os
 import threading
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -93,6 +95,7 @@ class Watched:
 
     def __init__(self, browser, scheme: str = "light"):
         self.problems: list[str] = []
+        self.cancelled: list[str] = []
         self.page = browser.new_page(color_scheme=scheme, viewport={"width": 1280, "height": 900})
         self.page.on("pageerror", lambda exc: self.problems.append(f"page error: {exc}"))
         self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
@@ -103,9 +106,12 @@ class Watched:
     def _failed(self, request):
         # A click that leaves the page cancels what it was still loading (the search worker,
         # the favicon): Chromium reports those as net::ERR_ABORTED, 2 times in 12 runs of the
-        # navigation test on a loaded machine. Not a fault of the site; every other failure
-        # counts, and a missing file shows as its HTTP status below.
-        if request.failure != "net::ERR_ABORTED":
+        # navigation test on a loaded machine. So a cancelled request counts only if what it
+        # asked for is missing (checked in close(): a 404 still loading when the page is left
+        # reports no status); every other failure counts.
+        if request.failure == "net::ERR_ABORTED":
+            self.cancelled.append(request.url)
+        else:
             self.problems.append(f"failed: {request.url} ({request.failure})")
 
     def _local_only(self, route):
@@ -125,6 +131,11 @@ class Watched:
 
     def close(self) -> list[str]:
         self.page.close()
+        for url in self.cancelled:
+            try:
+                urllib.request.urlopen(url, timeout=10).close()
+            except (urllib.error.URLError, OSError) as exc:
+                self.problems.append(f"cancelled, and it cannot be fetched: {url} ({exc})")
         return self.problems
 
 

@@ -5,6 +5,7 @@ After an intended change, run `make goldens` and review the diff of tests/golden
 """
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -100,6 +101,22 @@ def test_running_order_times():
     # Unscheduled, and an item without minutes: no invented times.
     assert [r["start"] for r in running_order(site.topics["later-topic"])] == [None, None]
     assert add_minutes("23:50", 20) == "00:10"
+
+
+def test_running_order_table_has_start_only_with_a_slot_and_minutes_only_when_known(tmp_path):
+    """The four cases of the table's columns (the goldens hold slot with minutes and minutes
+    without a slot; the default data holds neither): a slot without any planned length."""
+    data = Path(shutil.copytree(SAMPLE, tmp_path / "data"))
+    topic = data / "topics" / "hooks-in-mm.yaml"
+    topic.write_text("\n".join(ln for ln in topic.read_text().split("\n") if not ln.startswith("    minutes:")))
+    problems = Problems()
+    site = load_site(str(data), problems)
+    assert site is not None and problems.items == [], [str(p) for p in problems.items]
+    page = render_site(site)["topics/hooks-in-mm.md"]
+    table = page.split("## Running order\n\n", 1)[1].split("\n\n", 1)[0].split("\n")
+    assert table[:2] == ["| Start | Part | Proposals | Questions |", "|---|---|---|---|"]
+    starts = [row.split(" | ", 1)[0] for row in table[2:]]
+    assert starts == ["| 09:30", "| ", "| "]  # later starts are unknown without lengths
 
 
 @pytest.mark.parametrize(
