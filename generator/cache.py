@@ -24,6 +24,7 @@ import os
 import pickle
 import shutil
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Any
@@ -182,6 +183,22 @@ class Memo:
     def put(self, key: Any, value: Any) -> Any:
         self.used[key] = value
         return value
+
+    def get_or(self, key: Any, make: Callable[[], Any]) -> Any:
+        """The value stored for `key`, else `make()` stored under it (never None)."""
+        value = self.get(key)
+        return value if value is not None else self.put(key, make())
+
+
+def memo_of(cache: Cache | None, name: str) -> Memo:
+    """The memo table `name` of `cache`, or an empty one that this run alone uses."""
+    return cache.memo(name) if cache is not None else Memo({})
+
+
+def memo_key(*parts: Any) -> bytes:
+    """A memo key: the SHA-256 of the parts' repr (bytes, str, int, bool, None and tuples of
+    them, whose repr is exact)."""
+    return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).digest()
 
 
 def default_path(data_dir: str) -> str:

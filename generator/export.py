@@ -20,7 +20,6 @@ revision time), and nothing depends on the clock or on hash order.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import zoneinfo
@@ -30,7 +29,7 @@ from icalendar import Calendar, Event, Timezone
 
 from generator import markup
 from generator import schema as S
-from generator.cache import Cache, Memo
+from generator.cache import Cache, Memo, memo_key, memo_of
 from generator.model import Site, source_of
 from generator.render import session_order, target
 from generator.siteconfig import Publish
@@ -49,7 +48,7 @@ def calendar_path(tid: str) -> str:
 def exports(site: Site, publish: Publish, cache: Cache | None = None) -> dict[str, str]:
     """Every export file, keyed by its path under docs/. With `cache`, a calendar and each
     line of data.json are made again only when a data file they are made from changed."""
-    memo = cache.memo("exports") if cache is not None else Memo({})
+    memo = memo_of(cache, "exports")
     scheduled = [t for t in session_order(site) if t["slot"]]
     tz = _tz_stamp(site.event["timezone"])  # once: every calendar has the event's time zone
     out = {CALENDAR: _calendar(memo, tz, site, scheduled, publish, CALENDAR, site.event["name"])}
@@ -58,11 +57,6 @@ def exports(site: Site, publish: Publish, cache: Cache | None = None) -> dict[st
         out[path] = _calendar(memo, tz, site, [topic], publish, path, topic["title"])
     out[DATA] = data_json(site, publish, memo)
     return out
-
-
-def _key(*parts: Any) -> bytes:
-    """A memo key: the SHA-256 of the parts' repr (str, int, None and tuples of them)."""
-    return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).digest()
 
 
 def _sha(site: Site, rec: S.Rec) -> str:
@@ -88,7 +82,7 @@ def _calendar(
     memo: Memo, tz: tuple[Any, ...], site: Site, topics: list[S.Rec], publish: Publish, path: str, name: str
 ) -> str:
     event = site.event
-    key = _key(
+    key = memo_key(
         "calendar",
         path,
         name,
@@ -99,10 +93,7 @@ def _calendar(
         publish.directory_urls,
         tz,
     )
-    text = memo.get(key)
-    if text is None:
-        text = memo.put(key, calendar(site, topics, publish, path, name))
-    return text
+    return memo.get_or(key, lambda: calendar(site, topics, publish, path, name))
 
 
 # ---------------------------------------------------------------------------------- calendar
@@ -222,7 +213,7 @@ def _document(site: Site, publish: Publish, item: Any) -> dict[str, Any]:
     def person(pid: str, p: S.Rec) -> Any:
         roles = tuple(site.roles_of_person.get(pid, []))
         return item(
-            _key("person", pid, _sha(site, p), url, roles),
+            memo_key("person", pid, _sha(site, p), url, roles),
             lambda: record(
                 S.PERSON,
                 p,
@@ -236,7 +227,7 @@ def _document(site: Site, publish: Publish, item: Any) -> dict[str, Any]:
         cal = calendar_path(tid) if tid in scheduled else None
         questions = site.questions_of_topic.get(tid, [])
         return item(
-            _key("topic", tid, _sha(site, t), url, cal, tuple(questions)),
+            memo_key("topic", tid, _sha(site, t), url, cal, tuple(questions)),
             lambda: record(S.TOPIC, t, source=src(t), page=page("topic", tid), calendar=cal, questions=questions),
         )
 
@@ -245,7 +236,7 @@ def _document(site: Site, publish: Publish, item: Any) -> dict[str, Any]:
         questions = site.questions_of_proposal.get(pid, [])
         quotes = site.quotes_of_proposal.get(pid, [])
         return item(
-            _key("proposal", pid, _sha(site, p), url, tuple(topics), tuple(questions), tuple(quotes)),
+            memo_key("proposal", pid, _sha(site, p), url, tuple(topics), tuple(questions), tuple(quotes)),
             lambda: record(
                 S.PROPOSAL,
                 p,
@@ -260,7 +251,7 @@ def _document(site: Site, publish: Publish, item: Any) -> dict[str, Any]:
     def question(qid: str, q: S.Rec) -> Any:
         quotes = site.quotes_of_question.get(qid, [])
         return item(
-            _key("question", qid, _sha(site, q), url, tuple(quotes)),
+            memo_key("question", qid, _sha(site, q), url, tuple(quotes)),
             lambda: record(S.QUESTION, q, source=src(q), page=page("question", qid), quotes=quotes),
         )
 
@@ -274,7 +265,7 @@ def _document(site: Site, publish: Publish, item: Any) -> dict[str, Any]:
         "proposals": [proposal(pid, p) for pid, p in site.proposals.items()],
         "questions": [question(qid, q) for qid, q in site.questions.items()],
         "threads": [
-            item(_key("thread", thid, _sha(site, th), url), lambda th=th: thread(th))
+            item(memo_key("thread", thid, _sha(site, th), url), lambda th=th: thread(th))
             for thid, th in site.threads.items()
         ],
     }
@@ -289,10 +280,7 @@ def data_json(site: Site, publish: Publish, memo: Memo | None = None) -> str:
     memo = memo if memo is not None else Memo({})
 
     def line(key: bytes, make: Any) -> str:
-        text = memo.get(key)
-        if text is None:
-            text = memo.put(key, "    " + json.dumps(make(), ensure_ascii=False))
-        return text
+        return memo.get_or(key, lambda: "    " + json.dumps(make(), ensure_ascii=False))
 
     parts = []
     for key, value in _document(site, publish, line).items():

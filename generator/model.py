@@ -16,7 +16,7 @@ from typing import Any
 
 from generator import mailtext, parallel, yamlload
 from generator import schema as S
-from generator.cache import Cache, Memo, digest
+from generator.cache import Cache, Memo, digest, memo_key, memo_of
 from generator.errors import Problem, Problems
 
 # One entry per record file or folder: (relative path, schema, is a folder of one-record files)
@@ -274,7 +274,7 @@ def build_site(loaded: dict[str, list[Any]], problems: Problems, cache: Cache | 
             elif key == "message":
                 quote["author"] = msg["author"]
                 quote["date"] = msg["date"]
-    unverified = _verify_quotes(quotes, messages, problems, cache.memo("provenance") if cache else Memo({}))
+    unverified = _verify_quotes(quotes, messages, problems, memo_of(cache, "provenance"))
 
     known = {
         "person": people,
@@ -457,12 +457,10 @@ def _verify_quotes(
             continue
         if cid not in text_sha:
             text_sha[cid] = hashlib.sha256(container["text"].encode("utf-8", "surrogatepass")).digest()
-        key = hashlib.sha256(
-            b"%s\0%d\0%s" % (text_sha[cid], level, quote["text"].encode("utf-8", "surrogatepass"))
-        ).digest()
-        stop = memo.get(key)
-        if stop is None:
-            stop = memo.put(key, mailtext.find_quote(quote["text"], container["text"], level))
+        stop = memo.get_or(
+            memo_key(text_sha[cid], level, quote["text"]),
+            lambda: mailtext.find_quote(quote["text"], container["text"], level),  # noqa: B023 - called here
+        )
         if stop:
             lines = quote["text"].split("\n")
             where = f" at quote level {level}" if level else ""

@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 
 from generator import markup, parallel
-from generator.cache import Cache, Memo, digest
+from generator.cache import Cache, digest, memo_key, memo_of
 from generator.model import Site, source_of
 from generator.write import BRIEFS
 
@@ -235,13 +235,12 @@ class Renderer:
         self._quotes: dict[tuple[str, str], str] = {}
         # Markdown fields as HTML, kept between builds: a one-file edit renders the whole-site
         # pages again, and their fields (every question's context) would be converted again.
-        self._html = cache.memo("markdown") if cache is not None else Memo({})
-        self._blocks = cache.memo("blocks") if cache is not None else Memo({})
+        self._html = memo_of(cache, "markdown")
+        self._blocks = memo_of(cache, "blocks")
         self.memos = (self._html, self._blocks)  # what rendering adds to the cache
 
     def _markdown(self, text: str) -> str:
-        html = self._html.get(text)
-        return html if html is not None else self._html.put(text, markup.markdown_html(text))
+        return self._html.get_or(text, lambda: markup.markdown_html(text))
 
     def quotes_of_topic(self, tid: str) -> list[Any]:
         """Quotes from the topic's thread, or about its proposals or questions, in thread order."""
@@ -302,12 +301,8 @@ class Renderer:
         template and code are in the cache's version). Those pages list every record, so every
         edit renders them again; this makes that cost the parts that changed."""
         shown = tuple((f, self.site.file_hashes.get(f, "")) for f in sorted(files))
-        what = (template, base["page_path"], self.pdf_links, relations, shown)
-        key = hashlib.sha256(repr(what).encode("utf-8", "surrogatepass")).digest()
-        text = self._blocks.get(key)
-        if text is None:
-            text = self._blocks.put(key, self.env.get_template(template).render(**base, **ctx))
-        return text
+        key = memo_key(template, base["page_path"], self.pdf_links, relations, shown)
+        return self._blocks.get_or(key, lambda: self.env.get_template(template).render(**base, **ctx))
 
     def person_block(self, base: dict[str, Any], p: Any) -> str:
         """A person's section of the people page: the person, the records of their roles
