@@ -38,6 +38,14 @@ def sample_with_seed_people(tmp_path: Path) -> Path:
     return data
 
 
+def lines_added(before: str, after: str) -> list[str]:
+    """The lines `after` adds to `before`, which must all still be there, in order."""
+    old, new = before.split("\n"), after.split("\n")
+    it = iter(new)
+    assert all(line in it for line in old)  # only lines were added
+    return [line for line in new if line not in old]
+
+
 def site_of(data: Path):
     problems = Problems()
     site = load_site(str(data), problems)
@@ -200,11 +208,7 @@ def test_a_larger_mbox_adds_only_what_is_new_and_keeps_every_edit(tmp_path):
     assert "1 message added" in result.stdout
     assert "1 person added, marked for review: cover-upper." in result.stdout
     after = thread.read_text()
-    # Only lines were added: every old line is still there, in order.
-    old_lines, new_lines = before_thread.split("\n"), after.split("\n")
-    it = iter(new_lines)
-    assert all(line in it for line in old_lines)
-    added = [line for line in new_lines if line not in old_lines]
+    added = lines_added(before_thread, after)
     assert added[0] == "  - message_id: cover-fwup1@example.org"
     assert people.read_text().startswith(before_people.rstrip("\n"))
     check = run_cli("check", "--data", "data", cwd=tmp_path)
@@ -341,10 +345,7 @@ def test_a_later_full_copy_fills_in_a_message_known_only_through_quotes(tmp_path
     assert result.returncode == 0, result.stderr
     assert "0 messages added; <post-1@example.org> gets subject, text." in result.stdout
     after = thread.read_text()
-    old_lines, new_lines = before.split("\n"), after.split("\n")
-    it = iter(new_lines)
-    assert all(line in it for line in old_lines)  # only lines added, every old one in order
-    added = [line for line in new_lines if line not in old_lines]
+    added = lines_added(before, after)
     assert added[0] == '    subject: "[LSF/MM/BPF TOPIC] Page cache policies in BPF"'
     post = site_of(data).messages["post-1@example.org"]
     assert post["subject"] == "[LSF/MM/BPF TOPIC] Page cache policies in BPF"

@@ -115,7 +115,8 @@ def test_a_damaged_cache_is_rebuilt(project):
 
 def test_remembered_quote_checks_are_not_served_for_changed_text(project):
     """Quote provenance results are kept in the cache: a changed message text is compared
-    again (the edit breaks the quote 'bob-abi'), and the same text again passes again."""
+    again (the edit breaks the quote 'bob-abi'), and the same text again passes again. So is
+    the same text at another quote level (same quote, same message text, level 1 not 0)."""
     thread = project / "data" / "threads" / "hooks-in-mm.yaml"
     good = thread.read_text()
     thread.write_text(good.replace("      Nothing is stable\n", "      Nothing is ever stable\n", 1))
@@ -124,6 +125,11 @@ def test_remembered_quote_checks_are_not_served_for_changed_text(project):
     assert "quote 'bob-abi' is not in the text of <reply.1@example.org>" in result.stderr
     thread.write_text(good)
     assert build(project, "docs") == NOOP
+    ada = "    message: 20300101120000.1-1-ada@example.org\n    seen_in: reply.1@example.org\n"
+    thread.write_text(good.replace("  - id: bob-abi\n    message: reply.1@example.org\n", "  - id: bob-abi\n" + ada, 1))
+    result = run_cli("build", "--strict", "--data", "data", "--out", "docs", cwd=project)
+    assert result.returncode == 1
+    assert "quote 'bob-abi' is not in the text of <reply.1@example.org> at quote level 1" in result.stderr
 
 
 def test_serve_cache_keeps_records_and_stays_exact(project, monkeypatch, capsys):
