@@ -58,8 +58,9 @@ lint: $(STAMP)
 test: lint $(if $(NPM),$(AXE))
 	$(BIN)/python -m pytest -q
 
+# Every test module that writes golden files when UPDATE_GOLDENS=1 (found by that name).
 goldens: $(STAMP)
-	UPDATE_GOLDENS=1 $(BIN)/python -m pytest -q tests/test_render.py tests/test_bad_cases.py tests/test_brief.py
+	UPDATE_GOLDENS=1 $(BIN)/python -m pytest -q $(shell grep -l UPDATE_GOLDENS tests/test_*.py)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

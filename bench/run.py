@@ -5,15 +5,12 @@ median of several runs, each in a fresh process (imports excluded; the figure is
 
 - floor:  parsing every data file with PyYAML's C loader (yaml.load, CSafeLoader), nothing else
 - cold:   our full generation with no cache into an empty folder (parse, validate, render,
-          write every page), as on a fresh clone; work is shared with forked workers
-          (generator/parallel.py), one per CPU
-- cold, 1 process: the same with LSFMM_JOBS=1
+          write every page), as on a fresh clone
 - noop:   a regeneration with nothing changed (cache warm): must write no file
 - edit:   a regeneration after editing one proposal file (cache on disk, as `build` runs)
 - serve:  the same edit in a long-running process, as `make serve` does (cache in memory)
 - mkdocs: `mkdocs build` (Material, search) of the generated pages
-- peak memory of the cold generation (the process plus its largest worker: an upper bound,
-  since a forked worker shares the pages it does not write to) and of mkdocs build
+- peak memory of the cold generation and of mkdocs build
 
 It prints one table and writes it, with the machine and the command, to BENCHMARKS.md.
 
@@ -57,13 +54,11 @@ CHILD = textwrap.dedent(
             with open(f, "rb") as fh:
                 yaml.load(fh.read(), Loader=yaml.CSafeLoader)
         out["files"] = len(files)
-    elif what in ("cold", "cold1", "noop", "edit"):
+    elif what in ("cold", "noop", "edit"):
         import contextlib, io
         from generator import cli
-        if what == "cold1":
-            os.environ["LSFMM_JOBS"] = "1"
-        out_dir = sys.argv[3] if what.startswith("cold") else "docs"
-        args = ["build", "--data", "data", "--out", out_dir] + (["--no-cache"] if what.startswith("cold") else [])
+        out_dir = sys.argv[3] if what == "cold" else "docs"
+        args = ["build", "--data", "data", "--out", out_dir] + (["--no-cache"] if what == "cold" else [])
         buf = io.StringIO()
         t = time.perf_counter()
         with contextlib.redirect_stdout(buf):
@@ -72,20 +67,21 @@ CHILD = textwrap.dedent(
         assert code == 0, out
     elif what == "serve":
         import contextlib, io
-        from generator import cli
-        cache = cli.open_serve_cache("data")
+        from generator import build, incremental
+        layer = incremental.open_layer("data", live=True)
+        def rebuild():
+            built = build.build("data", "docs", "mkdocs.yml", False, layer, lambda lines: None)
+            r = built.report
+            return f"{{len(r.written)}} written, {{len(r.unchanged)}} unchanged, {{len(r.removed)}} removed."
         with contextlib.redirect_stdout(io.StringIO()):
-            cli.build("data", "docs", False, cache=cache)
+            rebuild()
         path = os.path.join("data", {edited!r})
         with open(path) as fh:
             text = fh.read()
         with open(path, "w") as fh:
             fh.write(text.replace("title: ", "title: Edited ", 1))
-        buf = io.StringIO()
         t = time.perf_counter()
-        with contextlib.redirect_stdout(buf):
-            cli.build("data", "docs", False, quiet=True, cache=cache)
-        out["report"] = buf.getvalue().strip()
+        out["report"] = rebuild()
     elif what == "mkdocs":
         from mkdocs.__main__ import cli as mk
         sys.argv = ["mkdocs", "build", "--quiet", "--site-dir", os.path.join(project, "site")]
@@ -129,13 +125,12 @@ def prepare(scale: str, work: str) -> str:
 
 def measure(scale: str, work: str, runs: int) -> dict:
     project = prepare(scale, work)
-    rows: dict[str, list[dict]] = {k: [] for k in ("floor", "cold", "cold1", "noop", "edit", "serve", "mkdocs")}
+    rows: dict[str, list[dict]] = {k: [] for k in ("floor", "cold", "noop", "edit", "serve", "mkdocs")}
     for n in range(runs):
         rows["floor"].append(child("floor", project))
         # Into folders never written before (deleting a tree first slows the next writes on
         # this machine's disk); they are deleted once the scale is measured.
         rows["cold"].append(child("cold", project, os.path.join(project, f"cold-{n}")))
-        rows["cold1"].append(child("cold1", project, os.path.join(project, f"cold1-{n}")))
         child("noop", project)  # fills the cache
         rows["noop"].append(child("noop", project))
         path = os.path.join(project, "data", EDITED)
@@ -149,8 +144,7 @@ def measure(scale: str, work: str, runs: int) -> dict:
         rows["mkdocs"].append(child("mkdocs", project))
     med = {k: statistics.median(r["s"] for r in v) for k, v in rows.items()}
     for n in range(runs):
-        for name in (f"cold-{n}", f"cold1-{n}"):
-            shutil.rmtree(os.path.join(project, name), ignore_errors=True)
+        shutil.rmtree(os.path.join(project, f"cold-{n}"), ignore_errors=True)
     pages = sum(1 for _, _, files in os.walk(os.path.join(project, "docs")) for f in files if f.endswith(".md")) - 1
     return {
         "scale": scale,
@@ -221,17 +215,16 @@ def serve_latency(work: str, runs: int) -> list[float]:
 def table(results: list[dict], runs: int) -> str:
     head = (
         "| scale (topics/proposals/quotes) | files | pages | YAML floor | generation, cold | ratio to floor "
-        "| cold, 1 process | ratio | no-op | one-file edit (build) | one-file edit (serve) | mkdocs build "
+        "| no-op | one-file edit (build) | one-file edit (serve) | mkdocs build "
         "| end to end | peak memory gen / mkdocs |"
     )
-    lines = [head, "|" + "---|" * 14]
+    lines = [head, "|" + "---|" * 12]
     for r in results:
         m = r["median"]
         end = m["cold"] + m["mkdocs"]
         lines.append(
             f"| {r['scale']} ({'/'.join(f'{x:,}' for x in r['sizes'])}) | {r['files']:,} | {r['pages']:,} "
-            f"| {m['floor']:.2f} s | {m['cold']:.2f} s | {m['cold'] / m['floor']:.1f}x "
-            f"| {m['cold1']:.2f} s | {m['cold1'] / m['floor']:.1f}x | {m['noop']:.2f} s "
+            f"| {m['floor']:.2f} s | {m['cold']:.2f} s | {m['cold'] / m['floor']:.1f}x | {m['noop']:.2f} s "
             f"| {m['edit']:.2f} s | {m['serve']:.2f} s | {m['mkdocs']:.1f} s | {end:.1f} s "
             f"| {r['cold_kb'] / 1024:.0f} / {r['mkdocs_kb'] / 1024:.0f} MB |"
         )

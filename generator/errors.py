@@ -1,7 +1,20 @@
-"""The one error type: a problem with a place (file, line, column) and a message.
+"""What can go wrong, and how it reaches the user: problems with the data, and one exception tree.
 
-Every stage appends problems to a `Problems` list instead of raising, so that one run reports
-all of them; the CLI prints them sorted and exits 1.
+- A `Problem` is one thing wrong with the data, with its place (file, line, column). Every
+  stage appends problems to a `Problems` list instead of raising, so that one run reports all
+  of them.
+- `LsfError` is the root of every error the tool reports on purpose. Each subclass has its exit
+  code and the shape of its message (`lines()`); `cli.main` catches `LsfError` once and prints
+  those lines to standard error. Anything else is a bug: `main` prints its traceback and asks
+  for a report.
+
+    LsfError                 exit 1  "Error: <message>"
+    ├── UsageError           exit 2  "Usage error: <message>"  (bad arguments, an unknown id for `new`)
+    ├── DataError            exit 1  every problem, then "Failed: 2 errors; nothing was written."
+    ├── WriteError           exit 1  "Error: <message>"  (a file in the way, a file that changed meanwhile)
+    ├── MailError            exit 1  "Error: <message>; nothing was written."  (import-mbox cannot go on)
+    ├── PdfError             exit 1  "Error: <message>; nothing was written."  (the briefs cannot be laid out)
+    └── SiteError            exit 1  MkDocs' log, then "Error: mkdocs build failed; site/ was left as it was."
 """
 
 from __future__ import annotations
@@ -52,14 +65,95 @@ class Problems:
     def sorted(self) -> list[Problem]:
         return sorted(set(self.items))
 
+    def failed(self, strict: bool) -> bool:
+        """True when the data must not be used: an error, or with `strict` a warning."""
+        return any(not p.warning or strict for p in self.items)
+
+    def report(self, strict: bool) -> list[str]:
+        """Every problem, sorted, then one summary line (nothing when there is no problem)."""
+        errors, warnings = len(self.errors), len(self.warnings)
+        if not errors and not warnings:
+            return []
+        failed = self.failed(strict)
+        parts = []
+        if errors:
+            parts.append(f"{errors} error{'s' * (errors != 1)}")
+        if warnings:
+            parts.append(
+                f"{warnings} warning{'s' * (warnings != 1)}" + (" (--strict: warnings fail)" if strict else "")
+            )
+        tail = "; nothing was written" if failed else ""
+        summary = f"{'Failed' if failed else 'Passed'}: {' and '.join(parts)}{tail}."
+        return [str(p) for p in self.sorted()] + [summary]
+
 
 class LsfError(Exception):
-    """Raised when a stage cannot go on; carries every problem found so far."""
+    """An error reported to the user as it is: no traceback."""
 
-    def __init__(self, problems: list[Problem]):
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems
+    exit_code = 1
+
+    def lines(self) -> list[str]:
+        """What is printed to standard error."""
+        return [f"Error: {self}"]
 
 
-class UsageError(Exception):
-    """Bad command-line usage (exit code 2)."""
+class UsageError(LsfError):
+    """Bad command-line usage: an option, a folder or an id that cannot be used."""
+
+    exit_code = 2
+
+    def lines(self) -> list[str]:
+        return [f"Usage error: {self}"]
+
+
+class DataError(LsfError):
+    """The data has problems (or, with --strict, warnings): every one is shown with its place,
+    then the summary (counted, unless one is given; "" for none), then what to do next."""
+
+    def __init__(
+        self, problems: Problems | None = None, strict: bool = False, hint: str = "", summary: str | None = None
+    ):
+        self.problems = problems if problems is not None else Problems()
+        super().__init__(summary or f"{len(self.problems.items)} problems in the data")
+        self.strict = strict
+        self.hint = hint
+        self.summary = summary
+
+    def lines(self) -> list[str]:
+        if self.summary is None:
+            lines = self.problems.report(self.strict)
+        else:
+            lines = [str(p) for p in self.problems.sorted()] + ([self.summary] if self.summary else [])
+        return lines + ([self.hint] if self.hint else [])
+
+
+class WriteError(LsfError):
+    """A file cannot be written as asked: outside the places the generator owns, in the way of a
+    hand-written file, or changed by someone else meanwhile."""
+
+
+class MailError(LsfError):
+    """import-mbox cannot go on: the choice of thread, or a file it must extend."""
+
+    def lines(self) -> list[str]:
+        return [f"Error: {self}; nothing was written."]
+
+
+class PdfError(LsfError):
+    """The PDF engine is missing, or it could not lay out a brief cleanly."""
+
+    def lines(self) -> list[str]:
+        return [f"Error: {self}; nothing was written."]
+
+
+class SiteError(LsfError):
+    """MkDocs failed to build the site; its own log says why."""
+
+    def __init__(self, log: str, site_dir: str):
+        super().__init__("mkdocs build failed")
+        self.log = log
+        self.site_dir = site_dir
+
+    def lines(self) -> list[str]:
+        head = [self.log.rstrip("\n")] if self.log.strip() else []
+        return [*head, f"Error: mkdocs build failed; {self.site_dir}/ was left as it was."]

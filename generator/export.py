@@ -14,86 +14,55 @@ consumer escapes them for its own output. The one change is the one the pages ma
 controls are shown as [U+202E] in the calendar, which people read in a calendar program.
 
 Output is deterministic: DTSTAMP is when the topic was posted (the data records no later
-revision time), and nothing depends on the clock or on hash order.
+revision time), and nothing depends on the clock or on hash order. Each calendar and each
+record's line of data.json is a `Site.derive` value, so a recording view keeps them between
+builds while what they read is unchanged.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import zoneinfo
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from icalendar import Calendar, Event, Timezone
 
-from generator import markup
+from generator import layout, markup
 from generator import schema as S
-from generator.cache import Cache, Memo, memo_key, memo_of
-from generator.model import Site, source_of
-from generator.render import session_order, target
+from generator.model import Site
+from generator.render import session_order
 from generator.siteconfig import Publish
 
-CALENDAR = target("calendar", "")
-DATA = target("data", "")
-DATA_SCHEMA = target("data-schema", "")
-PRODID = "-//lsfmm-prep//agenda//EN"  # write.is_generated knows calendars by this
+CALENDAR = layout.target("calendar")
+DATA = layout.target("data")
+DATA_SCHEMA = layout.target("data-schema")
 
 
 def calendar_path(tid: str) -> str:
     """Where the calendar file of one session goes, beside its brief."""
-    return target("session-calendar", tid)
+    return layout.target("session-calendar", tid)
 
 
-def exports(site: Site, publish: Publish, cache: Cache | None = None) -> dict[str, str]:
-    """Every export file, keyed by its path under docs/. With `cache`, a calendar and each
-    line of data.json are made again only when a data file they are made from changed."""
-    memo = memo_of(cache, "exports")
-    scheduled = [t for t in session_order(site) if t["slot"]]
-    tz = _tz_stamp(site.event["timezone"])  # once: every calendar has the event's time zone
-    out = {CALENDAR: _calendar(memo, tz, site, scheduled, publish, CALENDAR, site.event["name"])}
-    for topic in scheduled:
-        path = calendar_path(topic["id"])
-        out[path] = _calendar(memo, tz, site, [topic], publish, path, topic["title"])
-    out[DATA] = data_json(site, publish, memo)
+def exports(site: Site, publish: Publish) -> dict[str, str]:
+    """Every export file, keyed by its path under docs/."""
+    scheduled = tuple(t["id"] for t in session_order(site) if t["slot"])
+    out = {CALENDAR: _calendar(site, scheduled, publish, CALENDAR, site.event["name"])}
+    for tid in scheduled:
+        path = calendar_path(tid)
+        out[path] = _calendar(site, (tid,), publish, path, site.topics[tid]["title"])
+    out[DATA] = data_json(site, publish)
     return out
 
 
-def _sha(site: Site, rec: S.Rec) -> str:
-    return site.file_hashes.get(rec.path, "")
-
-
-def _tz_stamp(name: str) -> tuple[Any, ...]:
-    """Which time zone rules `name` is read from, so that new tzdata makes new calendars."""
-    for folder in zoneinfo.TZPATH:
-        path = os.path.join(folder, name)
-        if os.path.isfile(path):
-            st = os.stat(path)
-            return (path, st.st_size, st.st_mtime_ns)
-    try:
-        import tzdata  # the fallback zoneinfo uses
-
-        return ("tzdata", tzdata.IANA_VERSION)
-    except ImportError:  # pragma: no cover - zoneinfo fails first
-        return ("none",)
-
-
-def _calendar(
-    memo: Memo, tz: tuple[Any, ...], site: Site, topics: list[S.Rec], publish: Publish, path: str, name: str
-) -> str:
-    event = site.event
-    key = memo_key(
-        "calendar",
-        path,
-        name,
-        _sha(site, event),
-        site.file_hashes.get(site.sources_of.get("people", ""), ""),
-        tuple((t["id"], _sha(site, t)) for t in topics),
-        publish.site_url,
-        publish.directory_urls,
-        tz,
+def _calendar(site: Site, tids: tuple[str, ...], publish: Publish, path: str, name: str) -> str:
+    return site.derive(
+        ("calendar", publish, path, name, tids),
+        lambda: calendar(site, [site.topics[tid] for tid in tids], publish, path, name),
+        keep=True,
     )
-    return memo.get_or(key, lambda: calendar(site, topics, publish, path, name))
 
 
 # ---------------------------------------------------------------------------------- calendar
@@ -115,7 +84,7 @@ def _stamp(posted: Any) -> dt.datetime:
 
 def _event(site: Site, topic: S.Rec, publish: Publish, tz: dt.tzinfo) -> Event:
     event, slot = site.event, topic["slot"]
-    brief = publish.page_url(target("topic", topic["id"]))
+    brief = publish.page_url(layout.target("topic", topic["id"]))
     brief_url = publish.absolute(brief)
     start, end = slot_times(topic, tz)
     vevent = Event()
@@ -142,7 +111,7 @@ def calendar(site: Site, topics: list[S.Rec], publish: Publish, path: str, name:
     event = site.event
     tz = zoneinfo.ZoneInfo(event["timezone"])
     cal = Calendar()
-    cal.add("prodid", PRODID)
+    cal.add("prodid", layout.PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("name", markup.plain(name))
@@ -171,7 +140,7 @@ def _json_value(t: S.Type, value: Any) -> Any:
     if isinstance(t, S.ListOf):
         return [_json_value(t.item, v) for v in value]
     if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return S.utc_text(value)
     return value
 
 
@@ -187,100 +156,84 @@ def record(spec: S.Obj, rec: S.Rec, skip: tuple[str, ...] = (), **extra: Any) ->
 
 def data(site: Site, publish: Publish) -> dict[str, Any]:
     """Every record, cross-linked: the document that data.json holds."""
-    return _document(site, publish, lambda key, make: make())
+    return _document(site, publish, lambda kind, rid, make: make())
 
 
-def _document(site: Site, publish: Publish, item: Any) -> dict[str, Any]:
-    """The data.json document; each record in its lists is `item(key, make)`, where `make()`
-    gives the record and `key` names everything it is made from."""
+def _document(site: Site, publish: Publish, item: Callable[[str, str, Callable[[], Any]], Any]) -> dict[str, Any]:
+    """The data.json document; each record in its lists is `item(kind, id, make)`, where
+    `make()` gives the record as JSON."""
 
     def page(kind: str, rid: str = "") -> str:
-        return publish.page_url(target(kind, rid))
+        return publish.page_url(layout.target(kind, rid))
 
-    def src(rec: S.Rec) -> str:
-        return source_of(site, rec.path)
+    def person(pid: str) -> dict[str, Any]:
+        roles = site.roles_of_person.get(pid, [])
+        return record(
+            S.PERSON,
+            site.people[pid],
+            source=site.source(site.people[pid].path),
+            page=page("person", pid),
+            roles=[{"role": role, "kind": kind, "id": rid} for role, kind, rid in roles],
+        )
 
-    scheduled = {t["id"] for t in site.topics.values() if t["slot"]}
-    url = (publish.site_url, publish.directory_urls, site.data_dir)
+    def topic(tid: str) -> dict[str, Any]:
+        t = site.topics[tid]
+        cal = calendar_path(tid) if t["slot"] else None
+        questions = site.questions_of_topic.get(tid, [])
+        return record(
+            S.TOPIC, t, source=site.source(t.path), page=page("topic", tid), calendar=cal, questions=questions
+        )
 
-    def thread(th: S.Rec) -> dict[str, Any]:
-        doc = record(S.THREAD, th, skip=("quotes",), source=src(th))
+    def proposal(pid: str) -> dict[str, Any]:
+        p = site.proposals[pid]
+        return record(
+            S.PROPOSAL,
+            p,
+            source=site.source(p.path),
+            page=page("proposal", pid),
+            topics=site.topics_of_proposal.get(pid, []),
+            questions=site.questions_of_proposal.get(pid, []),
+            quotes=site.quotes_of_proposal.get(pid, []),
+        )
+
+    def question(qid: str) -> dict[str, Any]:
+        q = site.questions[qid]
+        quotes = site.quotes_of_question.get(qid, [])
+        return record(S.QUESTION, q, source=site.source(q.path), page=page("question", qid), quotes=quotes)
+
+    def thread(thid: str) -> dict[str, Any]:
+        th = site.threads[thid]
+        doc = record(S.THREAD, th, skip=("quotes",), source=site.source(th.path))
         doc["quotes"] = [
             record(S.QUOTE, q, author=q["author"], date=_json_value(S.DateTime(), q["date"])) for q in th["quotes"]
         ]
         return doc
 
-    def person(pid: str, p: S.Rec) -> Any:
-        roles = tuple(site.roles_of_person.get(pid, []))
-        return item(
-            memo_key("person", pid, _sha(site, p), url, roles),
-            lambda: record(
-                S.PERSON,
-                p,
-                source=src(p),
-                page=page("person", pid),
-                roles=[{"role": role, "kind": kind, "id": rid} for role, kind, rid in roles],
-            ),
-        )
-
-    def topic(tid: str, t: S.Rec) -> Any:
-        cal = calendar_path(tid) if tid in scheduled else None
-        questions = site.questions_of_topic.get(tid, [])
-        return item(
-            memo_key("topic", tid, _sha(site, t), url, cal, tuple(questions)),
-            lambda: record(S.TOPIC, t, source=src(t), page=page("topic", tid), calendar=cal, questions=questions),
-        )
-
-    def proposal(pid: str, p: S.Rec) -> Any:
-        topics = site.topics_of_proposal.get(pid, [])
-        questions = site.questions_of_proposal.get(pid, [])
-        quotes = site.quotes_of_proposal.get(pid, [])
-        return item(
-            memo_key("proposal", pid, _sha(site, p), url, tuple(topics), tuple(questions), tuple(quotes)),
-            lambda: record(
-                S.PROPOSAL,
-                p,
-                source=src(p),
-                page=page("proposal", pid),
-                topics=topics,
-                questions=questions,
-                quotes=quotes,
-            ),
-        )
-
-    def question(qid: str, q: S.Rec) -> Any:
-        quotes = site.quotes_of_question.get(qid, [])
-        return item(
-            memo_key("question", qid, _sha(site, q), url, tuple(quotes)),
-            lambda: record(S.QUESTION, q, source=src(q), page=page("question", qid), quotes=quotes),
-        )
-
+    event = site.event
     return {
-        "generated_by": "lsfmm-prep",
+        "generated_by": layout.GENERATOR,
         "$schema": DATA_SCHEMA,
         "site_url": publish.site_url,
-        "event": record(S.EVENT, site.event, source=src(site.event), page=page("home"), calendar=CALENDAR),
-        "people": [person(pid, p) for pid, p in site.people.items()],
-        "topics": [topic(tid, t) for tid, t in site.topics.items()],
-        "proposals": [proposal(pid, p) for pid, p in site.proposals.items()],
-        "questions": [question(qid, q) for qid, q in site.questions.items()],
-        "threads": [
-            item(memo_key("thread", thid, _sha(site, th), url), lambda th=th: thread(th))
-            for thid, th in site.threads.items()
-        ],
+        "event": record(S.EVENT, event, source=site.source(event.path), page=page("home"), calendar=CALENDAR),
+        "people": [item("person", pid, partial(person, pid)) for pid in site.people],
+        "topics": [item("topic", tid, partial(topic, tid)) for tid in site.topics],
+        "proposals": [item("proposal", pid, partial(proposal, pid)) for pid in site.proposals],
+        "questions": [item("question", qid, partial(question, qid)) for qid in site.questions],
+        "threads": [item("thread", thid, partial(thread, thid)) for thid in site.threads],
     }
 
 
-def data_json(site: Site, publish: Publish, memo: Memo | None = None) -> str:
+def data_json(site: Site, publish: Publish) -> str:
     """data.json: the generated-file marker is its first key (write.is_generated reads it).
 
     One record per line: readable in a diff, and each line is encoded by json's C encoder
     (indent= falls back to the pure-Python one, which took 1.4 s of a 2.1 s no-op build at
-    M, 15,000 quotes). Each line is kept in `memo` under its key."""
-    memo = memo if memo is not None else Memo({})
+    M, 15,000 quotes)."""
 
-    def line(key: bytes, make: Any) -> str:
-        return memo.get_or(key, lambda: "    " + json.dumps(make(), ensure_ascii=False))
+    def line(kind: str, rid: str, make: Callable[[], Any]) -> str:
+        return site.derive(
+            ("data.json", publish, kind, rid), lambda: "    " + json.dumps(make(), ensure_ascii=False), keep=True
+        )
 
     parts = []
     for key, value in _document(site, publish, line).items():

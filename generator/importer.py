@@ -22,8 +22,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from generator import mailtext, yamledit
-from generator.errors import Problem
-from generator.jsonschemas import modeline
+from generator import schema as S
+from generator.errors import MailError, Problem
+from generator.layout import schema_line
 from generator.mbox import Mail
 from generator.model import Site
 
@@ -44,7 +45,7 @@ class Record:
     def fields(self) -> list[tuple[str, object]]:
         out: list[tuple[str, object]] = [("message_id", self.message_id), ("author", self.author)]
         if self.date:
-            out.append(("date", when(self.date)))
+            out.append(("date", S.utc_text(self.date)))
         if self.subject:
             out.append(("subject", self.subject))
         if self.in_reply_to:
@@ -93,15 +94,6 @@ class Plan:
     quoted: list[Quoted] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     records: dict[str, Record] = field(default_factory=dict)  # what each new or filled record must read back as
-
-
-class ImportError_(Exception):
-    """The import cannot go on (a problem with the data or the choice of thread)."""
-
-
-def when(value: dt.datetime) -> str:
-    v = value.astimezone(dt.UTC)
-    return f"{v.year:04d}-{v.month:02d}-{v.day:02d}T{v.hour:02d}:{v.minute:02d}:{v.second:02d}Z"
 
 
 _LATIN = str.maketrans(
@@ -155,16 +147,17 @@ def choose_thread(mails: list[Mail], site: Site, topic: str | None, thread: str 
         if thread:
             chosen = thread
         else:
+            assert topic is not None
             if topic not in site.topics:
-                raise ImportError_(f"no topic '{topic}' in {site.data_dir}/topics/")
+                raise MailError(f"no topic '{topic}' in {site.data_dir}/topics/")
             chosen = site.topics[topic]["thread"] or topic
         others = [t for t in holding if t != chosen]
         if others:
             mid = next(i for i in sorted(ids) if i in site.messages and site.messages[i]["thread"] != chosen)
-            raise ImportError_(f"<{mid}> is already in thread '{others[0]}'; a message belongs to one thread")
+            raise MailError(f"<{mid}> is already in thread '{others[0]}'; a message belongs to one thread")
         return chosen
     if len(holding) > 1:
-        raise ImportError_(f"these messages are in several threads ({', '.join(holding)}); choose one with --thread")
+        raise MailError(f"these messages are in several threads ({', '.join(holding)}); choose one with --thread")
     if holding:
         return holding[0]
     referred = sorted({site.messages[i]["thread"] for i in related if i in site.messages})
@@ -173,7 +166,7 @@ def choose_thread(mails: list[Mail], site: Site, topic: str | None, thread: str 
     first = min(mails, key=lambda m: (m.date or dt.datetime.max.replace(tzinfo=dt.UTC), m.source, m.number))
     chosen = thread_slug(first.subject)
     if chosen in site.threads:
-        raise ImportError_(
+        raise MailError(
             f"thread '{chosen}' exists and holds none of these messages; choose a thread with --thread or --topic"
         )
     return chosen
@@ -379,7 +372,7 @@ def plan(mails: list[Mail], site: Site, thread_id: str, current: dict[str, bytes
     if out.people:
         people_text = current.get(people_path)
         if people_text is None:
-            raise ImportError_(f"{people_path}: missing; it holds the people")
+            raise MailError(f"{people_path}: missing; it holds the people")
         out.files[people_path] = _extend_list(
             people_text.decode("utf-8"), "people", people_path, [p.fields() for p in out.people]
         )
@@ -492,7 +485,7 @@ def _differences(old: dict, rec: Record, warnings: list[Problem], path: str) -> 
     for key in ("author", "date", "in_reply_to"):
         mine, theirs = old.get(key), getattr(rec, key)
         if mine and theirs and mine != theirs:
-            shown = when(theirs) if isinstance(theirs, dt.datetime) else theirs
+            shown = S.utc_text(theirs) if isinstance(theirs, dt.datetime) else theirs
             warnings.append(
                 Problem(
                     path,
@@ -508,7 +501,7 @@ def _new_thread(thread_id: str, records: list[Record], mails: dict[str, Mail], r
     first_subject = next((r.subject for r in records if r.subject), "") or "(no subject)"
     lists = sorted({name for m in mails.values() for name in m.lists})
     lines = [
-        modeline("data/" + rel),
+        schema_line("data/" + rel),
         "# Imported by `python -m generator import-mbox`; quotes and notes are added by hand.",
         f"id: {thread_id}",
         f"subject: {yamledit.scalar(thread_subject(first_subject)[:300])}",
@@ -532,7 +525,7 @@ def _extend_thread(
 ) -> bytes:
     place = yamledit.list_place(text, "messages")
     if place is None or not place.block or not place.items:
-        raise ImportError_(f"{shown}: its messages are not a block list of mappings; add the messages by hand")
+        raise MailError(f"{shown}: its messages are not a block list of mappings; add the messages by hand")
     items = {item.values.get("message_id", "").strip("<>"): item for item in place.items}
     indent = place.items[0].key_column
     after: dict[int, list[str]] = defaultdict(list)
@@ -552,7 +545,7 @@ def _extend_thread(
 def _extend_list(text: str, key: str, shown: str, entries: list[list[tuple[str, object]]]) -> bytes:
     place = yamledit.list_place(text, key)
     if place is None or not place.block or not place.items:
-        raise ImportError_(f"{shown}: its {key} are not a block list of mappings; add them by hand")
+        raise MailError(f"{shown}: its {key} are not a block list of mappings; add them by hand")
     last = place.items[-1]
     lines = [ln for fields in entries for ln in yamledit.mapping(fields, last.key_column, dash=True)]
     return yamledit.insert(text, [(last.end, lines)]).encode("utf-8")

@@ -10,18 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from generator import layout
 from generator import schema as S
-from generator.model import LAYOUT
-
-# data path in LAYOUT -> schema file name
-SCHEMA_NAMES = {
-    "event.yaml": "event",
-    "people.yaml": "people",
-    "questions.yaml": "questions",
-    "topics": "topic",
-    "proposals": "proposal",
-    "threads": "thread",
-}
 
 
 def to_json(t: S.Type, exported: bool = False) -> dict[str, Any]:
@@ -87,7 +77,7 @@ def to_json(t: S.Type, exported: bool = False) -> dict[str, Any]:
 
 
 UTC_RE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z"
-ID_LIST = {"type": "array", "items": {"type": "string", "pattern": "^" + S.SLUG_RE + "$"}}
+ID_LIST = {"type": "array", "items": {"type": "string", "pattern": "^" + layout.ID_RE + "$"}}
 PAGE = {"type": "string", "description": "The page that shows it, relative to site_url (with its #anchor)."}
 
 
@@ -121,7 +111,7 @@ def data_schema() -> dict[str, Any]:
             "type": "object",
             "properties": {
                 "role": {"type": "string"},
-                "kind": {"enum": ["topic", "proposal", "question", "quote"]},
+                "kind": {"enum": list(S.ROLE_SUBJECTS)},
                 "id": {"type": "string"},
             },
             "required": ["role", "kind", "id"],
@@ -143,7 +133,7 @@ def data_schema() -> dict[str, Any]:
         ),
         "type": "object",
         "properties": {
-            "generated_by": {"const": "lsfmm-prep"},
+            "generated_by": {"const": layout.GENERATOR},
             "$schema": {"type": "string", "description": "This schema, relative to data.json."},
             "site_url": {
                 "type": ["string", "null"],
@@ -208,21 +198,14 @@ def data_schema() -> dict[str, Any]:
 def schemas() -> dict[str, str]:
     """{file name: JSON text} for every record file kind, and for data.json."""
     out = {}
-    for path, spec, is_dir in LAYOUT:
-        name = SCHEMA_NAMES[path]
+    for place in layout.DATA_PLACES:
+        spec, path = S.SPECS[place.kind], place.path
+        where = f" (data/{path}/<id>.yaml)" if place.folder else f" (data/{path})"
         doc = {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "title": f"lsfmm-prep {spec.name}" + (f" (data/{path}/<id>.yaml)" if is_dir else f" (data/{path})"),
+            "title": f"{layout.GENERATOR} {spec.name}" + where,
             **to_json(spec),
         }
-        out[f"{name}.schema.json"] = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+        out[f"{place.schema}.schema.json"] = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     out["data.schema.json"] = json.dumps(data_schema(), indent=2, ensure_ascii=False) + "\n"
     return out
-
-
-def modeline(data_path: str) -> str:
-    """The first line a data file needs (data_path relative to the repository, e.g. data/topics/x.yaml)."""
-    parts = data_path.split("/")
-    name = SCHEMA_NAMES[parts[1]]
-    up = "../" * (len(parts) - 1)
-    return f"# yaml-language-server: $schema={up}docs/schemas/{name}.schema.json"

@@ -5,16 +5,20 @@
 - `blocks`: runs of lines at one level, each with the attribution line that introduced its
   level ("On <date>, X wrote:", "X writes:", "At <date>, X wrote:", an Outlook header block).
 - `find_quote`: whether a curated quote occurs in a message's text at a given quote level,
-  ignoring whitespace, and if not, which of its lines is the first that does not follow.
+  ignoring whitespace, and if not, which of its lines is the first that does not follow
+  (remembered between builds by the incremental layer: `generator.memo`).
 - `strip_signature`, `names_match`: the signature block, and comparing names as people write them.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+
+from generator import memo
 
 _PREFIX = re.compile(r">(?:[ \t]?>)*[ \t]?")  # '>', '>>', '> >', with one optional space after
 _ORIGINAL = re.compile(r"-{2,}\s*(?:Original Message|Ursprüngliche Nachricht|Message d'origine)\s*-{2,}", re.I)
@@ -184,6 +188,12 @@ def _occurs(needle: str, runs: tuple[str, ...], whole_end: bool = True) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=64)
+def _body_digest(body: str) -> bytes:
+    return hashlib.sha256(body.encode("utf-8", "surrogatepass")).digest()
+
+
+@memo.pure("provenance", key=lambda quote, body, level: (_body_digest(body), level, quote))
 def find_quote(quote: str, body: str, level: int) -> int:
     """0 when the quote occurs in the body at quote `level` (whitespace-insensitive, whole words
     at both ends); otherwise the 1-based line of the quote that is the first not to follow."""

@@ -33,6 +33,8 @@ from urllib.parse import unquote, urlsplit
 import markdown
 import nh3
 
+from generator import layout, memo
+
 LORE = "https://lore.kernel.org/r/"
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#|!])")  # the characters Python-Markdown can unescape
@@ -120,9 +122,10 @@ def quote_html(text: str) -> str:
     return f'<blockquote class="lsf-quote"><p>{body}</p></blockquote>'
 
 
+@memo.pure("markdown", key=lambda text: text)
 def markdown_html(text: str) -> str:
     """A curated Markdown field as sanitized HTML, on one line (safe to embed in Markdown).
-    A pure function of the text: render.Renderer remembers its results (cache memo)."""
+    A pure function of the text, remembered between builds by the incremental layer."""
     _md.reset()
     rendered = _md.convert(_show_bidi(text))
     clean = nh3.clean(
@@ -147,7 +150,7 @@ def front_matter(title: str, source: str) -> str:
     return (
         "---\n"
         f"title: {json.dumps(html.escape(_show_bidi(' '.join(title.split()))))}\n"
-        "generated_by: lsfmm-prep\n"
+        f"{layout.MARK}\n"
         f"source: {json.dumps(source)}\n"
         "---\n"
     )

@@ -32,13 +32,12 @@ from urllib.parse import quote
 
 # MkDocs loads this file by path; the generator package sits one folder up.
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
-from generator import markup
+from generator import layout, markup
 
 del sys.path[0]
 
 log = logging.getLogger("mkdocs.hooks.lsfmm_prep")
 
-GENERATED_BY = "lsfmm-prep"  # generator.write.MARK
 _SOURCE = re.compile(r"data/(?:[a-z0-9-]+/)*(?:[a-z0-9-]+\.yaml)?")
 ARTICLE_START = '<article class="md-content__inner md-typeset">'
 ARTICLE_END = "</article>"
@@ -57,7 +56,7 @@ def yaml_edit_url(edit_url: str, page_in_repo: str, source: str) -> str | None:
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any, **kwargs: Any) -> str:
     meta = page.meta or {}
-    if meta.get("generated_by") != GENERATED_BY or not page.edit_url:
+    if meta.get("generated_by") != layout.GENERATOR or not page.edit_url:
         return markdown
     source = meta.get("source")
     if not isinstance(source, str) or not _SOURCE.fullmatch(source):

@@ -1,62 +1,94 @@
-"""Load every record under data/, validate it, check references across records, and build
-the `Site`: the one read-only model that rendering works from.
+"""The model: each data file's record, then the `Site` that every record and the relations
+between them make, with every rule that spans records checked. Pure: bytes in (read by
+`generator.build.load`), records and problems out.
 
-Reading files is the only I/O here (`load`); `build_site` is pure.
+- `parse_file`: one file's bytes -> its record, the references it makes, its problems. A pure
+  function of the bytes, so the incremental layer keeps its result by their SHA-256.
+- `validate`: every file's result -> the Site (or None when there are errors): duplicate ids,
+  unknown references, quote provenance, slots inside the event, what nothing refers to.
+- `Site`: what render and export read; read-only once built.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from generator import mailtext, parallel, yamlload
+from generator import layout, mailtext, yamlload
 from generator import schema as S
-from generator.cache import Cache, Memo, digest, memo_key, memo_of
 from generator.errors import Problem, Problems
 
-# One entry per record file or folder: (relative path, schema, is a folder of one-record files)
-LAYOUT: list[tuple[str, S.Obj, bool]] = [
-    ("event.yaml", S.EVENT, False),
-    ("people.yaml", S.PEOPLE_FILE, False),
-    ("questions.yaml", S.QUESTIONS_FILE, False),
-    ("topics", S.TOPIC, True),
-    ("proposals", S.PROPOSAL, True),
-    ("threads", S.THREAD, True),
-]
+T = TypeVar("T")
 
 
-@dataclass
 class Site:
-    """Every record, by kind and id, plus the relations derived from them."""
+    """Every record, by kind and id, plus the relations derived from them.
+
+    Render and export read only this. Anything they compute once and use for several pages
+    (an order of records, a quote block, a person's section of the people page) goes through
+    `derive`, so that a view of the Site that records what each page reads
+    (`generator.incremental`) sees those reads for every page that uses the result."""
+
+    # The tables of records by id, and the relations (record id -> ids), in the order the
+    # incremental layer knows them by.
+    TABLES = ("people", "topics", "proposals", "threads", "questions", "quotes", "messages", "tracks", "rooms")
+    RELATIONS = (
+        "topics_of_proposal",
+        "questions_of_topic",
+        "questions_of_proposal",
+        "quotes_of_proposal",
+        "quotes_of_question",
+        "roles_of_person",
+        "quotes_of_person",
+        "topics_of_thread",
+    )
 
     event: S.Rec
-    people: dict[str, S.Rec]
-    topics: dict[str, S.Rec]
-    proposals: dict[str, S.Rec]
-    threads: dict[str, S.Rec]
-    questions: dict[str, S.Rec]
-    quotes: dict[str, S.Rec]
-    messages: dict[str, S.Rec]  # by Message-ID; each has .thread
-    sources: dict[tuple[str, str], str]  # (kind, id) -> data file it came from
-    data_dir: str = "data"  # as shown in messages
-    file_hashes: dict[str, str] = field(default_factory=dict)  # data file (as shown) -> SHA-256
-    sources_of: dict[str, str] = field(default_factory=dict)  # "event", "people", "questions" -> file
-    tracks: dict[str, S.Rec] = field(default_factory=dict)
-    rooms: dict[str, S.Rec] = field(default_factory=dict)
-    # derived relations, all lists sorted for deterministic output
-    topics_of_proposal: dict[str, list[str]] = field(default_factory=dict)
-    questions_of_topic: dict[str, list[str]] = field(default_factory=dict)
-    questions_of_proposal: dict[str, list[str]] = field(default_factory=dict)
-    quotes_of_proposal: dict[str, list[str]] = field(default_factory=dict)
-    quotes_of_question: dict[str, list[str]] = field(default_factory=dict)
-    roles_of_person: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
-    quotes_of_person: dict[str, dict[str, int]] = field(default_factory=dict)  # person -> thread -> count
-    topics_of_thread: dict[str, list[str]] = field(default_factory=dict)
+    people: Mapping[str, S.Rec]
+    topics: Mapping[str, S.Rec]
+    proposals: Mapping[str, S.Rec]
+    threads: Mapping[str, S.Rec]
+    questions: Mapping[str, S.Rec]
+    quotes: Mapping[str, S.Rec]
+    messages: Mapping[str, S.Rec]  # by Message-ID; each has .thread
+    tracks: Mapping[str, S.Rec]
+    rooms: Mapping[str, S.Rec]
+    # Derived relations, every list sorted for deterministic output.
+    topics_of_proposal: Mapping[str, list[str]]
+    questions_of_topic: Mapping[str, list[str]]
+    questions_of_proposal: Mapping[str, list[str]]
+    quotes_of_proposal: Mapping[str, list[str]]
+    quotes_of_question: Mapping[str, list[str]]
+    roles_of_person: Mapping[str, list[tuple[str, str, str]]]  # person -> (role, kind, id)
+    quotes_of_person: Mapping[str, dict[str, int]]  # person -> thread -> how many quotes
+    topics_of_thread: Mapping[str, list[str]]
+    data_dir: str  # as messages show it
+
+    def __init__(self, event: S.Rec, data_dir: str, **tables: Mapping[str, Any]):
+        self.event = event
+        self.data_dir = data_dir
+        for name in (*self.TABLES, *self.RELATIONS):
+            setattr(self, name, tables[name])
+        self._derived: dict[Any, Any] = {}
+
+    def derive(self, key: Any, make: Callable[[], T], keep: bool = False) -> T:
+        """make(): a value computed from this Site and from what `key` names, which must be
+        everything else it depends on (the page it is shown on, options). Computed once per
+        Site. A recording view may keep a text (`keep`) between builds while what it read
+        stays the same."""
+        try:
+            return self._derived[key]
+        except KeyError:
+            value = self._derived[key] = make()
+            return value
+
+    def source(self, path: str) -> str:
+        """A data file's path as the repository names it: data/..."""
+        return layout.source_of(self.data_dir, path)
 
 
 # What else is lost when a whole file of this kind is unusable.
@@ -69,149 +101,76 @@ HOLDS: dict[str, tuple[str, ...]] = {
     "proposal": (),
 }
 
-ROLE_ORDER = [
-    "leads",
-    "author",
-    "co-author",
-    "proposer",
-    "presenter",
-    "reviewer",
-    "raised a concern on",
-    "holds a position on",
-]
 
+@dataclass(frozen=True)
+class DataFile:
+    """One data file as read: where it is, how messages show it, which place of the layout it
+    fills, and its bytes (`read` is None when it does not exist)."""
 
-def display_path(path: str) -> str:
-    rel = os.path.relpath(path)
-    return path if rel.startswith("..") else rel
-
-
-def load(
-    data_dir: str, problems: Problems, cache: Cache | None = None, overlay: dict[str, bytes] | None = None
-) -> dict[str, list[Any]]:
-    """Read and validate every data file; returns records by kind (plus the refs found).
-
-    `overlay` maps paths to the content they are about to get (import-mbox checks the data as
-    it will be before writing anything); a path in it is read from there, not from disk."""
-    overlay = overlay or {}
-    out: dict[str, list[Any]] = defaultdict(list)
-    jobs: list[_Job] = []
-    for name, spec, is_dir in LAYOUT:
-        where = os.path.join(data_dir, name)
-        if not is_dir:
-            files = [where]
-        elif not os.path.isdir(where):
-            problems.error(display_path(where), 0, f"missing folder; it holds one file per {spec.name}")
-            continue
-        else:
-            files = []
-            added = {os.path.basename(p) for p in overlay if os.path.dirname(p) == where}
-            for entry in sorted(set(os.listdir(where)) | added):
-                full = os.path.join(where, entry)
-                if entry.startswith(".") or (full not in overlay and os.path.isdir(full)):
-                    continue
-                if not entry.endswith(".yaml"):
-                    problems.error(display_path(full), 0, f"unexpected file here; {spec.name} files end in .yaml")
-                    continue
-                files.append(full)
-        folder = display_path(where if is_dir else data_dir)  # once per folder: relpath is slow
-        for path in files:
-            shown = os.path.normpath(os.path.join(folder, os.path.basename(path)))
-            if not is_dir:
-                out["shown"].append((name.removesuffix(".yaml"), shown))
-            if path not in overlay and not os.path.exists(path):
-                problems.error(shown, 0, f"missing file; it holds the {spec.name}")
-                out["broken"].extend((kind, "*") for kind in HOLDS[spec.name])
-                continue
-            jobs.append(_Job(path, shown, spec, is_dir, overlay.get(path)))
-    for job, result in zip(jobs, _load_files(jobs, cache), strict=True):
-        problems.items.extend(result.problems)
-        out["refs"].extend(result.refs)
-        out["broken"].extend(result.broken)
-        out["hashes"].append((job.shown, result.sha))
-        if result.rec is not None:
-            out[job.spec.name].append(result.rec)
-    return out
-
-
-@dataclass
-class _Job:
     path: str
     shown: str
-    spec: S.Obj
-    is_dir: bool
-    override: bytes | None
+    place: layout.DataPlace
+    read: yamlload.FileBytes | None
 
-
-def _load_files(jobs: list[_Job], cache: Cache | None) -> list[FileResult]:
-    """Each file's result: from the cache when its bytes are known, else parsed and validated
-    (in parallel when there are many: parallel.split_map)."""
-    results: list[FileResult | None] = [None] * len(jobs)
-    misses: list[tuple[int, tuple[str, str], bytes | None]] = []
-    for n, job in enumerate(jobs):
-        raw = job.override if job.override is not None else yamlload.read_bytes(job.path)
-        key = (f"{job.shown}\0{job.spec.name}", digest(raw) if raw is not None else "")
-        hit = cache.get_record(key) if cache is not None and raw is not None else None
-        if hit is not None:
-            results[n] = hit
-        else:
-            misses.append((n, key, raw))
-
-    def work(batch: Sequence[tuple[int, tuple[str, str], bytes | None]]) -> list[FileResult | bytes]:
-        done = [_check_file(jobs[n], raw, key[1]) for n, key, raw in batch]
-        # A worker sends its results pickled the way the cache keeps them: pickled once.
-        return [cache.pickled(r) for r in done] if parallel.in_worker and cache is not None else list(done)
-
-    for (n, key, raw), result in zip(misses, parallel.split_map(work, misses), strict=True):
-        if isinstance(result, bytes):
-            result = cache.put_pickled(key, result) if cache is not None and raw is not None else pickle.loads(result)
-        elif cache is not None and raw is not None:
-            cache.put_record(key, result)
-        results[n] = result
-    return results  # type: ignore[return-value]  # every slot is filled
+    @property
+    def sha(self) -> str:
+        raw = self.read.raw if self.read is not None else None
+        return hashlib.sha256(raw).hexdigest() if raw is not None else ""
 
 
 @dataclass
 class FileResult:
     """What one data file gave: its record (None if unusable), references, problems."""
 
-    sha: str
+    kind: str
     rec: S.Rec | None
     refs: list[S.RefUse]
     broken: list[tuple[str, str]]
     problems: list[Problem]
 
 
-def _check_file(job: _Job, raw: bytes | None, sha: str) -> FileResult:
-    """Parse and validate one data file's bytes (None: it could not be read)."""
-    path, shown, spec, is_dir = job.path, job.shown, job.spec, job.is_dir
+def parse_file(file: DataFile) -> FileResult:
+    """Parse and validate one data file's bytes."""
+    spec = S.SPECS[file.place.kind]
     problems = Problems()
-    stem = os.path.basename(path)[: -len(".yaml")]
-    node = yamlload.read_file(path, raw, shown, problems)
+    if file.read is None:
+        problems.error(file.shown, 0, f"missing file; it holds the {spec.name}")
+        return FileResult(spec.name, None, [], [(kind, "*") for kind in HOLDS[spec.name]], problems.items)
+    stem = os.path.basename(file.path).removesuffix(layout.RECORD_SUFFIX)
+    node = yamlload.check_bytes(file.read, file.shown, problems)
     rec: Any = S.INVALID
     refs: list[S.RefUse] = []
     broken: list[tuple[str, str]] = []
     if node is not None:
-        ctx = S.Ctx(shown, problems)
+        ctx = S.Ctx(file.shown, problems)
         rec = spec.check(node, ctx)
         refs, broken = ctx.refs, list(ctx.broken)
-    if rec is not S.INVALID and is_dir and rec["id"] != stem:
-        problems.error(shown, rec.line_of("id"), f"id '{rec['id']}' does not match the file name; expected '{stem}'")
+    if rec is not S.INVALID and file.place.folder and rec["id"] != stem:
+        problems.error(
+            file.shown, rec.line_of("id"), f"id '{rec['id']}' does not match the file name; expected '{stem}'"
+        )
         rec = S.INVALID
     if rec is S.INVALID:  # reported once: references into it are not reported as unknown too
-        if is_dir:
+        if file.place.folder:
             broken.append((spec.name, stem))
         broken.extend((kind, "*") for kind in HOLDS[spec.name])
         rec = None
-    return FileResult(sha, rec, refs, broken, problems.items)
+    return FileResult(spec.name, rec, refs, broken, problems.items)
 
 
-def build_site(loaded: dict[str, list[Any]], problems: Problems, cache: Cache | None = None) -> Site | None:
-    """Index the records, check every cross-record rule, and derive relations. `cache` only
-    remembers quote provenance results (keyed by the texts compared).
+def validate(results: list[FileResult], problems: Problems, data_dir: str) -> Site | None:
+    """Every file's result in, the Site out: index the records, check every cross-record rule,
+    and derive the relations. Every problem goes to `problems`, the files' own included.
 
     Returns None when there are errors (warnings alone still give a Site).
     """
+    loaded: dict[str, list[Any]] = defaultdict(list)
+    for result in results:
+        problems.items.extend(result.problems)
+        loaded["refs"].extend(result.refs)
+        loaded["broken"].extend(result.broken)
+        if result.rec is not None:
+            loaded[result.kind].append(result.rec)
     events = loaded.get("event", [])
     # Without a valid event, still check everything else (tracks and rooms count as reported).
     event = events[0] if events else S.Rec(tracks=[], rooms=[], start="0000-01-01", end="9999-12-31")
@@ -274,7 +233,7 @@ def build_site(loaded: dict[str, list[Any]], problems: Problems, cache: Cache | 
             elif key == "message":
                 quote["author"] = msg["author"]
                 quote["date"] = msg["date"]
-    unverified = _verify_quotes(quotes, messages, problems, memo_of(cache, "provenance"))
+    unverified = _verify_quotes(quotes, messages, problems)
 
     known = {
         "person": people,
@@ -335,104 +294,91 @@ def build_site(loaded: dict[str, list[Any]], problems: Problems, cache: Cache | 
         if pid not in used["proposal"]:
             problems.warn(prop.path, prop.line_of("id"), f"proposal '{pid}' is on no topic and referred to nowhere")
 
-    sources: dict[tuple[str, str], str] = {}
-    for kind, table in (
-        ("topic", topics),
-        ("proposal", proposals),
-        ("thread", threads),
-        ("question", questions),
-        ("person", people),
-    ):
-        for rid, rec in table.items():
-            sources[(kind, rid)] = rec.path
-    site = Site(
-        event=event,
-        people=people,
-        topics=topics,
-        proposals=proposals,
-        threads=threads,
-        questions=questions,
-        quotes=quotes,
-        messages=messages,
-        sources=sources,
-        tracks=tracks,
-        rooms=rooms,
-    )
-    _derive(site)
-    return site
+    tables = {
+        "people": people,
+        "topics": topics,
+        "proposals": proposals,
+        "threads": threads,
+        "questions": questions,
+        "quotes": quotes,
+        "messages": messages,
+        "tracks": tracks,
+        "rooms": rooms,
+    }
+    return Site(event, data_dir, **tables, **_relations(topics, proposals, questions, quotes))
 
 
-def _derive(site: Site) -> None:
-    def add(table: dict[str, list[Any]], key: str, value: Any) -> None:
-        bucket = table.setdefault(key, [])
+def _relations(
+    topics: dict[str, S.Rec], proposals: dict[str, S.Rec], questions: dict[str, S.Rec], quotes: dict[str, S.Rec]
+) -> dict[str, dict[str, Any]]:
+    """The relations between records that no record states alone (Site.RELATIONS)."""
+    rel: dict[str, dict[str, Any]] = {name: {} for name in Site.RELATIONS}
+
+    def add(table: str, key: str, value: Any) -> None:
+        bucket = rel[table].setdefault(key, [])
         if value not in bucket:
             bucket.append(value)
 
-    for tid, topic in site.topics.items():
+    for tid, topic in topics.items():
         if topic["thread"]:
-            add(site.topics_of_thread, topic["thread"], tid)
+            add("topics_of_thread", topic["thread"], tid)
         for pid in topic["proposals"]:
-            add(site.topics_of_proposal, pid, tid)
+            add("topics_of_proposal", pid, tid)
         for item in topic["running_order"]:
             for pid in item["proposals"]:
-                add(site.topics_of_proposal, pid, tid)
-    for qid, q in site.questions.items():
-        add(site.questions_of_topic, q["topic"], qid)
+                add("topics_of_proposal", pid, tid)
+    for qid, q in questions.items():
+        add("questions_of_topic", q["topic"], qid)
         for pid in q["proposals"]:
-            add(site.questions_of_proposal, pid, qid)
+            add("questions_of_proposal", pid, qid)
         for pos in q["positions"]:
             for quid in pos["quotes"]:
-                add(site.quotes_of_question, qid, quid)
-    for quid, quote in site.quotes.items():
+                add("quotes_of_question", qid, quid)
+    for quid, quote in quotes.items():
         for pid in quote["proposals"]:
-            add(site.quotes_of_proposal, pid, quid)
+            add("quotes_of_proposal", pid, quid)
         for qid in quote["questions"]:
-            add(site.quotes_of_question, qid, quid)
+            add("quotes_of_question", qid, quid)
 
-    roles = site.roles_of_person
-    for tid, topic in site.topics.items():
-        add(roles, topic["lead"], ("leads", "topic", tid))
-    for pid, prop in site.proposals.items():
+    for tid, topic in topics.items():
+        add("roles_of_person", topic["lead"], ("leads", "topic", tid))
+    for pid, prop in proposals.items():
         for r in prop["people"]:
-            add(roles, r["person"], (r["role"], "proposal", pid))
+            add("roles_of_person", r["person"], (r["role"], "proposal", pid))
         for c in prop["concerns"]:
-            add(roles, c["by"], ("raised a concern on", "proposal", pid))
-    for qid, q in site.questions.items():
+            add("roles_of_person", c["by"], ("raised a concern on", "proposal", pid))
+    for qid, q in questions.items():
         for pos in q["positions"]:
             for person in pos["by"]:
-                add(roles, person, ("holds a position on", "question", qid))
-    for quote in site.quotes.values():  # counted per thread: a person may be quoted hundreds of times
-        counts = site.quotes_of_person.setdefault(quote["author"], {})
+                add("roles_of_person", person, ("holds a position on", "question", qid))
+    counted = rel["quotes_of_person"]
+    for quote in quotes.values():  # counted per thread: a person may be quoted hundreds of times
+        counts = counted.setdefault(quote["author"], {})
         counts[quote["thread"]] = counts.get(quote["thread"], 0) + 1
 
     # Deterministic order: questions as the questions file lists them, quotes in thread order.
-    for key in site.topics_of_proposal:
-        site.topics_of_proposal[key].sort()
-    order = {qid: n for n, qid in enumerate(site.questions)}
-    for table in (site.questions_of_topic, site.questions_of_proposal):
-        for key in table:
-            table[key].sort(key=order.__getitem__)
-    order = {quid: n for n, quid in enumerate(site.quotes)}
-    for table in (site.quotes_of_proposal, site.quotes_of_question):
-        for key in table:
-            table[key].sort(key=order.__getitem__)
-    rank = {r: n for n, r in enumerate(ROLE_ORDER)}
-    for key in roles:
-        roles[key].sort(key=lambda r: (rank.get(r[0], len(rank)), r[1], r[2]))
+    for ids in rel["topics_of_proposal"].values():
+        ids.sort()
+    order = {qid: n for n, qid in enumerate(questions)}
+    for name in ("questions_of_topic", "questions_of_proposal"):
+        for ids in rel[name].values():
+            ids.sort(key=order.__getitem__)
+    order = {quid: n for n, quid in enumerate(quotes)}
+    for name in ("quotes_of_proposal", "quotes_of_question"):
+        for ids in rel[name].values():
+            ids.sort(key=order.__getitem__)
+    rank = {r: n for n, r in enumerate(S.PERSON_ROLES)}
+    for roles in rel["roles_of_person"].values():
+        roles.sort(key=lambda r: (rank.get(r[0], len(rank)), r[1], r[2]))
+    return rel
 
 
-def _verify_quotes(
-    quotes: dict[str, S.Rec], messages: dict[str, S.Rec], problems: Problems, memo: Memo
-) -> list[tuple[S.Rec, str]]:
+def _verify_quotes(quotes: dict[str, S.Rec], messages: dict[str, S.Rec], problems: Problems) -> list[tuple[S.Rec, str]]:
     """Quote provenance: each quote's words must occur, ignoring whitespace, in the text of the
     message that carries them (seen_in, else message), at the quote level of its author's
     message there (the number of in_reply_to steps between the two). Mismatches are errors;
-    returns the quotes that cannot be checked because that message has no text.
-
-    Each comparison's result is remembered in `memo` under the SHA-256 of the message text,
-    the level and the quote text: everything find_quote reads."""
+    returns the quotes that cannot be checked because that message has no text."""
     unverified = []
-    text_sha: dict[str, bytes] = {}
     for quote in quotes.values():
         cid = quote["seen_in"] or quote["message"]
         container, author = messages.get(cid), messages.get(quote["message"])
@@ -455,12 +401,7 @@ def _verify_quotes(
         if not container["text"]:
             unverified.append((quote, cid))
             continue
-        if cid not in text_sha:
-            text_sha[cid] = hashlib.sha256(container["text"].encode("utf-8", "surrogatepass")).digest()
-        stop = memo.get_or(
-            memo_key(text_sha[cid], level, quote["text"]),
-            lambda: mailtext.find_quote(quote["text"], container["text"], level),  # noqa: B023 - called here
-        )
+        stop = mailtext.find_quote(quote["text"], container["text"], level)
         if stop:
             lines = quote["text"].split("\n")
             where = f" at quote level {level}" if level else ""
@@ -471,28 +412,3 @@ def _verify_quotes(
                 f"its line {stop} does not follow: {lines[stop - 1].strip()[:60]!r}",
             )
     return unverified
-
-
-def load_site(
-    data_dir: str, problems: Problems, cache: Cache | None = None, overlay: dict[str, bytes] | None = None
-) -> Site | None:
-    """Load, validate and cross-check: the whole front half of the pipeline."""
-    loaded = load(data_dir, problems, cache, overlay)
-    if problems.errors:
-        # Still run the cross checks so every problem is reported in one go.
-        build_site(loaded, problems, cache)
-        return None
-    site = build_site(loaded, problems, cache)
-    if site is not None:
-        site.data_dir = display_path(data_dir)
-        site.file_hashes = dict(loaded["hashes"])
-        site.sources_of = dict(loaded["shown"])  # as load() shows them: file_hashes is keyed so
-    return site
-
-
-def source_of(site: Site, path: str) -> str:
-    """A data file's path as the repository names it (data/...), whatever folder was loaded;
-    a folder keeps its trailing slash."""
-    rel = os.path.relpath(path, site.data_dir).replace(os.sep, "/")
-    folder = "/" if path.endswith("/") and rel != "." else ""
-    return "data/" + ("" if rel == "." else rel) + folder

@@ -1,5 +1,6 @@
-"""Session briefs (HTML from `render.render_briefs`) into PDF files, in memory: the writer
-(`write.write_briefs`) puts them into site/briefs/.
+"""Session briefs (HTML from `render.render_briefs`) into PDF files, in memory (no file is
+read or written here but the stylesheet): the writer (`write.write_briefs`) puts them into
+site/briefs/.
 
 The layout engine is WeasyPrint: it implements CSS Paged Media (page size, margin boxes with
 "Page N of M" and a running title, `break-*: avoid` on headings, quotes, questions and table
@@ -19,14 +20,12 @@ import logging
 import os
 from typing import Any
 
-from generator.render import TEMPLATES, brief_files
+from generator.errors import PdfError
+from generator.layout import brief_files
+from generator.render import TEMPLATES
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}  # CSS page sizes
 STYLESHEET = os.path.join(TEMPLATES, "brief.css")
-
-
-class PdfError(Exception):
-    """The PDF engine is missing, or it could not lay out a brief cleanly."""
 
 
 def _engine() -> Any:

@@ -1,9 +1,11 @@
-"""Record schemas: what each YAML file may hold, with a short doc for every field.
+"""Record schemas: what each YAML file may hold, with a short doc for every field, and every
+vocabulary (statuses, kinds, roles, link types, confidence) once, with the label pages show.
 
 Types check positioned YAML nodes (`generator.yamlload.Y`) and turn them into plain Python
 values; validated mappings become `Rec` dicts that remember where each key was written.
 References between records are collected here and resolved in `generator.model` once all
-files are read.
+files are read. Pure. The templates' label filters, the JSON Schemas (`jsonschemas`) and the
+exports read the vocabularies from here.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from generator import layout
 from generator.errors import Problems
 from generator.yamlload import Y
 
@@ -38,6 +41,11 @@ class Rec(dict):
 
     def line_of(self, key: str) -> int:
         return self.lines.get(key, self.line)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # Unpickling looks this up on every record: without it the lookup goes through
+        # __getattr__ and a KeyError (0.09 s of a no-op build at M, 35,000 records).
+        self.__dict__.update(state)
 
 
 class RefUse(NamedTuple):
@@ -140,19 +148,23 @@ class Pattern(Text):
         return value
 
 
-SLUG_RE = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+ID_EXPECTED = "an id of lower-case letters, digits and single dashes"
+
+
+def reserved_id(value: str) -> str:
+    return f"the id '{value}' is reserved (it names a section page); choose another"
 
 
 class Slug(Pattern):
-    RESERVED = ("index",)  # names a section's own page
+    """An id: the layout's rule (it names files and URLs), and not a reserved name."""
 
     def __init__(self) -> None:
-        super().__init__(SLUG_RE, "an id of lower-case letters, digits and single dashes", 80)
+        super().__init__(layout.ID_RE, ID_EXPECTED, layout.MAX_ID)
 
     def check(self, y: Y, ctx: Ctx) -> Any:
         value = super().check(y, ctx)
-        if value in self.RESERVED:
-            return ctx.error(y, f"the id '{value}' is reserved (it names a section page); choose another")
+        if value in layout.RESERVED_IDS:
+            return ctx.error(y, reserved_id(value))
         return value
 
 
@@ -285,9 +297,16 @@ class TimeZone(Pattern):
 
 
 class Enum(Type):
-    def __init__(self, *values: str):
-        self.values = values
-        self.expected = "one of " + ", ".join(f"'{v}'" for v in values)
+    """One word of a fixed vocabulary. Each word may carry the label pages show for it (the
+    templates' filters read the labels from here); without labels, a word is its own label."""
+
+    def __init__(self, *values: str, labels: dict[str, str] | None = None):
+        self.values = tuple(labels) if labels is not None else values
+        self.labels = labels if labels is not None else {v: v for v in values}
+        self.expected = "one of " + ", ".join(f"'{v}'" for v in self.values)
+
+    def label(self, value: str) -> str:
+        return self.labels[value]
 
     def check(self, y: Y, ctx: Ctx) -> Any:
         value = self.scalar(y, ctx)
@@ -377,9 +396,66 @@ class Obj(Type):
 
 # ---------------------------------------------------------------------------------- records
 
-CONFIDENCE = Enum("seen", "secondary", "inferred", "unconfirmed")
-LINK_TYPES = ("lore", "series", "patch", "lwn", "paper", "commit", "slides", "code", "video", "docs", "web")
-STATUSES = ("idea", "research", "rfc", "under-review", "landed", "rejected", "withdrawn")
+# ---------------------------------------------------------------------------------- vocabularies
+# Every vocabulary once, with the label pages show for each word (its order is the order pages
+# list them in): the schema checks the words, templates show the labels, the JSON Schemas and
+# data.json list the words.
+
+CONFIDENCE = Enum(
+    labels={"seen": "", "secondary": "secondary source", "inferred": "inferred", "unconfirmed": "unconfirmed"}
+)  # the label is the note shown after a fact that a primary source does not state
+LINK_TYPE = Enum(
+    labels={
+        "lore": "lore thread",
+        "series": "patch series",
+        "patch": "patch",
+        "lwn": "LWN",
+        "paper": "paper",
+        "commit": "commit",
+        "slides": "slides",
+        "code": "code",
+        "video": "video",
+        "docs": "documentation",
+        "web": "web page",
+    }
+)
+STATUS = Enum(
+    labels={
+        "idea": "idea",
+        "research": "research",
+        "rfc": "RFC",
+        "under-review": "under review",
+        "landed": "landed",
+        "rejected": "rejected",
+        "withdrawn": "withdrawn",
+    }
+)
+PROPOSAL_KIND = Enum(
+    labels={"series": "patch series", "paper": "paper", "topic": "summit topic", "target": "not yet covered"}
+)
+PROPOSAL_ROLE = Enum("author", "co-author", "proposer", "reviewer", "presenter")
+QUESTION_STATUS = Enum("open", "settled")
+# What a person did, as the people page and data.json `roles` list it, in this order: a lead
+# of a topic, a part in a proposal (PROPOSAL_ROLE), a concern, a position on a question.
+PERSON_ROLES = (
+    "leads",
+    "author",
+    "co-author",
+    "proposer",
+    "presenter",
+    "reviewer",
+    "raised a concern on",
+    "holds a position on",
+)
+ROLE_SUBJECTS = ("topic", "proposal", "question", "quote")  # the kinds of record a role may concern
+assert set(PROPOSAL_ROLE.values) <= set(PERSON_ROLES)
+
+
+def utc_text(value: dt.datetime) -> str:
+    """A time as data files and data.json hold it: in UTC, to the second, with a Z."""
+    v = value.astimezone(dt.UTC)
+    return f"{v.year:04d}-{v.month:02d}-{v.day:02d}T{v.hour:02d}:{v.minute:02d}:{v.second:02d}Z"
+
 
 SOURCE = Obj(
     "source",
@@ -399,7 +475,7 @@ LINK = Obj(
     "link",
     "A typed link to something worth reading.",
     {
-        "type": Field(Enum(*LINK_TYPES), "What the link points at.", required=True),
+        "type": Field(LINK_TYPE, "What the link points at.", required=True),
         "url": Field(Url(), "The address.", required=True),
         "title": Field(Text(), "What to show instead of the address."),
         "version": Field(Text(40), "For a patch series: its version, such as v3 or RFC."),
@@ -504,7 +580,7 @@ QUESTION = Obj(
         "context": Field(Text(4000, multiline=True, markdown=True), "Why it matters (Markdown)."),
         "positions": Field(ListOf(POSITION), "The views on it."),
         "proposals": Field(ListOf(Ref("proposal")), "Proposals it bears on."),
-        "status": Field(Enum("open", "settled"), "open, or settled once the room decided.", default="open"),
+        "status": Field(QUESTION_STATUS, "open, or settled once the room decided.", default="open"),
         "resolution": Field(Text(4000, multiline=True, markdown=True), "What was decided (required when settled)."),
         "sources": Field(ListOf(SOURCE), "Where the question and its context come from."),
     },
@@ -584,11 +660,11 @@ PROPOSAL = Obj(
         "id": Field(Slug(), "Short id; must match the file name.", required=True),
         "title": Field(Text(200), "Name of the proposal.", required=True),
         "kind": Field(
-            Enum("series", "paper", "topic", "target"),
+            PROPOSAL_KIND,
             "series (patches), paper, topic (a summit topic of its own) or target (an area nobody has covered yet).",
             required=True,
         ),
-        "status": Field(Enum(*STATUSES), "Where it stands.", required=True),
+        "status": Field(STATUS, "Where it stands.", required=True),
         "status_note": Field(Text(500), "The status in words, with its date."),
         "status_sources": Field(ListOf(SOURCE, min_items=1), "What the status rests on.", required=True),
         "people": Field(
@@ -598,11 +674,7 @@ PROPOSAL = Obj(
                     "A person's part in the proposal.",
                     {
                         "person": Field(Ref("person"), "Person id.", required=True),
-                        "role": Field(
-                            Enum("author", "co-author", "proposer", "reviewer", "presenter"),
-                            "Their part.",
-                            required=True,
-                        ),
+                        "role": Field(PROPOSAL_ROLE, "Their part.", required=True),
                     },
                 )
             ),
@@ -707,3 +779,7 @@ THREAD = Obj(
         "quotes": Field(ListOf(QUOTE, max_items=BIG_LIST), "Quotes taken from the messages."),
     },
 )
+
+
+# What each data file of the layout holds (layout.DATA_PLACES names them by kind).
+SPECS: dict[str, Obj] = {spec.name: spec for spec in (EVENT, PEOPLE_FILE, QUESTIONS_FILE, TOPIC, PROPOSAL, THREAD)}

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import yaml
 
+from generator import layout
 from generator.errors import Problems
 
 _URL = re.compile(r"https?://[^\s<>\"'`]+")
@@ -30,15 +31,7 @@ class Publish:
 
     def page_url(self, target: str) -> str:
         """A page path under docs/ ('topics/x.md', anchors kept) as its URL relative to the site root."""
-        path, _, anchor = target.partition("#")
-        stem = path[: -len(".md")] if path.endswith(".md") else path
-        if not path.endswith(".md"):
-            url = path
-        elif self.directory_urls:
-            url = "" if stem == "index" else (stem[: -len("index")] if stem.endswith("/index") else stem + "/")
-        else:
-            url = stem + ".html"
-        return url + (f"#{anchor}" if anchor else "")
+        return layout.page_url(target, self.directory_urls)
 
     def absolute(self, url: str) -> str | None:
         """A URL relative to the site root made absolute, or None without a site_url."""

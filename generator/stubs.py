@@ -10,14 +10,14 @@ checked against its schema before anything is written.
 from __future__ import annotations
 
 import os
-import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import jinja2
 
+from generator import layout
 from generator import schema as S
-from generator.errors import Problems
-from generator.jsonschemas import modeline
+from generator.errors import Problems, UsageError
 from generator.model import Site
 from generator.yamlload import parse
 
@@ -32,10 +32,6 @@ _env = jinja2.Environment(
 )
 
 
-class StubError(Exception):
-    """The stub cannot be made; the message says why and what to do."""
-
-
 @dataclass(frozen=True)
 class Stub:
     path: str  # the file on disk
@@ -46,16 +42,16 @@ class Stub:
 
 
 def _id(rid: str) -> str:
-    if not re.fullmatch(S.SLUG_RE, rid) or len(rid) > 80:
-        raise StubError(f"'{rid}' is not an id: use lower-case letters, digits and single dashes, such as bpf-oom")
-    if rid in S.Slug.RESERVED:
-        raise StubError(f"the id '{rid}' is reserved (it names a section page); choose another")
+    if rid in layout.RESERVED_IDS:
+        raise UsageError(S.reserved_id(rid))
+    if not layout.is_id(rid):
+        raise UsageError(f"'{rid}' is not an id: use lower-case letters, digits and single dashes, such as bpf-oom")
     return rid
 
 
-def _known(kind: str, rid: str, table: dict[str, S.Rec], where: str) -> str:
+def _known(kind: str, rid: str, table: Mapping[str, S.Rec], where: str) -> str:
     if rid not in table:
-        raise StubError(f"unknown {kind} '{rid}'{S.suggest(rid, set(table))}; it must be an id from {where}")
+        raise UsageError(f"unknown {kind} '{rid}'{S.suggest(rid, set(table))}; it must be an id from {where}")
     return rid
 
 
@@ -66,7 +62,7 @@ def _valid(spec: S.Obj, text: str, shown: str) -> None:
     if node is not None:
         spec.check(node, S.Ctx(shown, problems))
     if problems.items:
-        raise StubError(f"the stub would not be valid ({problems.sorted()[0]}); add the record by hand")
+        raise UsageError(f"the stub would not be valid ({problems.sorted()[0]}); add the record by hand")
 
 
 def plan(
@@ -86,10 +82,10 @@ def plan(
     if kind in ("topic", "proposal"):
         rel = f"{kind}s/{rid}.yaml"
         path, shown = os.path.join(data_dir, kind + "s", rid + ".yaml"), f"data/{rel}"
-        values = {"id": rid, "today": today, "modeline": modeline(shown)}
+        values = {"id": rid, "today": today, "modeline": layout.schema_line(shown)}
         if kind == "topic":
             if lead is None and not site.people:
-                raise StubError("data/people.yaml lists nobody: add the session's lead there first")
+                raise UsageError("data/people.yaml lists nobody: add the session's lead there first")
             values["lead"] = (
                 _known("person", lead, site.people, "data/people.yaml") if lead else next(iter(site.people))
             )
@@ -103,11 +99,11 @@ def plan(
         _valid(S.TOPIC if kind == "topic" else S.PROPOSAL, text, shown)
         return Stub(path, shown, text, None, step)
     if kind != "question":
-        raise StubError(f"cannot make a stub of a {kind}; choose one of {', '.join(KINDS)}")
+        raise UsageError(f"cannot make a stub of a {kind}; choose one of {', '.join(KINDS)}")
     if rid in site.questions:
-        raise StubError(f"question '{rid}' already exists in data/questions.yaml; it was left as it was")
+        raise UsageError(f"question '{rid}' already exists in data/questions.yaml; it was left as it was")
     if topic is None and not site.topics:
-        raise StubError("there is no topic yet: make one first (python -m generator new topic ID)")
+        raise UsageError("there is no topic yet: make one first (python -m generator new topic ID)")
     tid = _known("topic", topic, site.topics, "data/topics/") if topic else next(iter(site.topics))
     assert questions_text is not None
     shown = "data/questions.yaml"
@@ -125,7 +121,7 @@ def _indent(current: str, item: str, shown: str) -> str:
     seq = root.entries.get("questions", (None, None))[1] if root is not None and root.kind == "map" else None
     flow = seq is not None and current.split("\n")[seq.line - 1][seq.column - 1 : seq.column] == "["
     if seq is None or seq.kind != "seq" or flow or not seq.items or seq.items[0].kind != "map":
-        raise StubError(f"{shown} has no block list of questions to add to; add the question by hand")
+        raise UsageError(f"{shown} has no block list of questions to add to; add the question by hand")
     dash, key = seq.column - 1, seq.items[0].column - 1
     lines = item.splitlines(keepends=True)
     first = " " * dash + "-" + " " * (key - dash - 1) + lines[0][2:]

@@ -1,15 +1,18 @@
-"""The only module that writes files: the generated pages and exports under docs/, the JSON
-Schemas, the PDF briefs under site/briefs/, the new-record stubs of `python -m generator new`,
-and the record files that import-mbox creates or extends (`write_data`) under data/.
+"""Every file the user sees is written here: the generated pages and exports under docs/, the
+JSON Schemas, the built site swapped into site/ and its PDF briefs, the new-record stubs of
+`python -m generator new`, and the record files that import-mbox creates or extends under
+data/. (The incremental layer writes its own cache under .lsfmm-cache/; MkDocs writes the site
+into the fresh folder this module swaps in.)
 
 - A file is written only when its content changed (so live reload does not loop and a no-op
   build writes nothing); each write goes to a temporary file that is renamed into place.
-- Generated files live only in the places the generator owns (`GENERATED_PLACES`) and carry
-  a marker: pages a line in a closed front matter block, calendars their PRODID, data.json its
-  first key. A file without it is never overwritten or deleted, and nothing outside those
+- Generated files live only in the places the generator owns (`layout.GENERATED_PLACES`) and
+  carry a marker: pages a line in a closed front matter block, calendars their PRODID, data.json
+  its first key. A file without it is never overwritten or deleted, and nothing outside those
   places is ever deleted.
 - A generated file whose record is gone (or whose session lost its slot) is deleted.
 - No path may leave the output folder.
+- The site is built into a fresh folder and swapped in whole.
 - A new record file never replaces an existing one; a question is added to questions.yaml only
   if the file is still what it was when the stub was planned.
 """
@@ -18,31 +21,12 @@ from __future__ import annotations
 
 import glob
 import os
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
 
-MARK = "generated_by: lsfmm-prep"
-ICS_MARK = "\r\nPRODID:-//lsfmm-prep//"  # generator.export.PRODID
-JSON_MARK = '{\n  "generated_by": "lsfmm-prep",\n'  # generator.export.data_json
-GENERATED_SUFFIXES = (".md", ".ics", ".json")
-# Files and folders (ending in /) under docs/ that belong to the generator.
-GENERATED_PLACES = (
-    "index.md",
-    "agenda.md",
-    "agenda.ics",
-    "data.json",
-    "topics/",
-    "proposals/",
-    "questions/",
-    "people/",
-)
-BRIEFS = "briefs"  # the folder of the built site that holds the PDF briefs
-
-
-class WriteError(Exception):
-    pass
+from generator import layout
+from generator.errors import WriteError
 
 
 @dataclass
@@ -55,7 +39,7 @@ class WriteReport:
 def is_generated(path: str) -> bool:
     """True for a file the generator wrote: a page whose front matter (closed by '---') has the
     marker line, a calendar with the generator's PRODID, a data.json whose first key names it."""
-    if not path.endswith(GENERATED_SUFFIXES):
+    if not path.endswith(layout.GENERATED_SUFFIXES):
         return False
     try:
         with open(path, encoding="utf-8", errors="replace", newline="") as fh:
@@ -63,18 +47,23 @@ def is_generated(path: str) -> bool:
     except OSError:
         return False
     if path.endswith(".ics"):
-        return head.startswith("BEGIN:VCALENDAR\r\n") and ICS_MARK in head
+        return head.startswith("BEGIN:VCALENDAR\r\n") and layout.ICS_MARK in head
     if path.endswith(".json"):
-        return head.startswith(JSON_MARK)
+        return head.startswith(layout.JSON_MARK)
     head = head.replace("\r\n", "\n").replace("\r", "\n")
     if not head.startswith("---\n") or "\n---\n" not in head[3:]:
         return False
     front = head[4 : head.index("\n---\n", 3)]
-    return MARK in front.split("\n")
+    return layout.MARK in front.split("\n")
 
 
 def _owned(rel: str) -> bool:
-    return any(rel == p or (p.endswith("/") and rel.startswith(p)) for p in GENERATED_PLACES)
+    return _under(rel, layout.GENERATED_PLACES)
+
+
+def _under(rel: str, places: tuple[str, ...]) -> bool:
+    """Whether `rel` is one of `places` or inside one of its folders (ending in /)."""
+    return any(rel == p or (p.endswith("/") and rel.startswith(p)) for p in places)
 
 
 def _inside(root: str, rel: str) -> str:
@@ -88,7 +77,7 @@ def existing_generated(out_dir: str, known: set[str] | frozenset[str] = frozense
     """Generated pages now on disk, looked for only in the generator's own places. Files in
     `known` (pages the caller writes or keeps anyway) are not opened and not returned."""
     found = set()
-    for place in GENERATED_PLACES:
+    for place in layout.GENERATED_PLACES:
         full = os.path.join(out_dir, place)
         if not place.endswith("/"):
             if place not in known and os.path.isfile(full) and is_generated(full):
@@ -153,12 +142,13 @@ def write_pages(out_dir: str, pages: dict[str, str], keep: set[str] | frozenset[
     report = WriteReport()
     for rel in pages:
         if not _owned(rel):
-            raise WriteError(f"refusing to write {rel}: not one of the generated places {', '.join(GENERATED_PLACES)}")
+            places = ", ".join(layout.GENERATED_PLACES)
+            raise WriteError(f"refusing to write {rel}: not one of the generated places {places}")
     conflicts = plan_conflicts(out_dir, pages)
     if conflicts:
         raise WriteError(
             f"{os.path.join(out_dir, conflicts[0])}: a hand-written file is in the way of a generated page; "
-            f"move it elsewhere (generated pages: {', '.join(GENERATED_PLACES)})"
+            f"move it elsewhere (generated pages: {', '.join(layout.GENERATED_PLACES)})"
         )
     old = existing_generated(out_dir, set(pages) | set(keep)) if os.path.isdir(out_dir) else set()
     changed = [rel for rel in sorted(pages) if not _same(_inside(out_dir, rel), pages[rel].encode("utf-8"))]
@@ -168,9 +158,9 @@ def write_pages(out_dir: str, pages: dict[str, str], keep: set[str] | frozenset[
         # Stage every changed page first: a failure or kill while rendering output to disk
         # leaves docs/ as it was; only then move the pages into place (renames, no copying).
         os.makedirs(out_dir, exist_ok=True)
-        for leftover in glob.glob(os.path.join(out_dir, ".lsfmm-staging-*")):
+        for leftover in glob.glob(os.path.join(out_dir, layout.STAGING + "*")):
             shutil.rmtree(leftover, ignore_errors=True)  # from a build that was killed
-        staging = tempfile.mkdtemp(dir=out_dir, prefix=".lsfmm-staging-")
+        staging = tempfile.mkdtemp(dir=out_dir, prefix=layout.STAGING)
         try:
             for n, rel in enumerate(changed):
                 _write_new(os.path.join(staging, str(n)), pages[rel].encode("utf-8"))
@@ -206,26 +196,23 @@ def write_files(out_dir: str, files: dict[str, str], check_only: bool = False) -
     return changed
 
 
-BRIEF_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:\.letter)?\.pdf")
-
-
 def write_briefs(site_dir: str, files: dict[str, bytes]) -> WriteReport:
     """Write the PDF briefs ({'<topic>.pdf' or '<topic>.letter.pdf': bytes}) into
     <site_dir>/briefs/, the one folder of the site the generator owns; PDFs there that are no
     longer generated are removed. Each file is written atomically, and only when it changed."""
-    folder = os.path.join(site_dir, BRIEFS)
+    folder = os.path.join(site_dir, layout.BRIEFS)
     for name in files:
-        if not BRIEF_NAME.fullmatch(name):
+        if not layout.BRIEF_NAME.fullmatch(name):
             raise WriteError(f"refusing to write {name!r} into {folder}: not a brief's file name")
     report = WriteReport()
     for name in sorted(files):
-        if write_if_changed(_inside(site_dir, f"{BRIEFS}/{name}"), files[name]):
+        if write_if_changed(_inside(site_dir, f"{layout.BRIEFS}/{name}"), files[name]):
             report.written.append(name)
         else:
             report.unchanged.append(name)
     if os.path.isdir(folder):
         for name in sorted(os.listdir(folder)):
-            if BRIEF_NAME.fullmatch(name) and name not in files:
+            if layout.BRIEF_NAME.fullmatch(name) and name not in files:
                 os.unlink(os.path.join(folder, name))
                 report.removed.append(name)
     return report
@@ -254,10 +241,6 @@ def replace_text(path: str, old: str, new: str) -> None:
     write_if_changed(path, new.encode("utf-8"))
 
 
-# Record files import-mbox may create or extend, relative to the data folder.
-DATA_PLACES = ("people.yaml", "threads/")
-
-
 def read_current(paths: list[str]) -> dict[str, bytes | None]:
     """What the files hold now (None: absent), to extend them and to check before writing."""
     out: dict[str, bytes | None] = {}
@@ -277,9 +260,9 @@ def write_data(data_dir: str, files: dict[str, bytes], expected: dict[str, bytes
     first, then renamed into place; a new file never replaces one that appeared meanwhile."""
     for path in sorted(files):
         rel = os.path.relpath(path, data_dir).replace(os.sep, "/")
-        if rel.startswith("../") or not any(rel == p or (p.endswith("/") and rel.startswith(p)) for p in DATA_PLACES):
+        if rel.startswith("../") or not _under(rel, layout.IMPORT_PLACES):
             raise WriteError(
-                f"refusing to write {path}: import-mbox writes only {', '.join(DATA_PLACES)} in {data_dir}"
+                f"refusing to write {path}: import-mbox writes only {', '.join(layout.IMPORT_PLACES)} in {data_dir}"
             )
         _inside(data_dir, rel)
     now = read_current(sorted(files))
@@ -312,3 +295,41 @@ def write_data(data_dir: str, files: dict[str, bytes], expected: dict[str, bytes
             if os.path.exists(tmp):
                 os.unlink(tmp)
     return sorted(files)
+
+
+# ---------------------------------------------------------------------------------- site/
+
+
+def fresh_site_folder(site_dir: str) -> str:
+    """A new empty folder beside `site_dir` for MkDocs to build into, readable by a web server;
+    first removes what builds that were killed left there."""
+    parent = os.path.dirname(os.path.abspath(site_dir))
+    for leftover in glob.glob(os.path.join(parent, layout.SITE_NEW + "*")) + glob.glob(
+        os.path.join(parent, layout.SITE_OLD + "*")
+    ):
+        shutil.rmtree(leftover, ignore_errors=True)
+    fresh = tempfile.mkdtemp(prefix=layout.SITE_NEW, dir=parent)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(fresh, 0o777 & ~umask)  # mkdtemp makes 0700; the site is for a web server to read
+    return fresh
+
+
+def swap_site(fresh: str, site_dir: str) -> None:
+    """Put the built site in place of `site_dir` with renames only: a kill at any moment leaves
+    either the old or the new site whole (or, between the two renames, the old one in
+    .site-old-*)."""
+    parent = os.path.dirname(os.path.abspath(site_dir))
+    old = None
+    if os.path.exists(site_dir):
+        old = tempfile.mkdtemp(prefix=layout.SITE_OLD, dir=parent)
+        os.replace(site_dir, os.path.join(old, "site"))
+    os.replace(fresh, site_dir)
+    if old:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def discard(folder: str) -> None:
+    """Remove a fresh site folder that will not be swapped in."""
+    if os.path.exists(folder):
+        shutil.rmtree(folder, ignore_errors=True)

@@ -1,4 +1,4 @@
-"""Read one YAML file into a tree of positioned nodes (I/O edge; no interpretation).
+"""Read one YAML file into a tree of positioned nodes (`read_bytes` is the I/O; parsing is pure).
 
 PyYAML's *safe* composer (libyaml's C one where available) builds the node graph; we never let
 PyYAML construct Python objects, so no YAML 1.1 implicit typing (``NO`` -> False, ``1:20`` -> 80,
@@ -10,6 +10,7 @@ for error messages.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 
 import yaml
 
@@ -193,30 +194,36 @@ def _add(frame: list, node: Y, path: str, problems: Problems) -> bool:
     return True
 
 
-def read_bytes(path_on_disk: str) -> bytes | None:
-    """A data file's bytes, at most MAX_BYTES + 1 of them (bounded memory whatever its size)."""
+@dataclass(frozen=True)
+class FileBytes:
+    """What reading a data file gave: at most MAX_BYTES + 1 of its bytes (bounded memory
+    whatever its size), or why it could not be read."""
+
+    raw: bytes | None
+    error: str = ""  # why it could not be read (raw is None)
+    size: int = 0  # its whole size in bytes
+
+
+def read_bytes(path_on_disk: str) -> FileBytes:
+    """The I/O half of reading a data file; `check_bytes` is the rest."""
     try:
         with open(path_on_disk, "rb") as fh:
-            return fh.read(MAX_BYTES + 1)
-    except OSError:
-        return None
+            raw = fh.read(MAX_BYTES + 1)
+            size = os.fstat(fh.fileno()).st_size if len(raw) > MAX_BYTES else len(raw)
+    except OSError as exc:
+        return FileBytes(None, exc.strerror or str(exc))
+    return FileBytes(raw, "", size)
 
 
-def read_file(path_on_disk: str, raw: bytes | None, shown_path: str, problems: Problems) -> Y | None:
-    """Parse a file's bytes (from read_bytes), reporting an unreadable or oversized file."""
-    if raw is None:
-        try:
-            open(path_on_disk, "rb").close()
-            reason = "unknown error"
-        except OSError as exc:
-            reason = exc.strerror or str(exc)
-        problems.error(shown_path, 0, f"cannot read the file: {reason}")
+def check_bytes(read: FileBytes, shown_path: str, problems: Problems) -> Y | None:
+    """A file's bytes (from read_bytes) parsed, reporting an unreadable or oversized file."""
+    if read.raw is None:
+        problems.error(shown_path, 0, f"cannot read the file: {read.error or 'unknown error'}")
         return None
-    if len(raw) > MAX_BYTES:
-        size = os.path.getsize(path_on_disk)
-        problems.error(shown_path, 0, f"file too large: {size:,} bytes, at most {MAX_BYTES:,}")
+    if len(read.raw) > MAX_BYTES:
+        problems.error(shown_path, 0, f"file too large: {read.size:,} bytes, at most {MAX_BYTES:,}")
         return None
-    return parse_bytes(raw, shown_path, problems)
+    return parse_bytes(read.raw, shown_path, problems)
 
 
 def parse_bytes(raw: bytes, shown_path: str, problems: Problems) -> Y | None:
@@ -235,4 +242,4 @@ def parse_bytes(raw: bytes, shown_path: str, problems: Problems) -> Y | None:
 
 def read(path_on_disk: str, shown_path: str, problems: Problems) -> Y | None:
     """Read and parse one file."""
-    return read_file(path_on_disk, read_bytes(path_on_disk), shown_path, problems)
+    return check_bytes(read_bytes(path_on_disk), shown_path, problems)

@@ -3,6 +3,8 @@ fixtures written from dicts of files."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import shutil
 import subprocess
@@ -38,16 +40,37 @@ def copy_data(src: Path, dst: Path) -> Path:
     return dst
 
 
-def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(REPO), **(env or {}))
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        cwd=cwd or REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+def run_cli(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None, process: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """`python -m generator ARGS` in `cwd`: its exit code, standard output and error.
+
+    Run in this process through `cli.main(argv)` (a process costs a second of imports); in a
+    process of its own when asked, or with an environment of its own."""
+    if process or env:
+        full_env = dict(os.environ, PYTHONPATH=str(REPO), **(env or {}))
+        return subprocess.run(
+            [sys.executable, "-m", "generator", *args],
+            cwd=cwd or REPO,
+            env=full_env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    from generator import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    here = os.getcwd()
+    os.chdir(cwd or REPO)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = cli.main(list(args))
+            except SystemExit as exc:  # argparse: --help, --version, bad usage
+                code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        os.chdir(here)
+    return subprocess.CompletedProcess(["generator", *args], code, out.getvalue(), err.getvalue())
 
 
 def make_project(tmp: Path, data: Path) -> Path:

@@ -1,6 +1,7 @@
 """The bad-input folder: tests/bad/<NN-case>/ holds files laid over the sample data set
 (data/<path>; an empty data/<path>.delete removes that file), an optional `args` file, and
-`expected.txt`: the exit code on its first line, then exactly what `check` prints.
+`expected.txt`: the exit code on its first line, then exactly what `check` prints. The cases
+run in this process through `cli.main(argv)`; one runs as its own process too.
 
 Regenerate on purpose with `make goldens`, then review every message in the diff.
 """
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import cli
 from tests.conftest import REPO, SAMPLE, run_cli
 
 BAD = REPO / "tests" / "bad"
@@ -37,13 +39,26 @@ def test_there_are_at_least_forty_cases():
 
 
 @pytest.mark.parametrize("name", CASES)
-def test_case_gives_its_exact_message(name, tmp_path):
+def test_case_gives_its_exact_message(name, tmp_path, monkeypatch, capsys):
+    """`check` as `python -m generator` runs it, in this process (cli.main): the exact output
+    and exit code, and never a traceback."""
     case = BAD / name
     lay_out(case, tmp_path)
     args = (case / "args").read_text().split() if (case / "args").exists() else []
-    result = run_cli("check", *args, "--data", "data", cwd=tmp_path)
-    got = f"exit {result.returncode}\n{result.stdout}{result.stderr}"
+    monkeypatch.chdir(tmp_path)
+    code = cli.main(["check", *args, "--data", "data"])
+    out, err = capsys.readouterr()
+    got = f"exit {code}\n{out}{err}"
     if UPDATE:
         (case / "expected.txt").write_text(got)
     assert got == (case / "expected.txt").read_text()
     assert "Traceback" not in got
+
+
+def test_the_command_in_its_own_process_gives_the_same(tmp_path):
+    """One case through `python -m generator` itself: what the in-process cases see is what a
+    user sees."""
+    case = BAD / "67-problems-in-many-files-sorted"
+    lay_out(case, tmp_path)
+    result = run_cli("check", "--data", "data", cwd=tmp_path, process=True)
+    assert f"exit {result.returncode}\n{result.stdout}{result.stderr}" == (case / "expected.txt").read_text()

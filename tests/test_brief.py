@@ -10,8 +10,8 @@ import html
 import os
 import re
 
+from generator.build import load_site
 from generator.errors import Problems
-from generator.model import load_site
 from generator.render import key_links, letter_label, render_briefs
 from tests.conftest import REPO, SAMPLE
 

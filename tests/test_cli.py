@@ -82,6 +82,7 @@ def test_build_reports_what_it_wrote_and_a_rebuild_writes_nothing(tmp_path):
 
 def test_usage_errors_exit_2(tmp_path):
     assert run_cli().returncode == 2
+    assert run_cli(process=True).returncode == 2  # as its own process too
     bad_option = run_cli("build", "--nope")
     assert bad_option.returncode == 2 and "unrecognized arguments: --nope" in bad_option.stderr
     missing = run_cli("check", "--data", str(tmp_path / "absent"))

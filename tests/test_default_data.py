@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from generator.build import load_site
 from generator.errors import Problems
-from generator.model import load_site
 from tests.conftest import REPO, SEED_MBOX
 
 FORBIDDEN_SOURCES = re.compile(r"https?://[^/\s]*\.(autos|lol)/")  # AI-written "news" pages

@@ -14,10 +14,11 @@ import jsonschema
 import pytest
 from icalendar import Calendar
 
+from generator.build import load_site
 from generator.errors import Problems
 from generator.export import CALENDAR, DATA, exports
 from generator.jsonschemas import schemas
-from generator.model import Site, load_site
+from generator.model import Site
 from generator.siteconfig import Publish
 from generator.write import is_generated
 from tests.conftest import REPO, SAMPLE

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from generator import write
+from generator.build import load_site
 from generator.errors import Problems
-from generator.model import load_site
 from tests.conftest import REPO, SAMPLE, SEED_MBOX, SHARED, run_cli
 from tests.test_cli import snapshot
 

@@ -1,30 +1,62 @@
-"""Incremental regeneration: a no-op build writes nothing, an edit rewrites only the pages
-that depend on it, and the result is always byte-identical to a build from scratch."""
+"""The incremental layer (generator/incremental.py): a no-op build writes nothing, an edit
+renders only the pages that read what changed, and the result is always byte-identical to a
+build from scratch, after an edit of every record kind and of every relation between records."""
 
+from __future__ import annotations
+
+import pickle
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLE, run_cli
+from generator import build as runner
+from generator import cli, incremental
+from generator.render import Renderer
+from tests.conftest import REPO, SAMPLE, run_cli
 
+# (file under data/, text, its replacement): each leaves the sample data valid (check --strict).
 EDITS = [
+    # The event: what the home page, agenda, briefs and calendars show of it.
     ("event.yaml", "name: Example Storage and MM Summit", "name: Example Storage and MM Summit 2"),
+    ("event.yaml", "timezone: Europe/Prague", "timezone: America/New_York"),
+    ("event.yaml", "    name: Main hall", "    name: Main hall (upstairs)"),
+    ("event.yaml", "    name: Memory management", "    name: Memory"),
+    ("event.yaml", "place: Example City", "place: Another City"),
+    # People: names and affiliations wherever a person is named.
     ("people.yaml", "name: Bob Reviewer", "name: Bob Q. Reviewer"),
+    ("people.yaml", "affiliation: Example Corp", "affiliation: Other Corp"),
+    # Questions: text, context, positions, the proposals they bear on, their order.
     ("questions.yaml", "question: Are the new hooks a stable ABI?", "question: Are the new hooks ABI?"),
+    ("questions.yaml", "      Hooks used by *distributions*", "      Hooks used by *vendors*"),
+    ("questions.yaml", "summary: Keep it.", "summary: Keep it, for now."),
+    ("questions.yaml", "    proposals: [oom-hook]\n", "    proposals: [oom-hook, stats-kfuncs]\n"),
+    ("questions.yaml", "      - by: [bob-reviewer]\n", "      - by: [bob-reviewer, cy-author]\n"),
+    # Topics: title, lead, tracks, slot, proposals, running order, thread.
     ("topics/hooks-in-mm.yaml", "title: Hooks in MM", "title: Hooks in memory management"),
+    ("topics/hooks-in-mm.yaml", "lead: ada-lead", "lead: cy-author"),
+    ("topics/hooks-in-mm.yaml", "tracks: [mm, bpf]", "tracks: [bpf]"),
+    ("topics/hooks-in-mm.yaml", '  start: "09:30"', '  start: "10:00"'),
+    ("topics/hooks-in-mm.yaml", "    minutes: 15\n", "    minutes: 10\n"),
+    ("topics/hooks-in-mm.yaml", "thread: hooks-in-mm\n", ""),
     ("topics/later-topic.yaml", "proposals: [cache-policy]", "proposals: [cache-policy, stats-kfuncs]"),
+    ("topics/later-topic.yaml", "title: A later topic", "title: An even later topic"),
+    # Proposals: status, title, summary, people and roles, concerns, related proposals.
     ("proposals/oom-hook.yaml", "status: under-review", "status: rfc"),
     ("proposals/stats-kfuncs.yaml", "title: Stats kfuncs", "title: Statistics kfuncs"),
     ("proposals/cache-policy.yaml", "summary: Nobody has tried this yet.", "summary: Still nobody."),
+    ("proposals/oom-hook.yaml", "    role: reviewer", "    role: co-author"),
+    ("proposals/oom-hook.yaml", "  - by: bob-reviewer\n", "  - by: ada-lead\n"),
+    ("proposals/oom-hook.yaml", "related: [stats-kfuncs]", "related: [stats-kfuncs, cache-policy]"),
+    # Threads: subject, a message's author, quotes' words and what they are about.
     ("threads/hooks-in-mm.yaml", 'subject: "[LSF/MM/BPF TOPIC] Hooks in MM"', 'subject: "Hooks in MM, again"'),
     ("threads/hooks-in-mm.yaml", "    author: bob-reviewer\n", "    author: cy-author\n"),
-    # Inputs of the remembered exports: the session calendar (time zone, room) and data.json.
-    ("event.yaml", "timezone: Europe/Prague", "timezone: America/New_York"),
-    ("event.yaml", "    name: Main hall", "    name: Main hall (upstairs)"),
     ("threads/hooks-in-mm.yaml", "      until a maintainer says so.", "      until a maintainer  says so."),
+    ("threads/hooks-in-mm.yaml", "    proposals: [oom-hook]", "    proposals: [oom-hook, cache-policy]"),
+    ("threads/hooks-in-mm.yaml", "    questions: [keep-old-api]", "    questions: [keep-old-api, hook-stability]"),
 ]
-
 
 NOOP = "Generated 11 pages and 3 export files in docs/: 0 written, 14 unchanged, 0 removed.\n"
 
@@ -39,6 +71,13 @@ def build(tmp: Path, out: str, *extra: str) -> str:
     return result.stdout
 
 
+def edit(project: Path, rel: str, old: str, new: str) -> None:
+    path = project / "data" / rel
+    text = path.read_text()
+    assert old in text, (rel, old)
+    path.write_text(text.replace(old, new, 1))
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     shutil.copytree(SAMPLE, tmp_path / "data")
@@ -46,37 +85,58 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_noop_rebuild_writes_nothing(project):
-    before = {p: p.stat().st_mtime_ns for p in (project / "docs").rglob("*.md")}
-    assert (
-        build(project, "docs")
-        == "Generated 11 pages and 3 export files in docs/: 0 written, 14 unchanged, 0 removed.\n"
-    )
-    assert {p: p.stat().st_mtime_ns for p in (project / "docs").rglob("*.md")} == before
+@pytest.fixture
+def rendered(monkeypatch) -> list[str]:
+    """The pages rendered (not reused) by builds in this process, in order."""
+    paths: list[str] = []
+    page = Renderer.page
+
+    def noting(self, spec):
+        paths.append(spec.path)
+        return page(self, spec)
+
+    monkeypatch.setattr(Renderer, "page", noting)
+    return paths
 
 
-def test_one_proposal_edit_rewrites_only_its_dependants(project):
-    record = project / "data" / "proposals" / "cache-policy.yaml"
-    record.write_text(record.read_text().replace("summary: Nobody has tried this yet.", "summary: Still nobody."))
+def test_noop_rebuild_renders_and_writes_nothing(project, monkeypatch, capsys, rendered):
+    before = {p: p.stat().st_mtime_ns for p in (project / "docs").rglob("*")}
+    monkeypatch.chdir(project)
+    assert cli.main(["build", "--strict", "--data", "data", "--out", "docs"]) == 0
+    assert capsys.readouterr().out == NOOP
+    assert rendered == []
+    assert {p: p.stat().st_mtime_ns for p in (project / "docs").rglob("*")} == before
+
+
+def test_one_proposal_edit_renders_only_what_shows_it(project, monkeypatch, capsys, rendered):
+    edit(project, "proposals/cache-policy.yaml", "summary: Nobody has tried this yet.", "summary: Still nobody.")
     before = tree(project / "docs")
-    assert (
-        build(project, "docs")
-        == "Generated 11 pages and 3 export files in docs/: 3 written, 11 unchanged, 0 removed.\n"
-    )
+    monkeypatch.chdir(project)
+    assert cli.main(["build", "--strict", "--data", "data", "--out", "docs"]) == 0
+    out = capsys.readouterr().out
+    assert out == "Generated 11 pages and 3 export files in docs/: 3 written, 11 unchanged, 0 removed.\n"
+    # Rendered: the proposal's page, the brief of its topic (which shows its first paragraph)
+    # and the pages that list every proposal; not the agenda, the topics or people pages, whose
+    # reads (the running orders' proposals, the people's roles) do not include this proposal.
+    assert sorted(rendered) == ["index.md", "proposals/cache-policy.md", "proposals/index.md", "topics/later-topic.md"]
     after = tree(project / "docs")
     changed = sorted(p for p in after if after[p] != before[p])
-    # The summary shows on the proposal's page, as its first paragraph in the brief of its topic,
-    # and in data.json; the whole-site pages are rendered again (they list every record) but only
-    # files whose bytes differ are rewritten.
     assert changed == ["data.json", "proposals/cache-policy.md", "topics/later-topic.md"]
+
+
+def test_a_room_edit_renders_the_pages_that_show_the_room(project, monkeypatch, capsys, rendered):
+    """Reads are recorded as rendering makes them: a room's name is read by the pages that
+    show the session's slot, not by every page (no page depends on the event by fiat)."""
+    edit(project, "event.yaml", "    name: Main hall", "    name: Main hall (upstairs)")
+    monkeypatch.chdir(project)
+    assert cli.main(["build", "--strict", "--data", "data", "--out", "docs"]) == 0
+    capsys.readouterr()
+    assert sorted(rendered) == ["agenda.md", "index.md", "topics/hooks-in-mm.md", "topics/index.md"]
 
 
 @pytest.mark.parametrize(("rel", "old", "new"), EDITS, ids=[f"{e[0]}:{n}" for n, e in enumerate(EDITS)])
 def test_incremental_equals_from_scratch(project, rel, old, new):
-    path = project / "data" / rel
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new, 1))
+    edit(project, rel, old, new)
     build(project, "docs")
     build(project, "fresh", "--no-cache")
     assert tree(project / "docs") == tree(project / "fresh")
@@ -107,10 +167,21 @@ def test_a_page_edited_or_deleted_by_hand_is_regenerated(project):
 
 def test_a_damaged_cache_is_rebuilt(project):
     (project / ".lsfmm-cache" / "cache.pickle").write_bytes(b"not a pickle")
-    assert (
-        build(project, "docs")
-        == "Generated 11 pages and 3 export files in docs/: 0 written, 14 unchanged, 0 removed.\n"
-    )
+    assert build(project, "docs") == NOOP
+
+
+def test_bad_data_keeps_what_the_last_build_knew(project, monkeypatch, capsys, rendered):
+    """A build that stops at bad data renders nothing and forgets nothing: once the data is
+    good again, the next build renders only what changed."""
+    path = project / "data" / "proposals" / "stats-kfuncs.yaml"
+    good = path.read_text()
+    path.write_text(good.replace("status: landed", "staus: landed"))
+    monkeypatch.chdir(project)
+    assert cli.main(["build", "--strict", "--data", "data", "--out", "docs"]) == 1
+    path.write_text(good)
+    assert cli.main(["build", "--strict", "--data", "data", "--out", "docs"]) == 0
+    assert capsys.readouterr().out == NOOP
+    assert rendered == []
 
 
 def test_remembered_quote_checks_are_not_served_for_changed_text(project):
@@ -132,21 +203,82 @@ def test_remembered_quote_checks_are_not_served_for_changed_text(project):
     assert "quote 'bob-abi' is not in the text of <reply.1@example.org> at quote level 1" in result.stderr
 
 
-def test_serve_cache_keeps_records_and_stays_exact(project, monkeypatch, capsys):
-    """`serve` keeps parsed records in memory between rebuilds (cache.live): after each edit
-    in turn, the pages equal a build from scratch."""
-    from generator import cli
-
+def test_serve_keeps_one_layer_and_stays_exact_through_every_edit(project, monkeypatch, capsys):
+    """`serve` keeps one layer, with the parsed records in memory, for its whole run: after
+    each edit in turn (all of EDITS, one after the other), the pages equal a build from scratch."""
     monkeypatch.chdir(project)
-    cache = cli.open_serve_cache("data")
-    assert cli.build("data", "docs", True, cache=cache) == 0
-    reused = cache.live
-    assert reused  # filled by the first build
+    layer = incremental.open_layer("data", live=True)
+    runner.build("data", "docs", "mkdocs.yml", True, layer, print)
+    assert layer.live  # filled by the first build
     for rel, old, new in EDITS:
-        path = project / "data" / rel
-        path.write_text(path.read_text().replace(old, new, 1))
-        assert cli.build("data", "docs", True, quiet=True, cache=cache) == 0
+        edit(project, rel, old, new)
+        runner.build("data", "docs", "mkdocs.yml", True, layer, print)
         assert cli.main(["build", "--strict", "--no-cache", "--data", "data", "--out", "fresh"]) == 0
         assert tree(project / "docs") == tree(project / "fresh"), rel
-    assert set(cache.live) == set(cache.records)  # only the records of files as they are now
+    assert layer.live is not None and set(layer.live) == set(layer.files)  # only the files as they are now
     capsys.readouterr()
+
+
+def test_data_outside_the_working_folder_given_unnormalized(tmp_path):
+    """--data /abs/./data from another folder: records are known by the path the loader shows."""
+    shutil.copytree(SAMPLE, tmp_path / "data")
+    (tmp_path / "elsewhere").mkdir()
+    data, docs = f"{tmp_path}/./data", str(tmp_path / "docs")
+    for _ in range(2):
+        result = run_cli("build", "--strict", "--data", data, "--out", docs, cwd=tmp_path / "elsewhere")
+        assert result.returncode == 0, result.stderr
+    assert " 0 written," in result.stdout, result.stdout + result.stderr
+
+
+def test_the_same_data_gives_the_same_cache_entries(tmp_path):
+    """What a build keeps does not depend on hash order (two processes, two hash seeds)."""
+    kept = []
+    for seed in ("1", "2"):
+        project = tmp_path / seed
+        shutil.copytree(REPO / "data", project / "data")
+        result = run_cli(
+            "build", "--strict", "--data", "data", "--out", "docs", cwd=project, env={"PYTHONHASHSEED": seed}
+        )
+        assert result.returncode == 0, result.stderr
+        with open(project / ".lsfmm-cache" / "cache.pickle", "rb") as fh:
+            _version, files, tables, derived, pages = pickle.load(fh)
+        kept.append((sorted(files), sorted(tables), sorted(map(repr, derived)), sorted(pages)))
+    assert kept[0] == kept[1]
+
+
+# ---------------------------------------------------------------------------------- the code version
+
+
+def version_of(package_parent: Path) -> str:
+    code = "from generator.incremental import code_version; print(code_version())"
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=package_parent, capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def test_every_module_and_template_is_in_the_code_version(tmp_path):
+    """A result made by mailtext.find_quote (quote provenance) or siteconfig (URLs in data.json)
+    must not outlive a change to them: every module counts, not a list of some."""
+    shutil.copytree(REPO / "generator", tmp_path / "generator", ignore=shutil.ignore_patterns("__pycache__"))
+    first = version_of(tmp_path)
+    for rel in ("mailtext.py", "siteconfig.py", "write.py", "templates/_person.md.j2"):
+        path = tmp_path / "generator" / rel
+        path.write_text(path.read_text() + "\n# changed\n")
+        again = version_of(tmp_path)
+        assert again != first, rel
+        first = again
+
+
+def test_compiled_templates_are_kept_per_code_version(tmp_path):
+    """Jinja knows a compiled template by its source alone; the options templates are compiled
+    with live in the code, so each code version has its own folder and the others go."""
+    path = str(tmp_path / ".lsfmm-cache" / "cache.pickle")
+    old = incremental.Incremental(path)
+    old.version = "a" * 64
+    old_dir = Path(old._template_folder())
+    (old_dir / "__jinja2_x.cache").write_bytes(b"compiled by old code")
+    new = incremental.Incremental(path)
+    new.version = "b" * 64
+    new_dir = Path(new._template_folder())
+    assert new_dir != old_dir and new_dir.is_dir()
+    assert not old_dir.exists()

@@ -3,7 +3,7 @@
 import pytest
 
 from generator import mkdocs_hooks
-from generator.write import MARK
+from generator.layout import MARK
 
 
 @pytest.mark.parametrize(
@@ -35,5 +35,25 @@ def test_yaml_edit_url(edit_url, page, source, want):
     assert mkdocs_hooks.yaml_edit_url(edit_url, page, source) == want
 
 
-def test_the_hook_knows_the_generated_marker():
-    assert MARK.split(": ") == ["generated_by", mkdocs_hooks.GENERATED_BY]
+def test_the_hook_knows_the_front_matter_of_generated_pages():
+    """The hook reads the front matter that markup.front_matter writes: a page with it gets the
+    YAML edit link, a hand-written page keeps MkDocs' own."""
+    import yaml
+
+    from generator.markup import front_matter
+
+    meta = yaml.safe_load(front_matter("A title", "data/topics/x.yaml").strip("-\n"))
+
+    class Page:
+        def __init__(self, meta):
+            self.meta = meta
+            self.edit_url = "https://github.com/o/r/edit/main/docs/topics/x.md"
+            self.file = type("File", (), {"src_uri": "topics/x.md"})()
+
+    config = type("Config", (), {"config_file_path": "/repo/mkdocs.yml", "docs_dir": "/repo/docs"})()
+    generated, hand_written = Page(meta), Page({"title": "A title"})
+    for page in (generated, hand_written):
+        mkdocs_hooks.on_page_markdown("", page, config, None)
+    assert generated.edit_url == "https://github.com/o/r/edit/main/data/topics/x.yaml"
+    assert hand_written.edit_url == "https://github.com/o/r/edit/main/docs/topics/x.md"
+    assert meta["generated_by"] == MARK.split(": ")[1]

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.build import load_site
 from generator.errors import Problems
-from generator.model import load_site
 from tests.conftest import SAMPLE
 
 

@@ -13,7 +13,8 @@ import pytest
 import yaml
 
 from generator.errors import Problems
-from generator.jsonschemas import modeline, schemas
+from generator.jsonschemas import schemas
+from generator.layout import schema_line as modeline
 from generator.yamlload import parse
 from tests.conftest import REPO, SAMPLE, run_cli
 from tests.test_jsonschemas import as_json

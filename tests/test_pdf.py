@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 
 from generator import pdf
+from generator.build import load_site
 from generator.errors import Problems
-from generator.model import load_site
-from generator.render import brief_files, render_briefs
+from generator.layout import brief_files
+from generator.render import render_briefs
 from tests.conftest import REPO, SAMPLE, make_project, run_cli
 
 pypdf = pytest.importorskip("pypdf", reason="pypdf is not installed (make installs it)")

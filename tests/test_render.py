@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from generator.build import load_site
 from generator.errors import Problems
 from generator.export import exports
-from generator.model import load_site
-from generator.render import add_minutes, relative, render_site, running_order
+from generator.layout import relative
+from generator.render import add_minutes, render_pages, running_order
 from generator.siteconfig import Publish
 from tests.conftest import REPO, SAMPLE
 
@@ -26,7 +27,7 @@ def sample_pages() -> dict[str, str]:
     problems = Problems()
     site = load_site(str(SAMPLE), problems)
     assert site is not None and problems.items == []
-    return render_site(site)
+    return render_pages(site)
 
 
 def sample_files() -> dict[str, str]:
@@ -34,7 +35,7 @@ def sample_files() -> dict[str, str]:
     problems = Problems()
     site = load_site(str(SAMPLE), problems)
     assert site is not None and problems.items == []
-    return {**render_site(site), **exports(site, SAMPLE_PUBLISH)}
+    return {**render_pages(site), **exports(site, SAMPLE_PUBLISH)}
 
 
 def test_every_file_matches_its_golden_file():
@@ -112,7 +113,7 @@ def test_running_order_table_has_start_only_with_a_slot_and_minutes_only_when_kn
     problems = Problems()
     site = load_site(str(data), problems)
     assert site is not None and problems.items == [], [str(p) for p in problems.items]
-    page = render_site(site)["topics/hooks-in-mm.md"]
+    page = render_pages(site)["topics/hooks-in-mm.md"]
     table = page.split("## Running order\n\n", 1)[1].split("\n\n", 1)[0].split("\n")
     assert table[:2] == ["| Start | Part | Proposals | Questions |", "|---|---|---|---|"]
     starts = [row.split(" | ", 1)[0] for row in table[2:]]
@@ -135,7 +136,7 @@ def test_default_data_renders_a_page_per_record():
     problems = Problems()
     site = load_site(str(REPO / "data"), problems)
     assert site is not None, [str(p) for p in problems.items]
-    pages = render_site(site)
+    pages = render_pages(site)
     for tid in site.topics:
         assert f"topics/{tid}.md" in pages
     for pid in site.proposals:

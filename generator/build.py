@@ -1,0 +1,224 @@
+"""The build runner: the phases in the order they run, each a function of plain values.
+
+    load → validate → render → export → write → site   (and pdf, before anything is written)
+
+| phase    | function   | in → out                                   | kind |
+|----------|------------|--------------------------------------------|------|
+| load     | `load`     | data folder → every data file's bytes      | I/O: reads data/ |
+| validate | `validate` | those bytes → the Site, or problems        | pure (model, schema, yamlload) |
+| render   | `render`   | Site → {page path: Markdown}               | pure (render, templates/) |
+| export   | `export`   | Site → {agenda.ics, topics/*.ics, data.json} | pure (export) |
+| pdf      | `pdf`      | Site → {brief file: PDF bytes}             | pure (render, pdf) |
+| write    | `write`    | pages and exports → docs/                  | I/O: writes docs/ |
+| site     | `site`     | docs/ → site/ (MkDocs), briefs → site/briefs/ | I/O: runs MkDocs, swaps site/ |
+
+`check`, `build` and `build_site` run them in order for the commands. The phases that can
+reuse earlier work (parse, render, export) go through a layer: `Clean` keeps nothing;
+`generator.incremental.Incremental` (the same interface) keeps what a rebuild may reuse and
+proves it still holds. A clean build and an incremental one run the same core code.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from generator import layout, memo, model, pdf, yamlload
+from generator.errors import DataError, Problems, SiteError, UsageError
+from generator.export import exports
+from generator.model import DataFile, FileResult, Site
+from generator.render import render_briefs, render_pages
+from generator.siteconfig import Publish, read_publish
+from generator.write import WriteReport, discard, fresh_site_folder, swap_site, write_briefs, write_pages
+
+Say = Callable[[list[str]], None]  # shows lines to the user (warnings, as soon as they are known)
+
+
+class Clean:
+    """The phases that could reuse earlier work, doing all of it: nothing is kept between
+    builds (within one, the pure functions of `generator.memo` still answer a repeated call)."""
+
+    def start(self) -> None:
+        """A build starts."""
+        memo.open_tables({})
+
+    def parse(self, files: list[DataFile]) -> list[FileResult]:
+        return [model.parse_file(f) for f in files]
+
+    def render(self, site: Site, pdf_links: bool, out_dir: str) -> tuple[dict[str, str], set[str]]:
+        """The pages to write, and the paths of pages current on disk as they are (none here)."""
+        return render_pages(site, pdf_links), set()
+
+    def export(self, site: Site, publish: Publish) -> dict[str, str]:
+        return exports(site, publish)
+
+    def finish(self, written: bool | None) -> None:
+        """A build ends: its pages were written (True), not rendered (None), or not written (False)."""
+        memo.close_tables()
+
+
+# ---------------------------------------------------------------------------------- phases
+
+
+@dataclass
+class Loaded:
+    """Every data file as read, and what is wrong with the folders themselves."""
+
+    data_dir: str  # as messages show it
+    files: list[DataFile]
+    problems: Problems = field(default_factory=Problems)
+
+
+def load(data_dir: str, overlay: dict[str, bytes] | None = None) -> Loaded:
+    """Read every data file of the layout. `overlay` maps paths to the content they are about
+    to get (import-mbox checks the data as it will be before writing anything); a path in it is
+    read from there, not from disk."""
+    overlay = overlay or {}
+    out = Loaded(layout.display_path(data_dir), [])
+    for place in layout.DATA_PLACES:
+        where = os.path.join(data_dir, place.path)
+        if not place.folder:
+            paths = [where]
+        elif not os.path.isdir(where):
+            out.problems.error(layout.display_path(where), 0, f"missing folder; it holds one file per {place.kind}")
+            continue
+        else:
+            paths = []
+            added = {os.path.basename(p) for p in overlay if os.path.dirname(p) == where}
+            for entry in sorted(set(os.listdir(where)) | added):
+                full = os.path.join(where, entry)
+                if entry.startswith(".") or (full not in overlay and os.path.isdir(full)):
+                    continue
+                if not entry.endswith(layout.RECORD_SUFFIX):
+                    shown = layout.display_path(full)
+                    out.problems.error(shown, 0, f"unexpected file here; {place.kind} files end in .yaml")
+                    continue
+                paths.append(full)
+        folder = layout.display_path(where if place.folder else data_dir)  # once per folder: relpath is slow
+        for path in paths:
+            shown = os.path.normpath(os.path.join(folder, os.path.basename(path)))
+            read: yamlload.FileBytes | None
+            if path in overlay:
+                read = yamlload.FileBytes(overlay[path], "", len(overlay[path]))
+            elif not os.path.exists(path):
+                read = None
+            else:
+                read = yamlload.read_bytes(path)
+            out.files.append(DataFile(path, shown, place, read))
+    return out
+
+
+def validate(loaded: Loaded, layer: Clean) -> tuple[Site | None, Problems]:
+    """Parse and check every file, then every rule across files: the Site (None when there
+    are errors) and every problem."""
+    problems = Problems(list(loaded.problems.items))
+    site = model.validate(layer.parse(loaded.files), problems, loaded.data_dir)
+    return site, problems
+
+
+def render(site: Site, layer: Clean, out_dir: str, pdf_links: bool = False) -> tuple[dict[str, str], set[str]]:
+    """The pages to write, and those current on disk as they are."""
+    return layer.render(site, pdf_links, out_dir)
+
+
+def export(site: Site, layer: Clean, publish: Publish) -> dict[str, str]:
+    return layer.export(site, publish)
+
+
+def make_pdf(site: Site) -> dict[str, bytes]:
+    """The printable brief of every topic on every paper size, laid out in memory."""
+    return pdf.make_briefs(render_briefs(site), pdf.read_stylesheet())
+
+
+def write(out_dir: str, files: dict[str, str], kept: set[str]) -> WriteReport:
+    """Write what changed into docs/; generated files of removed records are deleted."""
+    return write_pages(out_dir, files, keep=kept)
+
+
+def site(config: str, site_dir: str, briefs: dict[str, bytes]) -> None:
+    """MkDocs builds docs/ into a fresh folder, the briefs are put into it, and it replaces
+    site/ whole: a failed or killed build leaves the previous site/ as it was."""
+    fresh = fresh_site_folder(site_dir)
+    try:
+        # Not --quiet: it drops MkDocs' warnings before --strict counts them. The log is shown
+        # only when the build fails.
+        result = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", config, "--site-dir", fresh],
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode:
+            raise SiteError(result.stdout + result.stderr, site_dir)
+        if briefs:
+            write_briefs(fresh, briefs)
+        swap_site(fresh, site_dir)
+    finally:
+        discard(fresh)
+
+
+# ---------------------------------------------------------------------------------- in order
+
+
+def data_folder(data_dir: str) -> str:
+    if not os.path.isdir(data_dir):
+        raise UsageError(f"no data folder at {data_dir!r}")
+    return data_dir
+
+
+def check(data_dir: str, strict: bool, layer: Clean, say: Say, overlay: dict[str, bytes] | None = None) -> Site:
+    """load → validate. Warnings are said; problems that stop the build raise DataError."""
+    site, problems = validate(load(data_folder(data_dir), overlay), layer)
+    if site is None or problems.failed(strict):
+        raise DataError(problems, strict)
+    say(problems.report(strict))
+    return site
+
+
+def publishing(config: str, strict: bool) -> Publish:
+    """Where the site is published (mkdocs.yml), for the exports' addresses."""
+    problems = Problems()
+    publish = read_publish(config, problems)
+    if problems.failed(strict):
+        raise DataError(problems, strict)
+    return publish
+
+
+@dataclass
+class Built:
+    """What a build did."""
+
+    pages: int  # pages of the site
+    exports: int  # export files
+    report: WriteReport
+    briefs: dict[str, bytes]  # PDF files for site/briefs/ (with `pdf`)
+
+
+def build(data_dir: str, out_dir: str, config: str, strict: bool, layer: Clean, say: Say, pdf: bool = False) -> Built:
+    """check → (pdf) → render → export → write. Nothing is written unless everything before
+    succeeded; with `pdf`, the briefs are laid out first and topic pages link to them."""
+    data_folder(data_dir)
+    layer.start()
+    written: bool | None = None
+    try:
+        site = check(data_dir, strict, layer, say)
+        publish = publishing(config, strict)
+        briefs = make_pdf(site) if pdf else {}
+        pages, kept = render(site, layer, out_dir, pdf_links=pdf)
+        files = export(site, layer, publish)
+        written = False
+        report = write(out_dir, {**pages, **files}, kept)
+        written = True
+    finally:
+        layer.finish(written)
+    return Built(len(pages) + len(kept), len(files), report, briefs)
+
+
+def load_site(data_dir: str, problems: Problems, overlay: dict[str, bytes] | None = None) -> Site | None:
+    """load → validate with nothing kept: the Site of a data folder (None when it has errors),
+    every problem in `problems`."""
+    site, found = validate(load(data_dir, overlay), Clean())
+    problems.items.extend(found.items)
+    return site

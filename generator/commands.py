@@ -1,0 +1,267 @@
+"""One function per command of `python -m generator`: each runs the build's phases
+(`generator.build`) or the import's, and says what happened. Output goes to the terminal here
+and nowhere else: results to standard output, problems and warnings to standard error. Errors
+are raised (`generator.errors`) and printed once, by `cli.main`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+from generator import build as runner
+from generator import importer, layout, mbox, stubs
+from generator.errors import DataError, Problem, Problems, UsageError
+from generator.incremental import open_layer
+from generator.jsonschemas import schemas
+from generator.model import Site
+from generator.write import create_file, read_current, replace_text, write_data, write_files, write_pages
+
+
+def say(lines: list[str]) -> None:
+    """Problems and warnings, to standard error."""
+    for line in lines:
+        print(line, file=sys.stderr)
+
+
+def _layer(data: str, use_cache: bool) -> runner.Clean:
+    return open_layer(data) if use_cache else runner.Clean()
+
+
+def _generated(out: str, built: runner.Built) -> str:
+    r = built.report
+    return (
+        f"Generated {built.pages} pages and {built.exports} export files in {out}/: {len(r.written)} written, "
+        f"{len(r.unchanged)} unchanged, {len(r.removed)} removed."
+    )
+
+
+# ---------------------------------------------------------------------------------- the build
+
+
+def check(data: str, strict: bool, use_cache: bool) -> int:
+    """Validate only; write nothing (but the cache)."""
+    runner.data_folder(data)
+    layer = _layer(data, use_cache)
+    layer.start()
+    try:
+        runner.check(data, strict, layer, say)
+    finally:
+        layer.finish(None)
+    return 0
+
+
+def build(data: str, out: str, config: str, strict: bool, use_cache: bool) -> int:
+    built = runner.build(data, out, config, strict, _layer(data, use_cache), say)
+    print(_generated(out, built))
+    return 0
+
+
+def site(data: str, out: str, config: str, site_dir: str, strict: bool, use_cache: bool, pdf: bool) -> int:
+    """build, then MkDocs into a fresh folder that replaces site/ only when all succeeded."""
+    built = runner.build(data, out, config, strict, _layer(data, use_cache), say, pdf=pdf)
+    print(_generated(out, built))
+    runner.site(config, site_dir, built.briefs)
+    print(f"Site built in {site_dir}/.")
+    if built.briefs:
+        print(f"Session briefs: {len(built.briefs)} PDF files in {os.path.join(site_dir, layout.BRIEFS)}/.")
+    return 0
+
+
+def serve(data: str, out: str, config: str, strict: bool, addr: str, interval: float) -> int:
+    """Build, run `mkdocs serve`, and build again whenever a file under data/ changes: MkDocs
+    sees the changed pages and reloads the browser. One incremental layer for the whole run
+    keeps the parsed records in memory."""
+    from generator.errors import LsfError
+
+    runner.data_folder(data)
+    layer = open_layer(data, live=True)
+
+    def rebuild(first: bool) -> None:
+        try:
+            built = runner.build(data, out, config, strict, layer, say)
+        except LsfError as exc:  # reported; the last good pages stay
+            say(exc.lines())
+            return
+        if first or built.report.written or built.report.removed:
+            print(_generated(out, built), flush=True)
+
+    rebuild(True)
+    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--config-file", config, "--dev-addr", addr])
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)  # so that mkdocs serve is stopped with us
+    state = _snapshot(data)
+    try:
+        while proc.poll() is None:
+            time.sleep(interval)
+            now = _snapshot(data)
+            if now != state:
+                state = now
+                rebuild(False)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        proc.terminate()
+        proc.wait()
+    return 0
+
+
+def _snapshot(data: str) -> dict[str, tuple[int, int]]:
+    state = {}
+    for top, dirs, files in os.walk(data):
+        dirs.sort()
+        for name in files:
+            full = os.path.join(top, name)
+            try:
+                st = os.stat(full)
+            except FileNotFoundError:
+                continue
+            state[full] = (st.st_mtime_ns, st.st_size)
+    return state
+
+
+def clean(out: str) -> int:
+    report = write_pages(out, {}) if os.path.isdir(out) else None
+    print(f"Removed {len(report.removed) if report else 0} generated files from {out}/.")
+    return 0
+
+
+def schema(out: str, check_only: bool) -> int:
+    files = schemas()
+    changed = write_files(out, files, check_only)
+    if check_only and changed:
+        stale = Problems([Problem(os.path.join(out, name), 0, 0, "stale; run `make schema`") for name in changed])
+        raise DataError(stale, summary="")
+    if not check_only:
+        print(f"Wrote {len(changed)} JSON Schema files to {out}/ ({len(files) - len(changed)} unchanged).")
+    return 0
+
+
+# ---------------------------------------------------------------------------------- adding records
+
+
+def _valid_site(data: str, hint: str) -> Site:
+    """The data as a Site, for commands that add records: they only add to data that checks
+    (its warnings are not theirs to show)."""
+    try:
+        return runner.check(data, False, runner.Clean(), lambda lines: None)
+    except DataError as exc:
+        exc.hint = hint
+        raise
+
+
+def new(kind: str, rid: str, data: str, lead: str | None, topic: str | None) -> int:
+    """Write the stub of a new record, after checking that the data it joins is valid."""
+    runner.data_folder(data)
+    site = _valid_site(data, "Fix these first: a stub is only added to data that checks.")
+    questions_text = None
+    if kind == "question":
+        with open(os.path.join(data, "questions.yaml"), encoding="utf-8") as fh:
+            questions_text = fh.read()
+    stub = stubs.plan(kind, rid, site, data, dt.date.today().isoformat(), lead, topic, questions_text)
+    if stub.old is None:
+        create_file(stub.path, stub.text)
+    else:
+        replace_text(stub.path, stub.old, stub.text)
+    shown = layout.display_path(stub.path)
+    print(f"{'Added to' if stub.old else 'Wrote'} {shown}: {kind} '{rid}'. Next: {stub.next_step}")
+    return 0
+
+
+def _plural(n: int, word: str) -> str:
+    if word == "person":
+        return f"{n} {'person' if n == 1 else 'people'}"
+    return f"{n} {word}{'s' * (n != 1)}"
+
+
+def import_mbox(data: str, paths: list[str], topic: str | None, thread: str | None, dry_run: bool) -> int:
+    """Read mail, plan the additions, check the data as it will be, then show or write them."""
+    data = os.path.normpath(data)
+    runner.data_folder(data)
+    if thread and not layout.is_id(thread):
+        raise UsageError(f"--thread {thread!r}: expected an id of lower-case letters, digits and single dashes")
+    site = _valid_site(data, "Fix the data before importing into it.")
+    read = mbox.read_inputs(paths)
+    say([str(p) for p in sorted(read.problems)])
+    unreadable = [p for p in read.problems if not p.warning]
+    if unreadable:
+        raise DataError(summary=f"Failed: {_plural(len(unreadable), 'unreadable input')}; nothing was written.")
+    if not read.mails:
+        raise DataError(summary="Failed: no message to import (every one was skipped, see above); nothing was written.")
+    thread_id = importer.choose_thread(read.mails, site, topic, thread)
+    thread_path = os.path.join(data, "threads", f"{thread_id}.yaml")
+    current = read_current([thread_path, os.path.join(data, "people.yaml")])
+    plan = importer.plan(read.mails, site, thread_id, current, data)
+    say([str(p) for p in plan.warnings])
+    for line in _what_was_read(read, plan):
+        print(line)
+    if not plan.files:
+        held = len(site.threads[thread_id]["messages"]) if thread_id in site.threads else 0
+        print(f"{thread_path}: up to date ({_plural(held, 'message')} on record); nothing was written.")
+        return 0
+    _check_after(data, plan, thread_path)
+    for line in _what_changes(plan, site, data, thread_path, current[thread_path] is None, topic):
+        print(line)
+    if dry_run:
+        for path in sorted(plan.files):
+            old = (current.get(path) or b"").decode("utf-8").splitlines(keepends=True)
+            lines = plan.files[path].decode("utf-8").splitlines(keepends=True)
+            sys.stdout.writelines(difflib.unified_diff(old, lines, path if current.get(path) else "/dev/null", path))
+        print("Dry run: nothing was written.")
+        return 0
+    written = write_data(data, plan.files, current)
+    print(f"Wrote {', '.join(written)}.")
+    return 0
+
+
+def _what_was_read(read: mbox.Read, plan: importer.Plan) -> list[str]:
+    skipped = sum(read.counts.values()) - len(read.mails)
+    line = f"Read {_plural(len(read.mails), 'message')} from {_plural(len(read.counts), 'input')}"
+    lines = [line + (f"; skipped {skipped} (see the warnings above)." if skipped else ".")]
+    if plan.quoted:
+        attributed = [q for q in plan.quoted if q.message_id]
+        by_text = sum(q.how == "text" for q in attributed)
+        lines.append(
+            f"Quoted blocks: {len(plan.quoted)}, {len(attributed)} attributed to their message "
+            f"({by_text} confirmed by their words, {len(attributed) - by_text} by the reply chain)."
+        )
+    return lines
+
+
+def _check_after(data: str, plan: importer.Plan, thread_path: str) -> None:
+    """The data as the import would leave it must check, and read back as planned."""
+    after = Problems()
+    site_after = runner.load_site(data, after, overlay=plan.files)
+    wrong = importer.read_back(plan, site_after) if site_after is not None else []
+    if site_after is None or wrong:
+        found = Problems(after.errors + [Problem(thread_path, 0, 0, w) for w in wrong])
+        raise DataError(found, summary="Failed: the import would leave the data invalid (above); nothing was written.")
+
+
+def _what_changes(plan: importer.Plan, site: Site, data: str, thread_path: str, new: bool, topic: Any) -> list[str]:
+    quoted_only = f" ({len(plan.quoted_only)} known only through quotes)" if plan.quoted_only else ""
+    if new:
+        lines = [
+            f"{thread_path}: new thread '{plan.thread_id}' with {_plural(len(plan.added), 'message')}{quoted_only}."
+        ]
+    else:
+        filled = "".join(f"; <{mid}> gets {', '.join(fields)}" for mid, fields in sorted(plan.filled.items()))
+        lines = [f"{thread_path}: {_plural(len(plan.added), 'message')} added{quoted_only}{filled}."]
+    if plan.people:
+        names = ", ".join(p.id for p in plan.people)
+        people = os.path.join(data, "people.yaml")
+        lines.append(f"{people}: {_plural(len(plan.people), 'person')} added, marked for review: {names}.")
+    if topic and site.topics.get(topic) and not site.topics[topic]["thread"]:
+        lines.append(
+            f"Add `thread: {plan.thread_id}` to {site.topics[topic].path} to show the thread on the topic page."
+        )
+    return lines

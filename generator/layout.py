@@ -1,0 +1,186 @@
+"""Where everything lives: the data files, the generated pages and their URLs, the marker that
+tells a generated file from a hand-written one, the folders the generator owns. Constants and
+pure functions of paths only; every other module asks here.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+GENERATOR = "lsfmm-prep"
+
+# ---------------------------------------------------------------------------------- ids
+
+# An id names a file (data/topics/<id>.yaml, docs/topics/<id>.md) and a URL, so it is a slug.
+ID_RE = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+MAX_ID = 80
+RESERVED_IDS = ("index",)  # names a section's own page (topics/index.md)
+
+
+def is_id(text: str) -> bool:
+    """Whether `text` may be an id (the schema says why not, with the place)."""
+    return bool(re.fullmatch(ID_RE, text)) and len(text) <= MAX_ID and text not in RESERVED_IDS
+
+
+# ---------------------------------------------------------------------------------- data/
+
+
+@dataclass(frozen=True)
+class DataPlace:
+    """A record file, or a folder of one-record files named after their ids."""
+
+    path: str  # relative to the data folder
+    kind: str  # the schema's name for what the file holds (generator.schema.SPECS)
+    folder: bool
+    schema: str  # its JSON Schema: docs/schemas/<schema>.schema.json
+
+
+DATA_PLACES = (
+    DataPlace("event.yaml", "event", False, "event"),
+    DataPlace("people.yaml", "people file", False, "people"),
+    DataPlace("questions.yaml", "questions file", False, "questions"),
+    DataPlace("topics", "topic", True, "topic"),
+    DataPlace("proposals", "proposal", True, "proposal"),
+    DataPlace("threads", "thread", True, "thread"),
+)
+RECORD_SUFFIX = ".yaml"
+# What import-mbox may create or extend, relative to the data folder.
+IMPORT_PLACES = ("people.yaml", "threads/")
+SCHEMA_FOLDER = "docs/schemas"  # relative to the repository; published as schemas/
+
+
+def display_path(path: str) -> str:
+    """A path as messages show it: relative to the working folder when inside it."""
+    rel = os.path.relpath(path)
+    return path if rel.startswith("..") else rel
+
+
+def source_of(data_dir: str, path: str) -> str:
+    """A data file's path as the repository names it (data/...), whatever folder was loaded;
+    a folder keeps its trailing slash."""
+    rel = os.path.relpath(path, data_dir).replace(os.sep, "/")
+    folder = "/" if path.endswith("/") and rel != "." else ""
+    return "data/" + ("" if rel == "." else rel) + folder
+
+
+def schema_line(data_path: str) -> str:
+    """The first line a data file needs (data_path relative to the repository, e.g.
+    data/topics/x.yaml): the editor's pointer to its JSON Schema."""
+    parts = data_path.split("/")
+    name = next(p.schema for p in DATA_PLACES if p.path == parts[1])
+    up = "../" * (len(parts) - 1)
+    return f"# yaml-language-server: $schema={up}{SCHEMA_FOLDER}/{name}.schema.json"
+
+
+# ---------------------------------------------------------------------------------- docs/
+
+# Files and folders (ending in /) under docs/ that belong to the generator; nothing else is
+# ever written or deleted there.
+GENERATED_PLACES = (
+    "index.md",
+    "agenda.md",
+    "agenda.ics",
+    "data.json",
+    "topics/",
+    "proposals/",
+    "questions/",
+    "people/",
+)
+GENERATED_SUFFIXES = (".md", ".ics", ".json")
+
+# Where each kind of record or whole-site page is shown, relative to docs/.
+INDEX_PAGES = {
+    "home": "index.md",
+    "agenda": "agenda.md",
+    "topics": "topics/index.md",
+    "proposals": "proposals/index.md",
+    "questions": "questions/index.md",
+    "people": "people/index.md",
+    "calendar": "agenda.ics",
+    "data": "data.json",
+    "data-schema": "schemas/data.schema.json",
+}
+
+
+def target(kind: str, rid: str = "") -> str:
+    """The page (and anchor) where a record is shown, relative to the docs folder."""
+    if kind == "topic":
+        return f"topics/{rid}.md"
+    if kind == "proposal":
+        return f"proposals/{rid}.md"
+    if kind == "question":
+        return f"questions/index.md#{rid}"
+    if kind == "person":
+        return f"people/index.md#{rid}"
+    if kind == "quote":
+        return f"questions/index.md#quote-{rid}"
+    if kind == "session-calendar":
+        return f"topics/{rid}.ics"
+    return INDEX_PAGES[kind]
+
+
+def relative(from_page: str, to: str) -> str:
+    """The link from one page to another, both given relative to docs/ (posixpath.relpath,
+    without its filesystem work: this runs for every link of every page)."""
+    src = from_page.split("/")[:-1]
+    dst = to.split("/")
+    common = 0
+    while common < len(src) and common < len(dst) - 1 and src[common] == dst[common]:
+        common += 1
+    return "../" * (len(src) - common) + "/".join(dst[common:])
+
+
+def page_url(target_path: str, directory_urls: bool = True) -> str:
+    """A page path under docs/ ('topics/x.md', anchors kept) as MkDocs' URL for it, relative to
+    the site root: 'topics/x/' (use_directory_urls, the default) or 'topics/x.html'."""
+    path, _, anchor = target_path.partition("#")
+    stem = path[: -len(".md")] if path.endswith(".md") else path
+    if not path.endswith(".md"):
+        url = path
+    elif directory_urls:
+        url = "" if stem == "index" else (stem[: -len("index")] if stem.endswith("/index") else stem + "/")
+    else:
+        url = stem + ".html"
+    return url + (f"#{anchor}" if anchor else "")
+
+
+# ---------------------------------------------------------------------------------- markers
+
+# A generated page says so in its front matter; calendars by their PRODID; data.json by its
+# first key. A file without the marker is hand-written and never overwritten or deleted.
+MARK = f"generated_by: {GENERATOR}"
+PRODID = f"-//{GENERATOR}//agenda//EN"
+ICS_MARK = f"\r\nPRODID:-//{GENERATOR}//"
+JSON_MARK = f'{{\n  "generated_by": "{GENERATOR}",\n'
+# The comment under a generated page's front matter (and atop a brief's body).
+NOTICE = "<!-- Generated by " + GENERATOR + " from {source}. Do not edit: edit the YAML and rebuild. -->"
+
+# ---------------------------------------------------------------------------------- site/
+
+BRIEFS = "briefs"  # the folder of the built site that holds the PDF briefs
+BRIEF_NAME = re.compile(ID_RE + r"(?:\.letter)?\.pdf")
+
+
+def brief_files(tid: str) -> dict[str, str]:
+    """The PDF files of a topic's brief under site/briefs/, by paper size."""
+    return {"a4": f"{tid}.pdf", "letter": f"{tid}.letter.pdf"}
+
+
+def brief_href(tid: str, paper: str) -> str:
+    """The link from a built topic page (topics/<id>/index.html: MkDocs' directory URLs) to
+    its PDF. Raw HTML, since MkDocs would report a Markdown link to a file it does not build."""
+    return f"../../{BRIEFS}/{brief_files(tid)[paper]}"
+
+
+# ---------------------------------------------------------------------------------- work folders
+
+SITE_NEW = ".site-new-"  # MkDocs builds here, beside site/, before the swap
+SITE_OLD = ".site-old-"  # the previous site/ during the swap
+STAGING = ".lsfmm-staging-"  # changed pages staged under docs/ before they are moved into place
+CACHE_FOLDER = ".lsfmm-cache"  # beside the data folder: what a rebuild can reuse
+
+
+def cache_path(data_dir: str) -> str:
+    return os.path.join(os.path.dirname(os.path.abspath(data_dir)), CACHE_FOLDER, "cache.pickle")
