@@ -82,17 +82,21 @@ def serve(data: str, out: str, config: str, strict: bool, addr: str, interval: f
 
     runner.data_folder(data)
     layer = open_layer(data, live=True)
+    failed = True  # the first build always says what it did, and so does one after a failure
 
-    def rebuild(first: bool) -> None:
+    def rebuild() -> None:
+        nonlocal failed
         try:
             built = runner.build(data, out, config, strict, layer, say)
         except LsfError as exc:  # reported; the last good pages stay
             say(exc.lines())
+            failed = True
             return
-        if first or built.report.written or built.report.removed:
+        if failed or built.report.written or built.report.removed:
             print(_generated(out, built), flush=True)
+        failed = False
 
-    rebuild(True)
+    rebuild()
     proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--config-file", config, "--dev-addr", addr])
 
     def stop(signum: int, frame: object) -> None:
@@ -106,7 +110,7 @@ def serve(data: str, out: str, config: str, strict: bool, addr: str, interval: f
             now = _snapshot(data)
             if now != state:
                 state = now
-                rebuild(False)
+                rebuild()
     except KeyboardInterrupt:
         pass
     finally:

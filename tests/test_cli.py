@@ -102,3 +102,22 @@ def test_readme_shows_the_two_commands_and_every_subcommand():
     assert "make site" in readme and "make test" in readme
     for command in ("build", "check", "serve", "clean", "schema", "new", "import-mbox"):
         assert f"python -m generator {command}" in readme
+
+
+def test_outside_its_virtual_environment_it_says_what_to_do():
+    """Without the packages (`-S`: no site-packages, as with a python that is not .venv's), the
+    command says how to run it instead of a traceback."""
+    import os
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-S", "-m", "generator", "check"],
+        cwd=REPO,
+        env=dict(os.environ, PYTHONPATH=str(REPO)),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "run `make site` once, then `.venv/bin/python -m generator ...`" in result.stderr

@@ -52,10 +52,17 @@ def test_saving_a_yaml_file_updates_the_served_page(tmp_path):
         record.write_text(record.read_text().replace("title: Cache policy", "title: Cache policy, edited"))
         assert wait_for(url, "Cache policy, edited"), "the edit did not reach the served page"
         # A broken edit is reported and the last good page stays.
-        record.write_text(record.read_text().replace("status: idea", "staus: idea"))
+        good = record.read_text()
+        record.write_text(good.replace("status: idea", "staus: idea"))
         time.sleep(2)
         assert "Cache policy, edited" in fetch(url)
+        # Mended, it says so, though no page changed (the last line must not stay "Failed").
+        record.write_text(good)
+        time.sleep(2)
     finally:
         proc.terminate()
         out, _ = proc.communicate(timeout=30)
-    assert "unknown field 'staus' (did you mean 'status'?)" in out.decode()
+    text = out.decode()
+    assert "unknown field 'staus' (did you mean 'status'?)" in text
+    mended = text[text.index("Failed: 1 error; nothing was written.") :]
+    assert "Generated 11 pages and 3 export files in docs/: 0 written, 14 unchanged, 0 removed." in mended
