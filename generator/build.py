@@ -1,6 +1,8 @@
 """The build runner: the phases in the order they run, each a function of plain values.
 
-    load → validate → render → export → write → site   (and pdf, before anything is written)
+    load → validate → (pdf) → render → export → write → site
+
+(pdf, with `site --pdf`: the briefs are laid out before anything is written.)
 
 | phase    | function   | in → out                                   | kind |
 |----------|------------|--------------------------------------------|------|
@@ -8,12 +10,12 @@
 | validate | `validate` | those bytes → the Site, or problems        | pure (model, schema, yamlload) |
 | render   | `render`   | Site → {page path: Markdown}               | pure (render, templates/) |
 | export   | `export`   | Site → {agenda.ics, topics/*.ics, data.json} | pure (export) |
-| pdf      | `pdf`      | Site → {brief file: PDF bytes}             | pure (render, pdf) |
+| pdf      | `make_pdf` | Site → {brief file: PDF bytes}             | pure (render, pdf) |
 | write    | `write`    | pages and exports → docs/                  | I/O: writes docs/ |
 | site     | `site`     | docs/ → site/ (MkDocs), briefs → site/briefs/ | I/O: runs MkDocs, swaps site/ |
 
-`check`, `build` and `build_site` run them in order for the commands. The phases that can
-reuse earlier work (parse, render, export) go through a layer: `Clean` keeps nothing;
+`check` and `build` run them in order for the commands (`site` after `build`). The phases that
+can reuse earlier work (parse, render, export) go through a layer: `Clean` keeps nothing;
 `generator.incremental.Incremental` (the same interface) keeps what a rebuild may reuse and
 proves it still holds. A clean build and an incremental one run the same core code.
 """
@@ -55,9 +57,11 @@ class Clean:
     def export(self, site: Site, publish: Publish) -> dict[str, str]:
         return exports(site, publish)
 
-    def finish(self, written: bool | None) -> None:
-        """A build ends: its pages were written (True), not rendered (None), or not written (False)."""
+    def finish(self, written: bool | None) -> list[str]:
+        """A build ends: its pages were written (True), not rendered (None), or not written
+        (False). Returns warnings to show."""
         memo.close_tables()
+        return []
 
 
 # ---------------------------------------------------------------------------------- phases
@@ -212,7 +216,7 @@ def build(data_dir: str, out_dir: str, config: str, strict: bool, layer: Clean, 
         report = write(out_dir, {**pages, **files}, kept)
         written = True
     finally:
-        layer.finish(written)
+        say(layer.finish(written))
     return Built(len(pages) + len(kept), len(files), report, briefs)
 
 

@@ -133,6 +133,8 @@ def main(argv: list[str] | None = None) -> int:
             print(line, file=sys.stderr)
         return exc.exit_code
     except OSError as exc:  # the machine, not the tool: a full disk, a permission
+        if getattr(args, "debug", False):
+            traceback.print_exc()
         print(f"Error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -53,7 +53,7 @@ def check(data: str, strict: bool, use_cache: bool) -> int:
     try:
         runner.check(data, strict, layer, say)
     finally:
-        layer.finish(None)
+        say(layer.finish(None))
     return 0
 
 

@@ -5,8 +5,9 @@
   of them.
 - `LsfError` is the root of every error the tool reports on purpose. Each subclass has its exit
   code and the shape of its message (`lines()`); `cli.main` catches `LsfError` once and prints
-  those lines to standard error. Anything else is a bug: `main` prints its traceback and asks
-  for a report.
+  those lines to standard error (`serve` too, for a rebuild that fails: it goes on serving).
+  An `OSError` is the machine's (a full disk, a permission) and is printed as it is; anything
+  else is a bug: `main` prints its traceback and asks for a report.
 
     LsfError                 exit 1  "Error: <message>"
     ├── UsageError           exit 2  "Usage error: <message>"  (bad arguments, an unknown id for `new`)

@@ -2,14 +2,15 @@
 
 The core (model, render, export) knows nothing of it. This layer wraps the phases of the build
 (`generator.build.Clean` is the same interface, keeping nothing) and keeps three kinds of
-results between builds, in one pickle file in .lsfmm-cache/ beside the data folder:
+results between builds, in one pickle file in .lsfmm-cache/ beside the data folder (and Jinja's
+compiled templates in a folder beside it):
 
 1. Files: each data file's parse result (`model.parse_file`, a pure function of its bytes), by
-   its path and the SHA-256 of its bytes.
+   its path, the SHA-256 of its bytes and its size.
 2. Pure functions: the `generator.memo` tables (quote provenance, Markdown as HTML), by their
    arguments.
-3. Work that reads the Site: every page, each `Site.derive` text that asks to be kept (parts of
-   the whole-site pages, quote blocks, calendars, lines of data.json), with what it read.
+3. Work that reads the Site: every page, and each `Site.derive` text that asks to be kept (the
+   parts of the whole-site pages, calendars, lines of data.json), with what it read.
    Rendering and exports read a `SiteView`: the same Site, whose tables and relations note
    every record and relation they hand out while the work runs (a whole table when iterated).
    Nothing lists what a page depends on; the reads are recorded as the core makes them.
@@ -20,11 +21,13 @@ A page is reused only when, besides, its file on disk still holds what was writt
 is keyed by the code version (every module and template, the libraries that shape the output,
 Python, and the time zone database the calendars embed): a change to any starts afresh.
 
-`serve` keeps one layer for its whole run, with the parsed records in memory.
+`serve` keeps one layer for its whole run, with the parsed records in memory. The cache is a
+convenience: when it cannot be read or written, the build goes on and says so.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import operator
 import os
@@ -80,12 +83,12 @@ def _tz_stamp() -> list[tuple[str, int, int]]:
     path; the tzdata package is among the libraries)."""
     out = []
     for folder in zoneinfo.TZPATH:
-        for name in ("tzdata.zi", "+VERSION", ""):
+        # Files every release of the tz database rewrites (Debian ships all four).
+        for name in ("tzdata.zi", "+VERSION", "zone1970.tab", "zone.tab", ""):
             path = os.path.join(folder, name)
             if os.path.exists(path):
                 st = os.stat(path)
                 out.append((path, st.st_size, st.st_mtime_ns))
-                break
     return out
 
 
@@ -216,8 +219,8 @@ class Incremental(Clean):
     def __init__(self, path: str, live: bool = False):
         self.path = path
         self.version = code_version()
-        self.live: dict[tuple[str, str, str], FileResult] | None = {} if live else None
-        self.files: dict[tuple[str, str, str], bytes] = {}  # (file, kind, sha) -> pickled FileResult
+        self.live: dict[tuple[str, str, str, int], FileResult] | None = {} if live else None
+        self.files: dict[tuple[str, str, str, int], bytes] = {}  # (file, kind, sha, size) -> pickled FileResult
         self.tables: dict[str, dict[Any, Any]] = {}  # generator.memo tables
         self.derived: dict[Any, Entry] = {}  # Site.derive texts of the last build
         self.pages: dict[str, Entry] = {}  # page path -> entry of the last build
@@ -238,13 +241,15 @@ class Incremental(Clean):
     def start(self) -> None:
         """Start a build: what it collects (the files it used, its reads, what it made), with
         the pure functions' tables open and compiled templates kept."""
-        self.used_files: set[tuple[str, str, str]] = set()
+        self.used_files: set[tuple[str, str, str, int]] = set()
         self.file_sha: dict[str, str] = {}  # data file (as shown) -> SHA-256 of its bytes
         self.fresh: dict[Any, Entry] = {}  # this build's Site.derive results
         self.fresh_pages: dict[str, Entry] = {}
         self.site: Site | None = None
         self._digests: dict[Read, Any] = {}
         self._files: dict[str, tuple[str, str]] = {}
+        self.recorder = Recorder()
+        self.warnings: list[str] = []
         memo.open_tables(self.tables)
         render.keep_compiled_templates(self._template_folder())
 
@@ -258,7 +263,8 @@ class Incremental(Clean):
                 continue
             sha = _sha(file.read.raw)
             self.file_sha[file.shown] = sha
-            key = (file.shown, file.place.kind, sha)
+            # The size too: of a file over the limit only the first bytes are read (and hashed).
+            key = (file.shown, file.place.kind, sha, file.read.size)
             result = self.live.get(key) if self.live is not None else None
             if result is None and key in self.files:
                 result = pickle.loads(self.files[key])
@@ -312,7 +318,7 @@ class Incremental(Clean):
             self.recorder.merge((), (), key)
         return value
 
-    def finish(self, written: bool | None) -> None:
+    def finish(self, written: bool | None) -> list[str]:
         """End a build and save what it used and made. `written`: the pages were written (keep
         what was rendered), None: nothing was rendered (the data had errors; keep the pages of
         the last build), False: writing failed (forget the pages: the disk is not known)."""
@@ -349,6 +355,7 @@ class Incremental(Clean):
         self.site = None
         if changed:  # a build that reused everything leaves the file as it is
             self._save()
+        return self.warnings
 
     # ------------------------------------------------------------------ reads
 
@@ -405,27 +412,42 @@ class Incremental(Clean):
 
     # ------------------------------------------------------------------ the file
 
-    def _template_folder(self) -> str:
+    def _template_folder(self) -> str | None:
         """Where Jinja keeps compiled templates: a folder of this code version beside the cache
-        file (the options templates are compiled with are in the code); others are removed."""
+        file (the options templates are compiled with are in the code); others are removed.
+        None when it cannot be made: the templates are compiled again."""
         parent = os.path.join(os.path.dirname(self.path), "templates")
         folder = os.path.join(parent, self.version[:32])
-        if not os.path.isdir(folder):
-            if os.path.isdir(parent):
-                for old in os.listdir(parent):
-                    shutil.rmtree(os.path.join(parent, old), ignore_errors=True)
-            os.makedirs(folder, exist_ok=True)
+        try:
+            if not os.path.isdir(folder):
+                if os.path.isdir(parent):
+                    for old in os.listdir(parent):
+                        shutil.rmtree(os.path.join(parent, old), ignore_errors=True)
+                os.makedirs(folder, exist_ok=True)
+        except OSError as exc:
+            self._cannot("keep compiled templates", exc, "they are compiled again")
+            return None
         return folder
+
+    def _cannot(self, what: str, exc: OSError, then: str) -> None:
+        """The cache is a convenience: a failure to use it costs speed, never the build."""
+        where = layout.display_path(os.path.dirname(self.path))
+        self.warnings.append(f"{where}: warning: cannot {what} ({exc.strerror or exc}); {then}")
 
     def _save(self) -> None:
         """Write atomically (only the cache, never docs/ or data/)."""
         self.changed = False
-        os.makedirs(os.path.dirname(self.path), exist_ok=True)
         tmp = f"{self.path}.{os.getpid()}.tmp"
-        with open(tmp, "wb") as fh:
-            state = (self.version, self.files, self.tables, self.derived, self.pages)
-            pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.path)
+        try:
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+            with open(tmp, "wb") as fh:
+                state = (self.version, self.files, self.tables, self.derived, self.pages)
+                pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+        except OSError as exc:
+            self._cannot("save what a rebuild could reuse", exc, "the next build starts afresh")
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 def _frozen(value: Any) -> Any:

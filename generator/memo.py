@@ -3,8 +3,9 @@
 A function decorated with `@pure("name", key)` computes as usual; its callers never see the
 difference. While a table is open under its name, each result is kept there under `key(*args)`
 (a function of everything the result is computed from), and a later call with the same key
-gets it back. Tables are opened, filled from the cache file and saved again only by the
-incremental layer (`generator.incremental`); in a build without it nothing is kept.
+gets it back. A build opens the tables: the incremental layer (`generator.incremental`) fills
+them from its cache file and saves them again; a build without it (`build.Clean`) starts them
+empty and drops them at its end. Outside a build nothing is kept.
 
 Used for the two pure functions that a rebuild would otherwise repeat for every record:
 quote provenance (`mailtext.find_quote`) and Markdown fields as HTML (`markup.markdown_html`).

@@ -282,3 +282,36 @@ def test_compiled_templates_are_kept_per_code_version(tmp_path):
     new_dir = Path(new._template_folder())
     assert new_dir != old_dir and new_dir.is_dir()
     assert not old_dir.exists()
+
+
+def test_a_cache_that_cannot_be_written_costs_speed_never_the_build(project):
+    """.lsfmm-cache/ in the way (here a file): the data's own problems are still reported, and
+    good data still builds, with a warning that the next build starts afresh."""
+    shutil.rmtree(project / ".lsfmm-cache")
+    (project / ".lsfmm-cache").write_text("not a folder\n")
+    event = project / "data" / "event.yaml"
+    good = event.read_text()
+    event.write_text(good + "x: 1\n")
+    bad = run_cli("build", "--strict", "--data", "data", "--out", "docs", cwd=project)
+    assert bad.returncode == 1
+    assert "data/event.yaml:24:1: unknown field 'x'\n" in bad.stderr
+    assert "Failed: 1 error; nothing was written.\n" in bad.stderr
+    event.write_text(good)
+    result = run_cli("build", "--strict", "--data", "data", "--out", "docs", cwd=project)
+    assert (result.returncode, result.stdout) == (0, NOOP)
+    assert ".lsfmm-cache: warning: cannot save what a rebuild could reuse (File exists)" in result.stderr
+
+
+def test_a_file_over_the_size_limit_is_measured_again(project):
+    """Only the first 4 MiB of a file are read, and hashed: its size is part of what the cache
+    knows it by, so the message about a file that grew gives its new size."""
+    people = project / "data" / "people.yaml"
+    with people.open("a") as fh:
+        fh.write("#" + "x" * 5_000_000 + "\n")
+    first = run_cli("check", "--data", "data", cwd=project)
+    with people.open("a") as fh:
+        fh.write("#" + "x" * 1_000_000 + "\n")
+    again = run_cli("check", "--data", "data", cwd=project)
+    size = people.stat().st_size
+    assert f"data/people.yaml: file too large: {size:,} bytes, at most 4,194,304\n" in again.stderr
+    assert again.stderr != first.stderr
