@@ -49,7 +49,7 @@ def generate(out: str, n_topics: int, n_proposals: int, n_quotes: int, seed: int
     rng = random.Random(seed)
     n_people = max(12, n_proposals // 5)
     people = [f"person-{i:05d}" for i in range(n_people)]
-    for sub in ("topics", "proposals", "threads"):
+    for sub in ("events", "topics", "proposals", "threads"):
         os.makedirs(os.path.join(out, sub), exist_ok=True)
 
     def write(rel: str, text: str) -> None:
@@ -59,7 +59,7 @@ def generate(out: str, n_topics: int, n_proposals: int, n_quotes: int, seed: int
     days = ["2030-05-06", "2030-05-07", "2030-05-08"]
     rooms = [f"room-{i}" for i in range(max(1, n_topics // 40))]
     write(
-        "event.yaml",
+        "events/synthetic-summit.yaml",
         "\n".join(
             [
                 "id: synthetic-summit",

@@ -22,19 +22,30 @@ proves it still holds. A clean build and an incremental one run the same core co
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from generator import layout, memo, model, pdf, yamlload
 from generator.errors import DataError, Problems, SiteError, UsageError
 from generator.export import exports
 from generator.model import DataFile, FileResult, Site
-from generator.render import render_briefs, render_pages
+from generator.render import Renderer, render_pages
 from generator.siteconfig import Publish, read_publish
-from generator.write import WriteReport, discard, fresh_site_folder, swap_site, write_briefs, write_pages
+from generator.write import (
+    WriteReport,
+    discard,
+    fresh_site_folder,
+    keep_briefs,
+    read_brief_manifest,
+    swap_site,
+    write_briefs,
+    write_pages,
+)
 
 Say = Callable[[list[str]], None]  # shows lines to the user (warnings, as soon as they are known)
 
@@ -50,9 +61,13 @@ class Clean:
     def parse(self, files: list[DataFile]) -> list[FileResult]:
         return [model.parse_file(f) for f in files]
 
-    def render(self, site: Site, pdf_links: bool, out_dir: str) -> tuple[dict[str, str], set[str]]:
+    def render(self, site: Site, briefs: Mapping[str, str], out_dir: str) -> tuple[dict[str, str], set[str]]:
         """The pages to write, and the paths of pages current on disk as they are (none here)."""
-        return render_pages(site, pdf_links), set()
+        return render_pages(site, briefs), set()
+
+    def view(self, site: Site) -> Site:
+        """The Site as the phases that can reuse work read it."""
+        return site
 
     def export(self, site: Site, publish: Publish) -> dict[str, str]:
         return exports(site, publish)
@@ -82,12 +97,16 @@ def load(data_dir: str, overlay: dict[str, bytes] | None = None) -> Loaded:
     read from there, not from disk."""
     overlay = overlay or {}
     out = Loaded(layout.display_path(data_dir), [])
+    old_event = os.path.join(data_dir, layout.OLD_EVENT_FILE)
+    if os.path.isfile(old_event):
+        out.problems.error(layout.display_path(old_event), 0, _moved_event(old_event, data_dir))
     for place in layout.DATA_PLACES:
         where = os.path.join(data_dir, place.path)
         if not place.folder:
             paths = [where]
         elif not os.path.isdir(where):
-            out.problems.error(layout.display_path(where), 0, f"missing folder; it holds one file per {place.kind}")
+            if not (place.kind == "event" and os.path.isfile(old_event)):  # said above
+                out.problems.error(layout.display_path(where), 0, f"missing folder; it holds one file per {place.kind}")
             continue
         else:
             paths = []
@@ -101,6 +120,9 @@ def load(data_dir: str, overlay: dict[str, bytes] | None = None) -> Loaded:
                     out.problems.error(shown, 0, f"unexpected file here; {place.kind} files end in .yaml")
                     continue
                 paths.append(full)
+            if place.kind == "event" and not paths and not os.path.isfile(old_event):  # else said above
+                shown = layout.display_path(where)
+                out.problems.error(shown, 0, "no event here: start one with `python -m generator new event ID`")
         folder = layout.display_path(where if place.folder else data_dir)  # once per folder: relpath is slow
         for path in paths:
             shown = os.path.normpath(os.path.join(folder, os.path.basename(path)))
@@ -115,6 +137,21 @@ def load(data_dir: str, overlay: dict[str, bytes] | None = None) -> Loaded:
     return out
 
 
+def _moved_event(path: str, data_dir: str) -> str:
+    """What to do with the one event file of a data set made before there could be several."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            found = re.search(r"^id:\s*[\"']?([a-z0-9-]+)", fh.read(65536), re.M)
+    except OSError:
+        found = None
+    name = f"{found.group(1)}.yaml" if found else "<its id>.yaml"
+    folder = layout.display_path(os.path.join(data_dir, "events"))
+    return (
+        f"events now live in {folder}/, one file per event: move this file there as {name} "
+        f"(mkdir -p {folder} && git mv {layout.display_path(path)} {folder}/{name})"
+    )
+
+
 def validate(loaded: Loaded, layer: Clean) -> tuple[Site | None, Problems]:
     """Parse and check every file, then every rule across files: the Site (None when there
     are errors) and every problem."""
@@ -123,18 +160,56 @@ def validate(loaded: Loaded, layer: Clean) -> tuple[Site | None, Problems]:
     return site, problems
 
 
-def render(site: Site, layer: Clean, out_dir: str, pdf_links: bool = False) -> tuple[dict[str, str], set[str]]:
-    """The pages to write, and those current on disk as they are."""
-    return layer.render(site, pdf_links, out_dir)
+def render(
+    site: Site, layer: Clean, out_dir: str, briefs: Mapping[str, str] | None = None
+) -> tuple[dict[str, str], set[str]]:
+    """The pages to write (the topics in `briefs` link to their PDF briefs), and those current
+    on disk as they are."""
+    return layer.render(site, briefs or {}, out_dir)
 
 
 def export(site: Site, layer: Clean, publish: Publish) -> dict[str, str]:
     return layer.export(site, publish)
 
 
-def make_pdf(site: Site) -> dict[str, bytes]:
-    """The printable brief of every topic on every paper size, laid out in memory."""
-    return pdf.make_briefs(render_briefs(site), pdf.read_stylesheet())
+@dataclass
+class Briefs:
+    """The PDF briefs of a build: the files made now (with `site --pdf`), which topic's brief
+    each is and the hash of the brief it was made from (`manifest`), and what the topic pages
+    say of them (`states`: current, or stale for a brief kept from an earlier `--pdf`)."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    manifest: dict[str, str] = field(default_factory=dict)
+    states: dict[str, str] = field(default_factory=dict)
+
+
+def briefs_html(site: Site, layer: Clean, tids: list[str]) -> dict[str, str]:
+    """The printable briefs of some topics, as HTML (the incremental layer keeps them)."""
+    renderer = Renderer(layer.view(site))
+    return {tid: renderer.brief(tid) for tid in tids}
+
+
+def make_pdf(site: Site, layer: Clean) -> Briefs:
+    """The printable brief of every session on every paper size, laid out in memory."""
+    html = briefs_html(site, layer, sorted(t["id"] for t in site.topics.values() if site.on_agenda(t)))
+    files = pdf.make_briefs(html, pdf.read_stylesheet())
+    manifest = {tid: _sha(text) for tid, text in html.items()}
+    return Briefs(files, manifest, dict.fromkeys(manifest, "current"))
+
+
+def kept_briefs(site: Site, layer: Clean, site_dir: str) -> Briefs:
+    """The briefs a build without --pdf keeps from the site it replaces: those of topics that
+    are still sessions, each current or stale."""
+    held = read_brief_manifest(site_dir)
+    wanted = [tid for tid in sorted(held) if tid in site.topics and site.on_agenda(site.topics[tid])]
+    now = briefs_html(site, layer, wanted)
+    manifest = {tid: held[tid] for tid in wanted}
+    states = {tid: "current" if _sha(now[tid]) == held[tid] else "stale" for tid in wanted}
+    return Briefs({}, manifest, states)
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def write(out_dir: str, files: dict[str, str], kept: set[str]) -> WriteReport:
@@ -142,9 +217,10 @@ def write(out_dir: str, files: dict[str, str], kept: set[str]) -> WriteReport:
     return write_pages(out_dir, files, keep=kept)
 
 
-def site(config: str, site_dir: str, briefs: dict[str, bytes]) -> None:
-    """MkDocs builds docs/ into a fresh folder, the briefs are put into it, and it replaces
-    site/ whole: a failed or killed build leaves the previous site/ as it was."""
+def site(config: str, site_dir: str, briefs: Briefs) -> None:
+    """MkDocs builds docs/ into a fresh folder, the briefs are put into it (made now, or kept
+    from the site it replaces), and it replaces site/ whole: a failed or killed build leaves
+    the previous site/ as it was."""
     fresh = fresh_site_folder(site_dir)
     try:
         # Not --quiet: it drops MkDocs' warnings before --strict counts them. The log is shown
@@ -156,8 +232,10 @@ def site(config: str, site_dir: str, briefs: dict[str, bytes]) -> None:
         )
         if result.returncode:
             raise SiteError(result.stdout + result.stderr, site_dir)
-        if briefs:
-            write_briefs(fresh, briefs)
+        if briefs.files:
+            write_briefs(fresh, briefs.files, briefs.manifest)
+        elif briefs.manifest:
+            keep_briefs(site_dir, fresh, briefs.manifest)
         swap_site(fresh, site_dir)
     finally:
         discard(fresh)
@@ -197,20 +275,30 @@ class Built:
     pages: int  # pages of the site
     exports: int  # export files
     report: WriteReport
-    briefs: dict[str, bytes]  # PDF files for site/briefs/ (with `pdf`)
+    briefs: Briefs  # for site/briefs/
 
 
-def build(data_dir: str, out_dir: str, config: str, strict: bool, layer: Clean, say: Say, pdf: bool = False) -> Built:
+def build(
+    data_dir: str,
+    out_dir: str,
+    config: str,
+    strict: bool,
+    layer: Clean,
+    say: Say,
+    pdf: bool = False,
+    site_dir: str | None = None,
+) -> Built:
     """check → (pdf) → render → export → write. Nothing is written unless everything before
-    succeeded; with `pdf`, the briefs are laid out first and topic pages link to them."""
+    succeeded. With `pdf`, the briefs are laid out first and topic pages link to them; else,
+    with `site_dir`, the briefs of the site there are kept and linked (marked when stale)."""
     data_folder(data_dir)
     layer.start()
     written: bool | None = None
     try:
         site = check(data_dir, strict, layer, say)
         publish = publishing(config, strict)
-        briefs = make_pdf(site) if pdf else {}
-        pages, kept = render(site, layer, out_dir, pdf_links=pdf)
+        briefs = make_pdf(site, layer) if pdf else kept_briefs(site, layer, site_dir) if site_dir else Briefs()
+        pages, kept = render(site, layer, out_dir, briefs.states)
         files = export(site, layer, publish)
         written = False
         report = write(out_dir, {**pages, **files}, kept)

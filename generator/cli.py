@@ -4,6 +4,7 @@ function (`generator.commands`), and prints any error once, here."""
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import gc
 import os
 import sys
@@ -24,8 +25,8 @@ commands:
   check   validate data/ and report every problem; writes nothing
   serve   build, then run `mkdocs serve` and rebuild whenever a file under data/ changes
   clean   remove the generated pages from docs/ (hand-written pages are never touched)
-  new     start a record: `new topic|proposal|question ID` writes a commented stub that
-          check accepts at once (never overwriting), and says what to do next
+  new     start a record: `new topic|proposal|question|person|event ID` writes a commented
+          stub that check accepts at once (never overwriting), and says what to do next
   schema  write the JSON Schemas of the record files into docs/schemas/ (--check: compare only)
   import-mbox PATH...  read mail (mbox, mboxrd, .eml, gzip; '-' for standard input) into one
           thread file under data/threads/ (new senders go to data/people.yaml, marked for review);
@@ -67,12 +68,25 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--addr", default="127.0.0.1:8000", help="address for mkdocs serve (default: 127.0.0.1:8000)")
     clean = sub.add_parser("clean", help="remove the generated pages and exports")
     clean.add_argument("--out", default="docs", help="docs folder of the generated pages (default: docs)")
-    new = sub.add_parser("new", help="write a commented stub for a new topic, proposal or question")
+    new = sub.add_parser("new", help="write a commented stub for a new topic, proposal, question, person or event")
     new.add_argument("kind", choices=stubs.KINDS, help="what to start")
     new.add_argument("id", help="its id: lower-case letters, digits and single dashes")
     new.add_argument("--data", default="data", help="folder of YAML records (default: data)")
-    new.add_argument("--lead", help="topic: the lead's person id (default: the first person in people.yaml)")
-    new.add_argument("--topic", help="question: the topic's id (default: the first topic by id)")
+    new.add_argument(
+        "--lead",
+        action="append",
+        default=[],
+        metavar="PERSON",
+        help="topic: a lead's person id (required; once per lead)",
+    )
+    new.add_argument("--event", help="topic: the summit it is proposed for (default: the current event)")
+    new.add_argument("--topic", help="question: the id of the topic that discusses it (required)")
+    new.add_argument("--name", help="person: the full name (required); event: its name")
+    new.add_argument("--email", help="person: an e-mail address (to match senders of imported mail)")
+    new.add_argument("--affiliation", help="person: employer or institution (with --source)")
+    new.add_argument("--source", metavar="URL", help="person: the page that states the affiliation")
+    new.add_argument("--start", metavar="YYYY-MM-DD", help="event: its first day (required)")
+    new.add_argument("--end", metavar="YYYY-MM-DD", help="event: its last day (required)")
     sch = sub.add_parser("schema", help="write the JSON Schemas for editors")
     sch.add_argument("--out", default=os.path.join("docs", "schemas"), help="folder (default: docs/schemas)")
     sch.add_argument("--check", action="store_true", help="exit 1 if the files on disk are stale; write nothing")
@@ -108,7 +122,21 @@ def run(args: argparse.Namespace) -> int:
     if c == "schema":
         return commands.schema(args.out, args.check)
     if c == "new":
-        return commands.new(args.kind, args.id, args.data, args.lead, args.topic)
+        ask = stubs.Ask(
+            args.kind,
+            args.id,
+            dt.date.today().isoformat(),
+            leads=tuple(args.lead),
+            event=args.event,
+            topic=args.topic,
+            name=args.name,
+            email=args.email,
+            affiliation=args.affiliation,
+            source=args.source,
+            start=args.start,
+            end=args.end,
+        )
+        return commands.new(ask, args.data)
     return commands.import_mbox(args.data, args.paths, args.topic, args.thread, args.dry_run)
 
 

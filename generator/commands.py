@@ -6,7 +6,6 @@ are raised (`generator.errors`) and printed once, by `cli.main`.
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import os
 import signal
@@ -65,12 +64,17 @@ def build(data: str, out: str, config: str, strict: bool, use_cache: bool) -> in
 
 def site(data: str, out: str, config: str, site_dir: str, strict: bool, use_cache: bool, pdf: bool) -> int:
     """build, then MkDocs into a fresh folder that replaces site/ only when all succeeded."""
-    built = runner.build(data, out, config, strict, _layer(data, use_cache), say, pdf=pdf)
+    built = runner.build(data, out, config, strict, _layer(data, use_cache), say, pdf=pdf, site_dir=site_dir)
     print(_generated(out, built))
     runner.site(config, site_dir, built.briefs)
     print(f"Site built in {site_dir}/.")
-    if built.briefs:
-        print(f"Session briefs: {len(built.briefs)} PDF files in {os.path.join(site_dir, layout.BRIEFS)}/.")
+    folder = os.path.join(site_dir, layout.BRIEFS)
+    if built.briefs.files:
+        print(f"Session briefs: {len(built.briefs.files)} PDF files in {folder}/.")
+    elif built.briefs.manifest:
+        stale = sorted(tid for tid, state in built.briefs.states.items() if state == "stale")
+        kept = f"Session briefs kept in {folder}/ for {len(built.briefs.manifest)} topics"
+        print(kept + (f"; made before their topic changed: {', '.join(stale)} (make pdf)." if stale else "."))
     return 0
 
 
@@ -163,21 +167,21 @@ def _valid_site(data: str, hint: str) -> Site:
         raise
 
 
-def new(kind: str, rid: str, data: str, lead: str | None, topic: str | None) -> int:
+def new(ask: stubs.Ask, data: str) -> int:
     """Write the stub of a new record, after checking that the data it joins is valid."""
     runner.data_folder(data)
     site = _valid_site(data, "Fix these first: a stub is only added to data that checks.")
-    questions_text = None
-    if kind == "question":
-        with open(os.path.join(data, "questions.yaml"), encoding="utf-8") as fh:
-            questions_text = fh.read()
-    stub = stubs.plan(kind, rid, site, data, dt.date.today().isoformat(), lead, topic, questions_text)
+    texts = {}
+    for name in ("questions.yaml", "people.yaml"):
+        with open(os.path.join(data, name), encoding="utf-8") as fh:
+            texts[name] = fh.read()
+    stub = stubs.plan(ask, site, data, texts)
     if stub.old is None:
         create_file(stub.path, stub.text)
     else:
         replace_text(stub.path, stub.old, stub.text)
     shown = layout.display_path(stub.path)
-    print(f"{'Added to' if stub.old else 'Wrote'} {shown}: {kind} '{rid}'. Next: {stub.next_step}")
+    print(f"{'Added to' if stub.old else 'Wrote'} {shown}: {ask.kind} '{ask.rid}'. Next: {stub.next_step}")
     return 0
 
 

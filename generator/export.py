@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any
 
@@ -47,20 +47,26 @@ def calendar_path(tid: str) -> str:
 
 
 def exports(site: Site, publish: Publish) -> dict[str, str]:
-    """Every export file, keyed by its path under docs/."""
-    scheduled = tuple(t["id"] for t in session_order(site) if t["slot"])
-    out = {CALENDAR: _calendar(site, scheduled, publish, CALENDAR, site.event["name"])}
-    for tid in scheduled:
-        path = calendar_path(tid)
-        out[path] = _calendar(site, (tid,), publish, path, site.topics[tid]["title"])
+    """Every export file, keyed by its path under docs/: a calendar per event (the current
+    one's also at the top, to subscribe to), one per scheduled session, and data.json."""
+    scheduled = [t for t in session_order(site) if t["slot"] and site.on_agenda(t)]
+    out = {}
+    for eid, event in site.events.items():
+        tids = tuple(t["id"] for t in scheduled if site.event_of_topic[t["id"]] == eid)
+        paths = [layout.target("event-calendar", eid)] + ([CALENDAR] if eid == site.current_event else [])
+        for path in paths:
+            out[path] = _calendar(site, eid, tids, publish, path, event["name"])
+    for topic in scheduled:
+        path = calendar_path(topic["id"])
+        out[path] = _calendar(site, site.event_of_topic[topic["id"]], (topic["id"],), publish, path, topic["title"])
     out[DATA] = data_json(site, publish)
-    return out
+    return dict(sorted(out.items()))
 
 
-def _calendar(site: Site, tids: tuple[str, ...], publish: Publish, path: str, name: str) -> str:
+def _calendar(site: Site, eid: str, tids: tuple[str, ...], publish: Publish, path: str, name: str) -> str:
     return site.derive(
-        ("calendar", publish, path, name, tids),
-        lambda: calendar(site, [site.topics[tid] for tid in tids], publish, path, name),
+        ("calendar", publish, eid, path, name, tids),
+        lambda: calendar(site, eid, [site.topics[tid] for tid in tids], publish, path, name),
         keep=True,
     )
 
@@ -76,56 +82,64 @@ def slot_times(topic: S.Rec, tz: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
-def _stamp(posted: Any) -> dt.datetime:
+def _stamp(posted: Any, event: S.Rec) -> dt.datetime:
+    """When the topic was posted (or, not known, its event's first day), in UTC."""
     if isinstance(posted, dt.datetime):
         return posted.astimezone(dt.UTC)
-    return dt.datetime.combine(dt.date.fromisoformat(str(posted)), dt.time(0, 0), tzinfo=dt.UTC)
+    day = str(posted or event["start"])
+    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(0, 0), tzinfo=dt.UTC)
 
 
 def _event(site: Site, topic: S.Rec, publish: Publish, tz: dt.tzinfo) -> Event:
-    event, slot = site.event, topic["slot"]
+    event, slot = site.event_of(topic["id"]), topic["slot"]
     brief = publish.page_url(layout.target("topic", topic["id"]))
     brief_url = publish.absolute(brief)
     start, end = slot_times(topic, tz)
     vevent = Event()
     vevent.add("uid", f"{topic['id']}@{event['id']}.lsfmm-prep")
-    vevent.add("dtstamp", _stamp(topic["posted"]))
+    vevent.add("dtstamp", _stamp(topic["posted"], event))
     vevent.add("dtstart", start)
     vevent.add("dtend", end)
     vevent.add("summary", markup.plain(topic["title"]))
-    where = [site.rooms[slot["room"]]["name"] if slot["room"] else None, event["place"]]
+    rooms = {r["id"]: r["name"] for r in event["rooms"]}
+    where = [rooms[slot["room"]] if slot["room"] else None, event["place"]]
     if any(where):
         vevent.add("location", markup.plain(", ".join(w for w in where if w)))
-    lead = site.people[topic["lead"]]["name"]
-    lines = [f"Lead: {lead}", f"Brief: {brief_url or brief + ' (on the session site)'}", "", topic["abstract"]]
+    names = ", ".join(site.people[pid]["name"] for pid in topic["leads"])
+    lead = f"{'Lead' if len(topic['leads']) == 1 else 'Leads'}: {names}"
+    lines = [lead, f"Brief: {brief_url or brief + ' (on the session site)'}", "", topic["abstract"]]
     vevent.add("description", markup.plain("\n".join(lines)))
     if brief_url:
         vevent.add("url", brief_url)
     if topic["tracks"]:
-        vevent.add("categories", [markup.plain(site.tracks[t]["name"]) for t in topic["tracks"]])
+        tracks = {t["id"]: t["name"] for t in event["tracks"]}
+        vevent.add("categories", [markup.plain(tracks[t]) for t in topic["tracks"]])
     return vevent
 
 
-def calendar(site: Site, topics: list[S.Rec], publish: Publish, path: str, name: str) -> str:
-    """The iCalendar file `path` named `name`, with one event per session given (all scheduled)."""
-    event = site.event
-    tz = zoneinfo.ZoneInfo(event["timezone"])
+def calendar(site: Site, eid: str, topics: list[S.Rec], publish: Publish, path: str, name: str) -> str:
+    """The iCalendar file `path` named `name`, with one event per session given (all scheduled,
+    all of the event `eid`)."""
+    event = site.events[eid]
     cal = Calendar()
     cal.add("prodid", layout.PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("name", markup.plain(name))
     cal.add("x-wr-calname", markup.plain(name))
-    cal.add("x-wr-timezone", event["timezone"])
+    if event["timezone"]:  # needed once a session has a slot (model.validate)
+        cal.add("x-wr-timezone", event["timezone"])
     if publish.site_url:
         cal.add("source", publish.absolute(path))
-    # The time zone's rules from the year before the summit to the year after every session:
-    # always present, so that even a calendar without a session yet is valid RFC 5545.
-    years = [int(str(event["start"])[:4])] + [int(t["slot"]["day"][:4]) for t in topics]
-    first, last = dt.date(min(years) - 1, 1, 1), dt.date(max(years) + 2, 1, 1)
-    cal.add_component(Timezone.from_tzid(event["timezone"], first_date=first, last_date=last))
-    for topic in topics:
-        cal.add_component(_event(site, topic, publish, tz))
+    if event["timezone"]:
+        # The time zone's rules from the year before the summit to the year after every session:
+        # always present, so that even a calendar without a session yet is valid RFC 5545.
+        years = [int(str(event["start"])[:4])] + [int(t["slot"]["day"][:4]) for t in topics]
+        first, last = dt.date(min(years) - 1, 1, 1), dt.date(max(years) + 2, 1, 1)
+        cal.add_component(Timezone.from_tzid(event["timezone"], first_date=first, last_date=last))
+        tz = zoneinfo.ZoneInfo(event["timezone"])
+        for topic in topics:
+            cal.add_component(_event(site, topic, publish, tz))
     return cal.to_ical().decode("utf-8")
 
 
@@ -144,7 +158,7 @@ def _json_value(t: S.Type, value: Any) -> Any:
     return value
 
 
-def record(spec: S.Obj, rec: S.Rec, skip: tuple[str, ...] = (), **extra: Any) -> dict[str, Any]:
+def record(spec: S.Obj, rec: Mapping[str, Any], skip: tuple[str, ...] = (), **extra: Any) -> dict[str, Any]:
     """A validated record as JSON: every field of its schema, in schema order, then `extra`."""
     out = {name: _json_value(f.type, rec.get(name)) for name, f in spec.fields.items() if name not in skip}
     clash = set(out) & set(extra)
@@ -178,10 +192,29 @@ def _document(site: Site, publish: Publish, item: Callable[[str, str, Callable[[
 
     def topic(tid: str) -> dict[str, Any]:
         t = site.topics[tid]
-        cal = calendar_path(tid) if t["slot"] else None
+        cal = calendar_path(tid) if t["slot"] and site.on_agenda(t) else None
         questions = site.questions_of_topic.get(tid, [])
+        resolved = {**t, "event": site.event_of_topic[tid]}  # given, or the only event there is
         return record(
-            S.TOPIC, t, source=site.source(t.path), page=page("topic", tid), calendar=cal, questions=questions
+            S.TOPIC,
+            resolved,
+            skip=S.EXPORT_SKIP["topic"],
+            source=site.source(t.path),
+            page=page("topic", tid),
+            calendar=cal,
+            questions=questions,
+            continued_by=site.continued_by.get(tid, []),
+        )
+
+    def event(eid: str) -> dict[str, Any]:
+        ev = site.events[eid]
+        return record(
+            S.EVENT,
+            ev,
+            source=site.source(ev.path),
+            page=page("event", eid),
+            calendar=layout.target("event-calendar", eid),
+            topics=site.topics_of_event.get(eid, []),
         )
 
     def proposal(pid: str) -> dict[str, Any]:
@@ -209,12 +242,12 @@ def _document(site: Site, publish: Publish, item: Callable[[str, str, Callable[[
         ]
         return doc
 
-    event = site.event
     return {
         "generated_by": layout.GENERATOR,
         "$schema": DATA_SCHEMA,
         "site_url": publish.site_url,
-        "event": record(S.EVENT, event, source=site.source(event.path), page=page("home"), calendar=CALENDAR),
+        "current_event": site.current_event,
+        "events": [item("event", eid, partial(event, eid)) for eid in site.events],
         "people": [item("person", pid, partial(person, pid)) for pid in site.people],
         "topics": [item("topic", tid, partial(topic, tid)) for tid in site.topics],
         "proposals": [item("proposal", pid, partial(proposal, pid)) for pid in site.proposals],

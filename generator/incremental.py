@@ -52,7 +52,7 @@ T = TypeVar("T")
 # The libraries whose output is kept: a new version of any of them starts a fresh cache.
 _LIBRARIES = ("PyYAML", "Jinja2", "MarkupSafe", "Markdown", "nh3", "icalendar", "python-dateutil", "tzdata")
 ALL = "*"  # a read of a whole table (iterated, or its size asked)
-Read = tuple[str, Any]  # (table or relation name, id or ALL); ("event", "") for the event
+Read = tuple[str, Any]  # (table or relation name, id or ALL)
 
 
 def code_version() -> str:
@@ -189,9 +189,9 @@ class SiteView(Site):
             setattr(self, name, Noting(getattr(site, name), name, layer.recorder))
 
     @property
-    def event(self) -> Any:  # type: ignore[override]
-        self._layer.recorder.note("event", "")
-        return self._site.event
+    def current_event(self) -> str:  # type: ignore[override]
+        self._layer.recorder.note("events", ALL)  # the current event is chosen among all
+        return self._site.current_event
 
     def derive(self, key: Any, make: Callable[[], T], keep: bool = False) -> T:
         return self._layer.derive(key, make, keep)
@@ -282,14 +282,14 @@ class Incremental(Clean):
         self.site = site
         return SiteView(site, self)
 
-    def render(self, site: Site, pdf_links: bool, out_dir: str) -> tuple[dict[str, str], set[str]]:
+    def render(self, site: Site, briefs: Mapping[str, str], out_dir: str) -> tuple[dict[str, str], set[str]]:
         """The pages whose reads changed (or whose file on disk did), and the paths of those
         current on disk as they are."""
-        renderer = Renderer(self.view(site), pdf_links)
+        renderer = Renderer(self.view(site), briefs)
         pages: dict[str, str] = {}
         kept: set[str] = set()
         for spec in plan(site):
-            key = (spec, pdf_links)
+            key = (spec, renderer.options(spec))
             old = self.pages.get(spec.path)
             if old is not None and old.key == key and self._holds(old) and _intact(out_dir, spec.path, old.value):
                 self.fresh_pages[spec.path] = old
@@ -383,19 +383,17 @@ class Incremental(Clean):
         site = self.site
         assert site is not None
         name, key = read
-        if name == "event":
-            value: Any = self._record(site.event)
+        table = getattr(site, name)
+        is_records = name in Site.TABLES
+        value: Any
+        if key == ALL:
+            h = hashlib.sha256()
+            for k, v in table.items():
+                h.update(repr((k, self._record(v) if is_records else _frozen(v))).encode())
+            value = h.digest()
         else:
-            table = getattr(site, name)
-            is_records = name in Site.TABLES
-            if key == ALL:
-                h = hashlib.sha256()
-                for k, v in table.items():
-                    h.update(repr((k, self._record(v) if is_records else _frozen(v))).encode())
-                value = h.digest()
-            else:
-                found = table.get(key)
-                value = self._record(found) if is_records else _frozen(found)
+            found = table.get(key)
+            value = self._record(found) if is_records else _frozen(found)
         self._digests[read] = value
         return value
 

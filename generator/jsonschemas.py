@@ -52,6 +52,8 @@ def to_json(t: S.Type, exported: bool = False) -> dict[str, Any]:
             "items": to_json(t.item, exported),
             "maxItems": t.max_items,
         }
+    if isinstance(t, S.Flag):
+        return {"type": "boolean"}
     if isinstance(t, S.Enum):
         return {"type": "string", "enum": list(t.values)}
     if isinstance(t, S.Int):
@@ -99,6 +101,11 @@ def _with(schema: dict[str, Any], **derived: dict[str, Any]) -> dict[str, Any]:
 def data_schema() -> dict[str, Any]:
     """The JSON Schema of data.json (generator.export.data): every record, cross-linked."""
     thread = to_json(S.THREAD, exported=True)
+    topic = to_json(S.TOPIC, exported=True)
+    for name in S.EXPORT_SKIP["topic"]:  # fields that only spell another one
+        del topic["properties"][name]
+        topic["required"].remove(name)
+    topic["properties"]["event"]["type"] = "string"  # given, or the only event there is
     _with(
         thread["properties"]["quotes"]["items"],
         author={"type": "string", "description": "Who wrote the words: the person id of the message's author."},
@@ -139,24 +146,30 @@ def data_schema() -> dict[str, Any]:
                 "type": ["string", "null"],
                 "description": "Where the site is published (ends in /); pages are relative to it. Null if not set.",
             },
-            "event": _with(
-                to_json(S.EVENT, exported=True),
-                source=_source("event"),
-                page=PAGE,
-                calendar={"type": "string", "description": "The calendar of all scheduled sessions."},
+            "current_event": {"type": "string", "description": "The id of the event the site opens on."},
+            "events": listed(
+                _with(
+                    to_json(S.EVENT, exported=True),
+                    source=_source("event"),
+                    page=PAGE,
+                    calendar={"type": "string", "description": "The calendar of its scheduled sessions."},
+                    topics=_ids("Ids of the topics proposed for it."),
+                ),
+                "Every summit.",
             ),
             "people": listed(
                 _with(to_json(S.PERSON, exported=True), source=_source("person"), page=PAGE, roles=roles), "Everyone."
             ),
             "topics": listed(
                 _with(
-                    to_json(S.TOPIC, exported=True),
+                    topic,
                     source=_source("topic"),
                     page=PAGE,
                     calendar=calendar,
                     questions=_ids("Ids of the questions for this session."),
+                    continued_by=_ids("Ids of the later topics that continue it."),
                 ),
-                "The sessions.",
+                "The topics of every summit.",
             ),
             "proposals": listed(
                 _with(
@@ -184,7 +197,8 @@ def data_schema() -> dict[str, Any]:
             "generated_by",
             "$schema",
             "site_url",
-            "event",
+            "current_event",
+            "events",
             "people",
             "topics",
             "proposals",

@@ -35,8 +35,12 @@ class Site:
 
     # The tables of records by id, and the relations (record id -> ids), in the order the
     # incremental layer knows them by.
-    TABLES = ("people", "topics", "proposals", "threads", "questions", "quotes", "messages", "tracks", "rooms")
+    TABLES = ("events", "people", "topics", "proposals", "threads", "questions", "quotes", "messages")
     RELATIONS = (
+        "event_of_topic",
+        "topics_of_event",
+        "continued_by",
+        "merged_into_topic",
         "topics_of_proposal",
         "questions_of_topic",
         "questions_of_proposal",
@@ -47,7 +51,8 @@ class Site:
         "topics_of_thread",
     )
 
-    event: S.Rec
+    current_event: str  # the id of the event the site shows first
+    events: Mapping[str, S.Rec]
     people: Mapping[str, S.Rec]
     topics: Mapping[str, S.Rec]
     proposals: Mapping[str, S.Rec]
@@ -55,9 +60,11 @@ class Site:
     questions: Mapping[str, S.Rec]
     quotes: Mapping[str, S.Rec]
     messages: Mapping[str, S.Rec]  # by Message-ID; each has .thread
-    tracks: Mapping[str, S.Rec]
-    rooms: Mapping[str, S.Rec]
     # Derived relations, every list sorted for deterministic output.
+    event_of_topic: Mapping[str, str]  # topic -> its event
+    topics_of_event: Mapping[str, list[str]]
+    continued_by: Mapping[str, list[str]]  # topic -> the later topics that continue it
+    merged_into_topic: Mapping[str, list[str]]  # topic -> the topics merged into it
     topics_of_proposal: Mapping[str, list[str]]
     questions_of_topic: Mapping[str, list[str]]
     questions_of_proposal: Mapping[str, list[str]]
@@ -68,8 +75,8 @@ class Site:
     topics_of_thread: Mapping[str, list[str]]
     data_dir: str  # as messages show it
 
-    def __init__(self, event: S.Rec, data_dir: str, **tables: Mapping[str, Any]):
-        self.event = event
+    def __init__(self, current_event: str, data_dir: str, **tables: Mapping[str, Any]):
+        self.current_event = current_event
         self.data_dir = data_dir
         for name in (*self.TABLES, *self.RELATIONS):
             setattr(self, name, tables[name])
@@ -89,6 +96,16 @@ class Site:
     def source(self, path: str) -> str:
         """A data file's path as the repository names it: data/..."""
         return layout.source_of(self.data_dir, path)
+
+    def event_of(self, tid: str) -> S.Rec:
+        """The event a topic belongs to."""
+        return self.events[self.event_of_topic[tid]]
+
+    def on_agenda(self, topic: S.Rec) -> bool:
+        """A session that is (or may still be) on its event's agenda: not merged into another
+        topic, declined or withdrawn, and not an attend request."""
+        status = topic["decision"]["status"] if topic["decision"] else "proposed"
+        return status in S.ON_AGENDA and topic["kind"] not in S.NOT_SESSIONS
 
 
 # What else is lost when a whole file of this kind is unusable.
@@ -171,9 +188,6 @@ def validate(results: list[FileResult], problems: Problems, data_dir: str) -> Si
         loaded["broken"].extend(result.broken)
         if result.rec is not None:
             loaded[result.kind].append(result.rec)
-    events = loaded.get("event", [])
-    # Without a valid event, still check everything else (tracks and rooms count as reported).
-    event = events[0] if events else S.Rec(tracks=[], rooms=[], start="0000-01-01", end="9999-12-31")
 
     def index(kind: str, recs: list[S.Rec]) -> dict[str, S.Rec]:
         seen: dict[str, S.Rec] = {}
@@ -194,10 +208,13 @@ def validate(results: list[FileResult], problems: Problems, data_dir: str) -> Si
     topics = index("topic", loaded.get("topic", []))
     proposals = index("proposal", loaded.get("proposal", []))
     threads = index("thread", loaded.get("thread", []))
-    tracks = index("track", event["tracks"])
-    rooms = index("room", event["rooms"])
-
+    events = index("event", loaded.get("event", []))
     broken = set(loaded.get("broken", []))  # invalid records, reported already: not "unknown" too
+    for ev in events.values():  # each event's tracks and rooms: ids unique within it
+        index("track", ev["tracks"])
+        index("room", ev["rooms"])
+    current = _current_event(events, problems)
+    event_of = _events_of_topics(topics, events, problems)
     messages: dict[str, S.Rec] = {}
     quote_list: list[S.Rec] = []
     for thread in threads.values():
@@ -241,14 +258,20 @@ def validate(results: list[FileResult], problems: Problems, data_dir: str) -> Si
         "topic": topics,
         "proposal": proposals,
         "thread": threads,
-        "track": tracks,
-        "room": rooms,
+        "event": events,
         "quote": quotes,
     }
+    topic_in = {t.path: t for t in topics.values()}
     used: dict[str, set[str]] = defaultdict(set)
     for ref in loaded.get("refs", []):
-        table = known[ref.kind]
         used[ref.kind].add(ref.target)
+        if ref.kind in ("track", "room"):  # the ids of the topic's own event
+            owner = topic_in.get(ref.path)
+            place_of = events.get(event_of.get(owner["id"], "")) if owner is not None else None
+            if place_of is not None:
+                _check_place(ref, place_of, problems)
+            continue
+        table = known[ref.kind]
         if ref.target not in table and not broken & {(ref.kind, ref.target), (ref.kind, "*")}:
             problems.error(
                 ref.path, ref.line, f"unknown {ref.kind} '{ref.target}'{S.suggest(ref.target, set(table))}", ref.column
@@ -262,11 +285,18 @@ def validate(results: list[FileResult], problems: Problems, data_dir: str) -> Si
                 problems.error(pos.path, pos.line, "a position needs quotes or sources that back it")
     for t in topics.values():
         slot = t["slot"]
-        if slot and not (str(event["start"]) <= slot["day"] <= str(event["end"])):
+        event = events.get(event_of.get(t["id"], ""))
+        if slot and event is not None and not (str(event["start"]) <= slot["day"] <= str(event["end"])):
             problems.error(
                 t.path,
                 slot.line_of("day"),
                 f"slot day {slot['day']} is outside the event ({event['start']} to {event['end']})",
+            )
+        if slot and event is not None and not event["timezone"]:
+            problems.error(
+                t.path,
+                t.line_of("slot"),
+                f"a slot's time needs its event's time zone: add `timezone:` to {event.path}",
             )
         planned = sum(i["minutes"] or 0 for i in t["running_order"])
         if slot and planned > slot["minutes"]:
@@ -275,6 +305,7 @@ def validate(results: list[FileResult], problems: Problems, data_dir: str) -> Si
                 t.line_of("running_order"),
                 f"running order takes {planned} minutes but the slot has {slot['minutes']}",
             )
+    _check_continues(topics, problems)
     if problems.errors:
         return None  # "never referred to" would mostly echo the errors above
     for quote, container in unverified:
@@ -295,6 +326,7 @@ def validate(results: list[FileResult], problems: Problems, data_dir: str) -> Si
             problems.warn(prop.path, prop.line_of("id"), f"proposal '{pid}' is on no topic and referred to nowhere")
 
     tables = {
+        "events": events,
         "people": people,
         "topics": topics,
         "proposals": proposals,
@@ -302,17 +334,89 @@ def validate(results: list[FileResult], problems: Problems, data_dir: str) -> Si
         "questions": questions,
         "quotes": quotes,
         "messages": messages,
-        "tracks": tracks,
-        "rooms": rooms,
     }
-    return Site(event, data_dir, **tables, **_relations(topics, proposals, questions, quotes))
+    relations = _relations(topics, proposals, questions, quotes, event_of)
+    return Site(current, data_dir, **tables, **relations)
+
+
+def _current_event(events: dict[str, S.Rec], problems: Problems) -> str:
+    """The event the site shows first: the one marked `current`, else the one that starts last."""
+    marked = [ev for ev in events.values() if ev["current"]]
+    for ev in marked[1:]:
+        first = marked[0]
+        problems.error(
+            ev.path,
+            ev.line_of("current"),
+            f"only one event can be current; {first.path}:{first.line_of('current')} is already",
+        )
+    if marked:
+        return str(marked[0]["id"])
+    latest = max(events.values(), key=lambda ev: (str(ev["start"]), ev["id"]), default=None)
+    return str(latest["id"]) if latest is not None else ""
+
+
+def _events_of_topics(topics: dict[str, S.Rec], events: dict[str, S.Rec], problems: Problems) -> dict[str, str]:
+    """Each topic's event: its `event`, or the only event there is."""
+    out = {}
+    only = next(iter(events)) if len(events) == 1 else None
+    for tid, t in topics.items():
+        if t["event"]:
+            out[tid] = t["event"]  # an unknown id is reported with the other references
+        elif only is not None:
+            out[tid] = only
+        elif events:
+            newest = max(events.values(), key=lambda ev: (str(ev["start"]), ev["id"]))
+            problems.error(
+                t.path,
+                t.line_of("id"),
+                f"topic '{tid}' names no event, and there are {len(events)}: add `event:` with one of "
+                f"{', '.join(sorted(events))} (the newest is '{newest['id']}')",
+            )
+    return out
+
+
+def _check_place(ref: S.RefUse, event: S.Rec, problems: Problems) -> None:
+    """A topic's track or slot room must be one of its event's."""
+    kind, plural = ref.kind, ref.kind + "s"
+    ids = [x["id"] for x in event[plural]]
+    if ref.target in ids:
+        return
+    if not ids:
+        message = f"unknown {kind} '{ref.target}': {event.path} lists no {plural}"
+        message += (
+            " (add them under `rooms:`, or leave `room` out)" if kind == "room" else f" (add them under `{plural}:`)"
+        )
+    else:
+        hint = S.suggest(ref.target, ids) or f" ({event['id']} has: {', '.join(ids)})"
+        message = f"unknown {kind} '{ref.target}'{hint}"
+    problems.error(ref.path, ref.line, message, ref.column)
+
+
+def _check_continues(topics: dict[str, S.Rec], problems: Problems) -> None:
+    """What a topic continues must come before it: no topic continues itself, even through others."""
+    for tid, t in topics.items():
+        seen, todo = set(), list(t["continues"])
+        while todo:
+            other = todo.pop()
+            if other == tid:
+                problems.error(t.path, t.line_of("continues"), f"topic '{tid}' continues itself (through 'continues')")
+                break
+            if other in seen or other not in topics:
+                continue
+            seen.add(other)
+            todo.extend(topics[other]["continues"])
 
 
 def _relations(
-    topics: dict[str, S.Rec], proposals: dict[str, S.Rec], questions: dict[str, S.Rec], quotes: dict[str, S.Rec]
+    topics: dict[str, S.Rec],
+    proposals: dict[str, S.Rec],
+    questions: dict[str, S.Rec],
+    quotes: dict[str, S.Rec],
+    event_of: dict[str, str],
 ) -> dict[str, dict[str, Any]]:
     """The relations between records that no record states alone (Site.RELATIONS)."""
     rel: dict[str, dict[str, Any]] = {name: {} for name in Site.RELATIONS}
+    rel["event_of_topic"] = dict(event_of)
 
     def add(table: str, key: str, value: Any) -> None:
         bucket = rel[table].setdefault(key, [])
@@ -320,6 +424,11 @@ def _relations(
             bucket.append(value)
 
     for tid, topic in topics.items():
+        add("topics_of_event", event_of.get(tid, ""), tid)
+        for earlier in topic["continues"]:
+            add("continued_by", earlier, tid)
+        if topic["decision"] and topic["decision"]["into"]:
+            add("merged_into_topic", topic["decision"]["into"], tid)
         if topic["thread"]:
             add("topics_of_thread", topic["thread"], tid)
         for pid in topic["proposals"]:
@@ -341,7 +450,10 @@ def _relations(
             add("quotes_of_question", qid, quid)
 
     for tid, topic in topics.items():
-        add("roles_of_person", topic["lead"], ("leads", "topic", tid))
+        for lead in topic["leads"]:
+            add("roles_of_person", lead, ("leads", "topic", tid))
+        for want in topic["must_attend"]:
+            add("roles_of_person", want["person"], ("should attend", "topic", tid))
     for pid, prop in proposals.items():
         for r in prop["people"]:
             add("roles_of_person", r["person"], (r["role"], "proposal", pid))
@@ -357,8 +469,9 @@ def _relations(
         counts[quote["thread"]] = counts.get(quote["thread"], 0) + 1
 
     # Deterministic order: questions as the questions file lists them, quotes in thread order.
-    for ids in rel["topics_of_proposal"].values():
-        ids.sort()
+    for name in ("topics_of_proposal", "topics_of_event", "continued_by", "merged_into_topic"):
+        for ids in rel[name].values():
+            ids.sort()
     order = {qid: n for n, qid in enumerate(questions)}
     for name in ("questions_of_topic", "questions_of_proposal"):
         for ids in rel[name].values():

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Mapping
 from typing import Any
 
 from generator.errors import PdfError
@@ -80,7 +81,7 @@ def make_pdf(html: str, paper: str, stylesheet: str) -> bytes:
     return pdf
 
 
-def make_briefs(briefs: dict[str, str], stylesheet: str) -> dict[str, bytes]:
+def make_briefs(briefs: Mapping[str, str], stylesheet: str) -> dict[str, bytes]:
     """Every brief on every paper size: {file name under briefs/: PDF bytes}."""
     out = {}
     for tid in sorted(briefs):

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -119,15 +119,10 @@ def quote_order(quote: Any) -> tuple[str, int]:
 # ---------------------------------------------------------------------------------- templates
 
 
-@jinja2.pass_context
-def _track(ctx: Any, tid: str) -> str:
-    return str(ctx["site"].tracks[tid]["name"])
-
-
 @functools.cache
 def environment() -> jinja2.Environment:
     """The templates, compiled on first use, once per process (they are part of the code).
-    Filters are pure functions of their value (the track filter reads the Site of the page)."""
+    Filters are pure functions of their value."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         auto_reload=False,  # templates do not change while the generator runs
@@ -154,7 +149,8 @@ def environment() -> jinja2.Environment:
         kindlabel=S.PROPOSAL_KIND.label,
         linklabel=S.LINK_TYPE.label,
         confidence=S.CONFIDENCE.label,
-        track=_track,
+        topickind=S.TOPIC_KIND.label,
+        decision=S.DECISION.label,
         extract=lambda key, table: table[key],
     )
     return env
@@ -183,10 +179,9 @@ class PageSpec:
     source: str = ""
 
 
-# The pages made from a whole folder or file of records (title None: the event's name).
+# The pages made from a whole folder or file of records.
 INDEX_SPECS = {
-    "home": PageSpec(layout.INDEX_PAGES["home"], "home.md.j2", source="event.yaml"),
-    "agenda": PageSpec(layout.INDEX_PAGES["agenda"], "agenda.md.j2", title="Agenda", source="topics/"),
+    "events": PageSpec(layout.INDEX_PAGES["events"], "events.md.j2", title="Events", source="events/"),
     "topics": PageSpec(layout.INDEX_PAGES["topics"], "topics.md.j2", title="Topics", source="topics/"),
     "proposals": PageSpec(layout.INDEX_PAGES["proposals"], "proposals.md.j2", title="Proposals", source="proposals/"),
     "questions": PageSpec(
@@ -196,9 +191,22 @@ INDEX_SPECS = {
 }
 
 
+# Each event's pages (its home, agenda and the committee's view), under events/<id>/ and, for
+# the current event, at the top of the site: (template, target kind at the top, under events/).
+EVENT_PAGES = (
+    ("home.md.j2", "home", "event"),
+    ("agenda.md.j2", "agenda", "event-agenda"),
+    ("committee.md.j2", "committee", "event-committee"),
+)
+
+
 def plan(site: Site) -> list[PageSpec]:
     """Every page of the site, without rendering any."""
-    specs = [INDEX_SPECS["home"], INDEX_SPECS["agenda"], INDEX_SPECS["topics"]]
+    specs = [PageSpec(layout.target(top), template, "event", site.current_event) for template, top, _ in EVENT_PAGES]
+    specs.append(INDEX_SPECS["events"])
+    for eid in site.events:
+        specs += [PageSpec(layout.target(each, eid), template, "event", eid) for template, _, each in EVENT_PAGES]
+    specs.append(INDEX_SPECS["topics"])
     specs += [PageSpec(layout.target("topic", tid), "topic.md.j2", "topic", tid) for tid in site.topics]
     specs.append(INDEX_SPECS["proposals"])
     specs += [PageSpec(layout.target("proposal", pid), "proposal.md.j2", "proposal", pid) for pid in site.proposals]
@@ -206,24 +214,58 @@ def plan(site: Site) -> list[PageSpec]:
     return specs
 
 
-class Renderer:
-    """Renders the pages of one Site; `pdf_links`: topic pages link to their PDF briefs (built
-    by `site --pdf`)."""
+# What a topic page says of its PDF brief (site/briefs/): none, one made from the data as it is
+# now, or one made before the topic changed (kept by `make site`, made again by `make pdf`).
+BRIEF_STATES = ("current", "stale")
 
-    def __init__(self, site: Site, pdf_links: bool = False):
+
+class Renderer:
+    """Renders the pages of one Site. `briefs`: the topics whose PDF briefs are in the site, with
+    their state (BRIEF_STATES); their pages link to them."""
+
+    def __init__(self, site: Site, briefs: Mapping[str, str] | None = None):
         self.site = site
-        self.pdf_links = pdf_links
+        self.briefs = dict(briefs or {})
         self.env = environment()
 
     def derive(self, name: str, *args: Any, make: Callable[[], str], keep: bool = False) -> str:
         """A text shown on several pages, computed once per Site (and with `keep`, kept between
-        builds by a recording view): keyed by its name, the renderer's options and `args`."""
-        return self.site.derive((name, self.pdf_links, *args), make, keep)
+        builds by a recording view): keyed by its name and `args`."""
+        return self.site.derive((name, *args), make, keep)
+
+    def options(self, spec: PageSpec) -> Any:
+        """What a page shows besides the Site: a topic page, the state of its PDF brief."""
+        return self.briefs.get(spec.rid) if spec.kind == "topic" else None
 
     # ------------------------------------------------------------------ orders (whole-site pages)
 
     def topic_order(self) -> list[Any]:
         return self.site.derive(("topic_order",), lambda: session_order(self.site))
+
+    def topics_of_event(self, eid: str) -> list[Any]:
+        """An event's topics: scheduled first in time order, then unscheduled by title."""
+        site = self.site
+        return site.derive(
+            ("topics_of_event", eid),
+            lambda: sorted(
+                (site.topics[tid] for tid in site.topics_of_event.get(eid, [])),
+                key=lambda t: (
+                    t["slot"] is None,
+                    t["slot"]["day"] if t["slot"] else "",
+                    t["slot"]["start"] if t["slot"] else "",
+                    t["title"].lower(),
+                    t["id"],
+                ),
+            ),
+        )
+
+    def event_order(self) -> list[Any]:
+        """Every event, the newest first."""
+        site = self.site
+        return site.derive(
+            ("event_order",),
+            lambda: sorted(site.events.values(), key=lambda e: (str(e["start"]), e["id"]), reverse=True),
+        )
 
     def people_order(self) -> list[Any]:
         site = self.site
@@ -241,14 +283,63 @@ class Renderer:
             ),
         )
 
-    def proposals_by_status(self) -> list[tuple[str, list[Any]]]:
+    def proposals_by_status(self, eid: str) -> list[tuple[str, list[Any]]]:
+        """The proposals an event's topics discuss, grouped by status."""
+
         def group() -> list[tuple[str, list[Any]]]:
+            site = self.site
+            mine = {pid for tid in site.topics_of_event.get(eid, []) for pid in self.proposals_of(site.topics[tid])}
             by_status: dict[str, list[Any]] = {}
             for prop in self.proposal_order():
-                by_status.setdefault(prop["status"], []).append(prop)
+                if prop["id"] in mine:
+                    by_status.setdefault(prop["status"], []).append(prop)
             return [(s, by_status[s]) for s in S.STATUS.values if s in by_status]
 
-        return self.site.derive(("proposals_by_status",), group)
+        return self.site.derive(("proposals_by_status", eid), group)
+
+    @staticmethod
+    def proposals_of(topic: Any) -> list[str]:
+        """A topic's proposals: on its agenda and in its running order."""
+        ids = list(topic["proposals"])
+        ids += [pid for item in topic["running_order"] for pid in item["proposals"] if pid not in ids]
+        return ids
+
+    def sessions_of(self, eid: str) -> list[Any]:
+        """An event's topics that are sessions on its agenda, in session order."""
+        return [t for t in self.topics_of_event(eid) if self.site.on_agenda(t)]
+
+    def others_of(self, eid: str) -> list[Any]:
+        """An event's topics that are not sessions on its agenda (merged, declined, withdrawn,
+        requests to attend)."""
+        return [t for t in self.topics_of_event(eid) if not self.site.on_agenda(t)]
+
+    def committee(self, eid: str) -> dict[str, Any]:
+        """The committee's view of an event: its topics by track (in the event's order of
+        tracks, then those with none), with counts by decision."""
+        event = self.site.events[eid]
+        topics = self.topics_of_event(eid)
+        decisions = S.DECISION.values
+
+        def counts(group: list[Any]) -> list[int]:
+            status = [t["decision"]["status"] if t["decision"] else "proposed" for t in group]
+            return [status.count(d) for d in decisions]
+
+        tracks = []
+        for track in event["tracks"]:
+            group = [t for t in topics if track["id"] in t["tracks"]]
+            if group:
+                entry = {"anchor": f"track-{track['id']}", "name": track["name"], "topics": group}
+                tracks.append({**entry, "counts": counts(group)})
+        none = [t for t in topics if not t["tracks"]]
+        if none:
+            tracks.append({"anchor": "no-track", "name": "No track given", "topics": none, "counts": counts(none)})
+        return {"topics": topics, "decisions": decisions, "tracks": tracks, "counts": counts(topics)}
+
+    def proposal_sessions(self, pid: str) -> list[Any]:
+        """Every topic that discussed a proposal, the latest summit first."""
+        site = self.site
+        topics = [site.topics[tid] for tid in site.topics_of_proposal.get(pid, [])]
+        return sorted(topics, key=lambda t: (str(site.event_of(t["id"])["start"]), t["id"]), reverse=True)
 
     # ------------------------------------------------------------------ what a topic shows
 
@@ -266,6 +357,32 @@ class Renderer:
             ids.update(site.quotes_of_question.get(qid, []))
         return sorted((site.quotes[q] for q in ids), key=quote_order)
 
+    def room(self, topic: Any) -> str:
+        """The name of a scheduled topic's room (its event's), or ''."""
+        rid = topic["slot"]["room"] if topic["slot"] else None
+        if not rid:
+            return ""
+        rooms = self.site.event_of(topic["id"])["rooms"]
+        return str(next(r["name"] for r in rooms if r["id"] == rid))
+
+    def track_names(self, topic: Any) -> list[str]:
+        """The names of a topic's tracks, as its event names them."""
+        names = {t["id"]: t["name"] for t in self.site.event_of(topic["id"])["tracks"]}
+        return [names[tid] for tid in topic["tracks"]]
+
+    def earlier(self, tid: str) -> list[Any]:
+        """The topics a topic continues, and those they continue, the latest first."""
+        site = self.site
+        seen, todo = set(), list(site.topics[tid]["continues"])
+        while todo:
+            other = todo.pop(0)
+            if other not in seen:
+                seen.add(other)
+                todo.extend(site.topics[other]["continues"])
+        return sorted(
+            (site.topics[o] for o in seen), key=lambda t: (str(site.event_of(t["id"])["start"]), t["id"]), reverse=True
+        )
+
     def _base(self) -> dict[str, Any]:
         site = self.site
         return {
@@ -274,7 +391,15 @@ class Renderer:
             "key_links": key_links,
             "source": site.source,
             "end_time": lambda slot: add_minutes(slot["start"], slot["minutes"]),
-            "room": lambda rid: site.rooms[rid]["name"],
+            "room": self.room,
+            "track_names": self.track_names,
+            "event_of": lambda t: site.event_of(t["id"]),
+            "on_agenda": site.on_agenda,
+            "earlier": self.earlier,
+            "sessions_of": self.sessions_of,
+            "others_of": self.others_of,
+            "committee": self.committee,
+            "proposal_sessions": self.proposal_sessions,
             "questions_of": self.questions_of,
             "quotes_of_topic": self.quotes_of_topic,
         }
@@ -318,12 +443,22 @@ class Renderer:
         """One page: front matter, the generated-file notice, and its template's text."""
         site, path = self.site, spec.path
         ctx: dict[str, Any] = {}
-        if spec.kind:
+        if spec.kind == "event":
+            event = site.events[spec.rid]
+            ctx.update(event=event, current=not path.startswith("events/"))
+            label = event["short_name"] or event["name"]
+            title, source = {
+                "home.md.j2": (event["name"], site.source(event.path)),
+                "agenda.md.j2": ("Agenda" if ctx["current"] else f"Agenda, {label}", "data/topics/"),
+                "committee.md.j2": (
+                    "Program committee" if ctx["current"] else f"Program committee, {label}",
+                    "data/topics/",
+                ),
+            }[spec.template]
+        elif spec.kind:
             rec = (site.topics if spec.kind == "topic" else site.proposals)[spec.rid]
             title, source = rec["title"], site.source(rec.path)
             ctx[spec.kind] = rec
-        elif spec.template == INDEX_SPECS["home"].template:
-            title, source = site.event["name"], site.source(site.event.path)
         else:
             title, source = spec.title, "data/" + spec.source
 
@@ -339,12 +474,14 @@ class Renderer:
         base: dict[str, Any] = {
             **self._base(),
             "link": link,
-            "pdf_links": self.pdf_links,
+            "brief_state": lambda tid: self.briefs.get(tid),
             "brief_href": layout.brief_href,
             "person": lambda pid: self.person_link(path, pid),
             "record": record,
             "page_path": path,
             "topic_order": self.topic_order,
+            "topics_of_event": self.topics_of_event,
+            "event_order": self.event_order,
             "proposal_order": self.proposal_order,
             "people_order": self.people_order,
             "proposals_by_status": self.proposals_by_status,
@@ -357,14 +494,18 @@ class Renderer:
         return markup.front_matter(title, source) + layout.NOTICE.format(source=source) + "\n\n" + body
 
     def brief(self, tid: str) -> str:
-        """The printable brief of one topic: HTML whose links are numbered endnotes."""
+        """The printable brief of one topic: HTML whose links are numbered endnotes (kept
+        between builds by a recording view, which tells whether a PDF made from it is stale)."""
+        return self.derive("brief", tid, make=lambda: self._brief(tid), keep=True)
+
+    def _brief(self, tid: str) -> str:
         site = self.site
         topic = site.topics[tid]
         questions = self.questions_of(tid)
         quotes = self.quotes_of_topic(tid)
         ctx = {
             **self._base(),
-            "event": site.event,
+            "event": site.event_of(tid),
             "topic": topic,
             "questions": questions,
             "quotes": quotes,
@@ -377,10 +518,10 @@ class Renderer:
         return self.env.get_template("brief.html.j2").render(**ctx, body=body, notes=notes, marker=notice)
 
 
-def render_pages(site: Site, pdf_links: bool = False) -> dict[str, str]:
-    """Every generated page of the site, keyed by its path under docs/; with `pdf_links`, each
-    topic page links to its PDF briefs."""
-    renderer = Renderer(site, pdf_links)
+def render_pages(site: Site, briefs: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Every generated page of the site, keyed by its path under docs/; the topics in `briefs`
+    link to their PDF briefs."""
+    renderer = Renderer(site, briefs)
     return {spec.path: renderer.page(spec) for spec in plan(site)}
 
 

@@ -15,9 +15,10 @@ import difflib
 import functools
 import re
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
+from urllib.parse import urlsplit
 
 from generator import layout
 from generator.errors import Problems
@@ -71,6 +72,20 @@ class Ctx:
     def error(self, y: Y, message: str) -> object:
         self.problems.error(self.path, y.line, message, y.column)
         return INVALID
+
+    def warn(self, y: Y, message: str) -> None:
+        self.problems.warn(self.path, y.line, message, y.column)
+
+
+# What `python -m generator new` writes where a fact must go: text that starts with TODO, and
+# addresses on example.invalid (a name reserved never to resolve, RFC 2606). `check` warns of
+# each one left (so --strict, and make site, fail) until it is replaced.
+PLACEHOLDER_TEXT = "TODO:"
+PLACEHOLDER_DOMAIN = "example.invalid"
+
+
+def placeholder(y: Y, ctx: Ctx, value: str) -> None:
+    ctx.warn(y, f"placeholder left from `python -m generator new`: replace {y.describe()} with the fact")
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:
@@ -130,6 +145,8 @@ class Text(Type):
         if self.markdown and value.count("[") > MAX_BRACKETS:
             # Python-Markdown's link parsing is quadratic in unmatched '[' (8,000 take 9 s).
             return ctx.error(y, f"too many '[' in Markdown text: {value.count('[')}, at most {MAX_BRACKETS}")
+        if value.startswith(PLACEHOLDER_TEXT):
+            placeholder(y, ctx, value)
         return value
 
 
@@ -187,6 +204,17 @@ class Url(Pattern):
     def __init__(self) -> None:
         super().__init__(r"https?://[^\s<>\"'`]+", "an http:// or https:// URL", 500)
 
+    def check(self, y: Y, ctx: Ctx) -> Any:
+        value = super().check(y, ctx)
+        if value is not INVALID and host_of(value).endswith(PLACEHOLDER_DOMAIN):
+            placeholder(y, ctx, value)
+        return value
+
+
+def host_of(url: str) -> str:
+    """The host of an http(s) URL, lower-case."""
+    return (urlsplit(url).hostname or "").lower()
+
 
 class MessageId(Pattern):
     """A Message-ID, with or without the angle brackets; stored without them."""
@@ -196,7 +224,12 @@ class MessageId(Pattern):
 
     def check(self, y: Y, ctx: Ctx) -> Any:
         value = super().check(y, ctx)
-        return value if value is INVALID else value.strip("<>")
+        if value is INVALID:
+            return value
+        value = value.strip("<>")
+        if value.lower().endswith("@" + PLACEHOLDER_DOMAIN):
+            placeholder(y, ctx, value)
+        return value
 
 
 class Int(Type):
@@ -268,8 +301,23 @@ class DateOrTime(Type):
     def check(self, y: Y, ctx: Ctx) -> Any:
         if y.kind == "scalar" and len(y.scalar) == 10:
             return Date().check(y, ctx)
-        value = DateTime().check(y, ctx)
-        return value
+        if y.kind == "scalar" and not y.is_null and "T" not in str(y.scalar):  # not a try at a time
+            return ctx.error(y, f"expected {self.expected}, found {y.describe()}")
+        return DateTime().check(y, ctx)
+
+
+class Flag(Type):
+    """true or false (as YAML writes them, unquoted)."""
+
+    expected = "true or false"
+
+    def check(self, y: Y, ctx: Ctx) -> Any:
+        value = self.scalar(y, ctx)
+        if value is INVALID:
+            return value
+        if not y.plain or value not in ("true", "false"):
+            return ctx.error(y, f"expected {self.expected}, found {y.describe()}")
+        return value == "true"
 
 
 class Clock(Pattern):
@@ -348,13 +396,19 @@ class Field:
     default: Any = None
 
 
-class Obj(Type):
-    """A mapping with known fields; unknown fields are errors with a suggestion."""
+Rule = Callable[["Rec", Y, Ctx], bool]  # a check across the fields of one mapping: False when it failed
 
-    def __init__(self, name: str, doc: str, fields: dict[str, Field]):
+
+class Obj(Type):
+    """A mapping with known fields; unknown fields are errors with a suggestion. `rules` check
+    what spans its fields (one of two fields given, a field that another requires), once the
+    fields themselves are valid."""
+
+    def __init__(self, name: str, doc: str, fields: dict[str, Field], rules: tuple[Rule, ...] = ()):
         self.name = name
         self.doc = doc
         self.fields = fields
+        self.rules = rules
         self.expected = f"a mapping ({name})"
 
     def check(self, y: Y, ctx: Ctx) -> Any:
@@ -387,6 +441,9 @@ class Obj(Type):
                 ok = False
             else:
                 rec[key] = [] if isinstance(spec.type, ListOf) else spec.default
+        if ok:
+            for rule in self.rules:
+                ok = rule(rec, y, ctx) and ok
         if not ok:  # so that references to it are not reported as unknown too
             for key in ("id", "message_id"):
                 if isinstance(rec.get(key), str):
@@ -407,6 +464,7 @@ CONFIDENCE = Enum(
 LINK_TYPE = Enum(
     labels={
         "lore": "lore thread",
+        "archive": "list archive",
         "series": "patch series",
         "patch": "patch",
         "lwn": "LWN",
@@ -435,10 +493,35 @@ PROPOSAL_KIND = Enum(
 )
 PROPOSAL_ROLE = Enum("author", "co-author", "proposer", "reviewer", "presenter")
 QUESTION_STATUS = Enum("open", "settled")
+TOPIC_KIND = Enum(
+    labels={
+        "session": "session",
+        "joint-session": "joint session",
+        "bof": "BoF",
+        "lightning-talk": "lightning talk",
+        "attend-request": "attend request",
+        "meta": "meta-topic",
+    }
+)
+# What the program committee made of a topic. Only these are sessions on the agenda:
+DECISION = Enum(
+    labels={
+        "proposed": "proposed",
+        "accepted": "accepted",
+        "held": "held",
+        "merged": "merged",
+        "declined": "declined",
+        "withdrawn": "withdrawn",
+    }
+)
+ON_AGENDA = ("proposed", "accepted", "held")  # not merged into another, declined or withdrawn
+NOT_SESSIONS = ("attend-request",)  # kinds that ask for a seat, not for a slot
 # What a person did, as the people page and data.json `roles` list it, in this order: a lead
-# of a topic, a part in a proposal (PROPOSAL_ROLE), a concern, a position on a question.
+# of a topic, someone a topic wants in the room, a part in a proposal (PROPOSAL_ROLE), a
+# concern, a position on a question.
 PERSON_ROLES = (
     "leads",
+    "should attend",
     "author",
     "co-author",
     "proposer",
@@ -471,6 +554,24 @@ SOURCE = Obj(
     },
 )
 
+# Link types whose addresses are known: a `lore` link is on lore.kernel.org (nothing may link
+# to lore an address that was not given), an `lwn` link on lwn.net.
+LINK_HOSTS = {"lore": "lore.kernel.org", "lwn": "lwn.net"}
+
+
+def _link_host(rec: Rec, y: Y, ctx: Ctx) -> bool:
+    host = LINK_HOSTS.get(rec["type"])
+    found = host_of(rec["url"])
+    if host is None or found == host or found.endswith("." + host):
+        return True
+    other = "'archive' (a list archive or lore mirror)" if rec["type"] == "lore" else "'web'"
+    ctx.error(
+        y.entries["url"][1],
+        f"a '{rec['type']}' link must be on {host}, found {found}: give its {host} address, or use type {other}",
+    )
+    return False
+
+
 LINK = Obj(
     "link",
     "A typed link to something worth reading.",
@@ -482,22 +583,29 @@ LINK = Obj(
         "date": Field(Date(partial=True), "When it was posted or published."),
         "confidence": Field(CONFIDENCE, "How sure the link's facts are.", default="seen"),
     },
+    rules=(_link_host,),
 )
 
 EVENT = Obj(
     "event",
-    "The summit: data/event.yaml.",
+    "A summit: data/events/<id>.yaml (LSF/MM 2019, LSFMM+BPF 2026, ...).",
     {
-        "id": Field(Slug(), "Short id of the event.", required=True),
+        "id": Field(Slug(), "Short id of the event; must match the file name.", required=True),
         "name": Field(Text(), "Full name of the event.", required=True),
         "short_name": Field(Text(60), "Short name for headers."),
         "start": Field(Date(), "First day.", required=True),
         "end": Field(Date(), "Last day.", required=True),
+        "current": Field(
+            Flag(),
+            "true for the event whose home page and agenda the site shows first (at most one; "
+            "without it, the event that starts last).",
+            default=False,
+        ),
         "place": Field(Text(), "City and country (venue if known)."),
         "timezone": Field(
             TimeZone(),
-            "Time zone in which slot times are given (an IANA name such as Europe/Zagreb).",
-            required=True,
+            "Time zone in which slot times are given (an IANA name such as Europe/Zagreb); needed "
+            "once a topic of the event has a slot.",
         ),
         "url": Field(Url(), "The event's own site."),
         "tracks": Field(
@@ -601,7 +709,7 @@ SLOT = Obj(
         "day": Field(Date(), "The day.", required=True),
         "start": Field(Clock(), "Start time (event time zone).", required=True),
         "minutes": Field(Int(5, 600), "Length in minutes.", required=True),
-        "room": Field(Ref("room"), "Room id from data/event.yaml."),
+        "room": Field(Ref("room"), "Room id from its event's `rooms`."),
     },
 )
 
@@ -627,23 +735,109 @@ OUTCOME = Obj(
     },
 )
 
+
+def _leads(rec: Rec, y: Y, ctx: Ctx) -> bool:
+    """`lead` (one person, as files written before co-leads have it) or `leads`, not both; kept
+    as `leads`."""
+    if rec["lead"] and rec["leads"]:
+        ctx.error(y.entries["lead"][0], "give `leads` (a list) or `lead` (one person), not both")
+        return False
+    if not rec["lead"] and not rec["leads"]:
+        ctx.error(y, "missing required field 'leads': who proposed and leads the session (person ids)")
+        return False
+    if rec["lead"]:
+        rec["leads"] = [rec["lead"]]
+        rec.lines["leads"] = rec.lines["lead"]
+    return True
+
+
+def _post(rec: Rec, y: Y, ctx: Ctx) -> bool:
+    """How the topic e-mail is known: its Message-ID, an archive's address, or a note."""
+    if rec["message_id"] or rec["post_url"] or rec["post_note"]:
+        return True
+    ctx.error(
+        y,
+        "missing required field 'message_id': the Message-ID of the topic e-mail; without one, give "
+        "`post_url` (the post in a list archive) or `post_note` (how it is known, e.g. only through replies)",
+    )
+    return False
+
+
+def _decision(rec: Rec, y: Y, ctx: Ctx) -> bool:
+    decision = rec["decision"]
+    if decision is None:
+        return True
+    if decision["status"] == "merged" and not decision["into"]:
+        ctx.error(y.entries["decision"][1], "a merged topic needs `into`: the id of the topic it was merged into")
+        return False
+    if decision["into"] and decision["status"] != "merged":
+        line = y.entries["decision"][1].entries["into"][0]
+        ctx.error(line, f"`into` is for a merged topic; this one is {decision['status']}")
+        return False
+    if decision["into"] == rec["id"]:
+        ctx.error(y.entries["decision"][1].entries["into"][1], "a topic cannot be merged into itself")
+        return False
+    return True
+
+
+ATTENDEE = Obj(
+    "attendee",
+    "Someone the session needs in the room.",
+    {
+        "person": Field(Ref("person"), "Person id.", required=True),
+        "reason": Field(
+            Text(300), "Why: maintainer of the area, author of a proposal, asked for in the thread...", required=True
+        ),
+        "source": Field(Url(), "Where that is stated (the MAINTAINERS entry, the message).", required=True),
+    },
+)
+
+DECISION_RECORD = Obj(
+    "decision",
+    "What the program committee decided, with its date and source.",
+    {
+        "status": Field(
+            DECISION,
+            "proposed (nothing decided yet), accepted, held (the session took place), merged (into "
+            "another topic), declined or withdrawn.",
+            required=True,
+        ),
+        "date": Field(Date(partial=True), "When it was decided or announced."),
+        "into": Field(Ref("topic"), "For a merged topic: the topic it was merged into."),
+        "note": Field(Text(500), "The decision in words."),
+        "sources": Field(ListOf(SOURCE, min_items=1), "Where the decision is stated.", required=True),
+    },
+)
+
 TOPIC = Obj(
     "topic",
-    "A session: data/topics/<id>.yaml.",
+    "A topic proposed for a summit (a session, BoF, attend request...): data/topics/<id>.yaml.",
     {
         "id": Field(Slug(), "Short id; must match the file name.", required=True),
         "title": Field(Text(200), "Title of the topic as proposed.", required=True),
-        "tracks": Field(ListOf(Ref("track")), "Track ids from data/event.yaml."),
-        "lead": Field(Ref("person"), "Who proposed and leads the session.", required=True),
-        "message_id": Field(MessageId(), "Message-ID of the [LSF/MM/BPF TOPIC] e-mail.", required=True),
-        "posted": Field(
-            DateOrTime(), "When the topic e-mail was sent (a date alone if the time is unknown).", required=True
+        "event": Field(
+            Ref("event"), "The summit it was proposed for (an id from data/events/; needed once there are several)."
         ),
+        "kind": Field(
+            TOPIC_KIND,
+            "session, joint-session (across tracks), bof, lightning-talk, attend-request or meta (about the summit).",
+            default="session",
+        ),
+        "tracks": Field(ListOf(Ref("track")), "Track ids from its event."),
+        "leads": Field(ListOf(Ref("person"), min_items=1), "Who proposed and leads the session (person ids)."),
+        "lead": Field(Ref("person"), "The one lead (files may give `lead` instead of `leads`)."),
+        "must_attend": Field(ListOf(ATTENDEE), "People the session needs in the room, each with why and a source."),
+        "message_id": Field(MessageId(), "Message-ID of the [LSF/MM/BPF TOPIC] e-mail."),
+        "post_url": Field(Url(), "The topic e-mail in a list archive, when its Message-ID is not known."),
+        "post_note": Field(Text(300), "How the topic e-mail is known when no address is (e.g. only through replies)."),
+        "posted": Field(DateOrTime(), "When the topic e-mail was sent (a date alone if the time is unknown)."),
         "lists": Field(ListOf(Text(80)), "Mailing lists the topic was sent to."),
         "thread": Field(Ref("thread"), "The thread record of the topic e-mail, if imported."),
         "abstract": Field(
             Text(8000, multiline=True, markdown=True), "What the session is about (Markdown).", required=True
         ),
+        "decision": Field(DECISION_RECORD, "What the program committee decided (leave out while only proposed)."),
+        "continues": Field(ListOf(Ref("topic")), "Earlier topics (of earlier summits) this one continues."),
         "slot": Field(SLOT, "Day, time and room; leave out while unscheduled."),
         "proposals": Field(ListOf(Ref("proposal")), "Proposals on the agenda of this session."),
         "running_order": Field(ListOf(ITEM), "The parts of the session in order."),
@@ -651,6 +845,7 @@ TOPIC = Obj(
         "outcome": Field(OUTCOME, "After the session: what was decided, and write-ups."),
         "sources": Field(ListOf(SOURCE), "Where the topic facts come from."),
     },
+    rules=(_leads, _post, _decision),
 )
 
 PROPOSAL = Obj(
@@ -783,3 +978,4 @@ THREAD = Obj(
 
 # What each data file of the layout holds (layout.DATA_PLACES names them by kind).
 SPECS: dict[str, Obj] = {spec.name: spec for spec in (EVENT, PEOPLE_FILE, QUESTIONS_FILE, TOPIC, PROPOSAL, THREAD)}
+EXPORT_SKIP = {"topic": ("lead",)}  # fields that only spell another one (`lead` is `leads`)

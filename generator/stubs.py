@@ -1,35 +1,40 @@
-"""`python -m generator new topic|proposal|question ID`: plan a commented stub that `check`
-accepts at once (pure: the loaded Site and file texts in, the file to write out).
+"""`python -m generator new topic|proposal|question|person|event ID`: plan a commented stub
+that `check` accepts at once (pure: the loaded Site and file texts in, the file to write out).
 
-A topic or proposal stub is a new file named after its id; a question is added at the end of
-the `questions:` list of questions.yaml, indented like the questions already there. Every
-stub starts from a template in templates/stubs/, carries the yaml-language-server line, and is
-checked against its schema before anything is written.
+A topic, proposal or event stub is a new file named after its id; a question or a person is
+added at the end of the list in questions.yaml or people.yaml, indented like the items already
+there. Every stub starts from a template in templates/stubs/, carries the yaml-language-server
+line, and is checked against its schema before anything is written. What the user must still
+fill in is a placeholder ("TODO: ..." or an example.invalid address) that `check` warns of.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import jinja2
 
-from generator import layout
+from generator import layout, yamledit
 from generator import schema as S
 from generator.errors import Problems, UsageError
 from generator.model import Site
 from generator.yamlload import parse
 
-KINDS = ("topic", "proposal", "question")
+KINDS = ("topic", "proposal", "question", "person", "event")
 TEMPLATES = os.path.join(os.path.dirname(__file__), "templates", "stubs")
 
 _env = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATES),
-    autoescape=False,  # YAML; every value put in is an id or a date, checked before
+    autoescape=False,  # YAML: ids and dates are checked before, text goes through the yaml filter
     undefined=jinja2.StrictUndefined,
     keep_trailing_newline=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
 )
+_env.filters["yaml"] = yamledit.scalar
 
 
 @dataclass(frozen=True)
@@ -56,73 +61,147 @@ def _known(kind: str, rid: str, table: Mapping[str, S.Rec], where: str) -> str:
 
 
 def _valid(spec: S.Obj, text: str, shown: str) -> None:
-    """The stub must pass the schema as written (a template bug or an odd file layout otherwise)."""
+    """The stub must pass the schema as written (a template bug or an odd file layout otherwise);
+    its placeholders are warnings, as they are for `check`."""
     problems = Problems()
     node = parse(text, shown, problems)
     if node is not None:
         spec.check(node, S.Ctx(shown, problems))
-    if problems.items:
-        raise UsageError(f"the stub would not be valid ({problems.sorted()[0]}); add the record by hand")
+    if problems.errors:
+        raise UsageError(f"the stub would not be valid ({sorted(problems.errors)[0]}); add the record by hand")
 
 
-def plan(
-    kind: str,
-    rid: str,
-    site: Site,
-    data_dir: str,
-    today: str,
-    lead: str | None = None,
-    topic: str | None = None,
-    questions_text: str | None = None,
-) -> Stub:
-    """The stub for a new record of `kind` with id `rid`, in the valid Site loaded from data_dir.
+@dataclass(frozen=True)
+class Ask:
+    """What `python -m generator new` was asked for."""
 
-    `questions_text` is the current text of questions.yaml (needed for a question only)."""
-    rid = _id(rid)
-    if kind in ("topic", "proposal"):
-        rel = f"{kind}s/{rid}.yaml"
-        path, shown = os.path.join(data_dir, kind + "s", rid + ".yaml"), f"data/{rel}"
-        values = {"id": rid, "today": today, "modeline": layout.schema_line(shown)}
-        if kind == "topic":
-            if lead is None and not site.people:
-                raise UsageError("data/people.yaml lists nobody: add the session's lead there first")
-            values["lead"] = (
-                _known("person", lead, site.people, "data/people.yaml") if lead else next(iter(site.people))
-            )
+    kind: str
+    rid: str
+    today: str  # YYYY-MM-DD
+    leads: tuple[str, ...] = ()  # topic
+    event: str | None = None  # topic: default the current event
+    topic: str | None = None  # question
+    name: str | None = None  # person (required), event
+    email: str | None = None  # person
+    affiliation: str | None = None  # person, with source
+    source: str | None = None
+    start: str | None = None  # event (required)
+    end: str | None = None
+
+
+def plan(ask: Ask, site: Site, data_dir: str, texts: Mapping[str, str]) -> Stub:
+    """The stub for a new record, in the valid Site loaded from data_dir. `texts` holds the
+    current text of the file a person or question is added to (people.yaml, questions.yaml)."""
+    rid = _id(ask.rid)
+    if ask.kind in ("topic", "proposal", "event"):
+        folder = ask.kind + "s"
+        shown = f"data/{folder}/{rid}.yaml"
+        path = os.path.join(data_dir, folder, rid + ".yaml")
+        values: dict[str, object] = {"id": rid, "today": ask.today, "modeline": layout.schema_line(shown)}
+        if ask.kind == "topic":
+            values.update(_topic(ask, site))
             step = f"fill in the placeholders, then add the proposals it discusses; `make check` accepts '{rid}' now."
+        elif ask.kind == "event":
+            values.update(_event(ask, site))
+            step = f"fill in the placeholders and its sources; `make check` accepts '{rid}' now."
         else:
             step = (
                 f"fill in the placeholders and add '{rid}' to a topic's `proposals:` list; until then "
                 "`check --strict` fails on the warning that it is on no topic."
             )
-        text = _env.get_template(f"{kind}.yaml.j2").render(**values)
-        _valid(S.TOPIC if kind == "topic" else S.PROPOSAL, text, shown)
+        text = _env.get_template(f"{ask.kind}.yaml.j2").render(**values)
+        _valid(S.SPECS[ask.kind], text, shown)
         return Stub(path, shown, text, None, step)
-    if kind != "question":
-        raise UsageError(f"cannot make a stub of a {kind}; choose one of {', '.join(KINDS)}")
+    if ask.kind == "person":
+        return _person(ask, rid, site, data_dir, texts["people.yaml"])
+    if ask.kind != "question":
+        raise UsageError(f"cannot make a stub of a {ask.kind}; choose one of {', '.join(KINDS)}")
     if rid in site.questions:
         raise UsageError(f"question '{rid}' already exists in data/questions.yaml; it was left as it was")
-    if topic is None and not site.topics:
-        raise UsageError("there is no topic yet: make one first (python -m generator new topic ID)")
-    tid = _known("topic", topic, site.topics, "data/topics/") if topic else next(iter(site.topics))
-    assert questions_text is not None
+    if not site.topics:
+        raise UsageError("there is no topic yet: make one first (python -m generator new topic ID --lead PERSON)")
+    if ask.topic is None:
+        raise UsageError(
+            f"new question needs --topic TOPIC: the id of the session that discusses it ({_some(site.topics)})"
+        )
+    tid = _known("topic", ask.topic, site.topics, "data/topics/")
+    current = texts["questions.yaml"]
     shown = "data/questions.yaml"
-    item = _env.get_template("question.yaml.j2").render(id=rid, topic=tid, today=today)
-    text = questions_text + ("" if questions_text.endswith("\n") else "\n") + _indent(questions_text, item, shown)
+    item = _env.get_template("question.yaml.j2").render(id=rid, topic=tid, today=ask.today)
+    text = _append(current, _indent(current, "questions", item, shown))
     _valid(S.QUESTIONS_FILE, text, shown)
     step = f"fill in the placeholders; `make check` accepts '{rid}' now."
-    return Stub(os.path.join(data_dir, "questions.yaml"), shown, text, questions_text, step)
+    return Stub(os.path.join(data_dir, "questions.yaml"), shown, text, current, step)
 
 
-def _indent(current: str, item: str, shown: str) -> str:
-    """The question item (written with '- ' at column 0), indented like the existing items."""
+def _some(table: Mapping[str, object], most: int = 8) -> str:
+    """Some ids of a table, to say what is accepted."""
+    ids = sorted(table)
+    return "one of " + ", ".join(ids[:most]) + (", ..." if len(ids) > most else "")
+
+
+def _topic(ask: Ask, site: Site) -> dict[str, object]:
+    if not ask.leads:
+        raise UsageError(
+            "new topic needs --lead PERSON (once per lead): the person id of who proposed it"
+            + (f" ({_some(site.people)})" if site.people else "")
+            + "; add someone new first with `python -m generator new person ID --name NAME`"
+        )
+    leads = [_known("person", pid, site.people, "data/people.yaml") for pid in ask.leads]
+    event = _known("event", ask.event, site.events, "data/events/") if ask.event else site.current_event
+    return {"leads": leads, "event": event}
+
+
+def _event(ask: Ask, site: Site) -> dict[str, object]:
+    if ask.rid in site.events:
+        raise UsageError(f"event '{ask.rid}' already exists in data/events/; it was left as it was")
+    if not ask.start or not ask.end:
+        raise UsageError("new event needs --start YYYY-MM-DD and --end YYYY-MM-DD: the summit's first and last day")
+    for flag, value in (("--start", ask.start), ("--end", ask.end)):
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+            raise UsageError(f"{flag} {value!r}: expected a date YYYY-MM-DD")
+    if ask.end < ask.start:
+        raise UsageError(f"--end {ask.end} is before --start {ask.start}")
+    return {"name": ask.name, "start": ask.start, "end": ask.end}
+
+
+def _person(ask: Ask, rid: str, site: Site, data_dir: str, current: str) -> Stub:
+    if rid in site.people:
+        raise UsageError(f"person '{rid}' already exists in data/people.yaml; it was left as it was")
+    if not ask.name:
+        raise UsageError('new person needs --name "NAME": the full name as the person writes it')
+    if ask.affiliation and not ask.source:
+        raise UsageError("--affiliation needs --source URL: the page that states it (every fact has a source)")
+    shown = "data/people.yaml"
+    item = _env.get_template("person.yaml.j2").render(
+        id=rid, name=ask.name, email=ask.email, affiliation=ask.affiliation, source=ask.source
+    )
+    text = _append(current, _indent(current, "people", item, shown))
+    _valid(S.PEOPLE_FILE, text, shown)
+    step = (
+        f"refer to '{rid}' from a topic (--lead), a proposal, a question or a thread; until then "
+        "`check --strict` fails on the warning that nothing refers to them."
+    )
+    return Stub(os.path.join(data_dir, "people.yaml"), shown, text, current, step)
+
+
+def _append(current: str, item: str) -> str:
+    """An item added at the end of a file's list, separated as the items there are (by an empty
+    line when they are)."""
+    text = current if current.endswith("\n") else current + "\n"
+    gap = "\n" if re.search(r"\n[ \t]*\n[ \t]*- ", text) else ""
+    return text + gap + item
+
+
+def _indent(current: str, key: str, item: str, shown: str) -> str:
+    """An item of the list `key` (written with '- ' at column 0), indented like the items there."""
     problems = Problems()
     root = parse(current, shown, problems)
-    seq = root.entries.get("questions", (None, None))[1] if root is not None and root.kind == "map" else None
+    seq = root.entries.get(key, (None, None))[1] if root is not None and root.kind == "map" else None
     flow = seq is not None and current.split("\n")[seq.line - 1][seq.column - 1 : seq.column] == "["
     if seq is None or seq.kind != "seq" or flow or not seq.items or seq.items[0].kind != "map":
-        raise UsageError(f"{shown} has no block list of questions to add to; add the question by hand")
-    dash, key = seq.column - 1, seq.items[0].column - 1
+        raise UsageError(f"{shown} has no block list of {key} to add to; add it by hand")
+    dash, column = seq.column - 1, seq.items[0].column - 1
     lines = item.splitlines(keepends=True)
-    first = " " * dash + "-" + " " * (key - dash - 1) + lines[0][2:]
-    return first + "".join(" " * (key - 2) + line if line.strip() else line for line in lines[1:])
+    first = " " * dash + "-" + " " * (column - dash - 1) + lines[0][2:]
+    return first + "".join(" " * (column - 2) + line if line.strip() else line for line in lines[1:])

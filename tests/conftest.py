@@ -16,6 +16,7 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 SAMPLE = REPO / "tests" / "fixtures" / "sample"
+SUMMIT = REPO / "tests" / "fixtures" / "summit"  # two events and every kind of topic
 SEED_MBOX = SHARED / "sources" / "using-bpf-in-mm-reply.mbox"
 
 

@@ -37,7 +37,7 @@ BIG_QUOTE_LINE = "> <script>alert('xss-big')</script> a long line of quoted mail
 def records(big_quote: bool = True) -> dict[str, dict]:
     big = BIG_QUOTE_LINE * (1_000_000 // len(BIG_QUOTE_LINE) + 1) if big_quote else BIG_QUOTE_LINE
     return {
-        "event.yaml": {
+        "events/hostile.yaml": {
             "id": "hostile",
             "name": "Hostile " + ONE_LINE[:200],
             "start": "2030-05-06",
@@ -107,7 +107,7 @@ def records(big_quote: bool = True) -> dict[str, dict]:
             "outcome": {
                 "summary": BLOCK,
                 "decisions": [ONE_LINE[:1000]],
-                "writeups": [{"type": "lwn", "url": "https://example.org/w", "title": "<b>w</b>"}],
+                "writeups": [{"type": "web", "url": "https://example.org/w", "title": "<b>w</b>"}],
             },
         },
         "proposals/hostile-proposal.yaml": {

@@ -37,6 +37,9 @@ ARTIFACTS = REPO / "test-artifacts"
 MAIN = [
     ("home", "", "LSFMM+BPF 2026"),
     ("agenda", "agenda/", "Agenda"),
+    ("committee", "committee/", "Program committee"),
+    ("events", "events/", "Events"),
+    ("past-event", "events/lsfmmbpf-2023/", "LSFMM+BPF 2023"),
     ("topic", "topics/using-bpf-in-mm/", "Using BPF in MM"),
     ("proposal", "proposals/bpf-oom/", "BPF OOM (out-of-memory handling in BPF)"),
 ]

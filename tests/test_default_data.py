@@ -22,7 +22,8 @@ def site():
 
 
 def test_topics_proposals_and_targets_of_the_seed_message(site):
-    assert sorted(site.topics) == ["cache-ext", "memcg-ext", "using-bpf-in-mm"]
+    assert sorted(site.topics_of_event["lsfmmbpf-2026"]) == ["cache-ext", "memcg-ext", "using-bpf-in-mm"]
+    assert site.topics_of_event["lsfmmbpf-2023"] == ["userspace-mm-control"]  # the earliest BPF-in-MM session found
     listed = {
         "bpf-oom",
         "memcg-stats-kfuncs",

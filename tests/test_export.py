@@ -51,7 +51,10 @@ def parse_ics(text: str) -> Calendar:
 
 def test_sample_agenda_has_the_scheduled_session_with_time_zone_room_and_brief():
     files = exports(load(SAMPLE), PUBLISH)
-    assert sorted(files) == [CALENDAR, DATA, "topics/hooks-in-mm.ics"]
+    assert sorted(files) == [CALENDAR, DATA, "events/example-summit/agenda.ics", "topics/hooks-in-mm.ics"]
+    assert files["events/example-summit/agenda.ics"] == files[CALENDAR].replace(
+        "agenda.ics", "events/example-summit/agenda.ics"
+    )
     cal = parse_ics(files[CALENDAR])
     assert str(cal["prodid"]) == "-//lsfmm-prep//agenda//EN"
     assert str(cal["x-wr-calname"]) == "Example Storage and MM Summit"
@@ -91,7 +94,8 @@ def test_every_session_with_a_slot_is_in_the_calendar_in_time_order(tmp_path):
     later = data / "topics" / "later-topic.yaml"
     later.write_text(later.read_text() + 'slot:\n  day: 2030-05-07\n  start: "14:00"\n  minutes: 45\n')
     files = exports(load(data), PUBLISH)
-    assert sorted(files) == [CALENDAR, DATA, "topics/hooks-in-mm.ics", "topics/later-topic.ics"]
+    calendars = ["events/example-summit/agenda.ics", "topics/hooks-in-mm.ics", "topics/later-topic.ics"]
+    assert sorted(files) == [CALENDAR, DATA, *calendars]
     events = parse_ics(files[CALENDAR]).events
     assert [(str(e["summary"]), e.start.isoformat(), e.end.isoformat()) for e in events] == [
         ("Hooks in MM", "2030-05-06T09:30:00+02:00", "2030-05-06T10:00:00+02:00"),
@@ -104,7 +108,9 @@ def test_default_data_calendar_is_valid_and_empty_until_sessions_have_slots():
     site = load(REPO / "data")
     assert all(t["slot"] is None for t in site.topics.values())
     files = exports(site, PUBLISH)
-    assert sorted(files) == [CALENDAR, DATA]  # no per-session calendar for an unscheduled session
+    # no per-session calendar for an unscheduled session; each event has its own
+    assert sorted(files) == [CALENDAR, DATA, "events/lsfmmbpf-2023/agenda.ics", "events/lsfmmbpf-2026/agenda.ics"]
+    assert parse_ics(files["events/lsfmmbpf-2023/agenda.ics"]).timezones == []  # no time zone recorded, no slot
     cal = parse_ics(files[CALENDAR])
     assert cal.events == []
     # Still valid RFC 5545: a calendar needs one component, and the time zone is one.
@@ -184,7 +190,14 @@ def test_data_json_round_trips_every_record_and_relation():
     messages = {m["message_id"]: m for th in doc["threads"] for m in th["messages"]}
     for mid, m in messages.items():
         assert dt.datetime.fromisoformat(m["date"]) == site.messages[mid]["date"]
-    assert doc["event"]["calendar"] == "agenda.ics" and doc["event"]["source"] == "data/event.yaml"
+    events = {e["id"]: e for e in doc["events"]}
+    assert sorted(events) == ["lsfmmbpf-2023", "lsfmmbpf-2026"] and doc["current_event"] == "lsfmmbpf-2026"
+    event = events["lsfmmbpf-2026"]
+    assert event["calendar"] == "events/lsfmmbpf-2026/agenda.ics"
+    assert event["source"] == "data/events/lsfmmbpf-2026.yaml"
+    assert event["topics"] == sorted(site.topics_of_event["lsfmmbpf-2026"])
+    for t in doc["topics"]:
+        assert t["event"] == site.event_of_topic[t["id"]] and t["leads"] == site.topics[t["id"]]["leads"]
 
 
 def test_data_json_names_the_calendar_of_each_scheduled_session():

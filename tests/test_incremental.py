@@ -20,11 +20,11 @@ from tests.conftest import REPO, SAMPLE, run_cli
 # (file under data/, text, its replacement): each leaves the sample data valid (check --strict).
 EDITS = [
     # The event: what the home page, agenda, briefs and calendars show of it.
-    ("event.yaml", "name: Example Storage and MM Summit", "name: Example Storage and MM Summit 2"),
-    ("event.yaml", "timezone: Europe/Prague", "timezone: America/New_York"),
-    ("event.yaml", "    name: Main hall", "    name: Main hall (upstairs)"),
-    ("event.yaml", "    name: Memory management", "    name: Memory"),
-    ("event.yaml", "place: Example City", "place: Another City"),
+    ("events/example-summit.yaml", "name: Example Storage and MM Summit", "name: Example Storage and MM Summit 2"),
+    ("events/example-summit.yaml", "timezone: Europe/Prague", "timezone: America/New_York"),
+    ("events/example-summit.yaml", "    name: Main hall", "    name: Main hall (upstairs)"),
+    ("events/example-summit.yaml", "    name: Memory management", "    name: Memory"),
+    ("events/example-summit.yaml", "place: Example City", "place: Another City"),
     # People: names and affiliations wherever a person is named.
     ("people.yaml", "name: Bob Reviewer", "name: Bob Q. Reviewer"),
     ("people.yaml", "affiliation: Example Corp", "affiliation: Other Corp"),
@@ -58,7 +58,7 @@ EDITS = [
     ("threads/hooks-in-mm.yaml", "    questions: [keep-old-api]", "    questions: [keep-old-api, hook-stability]"),
 ]
 
-NOOP = "Generated 11 pages and 3 export files in docs/: 0 written, 14 unchanged, 0 removed.\n"
+NOOP = "Generated 16 pages and 4 export files in docs/: 0 written, 20 unchanged, 0 removed.\n"
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -81,7 +81,7 @@ def edit(project: Path, rel: str, old: str, new: str) -> None:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     shutil.copytree(SAMPLE, tmp_path / "data")
-    assert "14 written" in build(tmp_path, "docs")
+    assert "20 written" in build(tmp_path, "docs")
     return tmp_path
 
 
@@ -114,24 +114,33 @@ def test_one_proposal_edit_renders_only_what_shows_it(project, monkeypatch, caps
     monkeypatch.chdir(project)
     assert cli.main(["build", "--strict", "--data", "data", "--out", "docs"]) == 0
     out = capsys.readouterr().out
-    assert out == "Generated 11 pages and 3 export files in docs/: 3 written, 11 unchanged, 0 removed.\n"
+    assert out == "Generated 16 pages and 4 export files in docs/: 3 written, 17 unchanged, 0 removed.\n"
     # Rendered: the proposal's page, the brief of its topic (which shows its first paragraph)
-    # and the pages that list every proposal; not the agenda, the topics or people pages, whose
+    # and the pages that list proposals (the event's home, at the top and under events/, and the
+    # proposals page); not the agenda, the topics or people pages, whose
     # reads (the running orders' proposals, the people's roles) do not include this proposal.
-    assert sorted(rendered) == ["index.md", "proposals/cache-policy.md", "proposals/index.md", "topics/later-topic.md"]
+    assert sorted(rendered) == [
+        "events/example-summit/index.md",
+        "index.md",
+        "proposals/cache-policy.md",
+        "proposals/index.md",
+        "topics/later-topic.md",
+    ]
     after = tree(project / "docs")
     changed = sorted(p for p in after if after[p] != before[p])
     assert changed == ["data.json", "proposals/cache-policy.md", "topics/later-topic.md"]
 
 
-def test_a_room_edit_renders_the_pages_that_show_the_room(project, monkeypatch, capsys, rendered):
-    """Reads are recorded as rendering makes them: a room's name is read by the pages that
-    show the session's slot, not by every page (no page depends on the event by fiat)."""
-    edit(project, "event.yaml", "    name: Main hall", "    name: Main hall (upstairs)")
+def test_an_event_edit_renders_the_pages_that_read_the_event(project, monkeypatch, capsys, rendered):
+    """Reads are recorded as rendering makes them: an event's record is read by its own pages and
+    by every topic and proposal page (they name their summit), not by the lists of proposals,
+    questions and people, which never show it."""
+    edit(project, "events/example-summit.yaml", "    name: Main hall", "    name: Main hall (upstairs)")
     monkeypatch.chdir(project)
     assert cli.main(["build", "--strict", "--data", "data", "--out", "docs"]) == 0
     capsys.readouterr()
-    assert sorted(rendered) == ["agenda.md", "index.md", "topics/hooks-in-mm.md", "topics/index.md"]
+    assert not {"proposals/index.md", "questions/index.md", "people/index.md"} & set(rendered)
+    assert len(rendered) == 13
 
 
 @pytest.mark.parametrize(("rel", "old", "new"), EDITS, ids=[f"{e[0]}:{n}" for n, e in enumerate(EDITS)])
@@ -289,12 +298,12 @@ def test_a_cache_that_cannot_be_written_costs_speed_never_the_build(project):
     good data still builds, with a warning that the next build starts afresh."""
     shutil.rmtree(project / ".lsfmm-cache")
     (project / ".lsfmm-cache").write_text("not a folder\n")
-    event = project / "data" / "event.yaml"
+    event = project / "data" / "events" / "example-summit.yaml"
     good = event.read_text()
     event.write_text(good + "x: 1\n")
     bad = run_cli("build", "--strict", "--data", "data", "--out", "docs", cwd=project)
     assert bad.returncode == 1
-    assert "data/event.yaml:24:1: unknown field 'x'\n" in bad.stderr
+    assert "data/events/example-summit.yaml:24:1: unknown field 'x'\n" in bad.stderr
     assert "Failed: 1 error; nothing was written.\n" in bad.stderr
     event.write_text(good)
     result = run_cli("build", "--strict", "--data", "data", "--out", "docs", cwd=project)

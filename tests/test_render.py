@@ -1,5 +1,6 @@
-"""Golden files: the sample fixture and the exact Markdown each page kind must give, and the
-exact exports (calendars, data.json) for a site published at SAMPLE_PUBLISH.
+"""Golden files: for each fixture (the sample; the summit: two events and every kind of topic
+a program committee sees), the exact Markdown of every page and the exact exports (calendars,
+data.json) for a site published at SAMPLE_PUBLISH.
 
 After an intended change, run `make goldens` and review the diff of tests/golden/.
 """
@@ -16,11 +17,12 @@ from generator.export import exports
 from generator.layout import relative
 from generator.render import add_minutes, render_pages, running_order
 from generator.siteconfig import Publish
-from tests.conftest import REPO, SAMPLE
+from tests.conftest import REPO, SAMPLE, SUMMIT
 
-GOLDEN = REPO / "tests" / "golden" / "sample"
+GOLDENS = REPO / "tests" / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDENS") == "1"
 SAMPLE_PUBLISH = Publish(site_url="https://briefs.example.org/summit/")
+FIXTURES = {"sample": SAMPLE, "summit": SUMMIT}
 
 
 def sample_pages() -> dict[str, str]:
@@ -30,27 +32,29 @@ def sample_pages() -> dict[str, str]:
     return render_pages(site)
 
 
-def sample_files() -> dict[str, str]:
-    """Every file the generator writes for the sample data: pages and exports."""
+def fixture_files(folder: Path) -> dict[str, str]:
+    """Every file the generator writes for a fixture: pages and exports."""
     problems = Problems()
-    site = load_site(str(SAMPLE), problems)
-    assert site is not None and problems.items == []
+    site = load_site(str(folder), problems)
+    assert site is not None and problems.items == [], [str(p) for p in problems.items]
     return {**render_pages(site), **exports(site, SAMPLE_PUBLISH)}
 
 
-def test_every_file_matches_its_golden_file():
-    files = sample_files()
+@pytest.mark.parametrize("name", sorted(FIXTURES))
+def test_every_file_matches_its_golden_file(name):
+    files = fixture_files(FIXTURES[name])
+    golden = GOLDENS / name
     if UPDATE:
-        for old in GOLDEN.rglob("*"):
+        for old in golden.rglob("*"):
             if old.is_file():
                 old.unlink()
         for rel, text in files.items():
-            (GOLDEN / rel).parent.mkdir(parents=True, exist_ok=True)
-            (GOLDEN / rel).write_bytes(text.encode("utf-8"))  # calendars keep their CRLF line ends
-    expected = {str(p.relative_to(GOLDEN)): p.read_bytes().decode("utf-8") for p in GOLDEN.rglob("*") if p.is_file()}
+            (golden / rel).parent.mkdir(parents=True, exist_ok=True)
+            (golden / rel).write_bytes(text.encode("utf-8"))  # calendars keep their CRLF line ends
+    expected = {str(p.relative_to(golden)): p.read_bytes().decode("utf-8") for p in golden.rglob("*") if p.is_file()}
     assert sorted(files) == sorted(expected)
     for rel in files:
-        assert files[rel] == expected[rel], f"{rel} differs from tests/golden/sample/{rel} (make goldens?)"
+        assert files[rel] == expected[rel], f"{rel} differs from tests/golden/{name}/{rel} (make goldens?)"
 
 
 def test_same_data_gives_byte_identical_pages(tmp_path):
@@ -70,13 +74,19 @@ def test_same_data_gives_byte_identical_pages(tmp_path):
             capture_output=True,
         )
         outs.append({p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
-    assert outs[0] == outs[1] and len(outs[0]) == 22  # 20 pages, agenda.ics and data.json
+    # 29 pages; agenda.ics, the calendars of the two events and data.json
+    assert outs[0] == outs[1] and len(outs[0]) == 33
 
 
 def test_page_kinds_and_marker():
     pages = sample_pages()
     assert sorted(pages) == [
         "agenda.md",
+        "committee.md",
+        "events/example-summit/agenda.md",
+        "events/example-summit/committee.md",
+        "events/example-summit/index.md",
+        "events/index.md",
         "index.md",
         "people/index.md",
         "proposals/cache-policy.md",

@@ -44,6 +44,11 @@ def test_default_site_has_every_page(default_site):
     for rel in [
         "index.html",
         "agenda/index.html",
+        "committee/index.html",
+        "events/index.html",
+        "events/lsfmmbpf-2023/index.html",
+        "events/lsfmmbpf-2023/agenda/index.html",
+        "events/lsfmmbpf-2026/committee/index.html",
         "topics/index.html",
         "proposals/index.html",
         "questions/index.html",
@@ -53,7 +58,7 @@ def test_default_site_has_every_page(default_site):
         assert (default_site / rel).exists(), rel
     topics = sorted(p.stem for p in (REPO / "data" / "topics").glob("*.yaml"))
     proposals = sorted(p.stem for p in (REPO / "data" / "proposals").glob("*.yaml"))
-    assert topics == ["cache-ext", "memcg-ext", "using-bpf-in-mm"]
+    assert topics == ["cache-ext", "memcg-ext", "userspace-mm-control", "using-bpf-in-mm"]
     for tid in topics:
         assert (default_site / "topics" / tid / "index.html").exists()
     for pid in proposals:
@@ -93,17 +98,19 @@ def nav_targets(html: str) -> list[str]:
 
 
 def test_navigation_lists_sections_not_every_page(default_site):
-    # From a proposal brief: the seven sections, and no other brief.
+    # From a proposal brief: the nine sections, and no other brief or event page.
     assert nav_targets(read(default_site, "proposals/bpf-oom/index.html")) == [
         "../",
         "../..",
         "../../agenda/",
+        "../../committee/",
+        "../../events/",
         "../../guide/",
         "../../people/",
         "../../questions/",
         "../../topics/",
     ]
-    assert len(nav_targets(read(default_site, "index.html"))) == 7
+    assert len(nav_targets(read(default_site, "index.html"))) == 9
 
 
 def test_dark_mode_toggle_and_no_font_cdn(default_site):
@@ -202,7 +209,7 @@ def test_every_page_edit_link_opens_the_yaml_that_produced_it(which, request):
 def test_briefs_open_their_own_record(default_site):
     assert edit_links(read(default_site, "topics/cache-ext/index.html")) == [EDIT_ROOT + "data/topics/cache-ext.yaml"]
     assert edit_links(read(default_site, "proposals/bpf-oom/index.html")) == [EDIT_ROOT + "data/proposals/bpf-oom.yaml"]
-    assert edit_links(read(default_site, "index.html")) == [EDIT_ROOT + "data/event.yaml"]
+    assert edit_links(read(default_site, "index.html")) == [EDIT_ROOT + "data/events/lsfmmbpf-2026.yaml"]
     assert edit_links(read(default_site, "questions/index.html")) == [EDIT_ROOT + "data/questions.yaml"]
 
 

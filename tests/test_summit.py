@@ -1,0 +1,158 @@
+"""A whole summit across the years (tests/fixtures/summit: made-up records in the shape of real
+topic posts): two events, a topic known only from a list archive, one known only through its
+replies, two leads, a declined meta-topic, a merged topic, a request to attend, and a session
+that continues the one of the year before. Its pages and exports are also golden files
+(tests/test_render.py); these tests say what each of them must show."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from icalendar import Calendar
+
+from generator.build import load_site
+from generator.errors import Problems
+from generator.export import exports
+from generator.render import render_briefs, render_pages
+from generator.siteconfig import Publish
+from tests.conftest import SUMMIT
+
+PUBLISH = Publish(site_url="https://briefs.example.org/")
+
+
+@pytest.fixture(scope="module")
+def site():
+    problems = Problems()
+    site = load_site(str(SUMMIT), problems)
+    assert site is not None and problems.items == [], [str(p) for p in problems.items]
+    return site
+
+
+@pytest.fixture(scope="module")
+def pages(site):
+    return render_pages(site)
+
+
+@pytest.fixture(scope="module")
+def files(site):
+    return exports(site, PUBLISH)
+
+
+@pytest.fixture(scope="module")
+def briefs(site):
+    return render_briefs(site)
+
+
+def section(page: str, heading: str) -> str:
+    """The text of a page's section, from its heading to the next of the same level."""
+    level = heading.split(" ", 1)[0]
+    start = page.index(heading + "\n")
+    rest = page[start + len(heading) + 1 :]
+    end = re.search(rf"^{level} ", rest, re.M)
+    return rest[: end.start()] if end else rest
+
+
+def test_the_newest_event_is_current_and_each_event_has_its_pages(site, pages):
+    assert site.current_event == "example-2030"
+    assert pages["index.md"].startswith('---\ntitle: "Example Summit 2030"\n')
+    for eid in ("example-2029", "example-2030"):
+        for page in ("index.md", "agenda.md", "committee.md"):
+            assert f"events/{eid}/{page}" in pages
+    past = pages["events/example-2029/index.md"]
+    assert "Not the summit this site opens on: that is [Example Summit 2030](../../index.md)." in past
+    events = pages["events/index.md"]
+    assert events.index("Example Summit 2030") < events.index("Example Summit 2029")  # the newest first
+    assert "[Example Summit 2030](example-2030/index.md) (current)" in events
+
+
+def test_a_topic_known_only_from_an_archive_never_links_to_lore(pages, files, briefs):
+    page = pages["topics/extensible-reclaim.md"]
+    assert (
+        "| Topic e-mail | [the post in a list archive](https://lists.example.org/archive/linux-mm/2030-01/0042.html)"
+        in page
+    )
+    known_by_replies = pages["topics/attend-slab.md"]
+    assert (
+        "| Topic e-mail | no address on record (known only through the replies to it), date unknown |"
+        in known_by_replies
+    )
+    for text in (page, known_by_replies, briefs["extensible-reclaim"], briefs["attend-slab"]):
+        assert "lore.kernel.org" not in text
+    doc = json.loads(files["data.json"])
+    topic = next(t for t in doc["topics"] if t["id"] == "extensible-reclaim")
+    assert topic["message_id"] is None and topic["post_url"].startswith("https://lists.example.org/")
+
+
+def test_two_leads_everywhere(site, pages, briefs, files):
+    assert site.topics["swap-backends"]["leads"] == ["ana-swap", "ben-store"]
+    both = "[Ana Swap](../people/index.md#ana-swap), [Ben Store](../people/index.md#ben-store)"
+    assert f"| Leads | {both} |" in pages["topics/swap-backends.md"]
+    assert "<th>Leads</th><td>Ana Swap, Ben Store</td>" in briefs["swap-backends"]
+    event = Calendar.from_ical(files["topics/swap-backends.ics"]).walk("VEVENT")[0]
+    assert str(event["DESCRIPTION"]).startswith("Leads: Ana Swap, Ben Store\n")
+    people = pages["people/index.md"]
+    assert people.count("- Leads [Pluggable swap back ends](../topics/swap-backends.md)") == 2
+    assert "- Should attend [Pluggable swap back ends](../topics/swap-backends.md)" in people
+
+
+def test_declined_merged_and_attend_requests_are_off_the_agenda_but_findable(pages, files):
+    agenda = pages["agenda.md"]
+    assert "Pluggable swap back ends" in agenda
+    for title in ("One extensible reclaim", "Should the summit go on?", "Request to attend"):
+        assert title not in agenda
+        assert title in pages["committee.md"]
+        assert title in pages["topics/index.md"]
+        assert title in section(pages["index.md"], "## Other topics")
+    ics = Calendar.from_ical(files["agenda.ics"])
+    assert [str(e["SUMMARY"]) for e in ics.walk("VEVENT")] == ["Pluggable swap back ends"]
+    assert str(ics.walk("VEVENT")[0]["UID"]) == "swap-backends@example-2030.lsfmm-prep"
+    merged = pages["topics/extensible-reclaim.md"]
+    assert "| Decision | Merged, 2030-03-01: into [Pluggable swap back ends](swap-backends.md). Discussed" in merged
+    assert "| Merged into it | [One extensible reclaim](extensible-reclaim.md) |" in pages["topics/swap-backends.md"]
+    assert "## Outcome" not in merged  # not a session: nothing to fill in after it
+    assert "| Kind | Meta-topic |" in pages["topics/end-of-summit.md"]
+
+
+def test_the_committee_page_counts_by_track_and_decision(pages):
+    page = pages["committee.md"]
+    counts = section(page, "## Counts")
+    assert "| Track | proposed | accepted | held | merged | declined | withdrawn | Topics |" in counts
+    assert "| [Storage](#track-storage) | 0 | 1 | 0 | 0 | 0 | 0 | 1 |" in counts
+    assert "| [Memory management](#track-mm) | 0 | 2 | 0 | 1 | 0 | 0 | 3 |" in counts
+    assert "| [No track given](#no-track) | 0 | 0 | 0 | 0 | 1 | 0 | 1 |" in counts
+    assert "| All topics | 0 | 2 | 0 | 1 | 1 | 0 | 4 |" in counts
+    mm = section(page, "## Memory management { #track-mm }")
+    row = next(line for line in mm.splitlines() if "Pluggable swap back ends" in line)
+    assert "| joint session | accepted, 2030-03-01 |" in row and row.endswith("| 2 |")  # two messages on record
+    assert "merged, 2030-03-01 into [Pluggable swap back ends]" in mm
+
+
+def test_a_session_shows_what_it_continues_and_a_proposal_every_session(pages, briefs):
+    earlier = section(pages["topics/swap-backends.md"], "## Earlier sessions")
+    assert (
+        "- Example Summit 2029, Tue 17 Apr 2029: [Swap tiers, first round](swap-tiers-2029.md) (held, 2029-04-17). "
+        "Decided: One swap interface, several back ends behind it. · report: [Report of the 2029 session]"
+        "(https://example.org/report-2029)"
+    ) in earlier
+    later = section(pages["topics/swap-tiers-2029.md"], "## Continued at later summits")
+    assert "- Example Summit 2030: [Pluggable swap back ends](swap-backends.md)" in later
+    sessions = section(pages["proposals/swap-tiers.md"], "## Summit sessions")
+    assert sessions.index("Example Summit 2030") < sessions.index("Example Summit 2029")
+    # Each brief is headed with its own summit.
+    assert "Session brief · ES 2029" in briefs["swap-tiers-2029"]
+    assert "Session brief · ES 2030 · joint session" in briefs["swap-backends"]
+
+
+def test_data_json_holds_every_event_and_the_committees_view(files):
+    doc = json.loads(files["data.json"])
+    assert doc["current_event"] == "example-2030"
+    assert [e["id"] for e in doc["events"]] == ["example-2029", "example-2030"]
+    topics = {t["id"]: t for t in doc["topics"]}
+    assert topics["swap-backends"]["event"] == "example-2030" and "lead" not in topics["swap-backends"]
+    assert topics["swap-backends"]["continues"] == ["swap-tiers-2029"]
+    assert topics["swap-tiers-2029"]["continued_by"] == ["swap-backends"]
+    assert topics["extensible-reclaim"]["decision"]["into"] == "swap-backends"
+    assert topics["attend-slab"]["kind"] == "attend-request" and topics["attend-slab"]["calendar"] is None
+    assert files["events/example-2029/agenda.ics"].count("BEGIN:VEVENT") == 1
