@@ -146,9 +146,11 @@ def _moved_event(path: str, data_dir: str) -> str:
         found = None
     name = f"{found.group(1)}.yaml" if found else "<its id>.yaml"
     folder = layout.display_path(os.path.join(data_dir, "events"))
+    if os.path.exists(os.path.join(data_dir, "events", name)):
+        return f"events now live in {folder}/, one file per event, and {folder}/{name} is there: delete this file"
     return (
         f"events now live in {folder}/, one file per event: move this file there as {name} "
-        f"(mkdir -p {folder} && git mv {layout.display_path(path)} {folder}/{name})"
+        f"(mkdir -p {folder} && mv {layout.display_path(path)} {folder}/{name})"
     )
 
 
@@ -201,7 +203,14 @@ def kept_briefs(site: Site, layer: Clean, site_dir: str) -> Briefs:
     """The briefs a build without --pdf keeps from the site it replaces: those of topics that
     are still sessions, each current or stale."""
     held = read_brief_manifest(site_dir)
-    wanted = [tid for tid in sorted(held) if tid in site.topics and site.on_agenda(site.topics[tid])]
+    folder = os.path.join(site_dir, layout.BRIEFS)
+    wanted = [
+        tid
+        for tid in sorted(held)
+        if tid in site.topics
+        and site.on_agenda(site.topics[tid])
+        and all(os.path.isfile(os.path.join(folder, name)) for name in layout.brief_files(tid).values())
+    ]
     now = briefs_html(site, layer, wanted)
     manifest = {tid: held[tid] for tid in wanted}
     states = {tid: "current" if _sha(now[tid]) == held[tid] else "stale" for tid in wanted}

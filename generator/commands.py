@@ -74,7 +74,7 @@ def site(data: str, out: str, config: str, site_dir: str, strict: bool, use_cach
     elif built.briefs.manifest:
         stale = sorted(tid for tid, state in built.briefs.states.items() if state == "stale")
         kept = f"Session briefs kept in {folder}/ for {len(built.briefs.manifest)} topics"
-        print(kept + (f"; made before their topic changed: {', '.join(stale)} (make pdf)." if stale else "."))
+        print(kept + (f"; made before what they show changed: {', '.join(stale)} (make pdf)." if stale else "."))
     return 0
 
 
@@ -168,14 +168,24 @@ def _valid_site(data: str, hint: str) -> Site:
 
 
 def new(ask: stubs.Ask, data: str) -> int:
-    """Write the stub of a new record, after checking that the data it joins is valid."""
+    """Write the stub of a new record. The data it joins must check (an event's stub may be the
+    first), and so must the data with it, before anything is written."""
     runner.data_folder(data)
-    site = _valid_site(data, "Fix these first: a stub is only added to data that checks.")
+    first_event = ask.kind == "event"
+    site = None if first_event else _valid_site(data, "Fix these first: a stub is only added to data that checks.")
     texts = {}
     for name in ("questions.yaml", "people.yaml"):
         with open(os.path.join(data, name), encoding="utf-8") as fh:
             texts[name] = fh.read()
     stub = stubs.plan(ask, site, data, texts)
+    try:  # the data as it will be, with the stub
+        runner.check(data, False, runner.Clean(), lambda lines: None, overlay={stub.path: stub.text.encode()})
+    except DataError as exc:  # its errors only: the stub's own placeholders are expected
+        errors = Problems(exc.problems.errors)
+        hint = f"Fix these first: with the new {ask.kind}, the data would not check."
+        if any("names no event" in p.message for p in errors.items):
+            hint += " Once there are two events, every topic names its own: add `event: ID` to each above."
+        raise DataError(errors, hint=hint) from None
     if stub.old is None:
         create_file(stub.path, stub.text)
     else:

@@ -210,7 +210,7 @@ def _document(site: Site, publish: Publish, item: Callable[[str, str, Callable[[
         ev = site.events[eid]
         return record(
             S.EVENT,
-            ev,
+            {**ev, "current": eid == site.current_event},  # the one chosen, marked or not
             source=site.source(ev.path),
             page=page("event", eid),
             calendar=layout.target("event-calendar", eid),

@@ -166,6 +166,7 @@ def parse_file(file: DataFile) -> FileResult:
         problems.error(
             file.shown, rec.line_of("id"), f"id '{rec['id']}' does not match the file name; expected '{stem}'"
         )
+        broken.append((spec.name, rec["id"]))  # what refers to it by the id it gives is not "unknown" too
         rec = S.INVALID
     if rec is S.INVALID:  # reported once: references into it are not reported as unknown too
         if file.place.folder:
@@ -305,7 +306,8 @@ def validate(results: list[FileResult], problems: Problems, data_dir: str) -> Si
                 t.line_of("running_order"),
                 f"running order takes {planned} minutes but the slot has {slot['minutes']}",
             )
-    _check_continues(topics, problems)
+    _check_continues(topics, events, event_of, problems)
+    _check_merges(topics, event_of, problems)
     if problems.errors:
         return None  # "never referred to" would mostly echo the errors above
     for quote, container in unverified:
@@ -392,10 +394,46 @@ def _check_place(ref: S.RefUse, event: S.Rec, problems: Problems) -> None:
     problems.error(ref.path, ref.line, message, ref.column)
 
 
-def _check_continues(topics: dict[str, S.Rec], problems: Problems) -> None:
-    """What a topic continues must come before it: no topic continues itself, even through others."""
+def _check_merges(topics: dict[str, S.Rec], event_of: dict[str, str], problems: Problems) -> None:
+    """A topic is merged into a session of its own summit, one that is not itself merged away."""
     for tid, t in topics.items():
-        seen, todo = set(), list(t["continues"])
+        into = str(t["decision"]["into"] or "") if t["decision"] else ""
+        target = topics.get(into)
+        if target is None:
+            continue  # none, or unknown (reported with the references)
+        line = t["decision"].line_of("into")
+        if event_of.get(into) != event_of.get(tid):
+            problems.error(
+                t.path, line, f"topic '{tid}' is merged into '{into}', a topic of another summit ({event_of.get(into)})"
+            )
+        status = target["decision"]["status"] if target["decision"] else "proposed"
+        if status not in S.ON_AGENDA or target["kind"] in S.NOT_SESSIONS:
+            kind = S.TOPIC_KIND.label(target["kind"]) if target["kind"] in S.NOT_SESSIONS else status
+            problems.error(
+                t.path, line, f"topic '{tid}' is merged into '{into}', which is not a session on the agenda ({kind})"
+            )
+
+
+def _check_continues(
+    topics: dict[str, S.Rec], events: dict[str, S.Rec], event_of: dict[str, str], problems: Problems
+) -> None:
+    """What a topic continues must come before it: a topic of an earlier summit, and no topic
+    continues itself, even through others."""
+    for tid, t in topics.items():
+        here = events.get(event_of.get(tid, ""))
+        wrong = False
+        for earlier in t["continues"]:
+            there = events.get(event_of.get(earlier, ""))
+            if here is None or there is None or str(there["start"]) < str(here["start"]):
+                continue
+            which = "the same summit" if there is here else f"{there['name']}, a later summit"
+            problems.error(
+                t.path,
+                t.line_of("continues"),
+                f"topic '{tid}' continues '{earlier}' of {which}; `continues` names topics of earlier summits",
+            )
+            wrong = True
+        seen, todo = set(), [] if wrong else list(t["continues"])  # a loop always has a step that is not earlier
         while todo:
             other = todo.pop()
             if other == tid:

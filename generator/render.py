@@ -150,6 +150,7 @@ def environment() -> jinja2.Environment:
         linklabel=S.LINK_TYPE.label,
         confidence=S.CONFIDENCE.label,
         topickind=S.TOPIC_KIND.label,
+        upfirst=lambda text: text[:1].upper() + text[1:],  # |capitalize would make "LWN" "Lwn"
         decision=S.DECISION.label,
         extract=lambda key, table: table[key],
     )
@@ -348,14 +349,31 @@ class Renderer:
         return [site.questions[q] for q in site.questions_of_topic.get(tid, [])]
 
     def quotes_of_topic(self, tid: str) -> list[Any]:
-        """Quotes from the topic's thread, or about its proposals or questions, in data order."""
+        """Quotes from the topic's thread, or about its proposals or questions, in data order;
+        of those about its proposals, only the ones written by the end of its summit (a past
+        session shows what was said before it, not a later year's replies)."""
         site, topic = self.site, self.site.topics[tid]
         ids = {q["id"] for q in site.threads[topic["thread"]]["quotes"]} if topic["thread"] else set()
-        for pid in topic["proposals"]:
-            ids.update(site.quotes_of_proposal.get(pid, []))
         for qid in site.questions_of_topic.get(tid, []):
             ids.update(site.quotes_of_question.get(qid, []))
+        end = str(site.event_of(tid)["end"])
+        for pid in topic["proposals"]:
+            for quid in site.quotes_of_proposal.get(pid, []):
+                when = site.quotes[quid]["date"]
+                if when is None or when.date().isoformat() <= end:
+                    ids.add(quid)
         return sorted((site.quotes[q] for q in ids), key=quote_order)
+
+    def later(self, tid: str) -> list[Any]:
+        """The topics that continue a topic, and those that continue them, the earliest first."""
+        site = self.site
+        seen, todo = set(), list(site.continued_by.get(tid, []))
+        while todo:
+            other = todo.pop(0)
+            if other not in seen:
+                seen.add(other)
+                todo.extend(site.continued_by.get(other, []))
+        return sorted((site.topics[o] for o in seen), key=lambda t: (str(site.event_of(t["id"])["start"]), t["id"]))
 
     def room(self, topic: Any) -> str:
         """The name of a scheduled topic's room (its event's), or ''."""
@@ -395,7 +413,9 @@ class Renderer:
             "track_names": self.track_names,
             "event_of": lambda t: site.event_of(t["id"]),
             "on_agenda": site.on_agenda,
+            "held": lambda t: bool(t["decision"]) and t["decision"]["status"] == "held",
             "earlier": self.earlier,
+            "later": self.later,
             "sessions_of": self.sessions_of,
             "others_of": self.others_of,
             "committee": self.committee,

@@ -18,7 +18,7 @@ import zoneinfo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from generator import layout
 from generator.errors import Problems
@@ -85,7 +85,7 @@ PLACEHOLDER_DOMAIN = "example.invalid"
 
 
 def placeholder(y: Y, ctx: Ctx, value: str) -> None:
-    ctx.warn(y, f"placeholder left from `python -m generator new`: replace {y.describe()} with the fact")
+    ctx.warn(y, f"placeholder (as `python -m generator new` writes them): replace {y.describe()} with the fact")
 
 
 def suggest(word: str, choices: Iterable[str]) -> str:
@@ -223,6 +223,10 @@ class MessageId(Pattern):
         super().__init__(r"<?[^<>\s@]+@[^<>\s@]+>?", "a Message-ID such as 'abc@example.org'")
 
     def check(self, y: Y, ctx: Ctx) -> Any:
+        if y.kind == "scalar" and "://" in y.scalar:  # an address where the Message-ID goes
+            found = re.search(r"/([^/<>\s]+@[^/<>\s]+?)/?(?:[#?].*)?$", y.scalar)
+            hint = f": give the Message-ID alone, '{unquote(found.group(1))}'" if found else ""
+            return ctx.error(y, f"expected a Message-ID, found an address ({y.describe()}){hint}")
         value = super().check(y, ctx)
         if value is INVALID:
             return value
@@ -316,7 +320,8 @@ class Flag(Type):
         if value is INVALID:
             return value
         if not y.plain or value not in ("true", "false"):
-            return ctx.error(y, f"expected {self.expected}, found {y.describe()}")
+            quoted = " (unquoted: quotes make it text)" if value in ("true", "false") else ""
+            return ctx.error(y, f"expected {self.expected}{quoted}, found {y.describe()}")
         return value == "true"
 
 
@@ -563,6 +568,13 @@ def _link_host(rec: Rec, y: Y, ctx: Ctx) -> bool:
     host = LINK_HOSTS.get(rec["type"])
     found = host_of(rec["url"])
     if host is None or found == host or found.endswith("." + host):
+        if rec["type"] == "lore" and "@" not in unquote(urlsplit(rec["url"]).path):
+            ctx.error(
+                y.entries["url"][1],
+                "a 'lore' link is to a message: its address holds the Message-ID "
+                "(https://lore.kernel.org/r/<Message-ID>); for a list's page use type 'web'",
+            )
+            return False
         return True
     other = "'archive' (a list archive or lore mirror)" if rec["type"] == "lore" else "'web'"
     ctx.error(
@@ -585,6 +597,14 @@ LINK = Obj(
     },
     rules=(_link_host,),
 )
+
+
+def _dates(rec: Rec, y: Y, ctx: Ctx) -> bool:
+    if rec["end"] < rec["start"]:
+        ctx.error(y.entries["end"][1], f"the event ends ({rec['end']}) before it starts ({rec['start']})")
+        return False
+    return True
+
 
 EVENT = Obj(
     "event",
@@ -637,6 +657,7 @@ EVENT = Obj(
         "notes": Field(Text(2000, multiline=True, markdown=True), "Anything else worth knowing."),
         "sources": Field(ListOf(SOURCE, min_items=1), "Where the event facts come from.", required=True),
     },
+    rules=(_dates,),
 )
 
 PERSON = Obj(
@@ -763,6 +784,16 @@ def _post(rec: Rec, y: Y, ctx: Ctx) -> bool:
     return False
 
 
+def _no_twice(rec: Rec, y: Y, ctx: Ctx) -> bool:
+    """A person leads a topic once."""
+    leads = rec["leads"] or []
+    twice = sorted({pid for pid in leads if leads.count(pid) > 1})
+    if twice:
+        ctx.error(y.entries["leads"][1], f"'{twice[0]}' is given twice in `leads`")
+        return False
+    return True
+
+
 def _decision(rec: Rec, y: Y, ctx: Ctx) -> bool:
     decision = rec["decision"]
     if decision is None:
@@ -845,7 +876,7 @@ TOPIC = Obj(
         "outcome": Field(OUTCOME, "After the session: what was decided, and write-ups."),
         "sources": Field(ListOf(SOURCE), "Where the topic facts come from."),
     },
-    rules=(_leads, _post, _decision),
+    rules=(_no_twice, _leads, _post, _decision),
 )
 
 PROPOSAL = Obj(

@@ -10,6 +10,7 @@ fill in is a placeholder ("TODO: ..." or an example.invalid address) that `check
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from collections.abc import Mapping
@@ -21,7 +22,7 @@ from generator import layout, yamledit
 from generator import schema as S
 from generator.errors import Problems, UsageError
 from generator.model import Site
-from generator.yamlload import parse
+from generator.yamlload import Y, parse
 
 KINDS = ("topic", "proposal", "question", "person", "event")
 TEMPLATES = os.path.join(os.path.dirname(__file__), "templates", "stubs")
@@ -89,29 +90,44 @@ class Ask:
     end: str | None = None
 
 
-def plan(ask: Ask, site: Site, data_dir: str, texts: Mapping[str, str]) -> Stub:
-    """The stub for a new record, in the valid Site loaded from data_dir. `texts` holds the
-    current text of the file a person or question is added to (people.yaml, questions.yaml)."""
+# What `new` says of a stub it wrote: `check` accepts it at once; `make check` and `make site`
+# are strict, and fail on its placeholders until they are replaced.
+ACCEPTED = (
+    "`check` accepts it now, with a warning for each placeholder; `make check` and `make site` fail until "
+    "they are replaced"
+)
+
+
+def plan(ask: Ask, site: Site | None, data_dir: str, texts: Mapping[str, str]) -> Stub:
+    """The stub for a new record, in the valid Site loaded from data_dir (an event's stub needs
+    none: it may be the first). `texts` holds the current text of the file a person or question
+    is added to (people.yaml, questions.yaml)."""
     rid = _id(ask.rid)
+    if site is None and ask.kind != "event":  # pragma: no cover - commands.new loads it
+        raise ValueError(f"a stub of a {ask.kind} needs the Site")
     if ask.kind in ("topic", "proposal", "event"):
         folder = ask.kind + "s"
         shown = f"data/{folder}/{rid}.yaml"
         path = os.path.join(data_dir, folder, rid + ".yaml")
         values: dict[str, object] = {"id": rid, "today": ask.today, "modeline": layout.schema_line(shown)}
+        if os.path.exists(path):
+            raise UsageError(f"{shown} already exists; it was left as it was")
         if ask.kind == "topic":
+            assert site is not None
             values.update(_topic(ask, site))
-            step = f"fill in the placeholders, then add the proposals it discusses; `make check` accepts '{rid}' now."
+            step = f"fill in the placeholders, then add the proposals it discusses. {ACCEPTED}."
         elif ask.kind == "event":
-            values.update(_event(ask, site))
-            step = f"fill in the placeholders and its sources; `make check` accepts '{rid}' now."
+            values.update(_event(ask))
+            step = f"fill in the placeholders and its sources. {ACCEPTED}."
         else:
             step = (
                 f"fill in the placeholders and add '{rid}' to a topic's `proposals:` list; until then "
-                "`check --strict` fails on the warning that it is on no topic."
+                f"`check --strict` also warns that it is on no topic. {ACCEPTED}."
             )
         text = _env.get_template(f"{ask.kind}.yaml.j2").render(**values)
         _valid(S.SPECS[ask.kind], text, shown)
         return Stub(path, shown, text, None, step)
+    assert site is not None
     if ask.kind == "person":
         return _person(ask, rid, site, data_dir, texts["people.yaml"])
     if ask.kind != "question":
@@ -128,9 +144,9 @@ def plan(ask: Ask, site: Site, data_dir: str, texts: Mapping[str, str]) -> Stub:
     current = texts["questions.yaml"]
     shown = "data/questions.yaml"
     item = _env.get_template("question.yaml.j2").render(id=rid, topic=tid, today=ask.today)
-    text = _append(current, _indent(current, "questions", item, shown))
+    text = _add_item(current, "questions", item, shown)
     _valid(S.QUESTIONS_FILE, text, shown)
-    step = f"fill in the placeholders; `make check` accepts '{rid}' now."
+    step = f"fill in the placeholders. {ACCEPTED}."
     return Stub(os.path.join(data_dir, "questions.yaml"), shown, text, current, step)
 
 
@@ -152,14 +168,16 @@ def _topic(ask: Ask, site: Site) -> dict[str, object]:
     return {"leads": leads, "event": event}
 
 
-def _event(ask: Ask, site: Site) -> dict[str, object]:
-    if ask.rid in site.events:
-        raise UsageError(f"event '{ask.rid}' already exists in data/events/; it was left as it was")
+def _event(ask: Ask) -> dict[str, object]:
     if not ask.start or not ask.end:
         raise UsageError("new event needs --start YYYY-MM-DD and --end YYYY-MM-DD: the summit's first and last day")
     for flag, value in (("--start", ask.start), ("--end", ask.end)):
-        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-            raise UsageError(f"{flag} {value!r}: expected a date YYYY-MM-DD")
+        try:
+            if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+                raise ValueError
+            dt.date.fromisoformat(value)
+        except ValueError:
+            raise UsageError(f"{flag} {value!r}: expected a real date YYYY-MM-DD") from None
     if ask.end < ask.start:
         raise UsageError(f"--end {ask.end} is before --start {ask.start}")
     return {"name": ask.name, "start": ask.start, "end": ask.end}
@@ -172,15 +190,19 @@ def _person(ask: Ask, rid: str, site: Site, data_dir: str, current: str) -> Stub
         raise UsageError('new person needs --name "NAME": the full name as the person writes it')
     if ask.affiliation and not ask.source:
         raise UsageError("--affiliation needs --source URL: the page that states it (every fact has a source)")
+    if ask.email and not re.fullmatch(r"[^\s@<>]+@[^\s@<>]+", ask.email):
+        raise UsageError(f"--email {ask.email!r}: expected an e-mail address such as jane@example.org")
+    if ask.source and not re.fullmatch(r"https?://[^\s<>\"'`]+", ask.source):
+        raise UsageError(f"--source {ask.source!r}: expected an http:// or https:// URL")
     shown = "data/people.yaml"
     item = _env.get_template("person.yaml.j2").render(
         id=rid, name=ask.name, email=ask.email, affiliation=ask.affiliation, source=ask.source
     )
-    text = _append(current, _indent(current, "people", item, shown))
+    text = _add_item(current, "people", item, shown)
     _valid(S.PEOPLE_FILE, text, shown)
     step = (
         f"refer to '{rid}' from a topic (--lead), a proposal, a question or a thread; until then "
-        "`check --strict` fails on the warning that nothing refers to them."
+        "`check --strict` (and `make check`) warns that nothing refers to them."
     )
     return Stub(os.path.join(data_dir, "people.yaml"), shown, text, current, step)
 
@@ -193,11 +215,32 @@ def _append(current: str, item: str) -> str:
     return text + gap + item
 
 
-def _indent(current: str, key: str, item: str, shown: str) -> str:
-    """An item of the list `key` (written with '- ' at column 0), indented like the items there."""
+def _first(current: str, key: str, item: str, shown: str) -> str | None:
+    """The file's text with `item` as the first of the list `key`, when that list is empty
+    (`key: []` or `key:`) on a line of its own; None otherwise."""
+    lines = current.split("\n")
+    for n, line in enumerate(lines):
+        if re.fullmatch(rf"{key}:\s*(\[\s*\]|~|null)?\s*(#.*)?", line):
+            body = "".join("  " + ln if ln.strip() else ln for ln in item.splitlines(keepends=True))
+            return "\n".join([*lines[:n], f"{key}:"]) + "\n" + body + "\n".join(lines[n + 1 :])
+    return None
+
+
+def _add_item(current: str, key: str, item: str, shown: str) -> str:
+    """The file's text with `item` (written with '- ' at column 0) added at the end of the list
+    `key`, indented like the items there (or as the first, when the list is empty)."""
     problems = Problems()
     root = parse(current, shown, problems)
     seq = root.entries.get(key, (None, None))[1] if root is not None and root.kind == "map" else None
+    if seq is not None and (seq.is_null or (seq.kind == "seq" and not seq.items)):
+        first = _first(current, key, item, shown)
+        if first is not None:
+            return first
+    return _append(current, _indent(current, seq, key, item, shown))
+
+
+def _indent(current: str, seq: Y | None, key: str, item: str, shown: str) -> str:
+    """An item of the list `key` (written with '- ' at column 0), indented like the items there."""
     flow = seq is not None and current.split("\n")[seq.line - 1][seq.column - 1 : seq.column] == "["
     if seq is None or seq.kind != "seq" or flow or not seq.items or seq.items[0].kind != "map":
         raise UsageError(f"{shown} has no block list of {key} to add to; add it by hand")

@@ -57,7 +57,7 @@ def test_each_default_brief_holds_its_whole_session():
         assert f"<h1>{html.escape(topic['title'])}</h1>" in doc
         for pid in topic["leads"]:
             assert site.people[pid]["name"] in text
-        assert "Not scheduled yet" in text  # no slot is known for any default topic
+        assert "Not on record (the session was held)." in text  # held, and no slot is known
         # Page 1: the facts, the questions to settle and the running order, before the detail.
         summary = doc.split('<section class="summary">', 1)[1].split('<section class="abstract">', 1)[0]
         for q in (site.questions[q] for q in site.questions_of_topic.get(tid, [])):

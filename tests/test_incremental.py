@@ -15,7 +15,7 @@ import pytest
 from generator import build as runner
 from generator import cli, incremental
 from generator.render import Renderer
-from tests.conftest import REPO, SAMPLE, run_cli
+from tests.conftest import REPO, SAMPLE, SUMMIT, run_cli
 
 # (file under data/, text, its replacement): each leaves the sample data valid (check --strict).
 EDITS = [
@@ -149,6 +149,38 @@ def test_incremental_equals_from_scratch(project, rel, old, new):
     build(project, "docs")
     build(project, "fresh", "--no-cache")
     assert tree(project / "docs") == tree(project / "fresh")
+
+
+# Edits of what a whole summit adds (tests/fixtures/summit): decisions, leads, who must attend,
+# continued topics, the current event, a post known only from an archive, tracks and rooms.
+SUMMIT_EDITS = [
+    ("topics/extensible-reclaim.yaml", "  status: merged\n  into: swap-backends\n", "  status: declined\n"),
+    ("topics/end-of-summit.yaml", "  status: declined", "  status: accepted"),
+    ("topics/swap-backends.yaml", "leads: [ana-swap, ben-store]", "leads: [ben-store]"),
+    ("topics/swap-backends.yaml", "  - person: cat-maint\n", "  - person: dan-reclaim\n"),
+    ("topics/swap-backends.yaml", "continues: [swap-tiers-2029]\n", ""),
+    ("topics/swap-tiers-2029.yaml", "    - One swap interface, several back ends behind it.", "    - Two interfaces."),
+    ("topics/attend-slab.yaml", "kind: attend-request", "kind: bof"),
+    (
+        "topics/extensible-reclaim.yaml",
+        "post_url: https://lists.example.org/archive/linux-mm/2030-01/0042.html",
+        "message_id: r@example.org",
+    ),
+    ("topics/attend-slab.yaml", "event: example-2030", "event: example-2029"),
+    ("events/example-2029.yaml", "short_name: ES 2029\n", "short_name: ES 2029\ncurrent: true\n"),
+    ("events/example-2030.yaml", "    name: Storage", "    name: Block storage"),
+    ("events/example-2030.yaml", "    name: Main hall", "    name: Great hall"),
+]
+
+
+@pytest.mark.parametrize(("rel", "old", "new"), SUMMIT_EDITS, ids=[f"{e[0]}:{n}" for n, e in enumerate(SUMMIT_EDITS)])
+def test_incremental_equals_from_scratch_for_a_whole_summit(tmp_path, rel, old, new):
+    shutil.copytree(SUMMIT, tmp_path / "data")
+    build(tmp_path, "docs")
+    edit(tmp_path, rel, old, new)
+    build(tmp_path, "docs")
+    build(tmp_path, "fresh", "--no-cache")
+    assert tree(tmp_path / "docs") == tree(tmp_path / "fresh")
 
 
 def test_added_and_removed_files(project):

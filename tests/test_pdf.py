@@ -221,9 +221,9 @@ def test_site_pdf_puts_the_briefs_into_the_site_and_links_them(engine, tmp_path)
     topic.write_text(topic.read_text().replace("title: Hooks in MM", "title: Hooks in MM, again"))
     result = run_cli("site", "--strict", cwd=project)
     assert result.returncode == 0, result.stderr
-    assert "made before their topic changed: hooks-in-mm (make pdf)." in result.stdout
+    assert "made before what they show changed: hooks-in-mm (make pdf)." in result.stdout
     stale = (site / "topics" / "hooks-in-mm" / "index.html").read_text()
-    assert "../../briefs/hooks-in-mm.pdf" in stale and "made before the last change to this topic" in stale
+    assert "../../briefs/hooks-in-mm.pdf" in stale and "made before the last change to what it shows" in stale
     assert "made before the last change" not in (site / "topics" / "later-topic" / "index.html").read_text()
     # A topic gone: its brief goes too.
     (project / "data" / "topics" / "later-topic.yaml").unlink()

@@ -156,3 +156,33 @@ def test_data_json_holds_every_event_and_the_committees_view(files):
     assert topics["extensible-reclaim"]["decision"]["into"] == "swap-backends"
     assert topics["attend-slab"]["kind"] == "attend-request" and topics["attend-slab"]["calendar"] is None
     assert files["events/example-2029/agenda.ics"].count("BEGIN:VEVENT") == 1
+
+
+def test_a_past_session_shows_what_was_said_before_it_and_later_sessions_in_order(pages):
+    """The 2029 session's page leaves out a 2030 reply about its proposal; the 2030 one shows it."""
+    assert "Good; keep the old path working." not in pages["topics/swap-tiers-2029.md"]
+    assert "Good; keep the old path working." in pages["topics/swap-backends.md"]
+    assert "| Topic e-mail |" in pages["topics/swap-tiers-2029.md"]
+    listed = section(pages["topics/index.md"], "## Example Summit 2030")
+    declined = next(line for line in listed.splitlines() if "Should the summit go on?" in line)
+    assert "| not a session | declined, 2030-02-20 |" in declined
+
+
+def test_kept_briefs_whose_files_are_gone_are_not_linked(site, tmp_path):
+    """`make site` keeps the briefs of the site it replaces, but only those whose files are there."""
+    import hashlib
+
+    from generator import build as runner
+
+    folder = tmp_path / "site" / "briefs"
+    folder.mkdir(parents=True)
+    html = runner.briefs_html(site, runner.Clean(), ["swap-backends", "swap-tiers-2029"])
+    manifest = {tid: hashlib.sha256(text.encode()).hexdigest() for tid, text in html.items()}
+    (folder / "briefs.json").write_text(json.dumps(manifest))
+    for name in ("swap-backends.pdf", "swap-backends.letter.pdf", "swap-tiers-2029.pdf"):  # one of 2029's is gone
+        (folder / name).write_bytes(b"%PDF-1.7 made earlier")
+    kept = runner.kept_briefs(site, runner.Clean(), str(tmp_path / "site"))
+    assert kept.states == {"swap-backends": "current"}
+    pages = render_pages(site, kept.states)
+    assert "../../briefs/swap-backends.pdf" in pages["topics/swap-backends.md"]
+    assert "briefs/" not in pages["topics/swap-tiers-2029.md"]

@@ -108,3 +108,13 @@ def test_adding_to_a_file_that_changed_meanwhile_loses_no_edit(tmp_path):
     with pytest.raises(WriteError, match="changed while the stub was being added"):
         replace_text(str(path), "questions:\n  - id: a\n", "questions:\n  - id: c\n")
     assert path.read_text() == "questions:\n  - id: a\n  - id: b\n"
+
+
+def test_git_ignores_every_place_the_generator_writes():
+    """Generated files are build output: every place of layout.GENERATED_PLACES is in .gitignore
+    (a new page kind once got committed because it was not)."""
+    from generator.layout import GENERATED_PLACES
+    from tests.conftest import REPO
+
+    ignored = {line.strip() for line in (REPO / ".gitignore").read_text().splitlines()}
+    assert {f"/docs/{place}" for place in GENERATED_PLACES} <= ignored
