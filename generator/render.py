@@ -96,18 +96,21 @@ def running_order(topic: Any) -> list[dict[str, Any]]:
     return out
 
 
-def session_order(site: Site) -> list[Any]:
-    """Topics: scheduled first in time order, then unscheduled by title."""
-    return sorted(
-        site.topics.values(),
-        key=lambda t: (
-            t["slot"] is None,
-            t["slot"]["day"] if t["slot"] else "",
-            t["slot"]["start"] if t["slot"] else "",
-            t["title"].lower(),
-            t["id"],
-        ),
+def session_key(topic: Any) -> tuple[Any, ...]:
+    """Topics in session order: scheduled first in time order, then unscheduled by title."""
+    slot = topic["slot"]
+    return (
+        slot is None,
+        slot["day"] if slot else "",
+        slot["start"] if slot else "",
+        topic["title"].lower(),
+        topic["id"],
     )
+
+
+def session_order(site: Site) -> list[Any]:
+    """Every topic, in session order."""
+    return sorted(site.topics.values(), key=session_key)
 
 
 def quote_order(quote: Any) -> tuple[str, int]:
@@ -248,16 +251,7 @@ class Renderer:
         site = self.site
         return site.derive(
             ("topics_of_event", eid),
-            lambda: sorted(
-                (site.topics[tid] for tid in site.topics_of_event.get(eid, [])),
-                key=lambda t: (
-                    t["slot"] is None,
-                    t["slot"]["day"] if t["slot"] else "",
-                    t["slot"]["start"] if t["slot"] else "",
-                    t["title"].lower(),
-                    t["id"],
-                ),
-            ),
+            lambda: sorted((site.topics[tid] for tid in site.topics_of_event.get(eid, [])), key=session_key),
         )
 
     def event_order(self) -> list[Any]:
