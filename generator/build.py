@@ -61,9 +61,11 @@ class Clean:
     def parse(self, files: list[DataFile]) -> list[FileResult]:
         return [model.parse_file(f) for f in files]
 
-    def render(self, site: Site, briefs: Mapping[str, str], out_dir: str) -> tuple[dict[str, str], set[str]]:
+    def render(
+        self, site: Site, briefs: Mapping[str, str], out_dir: str, directory_urls: bool = True
+    ) -> tuple[dict[str, str], set[str]]:
         """The pages to write, and the paths of pages current on disk as they are (none here)."""
-        return render_pages(site, briefs), set()
+        return render_pages(site, briefs, directory_urls), set()
 
     def view(self, site: Site) -> Site:
         """The Site as the phases that can reuse work read it."""
@@ -163,11 +165,11 @@ def validate(loaded: Loaded, layer: Clean) -> tuple[Site | None, Problems]:
 
 
 def render(
-    site: Site, layer: Clean, out_dir: str, briefs: Mapping[str, str] | None = None
+    site: Site, layer: Clean, out_dir: str, briefs: Mapping[str, str] | None = None, directory_urls: bool = True
 ) -> tuple[dict[str, str], set[str]]:
     """The pages to write (the topics in `briefs` link to their PDF briefs), and those current
-    on disk as they are."""
-    return layer.render(site, briefs or {}, out_dir)
+    on disk as they are. `directory_urls`: how the site addresses pages (mkdocs.yml)."""
+    return layer.render(site, briefs or {}, out_dir, directory_urls)
 
 
 def export(site: Site, layer: Clean, publish: Publish) -> dict[str, str]:
@@ -307,7 +309,7 @@ def build(
         site = check(data_dir, strict, layer, say)
         publish = publishing(config, strict)
         briefs = make_pdf(site, layer) if pdf else kept_briefs(site, layer, site_dir) if site_dir else Briefs()
-        pages, kept = render(site, layer, out_dir, briefs.states)
+        pages, kept = render(site, layer, out_dir, briefs.states, publish.directory_urls)
         files = export(site, layer, publish)
         written = False
         report = write(out_dir, {**pages, **files}, kept)

@@ -22,7 +22,8 @@ commands:
   site    build, then `mkdocs build --strict` into a new folder that replaces site/ only
           when the whole build succeeded; with --pdf, also a printable session brief per
           topic in site/briefs/ (<topic>.pdf on A4, <topic>.letter.pdf on US Letter)
-  check   validate data/ and report every problem; writes nothing
+  check   validate data/ and report every problem (a schedule's clashes too); writes nothing
+  agenda  print an event's agenda as a 72-column text grid for a mail (--event ID, --day DATE)
   serve   build, then run `mkdocs serve` and rebuild whenever a file under data/ changes
   clean   remove the generated pages from docs/ (hand-written pages are never touched)
   new     start a record: `new topic|proposal|question|person|event ID` writes a commented
@@ -42,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m generator", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--version", action="version", version=f"lsfmm-prep {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="{build,site,check,serve,clean,schema,new,import-mbox}")
+    sub = parser.add_subparsers(dest="command", metavar="{build,site,check,agenda,serve,clean,schema,new,import-mbox}")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data", default="data", help="folder of YAML records (default: data)")
     common.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -64,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
         "--pdf", action="store_true", help="also write each topic's session brief as PDF into site/briefs/"
     )
     sub.add_parser("check", parents=[common], help="validate only; write nothing")
+    ag = sub.add_parser("agenda", parents=[common], help="print an event's agenda as a 72-column text grid")
+    ag.add_argument("--event", metavar="ID", help="the event (default: the current one)")
+    ag.add_argument("--day", metavar="YYYY-MM-DD", type=_day, help="one day of it (default: every day)")
     serve = sub.add_parser("serve", parents=[common, out], help="build, serve, rebuild on data changes")
     serve.add_argument("--addr", default="127.0.0.1:8000", help="address for mkdocs serve (default: 127.0.0.1:8000)")
     clean = sub.add_parser("clean", help="remove the generated pages and exports")
@@ -106,11 +110,21 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _day(text: str) -> str:
+    """A day as records hold it (YYYY-MM-DD)."""
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, found {text!r}") from None
+
+
 def run(args: argparse.Namespace) -> int:
     """The command's function, with its arguments."""
     c = args.command
     if c == "check":
         return commands.check(args.data, args.strict, not args.no_cache)
+    if c == "agenda":
+        return commands.agenda(args.data, args.event, args.day, args.strict, not args.no_cache)
     if c == "build":
         return commands.build(args.data, args.out, args.config, args.strict, not args.no_cache)
     if c == "site":

@@ -282,10 +282,12 @@ class Incremental(Clean):
         self.site = site
         return SiteView(site, self)
 
-    def render(self, site: Site, briefs: Mapping[str, str], out_dir: str) -> tuple[dict[str, str], set[str]]:
+    def render(
+        self, site: Site, briefs: Mapping[str, str], out_dir: str, directory_urls: bool = True
+    ) -> tuple[dict[str, str], set[str]]:
         """The pages whose reads changed (or whose file on disk did), and the paths of those
         current on disk as they are."""
-        renderer = Renderer(self.view(site), briefs)
+        renderer = Renderer(self.view(site), briefs, directory_urls)
         pages: dict[str, str] = {}
         kept: set[str] = set()
         for spec in plan(site):

@@ -84,6 +84,7 @@ GENERATED_PLACES = (
     "index.md",
     "agenda.md",
     "committee.md",
+    "schedule.md",
     "agenda.ics",
     "data.json",
     "events/",
@@ -101,6 +102,7 @@ INDEX_PAGES = {
     "home": "index.md",
     "agenda": "agenda.md",
     "committee": "committee.md",
+    "schedule": "schedule.md",
     "events": "events/index.md",
     "topics": "topics/index.md",
     "proposals": "proposals/index.md",
@@ -132,6 +134,8 @@ def target(kind: str, rid: str = "") -> str:
         return f"events/{rid}/agenda.md"
     if kind == "event-committee":
         return f"events/{rid}/committee.md"
+    if kind == "event-schedule":
+        return f"events/{rid}/schedule.md"
     if kind == "event-calendar":
         return f"events/{rid}/agenda.ics"
     return INDEX_PAGES[kind]

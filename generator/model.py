@@ -39,6 +39,7 @@ class Site:
     RELATIONS = (
         "event_of_topic",
         "topics_of_event",
+        "conflicts_of_event",
         "continued_by",
         "merged_into_topic",
         "topics_of_proposal",
@@ -63,6 +64,7 @@ class Site:
     # Derived relations, every list sorted for deterministic output.
     event_of_topic: Mapping[str, str]  # topic -> its event
     topics_of_event: Mapping[str, list[str]]
+    conflicts_of_event: Mapping[str, list[dict[str, Any]]]  # event -> what its schedule gets wrong
     continued_by: Mapping[str, list[str]]  # topic -> the later topics that continue it
     merged_into_topic: Mapping[str, list[str]]  # topic -> the topics merged into it
     topics_of_proposal: Mapping[str, list[str]]
@@ -104,8 +106,7 @@ class Site:
     def on_agenda(self, topic: S.Rec) -> bool:
         """A session that is (or may still be) on its event's agenda: not merged into another
         topic, declined or withdrawn, and not an attend request."""
-        status = topic["decision"]["status"] if topic["decision"] else "proposed"
-        return status in S.ON_AGENDA and topic["kind"] not in S.NOT_SESSIONS
+        return _on_agenda(topic)
 
 
 # What else is lost when a whole file of this kind is unusable.
@@ -263,12 +264,13 @@ def validate(results: list[FileResult], problems: Problems, data_dir: str) -> Si
         "quote": quotes,
     }
     topic_in = {t.path: t for t in topics.values()}
+    event_in = {ev.path: ev for ev in events.values()}
     used: dict[str, set[str]] = defaultdict(set)
     for ref in loaded.get("refs", []):
         used[ref.kind].add(ref.target)
-        if ref.kind in ("track", "room"):  # the ids of the topic's own event
+        if ref.kind in ("track", "room"):  # the ids of the topic's own event (or of the event itself)
             owner = topic_in.get(ref.path)
-            place_of = events.get(event_of.get(owner["id"], "")) if owner is not None else None
+            place_of = events.get(event_of.get(owner["id"], "")) if owner is not None else event_in.get(ref.path)
             if place_of is not None:
                 _check_place(ref, place_of, problems)
             continue
@@ -308,6 +310,9 @@ def validate(results: list[FileResult], problems: Problems, data_dir: str) -> Si
             )
     _check_continues(topics, events, event_of, problems)
     _check_merges(topics, event_of, problems)
+    conflicts = schedule_conflicts(topics, events, event_of)
+    for conflict in conflicts:
+        problems.warn(conflict["path"], conflict["line"], conflict["message"])
     if problems.errors:
         return None  # "never referred to" would mostly echo the errors above
     for quote, container in unverified:
@@ -338,6 +343,8 @@ def validate(results: list[FileResult], problems: Problems, data_dir: str) -> Si
         "messages": messages,
     }
     relations = _relations(topics, proposals, questions, quotes, event_of)
+    for conflict in conflicts:
+        relations["conflicts_of_event"].setdefault(conflict["event"], []).append(conflict)
     return Site(current, data_dir, **tables, **relations)
 
 
@@ -392,6 +399,172 @@ def _check_place(ref: S.RefUse, event: S.Rec, problems: Problems) -> None:
         hint = S.suggest(ref.target, ids) or f" ({event['id']} has: {', '.join(ids)})"
         message = f"unknown {kind} '{ref.target}'{hint}"
     problems.error(ref.path, ref.line, message, ref.column)
+
+
+# ---------------------------------------------------------------------------------- the schedule
+
+
+def _minutes(clock: str) -> int:
+    h, m = clock.split(":")
+    return int(h) * 60 + int(m)
+
+
+def _clock(minutes: int) -> str:
+    return f"{minutes // 60 % 24:02d}:{minutes % 60:02d}"
+
+
+def schedule_conflicts(
+    topics: dict[str, S.Rec], events: dict[str, S.Rec], event_of: dict[str, str]
+) -> list[dict[str, Any]]:
+    """What a schedule gets wrong, as the program committee must hear it before it is released
+    (pretalx warns of the same): two sessions in one room at once; a person in two sessions at
+    once (as lead or must-attend); a joint session while its tracks have other sessions, or a
+    plenary session while anything else runs; a session across midnight, outside the event's
+    daily hours, or over a break; an accepted topic without a slot once the schedule is final.
+
+    Each is a dict: event, kind, topics (ids), the place to report it (path, line) and the
+    message, which names the other record involved with its file:line."""
+    out: list[dict[str, Any]] = []
+
+    def add(eid: str, kind: str, t: S.Rec, line: int, message: str, *others: str) -> None:
+        out.append(
+            {"event": eid, "kind": kind, "topics": [t["id"], *others], "path": t.path, "line": line, "message": message}
+        )
+
+    sessions: dict[str, list[tuple[int, int, S.Rec]]] = defaultdict(list)  # (event, day) -> spans
+    for tid, t in topics.items():
+        eid = event_of.get(tid, "")
+        event = events.get(eid)
+        if event is None or not _on_agenda(t):
+            continue
+        slot = t["slot"]
+        if slot is None:
+            status = t["decision"]["status"] if t["decision"] else "proposed"
+            if event["schedule"] == "final" and status == "accepted":
+                add(
+                    eid,
+                    "unscheduled",
+                    t,
+                    t.line_of("decision"),
+                    f"accepted topic '{tid}' has no slot, and the schedule of {event['name']} is final "
+                    f"({event.path}:{event.line_of('schedule')})",
+                )
+            continue
+        start = _minutes(slot["start"])
+        end = start + slot["minutes"]
+        line = slot.line
+        span = f"{slot['start']}–{_clock(end)}"
+        if end > 24 * 60:
+            add(eid, "midnight", t, line, f"session '{tid}' runs past midnight ({span} on {slot['day']}): split it")
+        hours = event["hours"]
+        if hours and (start < _minutes(hours["start"]) or end > _minutes(hours["end"])):
+            add(
+                eid,
+                "hours",
+                t,
+                line,
+                f"session '{tid}' ({span}) is outside the daily hours of {event['name']} "
+                f"({hours['start']}–{hours['end']}, {event.path}:{event.line_of('hours')})",
+            )
+        for pause in event["breaks"]:
+            if pause["day"] not in (None, slot["day"]):
+                continue
+            b_start = _minutes(pause["start"])
+            b_end = b_start + pause["minutes"]
+            if start < b_end and b_start < end:
+                add(
+                    eid,
+                    "break",
+                    t,
+                    line,
+                    f"session '{tid}' ({span}) overlaps '{pause['title']}' ({pause['start']}–{_clock(b_end)}, "
+                    f"{pause.path}:{pause.line}), which every track shares",
+                )
+        sessions[f"{eid}\0{slot['day']}"].append((start, end, t))
+    for key, spans in sessions.items():
+        eid = key.split("\0")[0]
+        spans.sort(key=lambda s: (s[0], s[2]["id"]))
+        for n, (a_start, a_end, a) in enumerate(spans):
+            for b_start, b_end, b in spans[:n]:  # b starts no later than a
+                if not (a_start < b_end and b_start < a_end):
+                    continue
+                out.extend(_pair(eid, events[eid], a, b))
+    kinds = S.CONFLICT.values
+    return sorted(out, key=lambda c: (c["event"], kinds.index(c["kind"]), c["path"], c["line"], c["message"]))
+
+
+def _people(topic: S.Rec) -> dict[str, str]:
+    """Who a session needs, and as what."""
+    roles = {pid: "lead" if len(topic["leads"]) == 1 else "co-lead" for pid in topic["leads"]}
+    for want in topic["must_attend"]:
+        roles.setdefault(want["person"], "must attend")
+    return roles
+
+
+def _span(topic: S.Rec) -> str:
+    slot = topic["slot"]
+    return f"{slot['start']}–{_clock(_minutes(slot['start']) + slot['minutes'])}"
+
+
+def _pair(eid: str, event: S.Rec, a: S.Rec, b: S.Rec) -> list[dict[str, Any]]:
+    """The conflicts of two sessions at overlapping times, reported at `a` (which starts no
+    earlier than `b`) and naming `b` with its file:line."""
+    out = []
+    where_b = f"{b.path}:{b['slot'].line}"
+
+    def add(kind: str, message: str) -> None:
+        out.append(
+            {
+                "event": eid,
+                "kind": kind,
+                "topics": [a["id"], b["id"]],
+                "path": a.path,
+                "line": a["slot"].line,
+                "message": message,
+            }
+        )
+
+    rooms = {r["id"]: r["name"] for r in event["rooms"]}
+    if a["slot"]["room"] and a["slot"]["room"] == b["slot"]["room"]:
+        add(
+            "room",
+            f"session '{a['id']}' ({_span(a)}) is in {rooms.get(a['slot']['room'], a['slot']['room'])} "
+            f"at the same time as '{b['id']}' ({_span(b)}, {where_b})",
+        )
+    them = _people(b)
+    for pid, role in sorted(_people(a).items()):
+        if pid in them:
+            add(
+                "person",
+                f"'{pid}' is in two sessions at once: {role} of '{a['id']}' ({_span(a)}) and "
+                f"{them[pid]} of '{b['id']}' ({_span(b)}, {where_b})",
+            )
+    names = {tr["id"]: tr["name"] for tr in event["tracks"]}
+    for joint, other in ((a, b), (b, a)):  # one message for the pair
+        shared = [tr for tr in other["tracks"] if tr in joint["tracks"]]
+        where = {a["id"]: "", b["id"]: f", {where_b}"}
+        spans = f"{_span(joint)}{where[joint['id']]}; {_span(other)}{where[other['id']]}"
+        if joint["kind"] == "plenary":
+            add(
+                "plenary",
+                f"plenary session '{joint['id']}' and '{other['id']}' are at the same time "
+                f"({spans}): a plenary session is for every track",
+            )
+            break
+        if joint["kind"] == "joint-session" and shared:
+            add(
+                "joint",
+                f"joint session '{joint['id']}' overlaps '{other['id']}' of the "
+                f"{', '.join(names.get(tr, tr) for tr in shared)} track ({spans}): "
+                "the people of that track are wanted in both",
+            )
+            break
+    return out
+
+
+def _on_agenda(topic: S.Rec) -> bool:
+    status = topic["decision"]["status"] if topic["decision"] else "proposed"
+    return status in S.ON_AGENDA and topic["kind"] not in S.NOT_SESSIONS
 
 
 def _check_merges(topics: dict[str, S.Rec], event_of: dict[str, str], problems: Problems) -> None:

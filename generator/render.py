@@ -25,7 +25,7 @@ from typing import Any
 
 import jinja2
 
-from generator import layout, markup
+from generator import grid, layout, markup
 from generator import schema as S
 from generator.model import Site
 
@@ -155,6 +155,7 @@ def environment() -> jinja2.Environment:
         topickind=S.TOPIC_KIND.label,
         upfirst=lambda text: text[:1].upper() + text[1:],  # |capitalize would make "LWN" "Lwn"
         decision=S.DECISION.label,
+        conflict=S.CONFLICT.label,
         extract=lambda key, table: table[key],
     )
     return env
@@ -201,6 +202,7 @@ EVENT_PAGES = (
     ("home.md.j2", "home", "event"),
     ("agenda.md.j2", "agenda", "event-agenda"),
     ("committee.md.j2", "committee", "event-committee"),
+    ("schedule.md.j2", "schedule", "event-schedule"),
 )
 
 
@@ -227,9 +229,10 @@ class Renderer:
     """Renders the pages of one Site. `briefs`: the topics whose PDF briefs are in the site, with
     their state (BRIEF_STATES); their pages link to them."""
 
-    def __init__(self, site: Site, briefs: Mapping[str, str] | None = None):
+    def __init__(self, site: Site, briefs: Mapping[str, str] | None = None, directory_urls: bool = True):
         self.site = site
         self.briefs = dict(briefs or {})
+        self.directory_urls = directory_urls  # how MkDocs addresses pages: raw HTML links need it
         self.env = environment()
 
     def derive(self, name: str, *args: Any, make: Callable[[], str], keep: bool = False) -> str:
@@ -238,8 +241,11 @@ class Renderer:
         return self.site.derive((name, *args), make, keep)
 
     def options(self, spec: PageSpec) -> Any:
-        """What a page shows besides the Site: a topic page, the state of its PDF brief."""
-        return self.briefs.get(spec.rid) if spec.kind == "topic" else None
+        """What a page shows besides the Site: a topic page, the state of its PDF brief; an
+        event page, the links of its grid (raw HTML, which MkDocs leaves as written)."""
+        if spec.kind == "topic":
+            return self.briefs.get(spec.rid)
+        return self.directory_urls if spec.kind == "event" else None
 
     # ------------------------------------------------------------------ orders (whole-site pages)
 
@@ -330,6 +336,15 @@ class Renderer:
             tracks.append({"anchor": "no-track", "name": "No track given", "topics": none, "counts": counts(none)})
         return {"topics": topics, "decisions": decisions, "tracks": tracks, "counts": counts(topics)}
 
+    def grid_days(self, eid: str) -> list[grid.Day]:
+        """The agenda's grid of an event, a day at a time."""
+        return self.site.derive(("grid", eid), lambda: grid.days(self.site.events[eid], self.sessions_of(eid)))
+
+    def track_class(self, eid: str, track: str) -> str:
+        """The CSS class of a track's colour: by its place in the event's list (8 colours)."""
+        ids = [t["id"] for t in self.site.events[eid]["tracks"]]
+        return f"lsf-track-{ids.index(track) % 8 + 1}" if track in ids else "lsf-track-none"
+
     def proposal_sessions(self, pid: str) -> list[Any]:
         """Every topic that discussed a proposal, the latest summit first."""
         site = self.site
@@ -413,6 +428,10 @@ class Renderer:
             "sessions_of": self.sessions_of,
             "others_of": self.others_of,
             "committee": self.committee,
+            "grid_days": self.grid_days,
+            "track_class": self.track_class,
+            "track_name": lambda eid, tr: next(t["name"] for t in site.events[eid]["tracks"] if t["id"] == tr),
+            "clock": grid.clock,
             "proposal_sessions": self.proposal_sessions,
             "questions_of": self.questions_of,
             "quotes_of_topic": self.quotes_of_topic,
@@ -468,6 +487,7 @@ class Renderer:
                     "Program committee" if ctx["current"] else f"Program committee, {label}",
                     "data/topics/",
                 ),
+                "schedule.md.j2": ("Schedule" if ctx["current"] else f"Schedule, {label}", "data/topics/"),
             }[spec.template]
         elif spec.kind:
             rec = (site.topics if spec.kind == "topic" else site.proposals)[spec.rid]
@@ -479,6 +499,11 @@ class Renderer:
         def link(kind: str, rid: str = "") -> str:
             return layout.relative(path, layout.target(kind, rid))
 
+        def href(kind: str, rid: str = "") -> str:
+            """A link for raw HTML: from this page's URL to the other's, as MkDocs makes them."""
+            here = layout.page_url(path, self.directory_urls)
+            return layout.relative(here, layout.page_url(layout.target(kind, rid), self.directory_urls)) or "./"
+
         def record(kind: str, rid: str) -> str:
             table = {"topic": site.topics, "proposal": site.proposals, "question": site.questions}
             rec = table[kind][rid]
@@ -488,6 +513,7 @@ class Renderer:
         base: dict[str, Any] = {
             **self._base(),
             "link": link,
+            "href": href,
             "brief_state": lambda tid: self.briefs.get(tid),
             "brief_href": layout.brief_href,
             "person": lambda pid: self.person_link(path, pid),
@@ -532,10 +558,10 @@ class Renderer:
         return self.env.get_template("brief.html.j2").render(**ctx, body=body, notes=notes, marker=notice)
 
 
-def render_pages(site: Site, briefs: Mapping[str, str] | None = None) -> dict[str, str]:
+def render_pages(site: Site, briefs: Mapping[str, str] | None = None, directory_urls: bool = True) -> dict[str, str]:
     """Every generated page of the site, keyed by its path under docs/; the topics in `briefs`
     link to their PDF briefs."""
-    renderer = Renderer(site, briefs)
+    renderer = Renderer(site, briefs, directory_urls)
     return {spec.path: renderer.page(spec) for spec in plan(site)}
 
 

@@ -502,6 +502,7 @@ TOPIC_KIND = Enum(
     labels={
         "session": "session",
         "joint-session": "joint session",
+        "plenary": "plenary session",
         "bof": "BoF",
         "lightning-talk": "lightning talk",
         "attend-request": "attend request",
@@ -517,6 +518,19 @@ DECISION = Enum(
         "merged": "merged",
         "declined": "declined",
         "withdrawn": "withdrawn",
+    }
+)
+# What a schedule can get wrong (model.schedule_conflicts), as the schedule page names it.
+CONFLICT = Enum(
+    labels={
+        "room": "two sessions in one room",
+        "person": "one person in two sessions",
+        "joint": "joint session against its tracks",
+        "plenary": "plenary session against another",
+        "break": "session over a shared break",
+        "hours": "outside the daily hours",
+        "midnight": "past midnight",
+        "unscheduled": "accepted, no slot",
     }
 )
 ON_AGENDA = ("proposed", "accepted", "held")  # not merged into another, declined or withdrawn
@@ -599,11 +613,26 @@ LINK = Obj(
 )
 
 
+def _ordered_hours(rec: Rec, y: Y, ctx: Ctx) -> bool:
+    if rec["end"] <= rec["start"]:
+        ctx.error(y.entries["end"][1], f"the day's hours end ({rec['end']}) before they start ({rec['start']})")
+        return False
+    return True
+
+
 def _dates(rec: Rec, y: Y, ctx: Ctx) -> bool:
     if rec["end"] < rec["start"]:
         ctx.error(y.entries["end"][1], f"the event ends ({rec['end']}) before it starts ({rec['start']})")
         return False
-    return True
+    ok = True
+    for pause, node in zip(rec["breaks"], y.entries["breaks"][1].items if rec["breaks"] else (), strict=False):
+        if pause["day"] is not None and not rec["start"] <= pause["day"] <= rec["end"]:
+            ctx.error(
+                node.entries["day"][1],
+                f"break day {pause['day']} is outside the event ({rec['start']} to {rec['end']})",
+            )
+            ok = False
+    return ok
 
 
 EVENT = Obj(
@@ -649,10 +678,47 @@ EVENT = Obj(
                     {
                         "id": Field(Slug(), "Short id used by slots.", required=True),
                         "name": Field(Text(), "Room name.", required=True),
+                        "tracks": Field(
+                            ListOf(Ref("track")),
+                            "The tracks the room holds (the agenda's grid shows a joint session across their rooms).",
+                        ),
                     },
                 )
             ),
-            "Rooms, when the venue is known.",
+            "Rooms, when the venue is known; the agenda's grid has a column per room, in this order.",
+        ),
+        "hours": Field(
+            Obj(
+                "hours",
+                "When the day's sessions start and end.",
+                {
+                    "start": Field(Clock(), "When the first session may start.", required=True),
+                    "end": Field(Clock(), "When the last session must end.", required=True),
+                },
+                rules=(_ordered_hours,),
+            ),
+            "Daily hours: a session outside them is a warning.",
+        ),
+        "breaks": Field(
+            ListOf(
+                Obj(
+                    "break",
+                    "A time every track shares: a break, a meal, a plenary talk.",
+                    {
+                        "title": Field(Text(120), "What it is (Lunch, Keynote).", required=True),
+                        "day": Field(Date(), "Its day; left out, every day of the event."),
+                        "start": Field(Clock(), "Start time (event time zone).", required=True),
+                        "minutes": Field(Int(5, 600), "Length in minutes.", required=True),
+                    },
+                )
+            ),
+            "Breaks and plenary times: no session may overlap them.",
+        ),
+        "schedule": Field(
+            Enum("draft", "final"),
+            "draft, or final once the program committee has published it: then an accepted topic "
+            "without a slot is a warning.",
+            default="draft",
         ),
         "notes": Field(Text(2000, multiline=True, markdown=True), "Anything else worth knowing."),
         "sources": Field(ListOf(SOURCE, min_items=1), "Where the event facts come from.", required=True),
@@ -851,7 +917,8 @@ TOPIC = Obj(
         ),
         "kind": Field(
             TOPIC_KIND,
-            "session, joint-session (across tracks), bof, lightning-talk, attend-request or meta (about the summit).",
+            "session, joint-session (across tracks), plenary (every track), bof, lightning-talk, attend-request "
+            "or meta (about the summit).",
             default="session",
         ),
         "tracks": Field(ListOf(Ref("track")), "Track ids from its event."),

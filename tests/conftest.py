@@ -17,6 +17,7 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 SAMPLE = REPO / "tests" / "fixtures" / "sample"
 SUMMIT = REPO / "tests" / "fixtures" / "summit"  # two events and every kind of topic
+SCHEDULE = REPO / "tests" / "fixtures" / "schedule"  # two days, three rooms, a joint and a plenary session
 SEED_MBOX = SHARED / "sources" / "using-bpf-in-mm-reply.mbox"
 
 

@@ -1,5 +1,6 @@
-"""The bad-input folder: tests/bad/<NN-case>/ holds files laid over the sample data set
-(data/<path>; an empty data/<path>.delete removes that file), an optional `args` file, and
+"""The bad-input folder: tests/bad/<NN-case>/ holds files laid over the sample data set, or the
+fixture its `base` file names (data/<path>; an empty data/<path>.delete removes that file), an
+optional `args` file, and
 `expected.txt`: the exit code on its first line, then exactly what `check` prints. The cases
 run in this process through `cli.main(argv)`; one runs as its own process too.
 
@@ -21,7 +22,8 @@ UPDATE = os.environ.get("UPDATE_GOLDENS") == "1"
 
 
 def lay_out(case: Path, tmp: Path) -> Path:
-    data = Path(shutil.copytree(SAMPLE, tmp / "data"))
+    base = (case / "base").read_text().strip() if (case / "base").exists() else "sample"
+    data = Path(shutil.copytree(SAMPLE.parent / base, tmp / "data"))
     for src in sorted((case / "data").rglob("*")):
         if src.is_dir():
             continue

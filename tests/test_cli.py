@@ -72,11 +72,11 @@ def test_strict_turns_warnings_into_failure(tmp_path):
 def test_build_reports_what_it_wrote_and_a_rebuild_writes_nothing(tmp_path):
     first = run_cli("build", "--data", str(SAMPLE), "--out", str(tmp_path))
     assert (
-        first.stdout == f"Generated 16 pages and 4 export files in {tmp_path}/: 20 written, 0 unchanged, 0 removed.\n"
+        first.stdout == f"Generated 18 pages and 4 export files in {tmp_path}/: 22 written, 0 unchanged, 0 removed.\n"
     )
     second = run_cli("build", "--data", str(SAMPLE), "--out", str(tmp_path))
     assert (
-        second.stdout == f"Generated 16 pages and 4 export files in {tmp_path}/: 0 written, 20 unchanged, 0 removed.\n"
+        second.stdout == f"Generated 18 pages and 4 export files in {tmp_path}/: 0 written, 22 unchanged, 0 removed.\n"
     )
 
 
@@ -93,7 +93,7 @@ def test_clean_removes_only_generated_pages(tmp_path):
     (tmp_path / "guide.md").write_text("# hand-written\n")
     run_cli("build", "--data", str(SAMPLE), "--out", str(tmp_path))
     result = run_cli("clean", "--out", str(tmp_path))
-    assert result.stdout == f"Removed 20 generated files from {tmp_path}/.\n"
+    assert result.stdout == f"Removed 22 generated files from {tmp_path}/.\n"
     assert snapshot(tmp_path) == {"guide.md": b"# hand-written\n"}
 
 

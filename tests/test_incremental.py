@@ -15,7 +15,7 @@ import pytest
 from generator import build as runner
 from generator import cli, incremental
 from generator.render import Renderer
-from tests.conftest import REPO, SAMPLE, SUMMIT, run_cli
+from tests.conftest import REPO, SAMPLE, SCHEDULE, SUMMIT, run_cli
 
 # (file under data/, text, its replacement): each leaves the sample data valid (check --strict).
 EDITS = [
@@ -58,7 +58,7 @@ EDITS = [
     ("threads/hooks-in-mm.yaml", "    questions: [keep-old-api]", "    questions: [keep-old-api, hook-stability]"),
 ]
 
-NOOP = "Generated 16 pages and 4 export files in docs/: 0 written, 20 unchanged, 0 removed.\n"
+NOOP = "Generated 18 pages and 4 export files in docs/: 0 written, 22 unchanged, 0 removed.\n"
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -81,7 +81,7 @@ def edit(project: Path, rel: str, old: str, new: str) -> None:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     shutil.copytree(SAMPLE, tmp_path / "data")
-    assert "20 written" in build(tmp_path, "docs")
+    assert "22 written" in build(tmp_path, "docs")
     return tmp_path
 
 
@@ -114,7 +114,7 @@ def test_one_proposal_edit_renders_only_what_shows_it(project, monkeypatch, caps
     monkeypatch.chdir(project)
     assert cli.main(["build", "--strict", "--data", "data", "--out", "docs"]) == 0
     out = capsys.readouterr().out
-    assert out == "Generated 16 pages and 4 export files in docs/: 3 written, 17 unchanged, 0 removed.\n"
+    assert out == "Generated 18 pages and 4 export files in docs/: 3 written, 19 unchanged, 0 removed.\n"
     # Rendered: the proposal's page, the brief of its topic (which shows its first paragraph)
     # and the pages that list proposals (the event's home, at the top and under events/, and the
     # proposals page); not the agenda, the topics or people pages, whose
@@ -140,7 +140,7 @@ def test_an_event_edit_renders_the_pages_that_read_the_event(project, monkeypatc
     assert cli.main(["build", "--strict", "--data", "data", "--out", "docs"]) == 0
     capsys.readouterr()
     assert not {"proposals/index.md", "questions/index.md", "people/index.md"} & set(rendered)
-    assert len(rendered) == 13
+    assert len(rendered) == 15
 
 
 @pytest.mark.parametrize(("rel", "old", "new"), EDITS, ids=[f"{e[0]}:{n}" for n, e in enumerate(EDITS)])
@@ -181,6 +181,48 @@ def test_incremental_equals_from_scratch_for_a_whole_summit(tmp_path, rel, old, 
     build(tmp_path, "docs")
     build(tmp_path, "fresh", "--no-cache")
     assert tree(tmp_path / "docs") == tree(tmp_path / "fresh")
+
+
+# Edits of the schedule (tests/fixtures/schedule) that change its grid and leave it clash-free.
+SCHEDULE_EDITS = [
+    ("events/grid-2030.yaml", '    start: "12:30"', '    start: "12:45"'),  # the lunch break
+    ("events/grid-2030.yaml", "    tracks: [storage]", "    tracks: [storage, bpf]"),  # a room's tracks
+    ("events/grid-2030.yaml", "    name: BPF", "    name: eBPF"),
+    ("events/grid-2030.yaml", "schedule: final", "schedule: draft"),
+    ("events/grid-2030.yaml", '  end: "17:00"', '  end: "18:00"'),
+    ("topics/opening.yaml", "kind: plenary", "kind: session"),
+    ("topics/swap-day-two.yaml", "  room: green", "  room: blue"),
+    ("topics/bpf-in-mm.yaml", "kind: joint-session", "kind: session"),
+]
+
+
+@pytest.mark.parametrize(
+    ("rel", "old", "new"), SCHEDULE_EDITS, ids=[f"{e[0]}:{n}" for n, e in enumerate(SCHEDULE_EDITS)]
+)
+def test_incremental_equals_from_scratch_for_a_schedule(tmp_path, rel, old, new):
+    shutil.copytree(SCHEDULE, tmp_path / "data")
+    build(tmp_path, "docs")
+    edit(tmp_path, rel, old, new)
+    build(tmp_path, "docs")
+    build(tmp_path, "fresh", "--no-cache")
+    assert tree(tmp_path / "docs") == tree(tmp_path / "fresh")
+
+
+def test_how_the_site_addresses_pages_renders_the_grid_again(project, rendered):
+    """The grid's links are raw HTML, written as the site addresses pages: a change of
+    mkdocs.yml's use_directory_urls renders the event pages again (and only those)."""
+    (project / "mkdocs.yml").write_text("site_name: x\nuse_directory_urls: false\n")
+    build(project, "docs")
+    assert sorted(rendered) == sorted(p for p in tree(project / "docs") if p.endswith(".md") and _event_page(p))
+    assert 'href="topics/hooks-in-mm.html"' in (project / "docs" / "agenda.md").read_text()
+    build(project, "fresh", "--no-cache")
+    assert tree(project / "docs") == tree(project / "fresh")
+
+
+def _event_page(path: str) -> bool:
+    return path in ("index.md", "agenda.md", "committee.md", "schedule.md") or (
+        path.startswith("events/") and path != "events/index.md"
+    )
 
 
 def test_added_and_removed_files(project):

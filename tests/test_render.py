@@ -1,6 +1,7 @@
 """Golden files: for each fixture (the sample; the summit: two events and every kind of topic
-a program committee sees), the exact Markdown of every page and the exact exports (calendars,
-data.json) for a site published at SAMPLE_PUBLISH.
+a program committee sees; the schedule: a grid of two days and three rooms), the exact
+Markdown of every page and the exact exports (calendars, data.json) for a site published at
+SAMPLE_PUBLISH.
 
 After an intended change, run `make goldens` and review the diff of tests/golden/.
 """
@@ -11,18 +12,19 @@ from pathlib import Path
 
 import pytest
 
+from generator import markup
 from generator.build import load_site
 from generator.errors import Problems
 from generator.export import exports
 from generator.layout import relative
 from generator.render import add_minutes, render_pages, running_order
 from generator.siteconfig import Publish
-from tests.conftest import REPO, SAMPLE, SUMMIT
+from tests.conftest import REPO, SAMPLE, SCHEDULE, SUMMIT
 
 GOLDENS = REPO / "tests" / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDENS") == "1"
 SAMPLE_PUBLISH = Publish(site_url="https://briefs.example.org/summit/")
-FIXTURES = {"sample": SAMPLE, "summit": SUMMIT}
+FIXTURES = {"sample": SAMPLE, "summit": SUMMIT, "schedule": SCHEDULE}
 
 
 def sample_pages() -> dict[str, str]:
@@ -74,8 +76,8 @@ def test_same_data_gives_byte_identical_pages(tmp_path):
             capture_output=True,
         )
         outs.append({p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
-    # 29 pages; agenda.ics, the calendars of the two events and data.json
-    assert outs[0] == outs[1] and len(outs[0]) == 33
+    # 32 pages; agenda.ics, the calendars of the two events and data.json
+    assert outs[0] == outs[1] and len(outs[0]) == 36
 
 
 def test_page_kinds_and_marker():
@@ -86,6 +88,7 @@ def test_page_kinds_and_marker():
         "events/example-summit/agenda.md",
         "events/example-summit/committee.md",
         "events/example-summit/index.md",
+        "events/example-summit/schedule.md",
         "events/index.md",
         "index.md",
         "people/index.md",
@@ -94,6 +97,7 @@ def test_page_kinds_and_marker():
         "proposals/oom-hook.md",
         "proposals/stats-kfuncs.md",
         "questions/index.md",
+        "schedule.md",
         "topics/hooks-in-mm.md",
         "topics/index.md",
         "topics/later-topic.md",
@@ -159,3 +163,53 @@ def test_default_data_renders_a_page_per_record():
     table = pages["topics/using-bpf-in-mm.md"].split("## Running order\n\n", 1)[1].split("\n")
     assert table[:2] == ["| Part | Proposals | Questions |", "|---|---|---|"]
     assert table[2].startswith("| Out-of-tree BPF programs")
+
+
+def test_the_schedule_page_lists_every_clash_and_the_grid_names_what_it_left_out(tmp_path):
+    data = Path(shutil.copytree(SCHEDULE, tmp_path / "data"))
+    topic = data / "topics" / "zoned-storage.yaml"
+    topic.write_text(topic.read_text().replace('start: "10:30"', 'start: "10:15"'))
+    waiting = data / "topics" / "maybe-later.yaml"
+    waiting.write_text(
+        waiting.read_text() + "decision:\n  status: accepted\n  sources:\n    - url: https://example.org/schedule\n"
+    )
+    problems = Problems()
+    site = load_site(str(data), problems)
+    assert site is not None and not problems.errors
+    pages = render_pages(site)
+    schedule = pages["schedule.md"]
+    conflicts = schedule.split("## Conflicts")[1].split("## Accepted")[0]
+    rows = [line for line in conflicts.splitlines() if line.startswith("| ") and "---" not in line][1:]
+    assert [row.split(" | ")[0] for row in rows] == [
+        "| Two sessions in one room",
+        "| One person in two sessions",
+        "| Accepted, no slot",
+    ]
+    assert "[Zoned storage](topics/zoned-storage.md), [Block queues](topics/block-queues.md)" in rows[0]
+    # Each is a warning of `check`, word for word.
+    assert len(problems.items) == 3
+    for problem, row in zip(problems.items, rows, strict=True):
+        assert row.endswith(f" | {markup.inline(problem.message)} |")
+    assert schedule.split("## Accepted, without a slot")[1].strip().startswith("- [Maybe later](topics/maybe-later.md)")
+    agenda = pages["agenda.md"]
+    assert (
+        "- 10:15–10:45, Blue room: [Zoned storage](topics/zoned-storage.md), "
+        "against [Block queues](topics/block-queues.md)" in agenda
+    )
+    assert 'href="../topics/zoned-storage/"' not in agenda  # not in the grid
+
+
+@pytest.mark.parametrize(
+    ("directory_urls", "top", "below"),
+    [
+        (True, "../topics/hooks-in-mm/", "../../../topics/hooks-in-mm/"),
+        (False, "topics/hooks-in-mm.html", "../../topics/hooks-in-mm.html"),
+    ],
+)
+def test_grid_links_are_written_as_the_site_addresses_pages(directory_urls, top, below):
+    """MkDocs rewrites Markdown links only: the grid (raw HTML) links from the page's own URL."""
+    problems = Problems()
+    site = load_site(str(SAMPLE), problems)
+    pages = render_pages(site, directory_urls=directory_urls)
+    assert f'<a class="lsf-slot-title" href="{top}">Hooks in MM</a>' in pages["agenda.md"]
+    assert f'<a class="lsf-slot-title" href="{below}">Hooks in MM</a>' in pages["events/example-summit/agenda.md"]

@@ -49,6 +49,8 @@ def test_default_site_has_every_page(default_site):
         "events/lsfmmbpf-2023/index.html",
         "events/lsfmmbpf-2023/agenda/index.html",
         "events/lsfmmbpf-2026/committee/index.html",
+        "schedule/index.html",
+        "events/lsfmmbpf-2023/schedule/index.html",
         "topics/index.html",
         "proposals/index.html",
         "questions/index.html",
@@ -99,7 +101,7 @@ def nav_targets(html: str) -> list[str]:
 
 
 def test_navigation_lists_sections_not_every_page(default_site):
-    # From a proposal brief: the nine sections, and no other brief or event page.
+    # From a proposal brief: the ten sections, and no other brief or event page.
     assert nav_targets(read(default_site, "proposals/bpf-oom/index.html")) == [
         "../",
         "../..",
@@ -109,9 +111,10 @@ def test_navigation_lists_sections_not_every_page(default_site):
         "../../guide/",
         "../../people/",
         "../../questions/",
+        "../../schedule/",
         "../../topics/",
     ]
-    assert len(nav_targets(read(default_site, "index.html"))) == 9
+    assert len(nav_targets(read(default_site, "index.html"))) == 10
 
 
 def test_dark_mode_toggle_and_no_font_cdn(default_site):
@@ -122,9 +125,16 @@ def test_dark_mode_toggle_and_no_font_cdn(default_site):
 
 def test_sample_site_agenda_with_times_and_rooms(sample_site):
     html = read(sample_site, "agenda/index.html")
-    assert "09:30–10:00, Main hall: Hooks in MM" in html
-    assert "<td>09:35</td>" in html and "<td>09:50</td>" in html
+    # The grid's one room and its one session, linked as the site addresses the brief.
+    assert '<th scope="col">Main hall</th>' in html
+    assert '<th scope="row" class="lsf-time">09:30</th><td class="lsf-slot lsf-track-1">' in html
+    assert re.search(
+        r'<a class="lsf-slot-title" href="../topics/hooks-in-mm/">Hooks in MM</a>(<sup[^>]*>\d+</sup>)? '
+        r'<span class="lsf-slot-when">09:30–10:00</span>',
+        html,
+    )
     topic = read(sample_site, "topics/hooks-in-mm/index.html")
+    assert "<td>09:35</td>" in topic and "<td>09:50</td>" in topic  # its running order
     assert '<a href="../../proposals/oom-hook/">OOM hook</a>' in topic
     assert '<a href="../../questions/#hook-stability">' in topic
 
@@ -247,7 +257,7 @@ def test_briefs_and_agenda_link_their_calendars(sample_site, default_site):
     assert "unscheduled (not in the calendar until it has a slot)" in read(sample_site, "topics/later-topic/index.html")
     agenda = read(sample_site, "agenda/index.html")
     assert '<a href="../agenda.ics">agenda.ics</a> holds every session with a slot (1 of 2)' in agenda
-    assert "so the calendar leaves them out" in agenda
+    assert "so the grid and the calendar leave them out" in agenda
     assert '<a href="../agenda.ics">agenda.ics</a> holds no session yet: none has a slot.' in read(
         default_site, "agenda/index.html"
     )

@@ -1,0 +1,330 @@
+"""The agenda as a grid: per day, time rows by room columns, as the agenda page draws it (HTML)
+and as `python -m generator agenda` prints it (72-column text for a mail to the list).
+
+Pure functions of an event's records. A row runs from one time at which something starts or
+ends to the next; a cell spans the rows of its session. A break and a plenary session span
+every room; a joint session spans the rooms of its tracks when they stand side by side (else it
+keeps to its own room). A session whose cells are taken (a clash `check` warns of) is left out
+of the grid and listed under it, with what it clashes with.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+NO_ROOM = "Room not given"
+
+
+@dataclass(frozen=True)
+class Column:
+    id: str  # the room id; "" for sessions without a room
+    name: str
+
+
+@dataclass
+class Cell:
+    """A session (`topic`) or a break (`title` only) in the grid."""
+
+    start: int  # minutes from midnight
+    end: int
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    title: str
+    topic: Any = None  # the topic record; None for a break
+    tracks: tuple[str, ...] = ()  # track ids
+    room: str = ""  # the name of its room, when it spans other columns
+
+
+@dataclass
+class Day:
+    day: str  # YYYY-MM-DD
+    columns: list[Column]
+    times: list[int]  # row r runs from times[r] to times[r + 1]
+    cells: list[Cell]  # by row, then column
+    unplaced: list[tuple[Any, str]] = field(default_factory=list)  # (topic, what it clashes with)
+
+    def row(self, r: int) -> list[Cell | None]:
+        """What row `r` of a table holds, left to right: the cells that start in it, and None
+        for each free room; a place inside a cell of an earlier row or column is left out."""
+        covered: dict[int, Cell] = {}
+        for cell in self.cells:
+            if cell.row <= r < cell.row + cell.rowspan:
+                for c in range(cell.col, cell.col + cell.colspan):
+                    covered[c] = cell
+        out: list[Cell | None] = []
+        for c in range(len(self.columns)):
+            here = covered.get(c)
+            if here is None:
+                out.append(None)
+            elif here.row == r and here.col == c:
+                out.append(here)
+        return out
+
+
+def minutes(clock: str) -> int:
+    h, m = clock.split(":")
+    return int(h) * 60 + int(m)
+
+
+def clock(total: int) -> str:
+    return f"{total // 60 % 24:02d}:{total % 60:02d}"
+
+
+def days(event: Any, sessions: list[Any]) -> list[Day]:
+    """The grid of each day of `event` that has a scheduled session, in order. `sessions`: the
+    event's topics on its agenda."""
+    by_day: dict[str, list[Any]] = {}
+    for topic in sessions:
+        if topic["slot"]:
+            by_day.setdefault(topic["slot"]["day"], []).append(topic)
+    return [_day(event, day, by_day[day]) for day in sorted(by_day)]
+
+
+def _day(event: Any, day: str, topics: list[Any]) -> Day:
+    columns = [Column(r["id"], r["name"]) for r in event["rooms"]]
+    if any(not t["slot"]["room"] for t in topics) or not columns:
+        columns.append(Column("", NO_ROOM))
+    index = {c.id: n for n, c in enumerate(columns)}
+    room_tracks = {r["id"]: set(r["tracks"]) for r in event["rooms"]}
+    names = {r["id"]: r["name"] for r in event["rooms"]}
+    pauses = [p for p in event["breaks"] if p["day"] in (None, day)]
+    spans = [(minutes(p["start"]), minutes(p["start"]) + p["minutes"]) for p in pauses]
+    spans += [(minutes(t["slot"]["start"]), minutes(t["slot"]["start"]) + t["slot"]["minutes"]) for t in topics]
+    times = sorted({x for span in spans for x in span})
+    row_of = {x: n for n, x in enumerate(times)}
+    taken: dict[tuple[int, int], Cell] = {}
+    cells: list[Cell] = []
+    unplaced: list[tuple[Any, str]] = []
+
+    def free(rows: range, cols: range) -> Cell | None:
+        """The cell in the way, or None."""
+        return next((taken[(r, c)] for r in rows for c in cols if (r, c) in taken), None)
+
+    def put(cell: Cell) -> None:
+        cells.append(cell)
+        for r in range(cell.row, cell.row + cell.rowspan):
+            for c in range(cell.col, cell.col + cell.colspan):
+                taken[(r, c)] = cell
+
+    everywhere = range(len(columns))
+    for pause, (start, end) in sorted(zip(pauses, spans, strict=False), key=lambda x: x[1]):
+        rows = range(row_of[start], row_of[end])
+        if free(rows, everywhere) is None:
+            put(Cell(start, end, rows.start, 0, len(rows), len(columns), pause["title"]))
+
+    def order(topic: Any) -> tuple[int, int, str]:  # the widest first: they need the most room
+        return ({"plenary": 0, "joint-session": 1}.get(topic["kind"], 2), minutes(topic["slot"]["start"]), topic["id"])
+
+    for topic in sorted(topics, key=order):
+        slot = topic["slot"]
+        start = minutes(slot["start"])
+        end = start + slot["minutes"]
+        rows = range(row_of[start], row_of[end])
+        own = index[slot["room"] or ""]
+        wide = [own]
+        if topic["kind"] == "plenary":
+            wide = list(everywhere)
+        elif topic["kind"] == "joint-session":
+            wide = sorted({own} | {index[r] for r, tracks in room_tracks.items() if tracks & set(topic["tracks"])})
+        tries = [wide] if wide == [own] else [wide, [own]]
+        for cols in tries:
+            span = range(cols[0], cols[-1] + 1)
+            if len(span) == len(cols) and free(rows, span) is None:
+                room = names.get(slot["room"] or "", NO_ROOM) if len(span) > 1 else ""
+                put(Cell(start, end, rows.start, span.start, len(rows), len(span), topic["title"], topic,
+                         tuple(topic["tracks"]), room))  # fmt: skip
+                break
+        else:
+            other = free(rows, range(own, own + 1))
+            assert other is not None
+            unplaced.append((topic, other.topic["id"] if other.topic is not None else other.title))
+    cells.sort(key=lambda c: (c.row, c.col))
+    unplaced.sort(key=lambda x: (minutes(x[0]["slot"]["start"]), x[0]["id"]))
+    return Day(day, columns, times, cells, unplaced)
+
+
+# ---------------------------------------------------------------------------------- as text
+
+
+def width(text: str) -> int:
+    """Columns a text takes in a fixed-width font (wide East Asian characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1 for ch in text)
+
+
+def wrap(text: str, room: int) -> list[str]:
+    """Words filled into lines of at most `room` columns; a longer word is cut."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        while width(word) > room:
+            if line:
+                lines.append(line)
+                line = ""
+            cut = room
+            while width(word[:cut]) > room:
+                cut -= 1
+            lines.append(word[:cut])
+            word = word[cut:]
+        if not line:
+            line = word
+        elif width(line) + 1 + width(word) <= room:
+            line += " " + word
+        else:
+            lines.append(line)
+            line = word
+    if line:
+        lines.append(line)
+    return lines
+
+
+def pad(text: str, room: int) -> str:
+    return text + " " * (room - width(text))
+
+
+TIME = 5  # "09:30"
+
+
+def text(day: Day, lines_of: Any, total: int = 72) -> list[str]:
+    """A day's grid as lines of at most `total` columns: a time column and a column per room,
+    ruled with ASCII ('|' between columns, '-' between rows, '+' where they meet); a cell
+    spanning rows or rooms has no rule inside it. `lines_of(cell)` gives what a cell says, one
+    string per line to start (the title, then what else it shows); each is wrapped to fit."""
+    n = len(day.columns)
+    inner = total - (TIME + 2) - 3 * n + 1  # "HH:MM | a | b | c": each column is " a |"
+    widths = [inner // n + (1 if k < inner % n else 0) for k in range(n)]
+
+    def span_width(cell: Cell) -> int:
+        return sum(widths[cell.col : cell.col + cell.colspan]) + 3 * (cell.colspan - 1)
+
+    body = {id(c): [w for part in lines_of(c) for w in wrap(part, span_width(c))] for c in day.cells}
+    rows = len(day.times) - 1
+    height = [1] * rows
+    for cell in sorted(day.cells, key=lambda c: (c.row + c.rowspan, c.rowspan)):
+        # The last row of a cell takes what its earlier rows (each as tall as it must be for
+        # the cells that end there, worked out first) cannot hold.
+        last = cell.row + cell.rowspan - 1
+        height[last] = max(height[last], len(body[id(cell)]) - sum(height[cell.row : last]))
+    at: dict[tuple[int, int], Cell] = {}
+    for cell in day.cells:
+        for r in range(cell.row, cell.row + cell.rowspan):
+            for c in range(cell.col, cell.col + cell.colspan):
+                at[(r, c)] = cell
+
+    def inside(row: int, c: int) -> bool:
+        """Whether the boundary right of column c is inside one cell on this row."""
+        here = at.get((row, c))
+        return here is not None and here is at.get((row, c + 1))
+
+    def rule(row: int) -> str:
+        """The rule above `row`; rule(rows) closes the grid."""
+        flat = [
+            row == 0 or row == rows or at.get((row - 1, c)) is None or at.get((row - 1, c)) is not at.get((row, c))
+            for c in range(n)
+        ]
+        out = "-" * (TIME + 1) + "+"
+        for c in range(n):
+            out += ("-" if flat[c] else " ") * (widths[c] + 2)
+            if c == n - 1:
+                break
+            up = row == 0 or not inside(row - 1, c)
+            down = row < rows and not inside(row, c)
+            across = flat[c] or flat[c + 1]
+            out += "+" if (up or down) and across else "|" if up or down else "-" if across else " "
+        return out.rstrip()
+
+    names = [wrap(c.name, widths[k]) or [""] for k, c in enumerate(day.columns)]
+    out = []
+    for line in range(max(len(name) for name in names)):
+        cols = [f" {pad(name[line] if line < len(name) else '', widths[k])} " for k, name in enumerate(names)]
+        out.append((pad("" if line else "Time", TIME) + " |" + "|".join(cols)).rstrip())
+    out.append(rule(0))
+    shown: dict[int, int] = {}  # cell -> lines shown so far
+    for r in range(rows):
+        for line in range(height[r]):
+            row = pad(clock(day.times[r]) if line == 0 else "", TIME) + " |"
+            c = 0
+            while c < n:
+                here = at.get((r, c))
+                if here is None:
+                    row += " " * (widths[c] + 2)
+                    c += 1
+                else:
+                    k = shown.get(id(here), 0)
+                    words = body[id(here)]
+                    row += " " + pad(words[k] if k < len(words) else "", span_width(here)) + " "
+                    shown[id(here)] = k + 1
+                    c += here.colspan
+                if c < n:
+                    row += "|"
+            out.append(row.rstrip())
+        if r + 1 < rows:
+            out.append(rule(r + 1))
+    out.append(rule(rows))
+    return out
+
+
+# ---------------------------------------------------------------------------------- the agenda
+
+
+def cell_lines(cell: Cell, tracks: Mapping[str, str], people: Mapping[str, Any], kinds: Mapping[str, str]) -> list[str]:
+    """What a cell of the text grid says: its title, its time (and its room when it spans
+    others), its kind and tracks, its leads."""
+    when = f"{clock(cell.start)}-{clock(cell.end)}" + (f", {cell.room}" if cell.room else "")
+    topic = cell.topic
+    if topic is None:
+        return [cell.title, when]
+    kind = kinds[topic["kind"]] if topic["kind"] != "session" else ""
+    names = ", ".join(tracks[t] for t in topic["tracks"])
+    about = f"{kind[:1].upper()}{kind[1:]}: {names}" if kind and names else kind[:1].upper() + kind[1:] or names
+    lines = [" ".join(topic["title"].split()), when, about, ", ".join(people[p]["name"] for p in topic["leads"])]
+    return [line for line in lines if line]
+
+
+def agenda_text(
+    event: Any,
+    sessions: list[Any],
+    people: Mapping[str, Any],
+    kinds: dict[str, str],
+    date: Any,
+    only: str | None = None,
+    total: int = 72,
+) -> str:
+    """The agenda of an event as plain text for a mail: each day's grid (or the day `only`),
+    what does not fit in it, and the sessions without a slot. `date` formats a day."""
+    tracks = {t["id"]: t["name"] for t in event["tracks"]}
+    grids = [d for d in days(event, sessions) if only is None or d.day == only]
+    zone = f" (times in {event['timezone']})" if event["timezone"] else ""
+    out: list[str] = []
+    if only is not None and not grids:
+        out.append(f"{event['name']}, {date(only)}: no session is scheduled on that day.")
+    elif not grids:
+        out.append(f"{event['name']}: no session has a slot yet.")
+    for day in grids:
+        if out:
+            out.append("")
+        out.append(f"{event['name']}, {date(day.day)}{zone}")
+        out.append("")
+        out.extend(text(day, lambda c: cell_lines(c, tracks, people, kinds), total))
+        for topic, other in day.unplaced:
+            slot = topic["slot"]
+            out.extend(
+                wrap(
+                    f"Not in the grid: {slot['start']}-{clock(minutes(slot['start']) + slot['minutes'])} "
+                    f"{' '.join(topic['title'].split())}, against '{other}' (see `check`)",
+                    total,
+                )
+            )
+    waiting = [t for t in sessions if not t["slot"]]
+    if waiting and only is None:
+        out.append("")
+        out.append("Without a slot:")
+        for topic in waiting:
+            leads = ", ".join(people[p]["name"] for p in topic["leads"])
+            lines = wrap(f"{' '.join(topic['title'].split())} ({leads})", total - 2)
+            out.extend(["- " + lines[0], *("  " + line for line in lines[1:])])
+    return "\n".join(out) + "\n"

@@ -1,0 +1,176 @@
+"""generator/grid.py: the agenda as a grid of time rows by room columns, and as the 72-column
+text `python -m generator agenda` prints for a mail to the list (compared whole with golden
+files in tests/golden/agenda/; `make goldens` writes them again)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import grid
+from generator.build import load_site
+from generator.errors import Problems
+from tests.conftest import REPO, SAMPLE, SCHEDULE, SUMMIT, run_cli
+
+GOLDEN = REPO / "tests" / "golden" / "agenda"
+UPDATE = os.environ.get("UPDATE_GOLDENS") == "1"
+
+
+def site_of(folder: Path):
+    problems = Problems()
+    site = load_site(str(folder), problems)
+    assert site is not None, [str(p) for p in problems.items]
+    return site, problems
+
+
+def grid_of(folder: Path, eid: str) -> list[grid.Day]:
+    site, _ = site_of(folder)
+    sessions = [site.topics[t] for t in site.topics_of_event[eid] if site.on_agenda(site.topics[t])]
+    return grid.days(site.events[eid], sessions)
+
+
+def edit(data: Path, rel: str, old: str, new: str) -> None:
+    path = data / rel
+    text = path.read_text()
+    assert old in text, (rel, old)
+    path.write_text(text.replace(old, new))
+
+
+def cells(day: grid.Day) -> list[tuple[str, str, int, int, int, int]]:
+    """Each cell as (what, first room, row, column, rows, columns)."""
+    return [
+        (c.topic["id"] if c.topic is not None else c.title, day.columns[c.col].name, c.row, c.col, c.rowspan, c.colspan)
+        for c in day.cells
+    ]
+
+
+def test_the_fixture_grid_spans_what_every_track_or_two_tracks_share():
+    monday, tuesday = grid_of(SCHEDULE, "grid-2030")
+    assert [c.name for c in monday.columns] == ["Blue room", "Green room", "Red room"]
+    assert [grid.clock(t) for t in monday.times] == [
+        "09:00", "09:30", "10:00", "10:30", "11:00", "11:30", "12:30", "13:30",
+    ]  # fmt: skip
+    assert cells(monday) == [
+        ("opening", "Blue room", 0, 0, 1, 3),  # plenary: every room
+        ("block-queues", "Blue room", 1, 0, 2, 1),
+        ("folio-sizes", "Green room", 1, 1, 1, 1),
+        ("verifier-limits", "Red room", 1, 2, 2, 1),
+        ("zoned-storage", "Blue room", 3, 0, 1, 1),
+        ("bpf-in-mm", "Green room", 3, 1, 2, 2),  # joint MM + BPF: the rooms of both tracks
+        ("Lunch", "Blue room", 6, 0, 1, 3),  # the break of every day, across every room
+    ]
+    assert monday.unplaced == []
+    joint = next(c for c in monday.cells if c.colspan == 2)
+    assert joint.room == "Green room"  # where it is, since it spans two rooms
+    # A row lists the cells that start in it and the free rooms, and skips what is covered.
+    assert [c if c is None else c.topic["id"] for c in monday.row(2)] == [None]  # 10:00: folio-sizes ended
+    assert [c if c is None else c.topic["id"] for c in monday.row(5)] == [None, None, None]
+    assert cells(tuesday) == [("Lunch", "Blue room", 0, 0, 1, 3), ("swap-day-two", "Green room", 2, 1, 1, 1)]
+
+
+def test_a_joint_session_whose_rooms_are_not_side_by_side_keeps_to_its_own(tmp_path):
+    data = Path(shutil.copytree(SCHEDULE, tmp_path / "data"))
+    edit(data, "topics/bpf-in-mm.yaml", "tracks: [mm, bpf]", "tracks: [storage, bpf]")
+    edit(data, "topics/zoned-storage.yaml", 'start: "10:30"', 'start: "14:00"')
+    edit(data, "topics/verifier-limits.yaml", "minutes: 60", "minutes: 30")
+    monday = grid_of(data, "grid-2030")[0]
+    # Blue (storage) and Red (bpf) with Green (its own room) between: all three.
+    assert ("bpf-in-mm", "Blue room", 3, 0, 1, 3) in cells(monday)
+    edit(data, "events/grid-2030.yaml", "    tracks: [bpf]", "    tracks: [bpf]\n  - id: grey\n    name: Grey room")
+    edit(data, "topics/bpf-in-mm.yaml", "room: green", "room: grey")
+    monday = grid_of(data, "grid-2030")[0]
+    assert ("bpf-in-mm", "Grey room", 3, 3, 1, 1) in cells(monday)  # Blue, Red and Grey: not side by side
+
+
+def test_a_session_that_clashes_is_left_out_of_the_grid_and_named(tmp_path):
+    data = Path(shutil.copytree(SCHEDULE, tmp_path / "data"))
+    edit(data, "topics/zoned-storage.yaml", 'start: "10:30"', 'start: "10:15"')
+    monday = grid_of(data, "grid-2030")[0]
+    assert [(t["id"], other) for t, other in monday.unplaced] == [("zoned-storage", "block-queues")]
+    assert "zoned-storage" not in [c.topic["id"] for c in monday.cells if c.topic is not None]
+
+
+def test_a_session_without_a_room_gets_a_column_of_its_own(tmp_path):
+    data = Path(shutil.copytree(SCHEDULE, tmp_path / "data"))
+    edit(data, "topics/swap-day-two.yaml", "  room: green\n", "")
+    tuesday = grid_of(data, "grid-2030")[1]
+    assert [c.name for c in tuesday.columns][-1] == grid.NO_ROOM
+    assert ("swap-day-two", grid.NO_ROOM, 2, 3, 1, 1) in cells(tuesday)
+
+
+def test_wrap_fills_lines_and_cuts_what_cannot_fit():
+    assert grid.wrap("Opening and the state of the kernel", 12) == ["Opening and", "the state of", "the kernel"]
+    assert grid.wrap("folio_split_unmapped_pages()", 10) == ["folio_spli", "t_unmapped", "_pages()"]
+    assert grid.width("日本語") == 6 and grid.wrap("日本語 text", 5) == ["日本", "語", "text"]
+
+
+# ---------------------------------------------------------------------------------- the command
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("grid-2030.txt", ["--data", str(SCHEDULE)]),
+        ("grid-2030-tuesday.txt", ["--data", str(SCHEDULE), "--day", "2030-05-07"]),
+        ("default.txt", ["--data", str(REPO / "data")]),
+        ("sample.txt", ["--data", str(SAMPLE)]),
+    ],
+)
+def test_the_text_agenda_matches_its_golden_file(name, args, tmp_path):
+    result = run_cli("agenda", "--no-cache", *args, cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (0, "")
+    if UPDATE:
+        GOLDEN.mkdir(parents=True, exist_ok=True)
+        (GOLDEN / name).write_text(result.stdout)
+    assert result.stdout == (GOLDEN / name).read_text()
+    assert max(grid.width(line) for line in result.stdout.splitlines()) <= 72
+
+
+def test_every_line_fits_72_columns_whatever_the_names(tmp_path):
+    data = Path(shutil.copytree(SCHEDULE, tmp_path / "data"))
+    edit(data, "events/grid-2030.yaml", "name: Blue room", "name: The large auditorium on the ground floor")
+    edit(
+        data, "topics/folio-sizes.yaml", "title: Folio sizes", "title: 大きなフォリオ and folio_split_unmapped_pages()"
+    )
+    result = run_cli("agenda", "--no-cache", "--data", str(data), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    for part in ("大きなフォリオ", "folio_split_unmapp", "ground floor"):
+        assert part in result.stdout
+    assert max(grid.width(line) for line in result.stdout.splitlines()) <= 72
+
+
+def test_a_clash_is_warned_of_and_listed_under_the_grid(tmp_path):
+    data = Path(shutil.copytree(SCHEDULE, tmp_path / "data"))
+    edit(data, "topics/zoned-storage.yaml", 'start: "10:30"', 'start: "10:15"')
+    result = run_cli("agenda", "--no-cache", "--data", str(data), "--day", "2030-05-06", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "is in Blue room at the same time as 'block-queues'" in result.stderr
+    assert "Not in the grid: 10:15-10:45 Zoned storage, against 'block-queues' (see\n`check`)" in result.stdout
+    strict = run_cli("agenda", "--no-cache", "--strict", "--data", str(data), cwd=tmp_path)
+    assert strict.returncode == 1 and strict.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--event", "nope"], "Usage error: no event 'nope' in "),
+        (
+            ["--day", "2030-05-08"],
+            "Usage error: 2030-05-08 is not a day of Grid Summit 2030 (2030-05-06 to 2030-05-07)",
+        ),
+        (["--day", "8 May"], "argument --day: expected a date as YYYY-MM-DD, found '8 May'"),
+    ],
+)
+def test_usage_errors_say_what_to_give(args, message, tmp_path):
+    result = run_cli("agenda", "--no-cache", "--data", str(SCHEDULE), *args, cwd=tmp_path)
+    assert result.returncode == 2 and result.stdout == ""
+    assert message in result.stderr
+
+
+def test_a_past_event_by_its_id(tmp_path):
+    result = run_cli("agenda", "--no-cache", "--data", str(SUMMIT), "--event", "example-2029", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Example Summit 2029")
