@@ -30,7 +30,7 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from generator import layout, memo, model, pdf, yamlload
+from generator import history, layout, memo, model, pdf, yamlload
 from generator.errors import DataError, Problems, SiteError, UsageError
 from generator.export import exports
 from generator.model import DataFile, FileResult, Site
@@ -44,6 +44,7 @@ from generator.write import (
     read_brief_manifest,
     swap_site,
     write_briefs,
+    write_data,
     write_pages,
 )
 
@@ -71,8 +72,8 @@ class Clean:
         """The Site as the phases that can reuse work read it."""
         return site
 
-    def export(self, site: Site, publish: Publish) -> dict[str, str]:
-        return exports(site, publish)
+    def export(self, site: Site, publish: Publish, published: history.History) -> dict[str, str]:
+        return exports(site, publish, published)
 
     def finish(self, written: bool | None) -> list[str]:
         """A build ends: its pages were written (True), not rendered (None), or not written
@@ -86,11 +87,13 @@ class Clean:
 
 @dataclass
 class Loaded:
-    """Every data file as read, and what is wrong with the folders themselves."""
+    """Every data file as read, what is wrong with the folders themselves, and what the
+    calendars have published (data/calendar-history.yaml, written by the build)."""
 
     data_dir: str  # as messages show it
     files: list[DataFile]
     problems: Problems = field(default_factory=Problems)
+    history: history.Read = field(default_factory=lambda: history.Read({}, None))
 
 
 def load(data_dir: str, overlay: dict[str, bytes] | None = None) -> Loaded:
@@ -136,6 +139,7 @@ def load(data_dir: str, overlay: dict[str, bytes] | None = None) -> Loaded:
             else:
                 read = yamlload.read_bytes(path)
             out.files.append(DataFile(path, shown, place, read))
+    out.history = history.read(data_dir, out.problems)
     return out
 
 
@@ -172,8 +176,8 @@ def render(
     return layer.render(site, briefs or {}, out_dir, directory_urls)
 
 
-def export(site: Site, layer: Clean, publish: Publish) -> dict[str, str]:
-    return layer.export(site, publish)
+def export(site: Site, layer: Clean, publish: Publish, published: history.History) -> dict[str, str]:
+    return layer.export(site, publish, published)
 
 
 @dataclass
@@ -228,6 +232,19 @@ def write(out_dir: str, files: dict[str, str], kept: set[str]) -> WriteReport:
     return write_pages(out_dir, files, keep=kept)
 
 
+def write_history(data_dir: str, before: history.Read, after: history.History) -> bool:
+    """Keep what the calendars now show in data/ (only when it changed; no file while there
+    is nothing to keep). Whether it was written."""
+    if not after and before.raw is None:
+        return False
+    text = history.dump(after).encode("utf-8")
+    if text == before.raw:
+        return False
+    path = os.path.join(data_dir, layout.HISTORY_FILE)
+    write_data(data_dir, {path: text}, {path: before.raw}, places=(layout.HISTORY_FILE,))
+    return True
+
+
 def site(config: str, site_dir: str, briefs: Briefs) -> None:
     """MkDocs builds docs/ into a fresh folder, the briefs are put into it (made now, or kept
     from the site it replaces), and it replaces site/ whole: a failed or killed build leaves
@@ -263,11 +280,18 @@ def data_folder(data_dir: str) -> str:
 
 def check(data_dir: str, strict: bool, layer: Clean, say: Say, overlay: dict[str, bytes] | None = None) -> Site:
     """load → validate. Warnings are said; problems that stop the build raise DataError."""
-    site, problems = validate(load(data_folder(data_dir), overlay), layer)
+    return _check(data_dir, strict, layer, say, overlay)[0]
+
+
+def _check(
+    data_dir: str, strict: bool, layer: Clean, say: Say, overlay: dict[str, bytes] | None = None
+) -> tuple[Site, history.Read]:
+    loaded = load(data_folder(data_dir), overlay)
+    site, problems = validate(loaded, layer)
     if site is None or problems.failed(strict):
         raise DataError(problems, strict)
     say(problems.report(strict))
-    return site
+    return site, loaded.history
 
 
 def publishing(config: str, strict: bool) -> Publish:
@@ -300,20 +324,23 @@ def build(
     site_dir: str | None = None,
 ) -> Built:
     """check → (pdf) → render → export → write. Nothing is written unless everything before
-    succeeded. With `pdf`, the briefs are laid out first and topic pages link to them; else,
-    with `site_dir`, the briefs of the site there are kept and linked (marked when stale)."""
+    succeeded; the calendar history in data/ last, once the pages are. With `pdf`, the briefs
+    are laid out first and topic pages link to them; else, with `site_dir`, the briefs of the
+    site there are kept and linked (marked when stale)."""
     data_folder(data_dir)
     layer.start()
     written: bool | None = None
     try:
-        site = check(data_dir, strict, layer, say)
+        site, before = _check(data_dir, strict, layer, say)
         publish = publishing(config, strict)
+        published = history.advance(before.history, site, history.now())
         briefs = make_pdf(site, layer) if pdf else kept_briefs(site, layer, site_dir) if site_dir else Briefs()
         pages, kept = render(site, layer, out_dir, briefs.states, publish.directory_urls)
-        files = export(site, layer, publish)
+        files = export(site, layer, publish, published)
         written = False
         report = write(out_dir, {**pages, **files}, kept)
         written = True
+        write_history(data_dir, before, published)
     finally:
         say(layer.finish(written))
     return Built(len(pages) + len(kept), len(files), report, briefs)

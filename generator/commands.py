@@ -149,11 +149,15 @@ def serve(data: str, out: str, config: str, strict: bool, addr: str, interval: f
 
 
 def _snapshot(data: str) -> dict[str, tuple[int, int]]:
+    """Every file under data/ with its time and size, but the calendar history the build writes."""
     state = {}
+    own = os.path.join(data, layout.HISTORY_FILE)
     for top, dirs, files in os.walk(data):
         dirs.sort()
         for name in files:
             full = os.path.join(top, name)
+            if full == own:
+                continue
             try:
                 st = os.stat(full)
             except FileNotFoundError:

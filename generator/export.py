@@ -1,10 +1,13 @@
 """Exports for other tools, built from the Site (pure: records in, file texts out).
 
-- `agenda.ics`: one event per scheduled session, in the event's time zone (with its VTIMEZONE),
-  with room, description and the address of the session's brief. Unscheduled sessions are left
-  out; the agenda page says so. Written by the icalendar library (RFC 5545 escaping, line
-  folding, time zone rules).
-- `topics/<id>.ics`: the same event alone, linked from the session's brief.
+- `agenda.ics`: one event per session with a slot, in the event's time zone (with its
+  VTIMEZONE), with room, status (tentative until accepted), a plain-text description (leads,
+  who must attend, tracks, the brief's address, the abstract as its page shows it with links
+  written out) and the address of the session's brief; and each session taken off the agenda
+  since the calendars showed it, as CANCELLED. Unscheduled sessions are left out; the agenda
+  page says so. Written by the icalendar library (RFC 5545 escaping, line folding, time zones).
+- `topics/<id>.ics`: one session alone, linked from its brief.
+- `people/<id>.ics`: the sessions a person leads or must attend, linked from the people page.
 - `data.json`: every record as validated, the relations derived from them, the data file each
   came from and the page that shows it. Its JSON Schema is `docs/schemas/data.schema.json`
   (`generator.jsonschemas.data_schema`, built from the same field definitions).
@@ -13,10 +16,10 @@ Values in the exports are the records' text as written: these are not Markdown o
 consumer escapes them for its own output. The one change is the one the pages make too: bidi
 controls are shown as [U+202E] in the calendar, which people read in a calendar program.
 
-Output is deterministic: DTSTAMP is when the topic was posted (the data records no later
-revision time), and nothing depends on the clock or on hash order. Each calendar and each
-record's line of data.json is a `Site.derive` value, so a recording view keeps them between
-builds while what they read is unchanged.
+Output is deterministic: SEQUENCE, DTSTAMP and LAST-MODIFIED come from the calendar history
+(`generator.history`, kept in data/ by the build), and nothing depends on the clock or on hash
+order. Each calendar and each record's line of data.json is a `Site.derive` value, so a
+recording view keeps them between builds while what they read is unchanged.
 """
 
 from __future__ import annotations
@@ -32,8 +35,8 @@ from icalendar import Calendar, Event, Timezone
 
 from generator import layout, markup
 from generator import schema as S
+from generator.history import History, Published, advance
 from generator.model import Site
-from generator.render import session_order
 from generator.siteconfig import Publish
 
 CALENDAR = layout.target("calendar")
@@ -46,27 +49,52 @@ def calendar_path(tid: str) -> str:
     return layout.target("session-calendar", tid)
 
 
-def exports(site: Site, publish: Publish) -> dict[str, str]:
+def exports(site: Site, publish: Publish, history: History | None = None) -> dict[str, str]:
     """Every export file, keyed by its path under docs/: a calendar per event (the current
-    one's also at the top, to subscribe to), one per scheduled session, and data.json."""
-    scheduled = [t for t in session_order(site) if t["slot"] and site.on_agenda(t)]
+    one's also at the top, to subscribe to), one per scheduled session, one per person who
+    leads or must attend a session, and data.json. `history`: what the calendars have shown
+    of each session (`history.advance` of this build); without it, as if all were new now."""
+    published = history if history is not None else advance({}, site, EPOCH)
     out = {}
     for eid, event in site.events.items():
-        tids = tuple(t["id"] for t in scheduled if site.event_of_topic[t["id"]] == eid)
+        mine = tuple(p for p in published.values() if p.event == eid)
         paths = [layout.target("event-calendar", eid)] + ([CALENDAR] if eid == site.current_event else [])
         for path in paths:
-            out[path] = _calendar(site, eid, tids, publish, path, event["name"])
-    for topic in scheduled:
-        path = calendar_path(topic["id"])
-        out[path] = _calendar(site, site.event_of_topic[topic["id"]], (topic["id"],), publish, path, topic["title"])
+            out[path] = _calendar(site, publish, path, event["name"], mine, eid)
+    for p in published.values():
+        if p.status != "cancelled":
+            path = calendar_path(p.topic)
+            out[path] = _calendar(site, publish, path, site.topics[p.topic]["title"], (p,))
+    for pid, theirs in sorted(people_sessions(site, published).items()):
+        path = layout.target("person-calendar", pid)
+        out[path] = _calendar(site, publish, path, f"Sessions of {site.people[pid]['name']}", tuple(theirs))
     out[DATA] = data_json(site, publish)
     return dict(sorted(out.items()))
 
 
-def _calendar(site: Site, eid: str, tids: tuple[str, ...], publish: Publish, path: str, name: str) -> str:
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def people_sessions(site: Site, published: History) -> dict[str, list[Published]]:
+    """The sessions each person leads or must attend, as published (cancelled ones too, while
+    their topic is on record)."""
+    out: dict[str, list[Published]] = {}
+    for p in published.values():
+        topic = site.topics.get(p.topic)
+        if topic is None:
+            continue
+        wanted = [*topic["leads"], *(w["person"] for w in topic["must_attend"])]
+        for pid in dict.fromkeys(wanted):
+            out.setdefault(pid, []).append(p)
+    return out
+
+
+def _calendar(
+    site: Site, publish: Publish, path: str, name: str, sessions: tuple[Published, ...], eid: str | None = None
+) -> str:
     return site.derive(
-        ("calendar", publish, eid, path, name, tids),
-        lambda: calendar(site, eid, [site.topics[tid] for tid in tids], publish, path, name),
+        ("calendar", publish, path, name, sessions, eid),
+        lambda: calendar(site, publish, path, name, list(sessions), eid),
         keep=True,
     )
 
@@ -74,72 +102,87 @@ def _calendar(site: Site, eid: str, tids: tuple[str, ...], publish: Publish, pat
 # ---------------------------------------------------------------------------------- calendar
 
 
-def slot_times(topic: S.Rec, tz: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
-    """Start and end of a scheduled session, aware, in the event's time zone."""
-    slot = topic["slot"]
+def slot_times(slot: Mapping[str, Any], tz: dt.tzinfo) -> tuple[dt.datetime, dt.datetime]:
+    """Start and end of a slot (day, start, minutes), aware, in the event's time zone."""
     start = dt.datetime.combine(dt.date.fromisoformat(slot["day"]), dt.time.fromisoformat(slot["start"]), tzinfo=tz)
     end = (start.astimezone(dt.UTC) + dt.timedelta(minutes=slot["minutes"])).astimezone(tz)
     return start, end
 
 
-def _stamp(posted: Any, event: S.Rec) -> dt.datetime:
-    """When the topic was posted (or, not known, its event's first day), in UTC."""
-    if isinstance(posted, dt.datetime):
-        return posted.astimezone(dt.UTC)
-    day = str(posted or event["start"])
-    return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(0, 0), tzinfo=dt.UTC)
-
-
-def _event(site: Site, topic: S.Rec, publish: Publish, tz: dt.tzinfo) -> Event:
-    event, slot = site.event_of(topic["id"]), topic["slot"]
-    brief = publish.page_url(layout.target("topic", topic["id"]))
-    brief_url = publish.absolute(brief)
-    start, end = slot_times(topic, tz)
+def _event(site: Site, p: Published, publish: Publish, tz: dt.tzinfo) -> Event:
+    """One session as a VEVENT: as published (time, room, status, sequence and when it last
+    changed), described from its topic while that is on record."""
+    event = site.events[p.event]
+    topic = site.topics.get(p.topic)
+    start, end = slot_times({"day": p.day, "start": p.start, "minutes": p.minutes}, tz)
     vevent = Event()
-    vevent.add("uid", f"{topic['id']}@{event['id']}.lsfmm-prep")
-    vevent.add("dtstamp", _stamp(topic["posted"], event))
+    vevent.add("uid", p.uid)
+    vevent.add("dtstamp", p.modified)
+    vevent.add("last-modified", p.modified)
+    vevent.add("sequence", p.sequence)
+    vevent.add("status", p.status.upper())
     vevent.add("dtstart", start)
     vevent.add("dtend", end)
-    vevent.add("summary", markup.plain(topic["title"]))
+    title = " ".join((topic["title"] if topic is not None else p.title).split())
+    vevent.add("summary", markup.plain(f"Cancelled: {title}" if p.status == "cancelled" else title))
     rooms = {r["id"]: r["name"] for r in event["rooms"]}
-    where = [rooms[slot["room"]] if slot["room"] else None, event["place"]]
+    where = [rooms.get(p.room, p.room) if p.room else None, event["place"]]
     if any(where):
         vevent.add("location", markup.plain(", ".join(w for w in where if w)))
+    if topic is None:
+        return vevent
+    brief = publish.page_url(layout.target("topic", topic["id"]))
+    brief_url = publish.absolute(brief)
     names = ", ".join(site.people[pid]["name"] for pid in topic["leads"])
-    lead = f"{'Lead' if len(topic['leads']) == 1 else 'Leads'}: {names}"
-    lines = [lead, f"Brief: {brief_url or brief + ' (on the session site)'}", "", topic["abstract"]]
+    lines = [f"{'Lead' if len(topic['leads']) == 1 else 'Leads'}: {names}"]
+    if topic["must_attend"]:
+        lines.append("Must attend: " + ", ".join(site.people[w["person"]]["name"] for w in topic["must_attend"]))
+    tracks = {t["id"]: t["name"] for t in event["tracks"]}
+    if topic["tracks"]:
+        lines.append("Tracks: " + ", ".join(tracks[t] for t in topic["tracks"]))
+    lines += [f"Brief: {brief_url or brief + ' (on the session site)'}", "", markup.plain_text(topic["abstract"])]
     vevent.add("description", markup.plain("\n".join(lines)))
     if brief_url:
         vevent.add("url", brief_url)
     if topic["tracks"]:
-        tracks = {t["id"]: t["name"] for t in event["tracks"]}
         vevent.add("categories", [markup.plain(tracks[t]) for t in topic["tracks"]])
     return vevent
 
 
-def calendar(site: Site, eid: str, topics: list[S.Rec], publish: Publish, path: str, name: str) -> str:
-    """The iCalendar file `path` named `name`, with one event per session given (all scheduled,
-    all of the event `eid`)."""
-    event = site.events[eid]
+def calendar(
+    site: Site, publish: Publish, path: str, name: str, sessions: list[Published], eid: str | None = None
+) -> str:
+    """The iCalendar file `path` named `name`, with one VEVENT per session given (each of an
+    event with a time zone), in time order; `eid`, for an event's calendar, whose time zone it
+    carries even before any session has a slot."""
     cal = Calendar()
     cal.add("prodid", layout.PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("name", markup.plain(name))
     cal.add("x-wr-calname", markup.plain(name))
-    if event["timezone"]:  # needed once a session has a slot (model.validate)
-        cal.add("x-wr-timezone", event["timezone"])
+    if eid is not None and site.events[eid]["timezone"]:
+        cal.add("x-wr-timezone", site.events[eid]["timezone"])
     if publish.site_url:
         cal.add("source", publish.absolute(path))
-    if event["timezone"]:
-        # The time zone's rules from the year before the summit to the year after every session:
-        # always present, so that even a calendar without a session yet is valid RFC 5545.
-        years = [int(str(event["start"])[:4])] + [int(t["slot"]["day"][:4]) for t in topics]
-        first, last = dt.date(min(years) - 1, 1, 1), dt.date(max(years) + 2, 1, 1)
-        cal.add_component(Timezone.from_tzid(event["timezone"], first_date=first, last_date=last))
-        tz = zoneinfo.ZoneInfo(event["timezone"])
-        for topic in topics:
-            cal.add_component(_event(site, topic, publish, tz))
+    # Each time zone's rules from the year before its first summit to the year after its last
+    # session: always present for an event's calendar, so that even one without a session is
+    # valid RFC 5545.
+    years: dict[str, list[int]] = {}
+    for e in [site.events[eid]] if eid is not None else []:
+        if e["timezone"]:
+            years.setdefault(e["timezone"], []).append(int(str(e["start"])[:4]))
+    shown = []
+    for p in sorted(sessions, key=lambda p: (p.day, p.start, p.uid)):
+        zone = site.events[p.event]["timezone"]
+        if zone:  # needed once a session has a slot (model.validate); a cancelled one may outlive it
+            years.setdefault(zone, []).extend((int(str(site.events[p.event]["start"])[:4]), int(p.day[:4])))
+            shown.append((p, zone))
+    for zone, ys in sorted(years.items()):
+        first, last = dt.date(min(ys) - 1, 1, 1), dt.date(max(ys) + 2, 1, 1)
+        cal.add_component(Timezone.from_tzid(zone, first_date=first, last_date=last))
+    for p, zone in shown:
+        cal.add_component(_event(site, p, publish, zoneinfo.ZoneInfo(zone)))
     return cal.to_ical().decode("utf-8")
 
 

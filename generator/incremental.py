@@ -43,6 +43,7 @@ from typing import Any, TypeVar
 from generator import layout, memo, render
 from generator.build import Clean
 from generator.export import exports
+from generator.history import History
 from generator.model import DataFile, FileResult, Site, parse_file
 from generator.render import Renderer, plan
 from generator.siteconfig import Publish
@@ -302,8 +303,8 @@ class Incremental(Clean):
             self.fresh_pages[spec.path] = Entry(reads, None, _sha(text.encode("utf-8")), uses, key)
         return pages, kept
 
-    def export(self, site: Site, publish: Publish) -> dict[str, str]:
-        return exports(self.view(site), publish)
+    def export(self, site: Site, publish: Publish, published: History) -> dict[str, str]:
+        return exports(self.view(site), publish, published)
 
     def derive(self, key: Any, make: Callable[[], T], keep: bool) -> T:
         entry = self.fresh.get(key)

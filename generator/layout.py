@@ -50,6 +50,9 @@ RECORD_SUFFIX = ".yaml"
 OLD_EVENT_FILE = "event.yaml"
 # What import-mbox may create or extend, relative to the data folder.
 IMPORT_PLACES = ("people.yaml", "threads/")
+# What the calendars last showed of each session (generator.history): written by the build,
+# committed with the data.
+HISTORY_FILE = "calendar-history.yaml"
 SCHEMA_FOLDER = "docs/schemas"  # relative to the repository; published as schemas/
 
 
@@ -128,6 +131,8 @@ def target(kind: str, rid: str = "") -> str:
         return f"questions/index.md#quote-{rid}"
     if kind == "session-calendar":
         return f"topics/{rid}.ics"
+    if kind == "person-calendar":
+        return f"people/{rid}.ics"
     if kind == "event":
         return f"events/{rid}/index.md"
     if kind == "event-agenda":

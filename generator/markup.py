@@ -145,6 +145,72 @@ def plain(value: object) -> str:
     return _show_bidi(str(value))
 
 
+class _PlainText(HTMLParser):
+    """Sanitized HTML (from `markdown_html`) as plain text: paragraphs apart, list items as
+    '- ', a link as its words then its address in angle brackets, code as written."""
+
+    BLOCKS = ("p", "li", "pre", "blockquote", "tr", "h4", "h5", "h6", "hr", "table", "ul", "ol")
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[tuple[str, bool]] = []  # (text, whether a list item)
+        self.words: list[str] = []
+        self.href: list[str | None] = []
+        self.pre = 0
+
+    def _end_block(self) -> None:
+        text = "".join(self.words)
+        text = text.strip("\n") if self.pre else " ".join(text.split())
+        if text:
+            self.blocks.append((text, text.startswith("- ")))
+        self.words = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.BLOCKS:
+            self._end_block()
+        if tag == "li":
+            self.words.append("- ")
+        elif tag == "pre":
+            self.pre += 1
+        elif tag == "br":
+            self.words.append("\n" if self.pre else " ")
+        elif tag in ("td", "th"):
+            self.words.append(" | " if self.words else "")
+        elif tag == "a":
+            self.href.append(dict(attrs).get("href"))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self.href:
+            href = self.href.pop()
+            shown = "".join(self.words)
+            if href and not href.startswith("mailto:") and not shown.rstrip().endswith(href):
+                self.words.append(f" <{href}>")
+        elif tag == "pre":
+            self._end_block()
+            self.pre -= 1
+        if tag in self.BLOCKS:
+            self._end_block()
+
+    def handle_data(self, data: str) -> None:
+        self.words.append(data)
+
+
+def plain_text(markdown_text: str) -> str:
+    """A curated Markdown field as plain text for a plain-text format (a calendar's
+    DESCRIPTION): no Markdown marks, the YAML's line breaks joined, links written out."""
+    html_text = markdown_html(markdown_text).replace("&#10;", "\n")
+    parser = _PlainText()
+    parser.feed(html_text)
+    parser.close()
+    parser._end_block()
+    out = ""
+    for n, (text, item) in enumerate(parser.blocks):
+        if n:
+            out += "\n" if item and parser.blocks[n - 1][1] else "\n\n"
+        out += text
+    return out
+
+
 def front_matter(title: str, source: str) -> str:
     """YAML front matter: the page title (HTML-escaped, since themes print it raw)."""
     return (

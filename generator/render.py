@@ -345,6 +345,12 @@ class Renderer:
         ids = [t["id"] for t in self.site.events[eid]["tracks"]]
         return f"lsf-track-{ids.index(track) % 8 + 1}" if track in ids else "lsf-track-none"
 
+    def scheduled_of_person(self, pid: str) -> list[Any]:
+        """The sessions with a slot that a person leads or should attend (their calendar's)."""
+        site = self.site
+        tids = dict.fromkeys(rid for role, kind, rid in site.roles_of_person.get(pid, []) if kind == "topic")
+        return [site.topics[t] for t in tids if site.topics[t]["slot"] and site.on_agenda(site.topics[t])]
+
     def proposal_sessions(self, pid: str) -> list[Any]:
         """Every topic that discussed a proposal, the latest summit first."""
         site = self.site
@@ -433,6 +439,7 @@ class Renderer:
             "track_name": lambda eid, tr: next(t["name"] for t in site.events[eid]["tracks"] if t["id"] == tr),
             "clock": grid.clock,
             "proposal_sessions": self.proposal_sessions,
+            "scheduled_of_person": self.scheduled_of_person,
             "questions_of": self.questions_of,
             "quotes_of_topic": self.quotes_of_topic,
         }

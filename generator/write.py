@@ -287,28 +287,32 @@ def read_current(paths: list[str]) -> dict[str, bytes | None]:
     return out
 
 
-def write_data(data_dir: str, files: dict[str, bytes], expected: dict[str, bytes | None]) -> list[str]:
-    """Write record files under data_dir: only people.yaml and threads/*.yaml. Each file must
+def write_data(
+    data_dir: str,
+    files: dict[str, bytes],
+    expected: dict[str, bytes | None],
+    places: tuple[str, ...] = layout.IMPORT_PLACES,
+) -> list[str]:
+    """Write files under data_dir: only those in `places` (import-mbox: people.yaml and
+    threads/*.yaml; the build: the calendar history). Each file must
     still hold what it held when it was read (`expected`; None: it did not exist), else nothing
     is written: a file someone saved in the meantime is never overwritten. Every file is staged
     first, then renamed into place; a new file never replaces one that appeared meanwhile."""
     for path in sorted(files):
         rel = os.path.relpath(path, data_dir).replace(os.sep, "/")
-        if rel.startswith("../") or not _under(rel, layout.IMPORT_PLACES):
-            raise WriteError(
-                f"refusing to write {path}: import-mbox writes only {', '.join(layout.IMPORT_PLACES)} in {data_dir}"
-            )
+        if rel.startswith("../") or not _under(rel, places):
+            raise WriteError(f"refusing to write {path}: only {', '.join(places)} may be written in {data_dir}")
         _inside(data_dir, rel)
     now = read_current(sorted(files))
     for path in sorted(files):
         if now[path] != expected.get(path):
-            raise WriteError(f"{path} changed while importing; nothing was written (run the import again)")
+            raise WriteError(f"{path} changed while it was being written; nothing was written (run it again)")
     staged: list[tuple[str, str]] = []
     try:
         for path in sorted(files):
             folder = os.path.dirname(path) or "."
             os.makedirs(folder, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".lsfmm-import-")
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".lsfmm-write-")
             with os.fdopen(fd, "wb") as fh:
                 fh.write(files[path])
             if now[path] is not None:

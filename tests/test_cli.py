@@ -70,14 +70,13 @@ def test_strict_turns_warnings_into_failure(tmp_path):
 
 
 def test_build_reports_what_it_wrote_and_a_rebuild_writes_nothing(tmp_path):
-    first = run_cli("build", "--data", str(SAMPLE), "--out", str(tmp_path))
-    assert (
-        first.stdout == f"Generated 18 pages and 4 export files in {tmp_path}/: 22 written, 0 unchanged, 0 removed.\n"
-    )
-    second = run_cli("build", "--data", str(SAMPLE), "--out", str(tmp_path))
-    assert (
-        second.stdout == f"Generated 18 pages and 4 export files in {tmp_path}/: 0 written, 22 unchanged, 0 removed.\n"
-    )
+    shutil.copytree(SAMPLE, tmp_path / "data")  # a build keeps data/calendar-history.yaml
+    first = run_cli("build", "--data", "data", "--out", "docs", cwd=tmp_path)
+    assert first.stdout == "Generated 18 pages and 5 export files in docs/: 23 written, 0 unchanged, 0 removed.\n"
+    history = (tmp_path / "data" / "calendar-history.yaml").read_bytes()
+    second = run_cli("build", "--data", "data", "--out", "docs", cwd=tmp_path)
+    assert second.stdout == "Generated 18 pages and 5 export files in docs/: 0 written, 23 unchanged, 0 removed.\n"
+    assert (tmp_path / "data" / "calendar-history.yaml").read_bytes() == history
 
 
 def test_usage_errors_exit_2(tmp_path):
@@ -90,17 +89,20 @@ def test_usage_errors_exit_2(tmp_path):
 
 
 def test_clean_removes_only_generated_pages(tmp_path):
-    (tmp_path / "guide.md").write_text("# hand-written\n")
-    run_cli("build", "--data", str(SAMPLE), "--out", str(tmp_path))
-    result = run_cli("clean", "--out", str(tmp_path))
-    assert result.stdout == f"Removed 22 generated files from {tmp_path}/.\n"
-    assert snapshot(tmp_path) == {"guide.md": b"# hand-written\n"}
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "guide.md").write_text("# hand-written\n")
+    shutil.copytree(SAMPLE, tmp_path / "data")
+    run_cli("build", "--data", "data", "--out", "docs", cwd=tmp_path)
+    result = run_cli("clean", "--out", "docs", cwd=tmp_path)
+    assert result.stdout == "Removed 23 generated files from docs/.\n"
+    assert snapshot(docs) == {"guide.md": b"# hand-written\n"}
 
 
 def test_readme_shows_the_two_commands_and_every_subcommand():
     readme = (REPO / "README.md").read_text()
     assert "make site" in readme and "make test" in readme
-    for command in ("build", "check", "serve", "clean", "schema", "new", "import-mbox"):
+    for command in ("build", "check", "agenda", "serve", "clean", "schema", "new", "import-mbox"):
         assert f"python -m generator {command}" in readme
 
 

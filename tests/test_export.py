@@ -17,12 +17,13 @@ from icalendar import Calendar
 from generator.build import load_site
 from generator.errors import Problems
 from generator.export import CALENDAR, DATA, exports
+from generator.history import advance
 from generator.jsonschemas import schemas
 from generator.model import Site
 from generator.siteconfig import Publish
 from generator.write import is_generated
 from tests.conftest import REPO, SAMPLE
-from tests.hostile import PAYLOADS, RLO_NAME, write_hostile
+from tests.hostile import RLO_NAME, write_hostile
 
 PUBLISH = Publish(site_url="https://briefs.example.org/summit/")
 DATA_SCHEMA = json.loads(schemas()["data.schema.json"])
@@ -50,8 +51,16 @@ def parse_ics(text: str) -> Calendar:
 
 
 def test_sample_agenda_has_the_scheduled_session_with_time_zone_room_and_brief():
-    files = exports(load(SAMPLE), PUBLISH)
-    assert sorted(files) == [CALENDAR, DATA, "events/example-summit/agenda.ics", "topics/hooks-in-mm.ics"]
+    site = load(SAMPLE)
+    changed = dt.datetime(2030, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
+    files = exports(site, PUBLISH, advance({}, site, changed))
+    assert sorted(files) == [
+        CALENDAR,
+        DATA,
+        "events/example-summit/agenda.ics",
+        "people/ada-lead.ics",
+        "topics/hooks-in-mm.ics",
+    ]
     assert files["events/example-summit/agenda.ics"] == files[CALENDAR].replace(
         "agenda.ics", "events/example-summit/agenda.ics"
     )
@@ -69,16 +78,20 @@ def test_sample_agenda_has_the_scheduled_session_with_time_zone_room_and_brief()
     assert str(event["summary"]) == "Hooks in MM"
     assert str(event["location"]) == "Main hall, Example City"
     assert str(event["url"]) == "https://briefs.example.org/summit/topics/hooks-in-mm/"
+    # Plain text: the abstract's Markdown as the page shows it, its link written out.
     assert str(event["description"]) == (
         "Lead: Ada Lead\n"
+        "Tracks: Memory management, BPF\n"
         "Brief: https://briefs.example.org/summit/topics/hooks-in-mm/\n"
         "\n"
-        "Where should MM grow hooks, and which of them can be **stable**?\n"
+        "Where should MM grow hooks, and which of them can be stable?\n"
         "\n"
-        "See the [write-up](https://example.org/writeup)."
+        "See the write-up <https://example.org/writeup>."
     )
     assert [str(c) for c in event["categories"].cats] == ["Memory management", "BPF"]
-    assert event.get("dtstamp").dt == dt.datetime(2030, 1, 1, 11, 0, tzinfo=dt.UTC)  # when the topic was posted
+    # When the calendars first showed it (generator.history), not when the topic was posted.
+    assert event.get("dtstamp").dt == event.get("last-modified").dt == changed
+    assert (event["sequence"], str(event["status"])) == (0, "TENTATIVE")  # scheduled, not yet accepted
 
 
 def test_the_session_calendar_holds_the_same_event_alone():
@@ -94,7 +107,13 @@ def test_every_session_with_a_slot_is_in_the_calendar_in_time_order(tmp_path):
     later = data / "topics" / "later-topic.yaml"
     later.write_text(later.read_text() + 'slot:\n  day: 2030-05-07\n  start: "14:00"\n  minutes: 45\n')
     files = exports(load(data), PUBLISH)
-    calendars = ["events/example-summit/agenda.ics", "topics/hooks-in-mm.ics", "topics/later-topic.ics"]
+    calendars = [
+        "events/example-summit/agenda.ics",
+        "people/ada-lead.ics",
+        "people/cy-author.ics",
+        "topics/hooks-in-mm.ics",
+        "topics/later-topic.ics",
+    ]
     assert sorted(files) == [CALENDAR, DATA, *calendars]
     events = parse_ics(files[CALENDAR]).events
     assert [(str(e["summary"]), e.start.isoformat(), e.end.isoformat()) for e in events] == [
@@ -102,6 +121,7 @@ def test_every_session_with_a_slot_is_in_the_calendar_in_time_order(tmp_path):
         ("A later topic", "2030-05-07T14:00:00+02:00", "2030-05-07T14:45:00+02:00"),
     ]
     assert str(events[1]["location"]) == "Example City"  # no room: the place alone
+    assert str(events[1]["status"]) == "TENTATIVE"  # scheduled, not yet accepted
 
 
 def test_default_data_calendar_is_valid_and_empty_until_sessions_have_slots():
@@ -129,10 +149,17 @@ def test_hostile_text_survives_the_calendar_as_text(hostile):
     (event,) = parse_ics(exports(hostile, PUBLISH)[CALENDAR]).events
     assert str(event["summary"]) == '<script>alert("xss-title")</script> x](javascript:alert(1))'
     description = str(event["description"])
-    for payload in PAYLOADS:  # the abstract: commas, semicolons, quotes and newlines escaped and back
-        assert payload in description
+    # A plain field as written (commas, semicolons, quotes and newlines escaped and back).
+    assert 'Tracks: <script>alert("xss-track")</script>' in description
     assert "Lead: Mallory [U+202E]redrow[U+202C] Example" in description  # bidi shown, not obeyed
     assert RLO_NAME not in description
+    # The abstract (Markdown) as its page shows it: the sanitizer's text, so what the page
+    # drops is dropped here too, what the page shows as text is text, a link is written out.
+    abstract = description.split("\n\n", 1)[1]
+    for dropped in ("xss-script", "xss-iframe", "display:none", "<form", "a hidden comment", "xss-md-img"):
+        assert dropped not in abstract
+    for kept in ('<script>alert("xss-entity")</script>', "evil link <https://evil.example/>", "cell | split | attempt"):
+        assert kept in abstract
 
 
 def test_calendars_carry_the_generated_file_marker(tmp_path):

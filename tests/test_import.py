@@ -265,12 +265,12 @@ def test_the_writer_never_overwrites_a_file_that_changed_meanwhile(tmp_path):
     (data / "threads").mkdir(parents=True)
     (data / "people.yaml").write_text("people: []\n")
     target = str(data / "threads" / "t.yaml")
-    with pytest.raises(write.WriteError, match="changed while importing"):
+    with pytest.raises(write.WriteError, match="changed while it was being written"):
         write.write_data(str(data), {str(data / "people.yaml"): b"new\n"}, {str(data / "people.yaml"): b"old\n"})
     with pytest.raises(write.WriteError, match="refusing to write"):
         write.write_data(str(data), {str(data / "event.yaml"): b"x\n"}, {str(data / "event.yaml"): None})
     assert write.write_data(str(data), {target: b"id: t\n"}, {target: None}) == [target]
-    with pytest.raises(write.WriteError, match="changed while importing"):
+    with pytest.raises(write.WriteError, match="changed while it was being written"):
         write.write_data(str(data), {target: b"id: u\n"}, {target: None})  # it exists now
     assert (data / "people.yaml").read_text() == "people: []\n"
     assert (data / "threads" / "t.yaml").read_text() == "id: t\n"

@@ -1,0 +1,190 @@
+"""What the calendars have published of each session: `data/calendar-history.yaml`.
+
+A calendar program keeps an event by its UID and takes a new copy only when the copy says it
+is newer: SEQUENCE grows when the time, the room or the status changes (RFC 5545, 3.8.7.4),
+LAST-MODIFIED and DTSTAMP say when. Nothing in the records says when a session moved, so the
+build keeps, per session, the slot its calendars last showed, the sequence number and the time
+of the change, in a small file under data/ that is committed with the data: a build on another
+machine then gives the same calendars, and no person ever bumps a number by hand.
+
+`read` (an I/O edge: the file, validated with file:line) and `dump` (its text) are the ends;
+`advance` (pure) compares the sessions of the Site with what was published: a new session
+starts at sequence 0; a changed slot or status adds one and takes the time of this build; a
+session no longer on the agenda with a slot (declined, merged, withdrawn, unscheduled or
+deleted) is kept as cancelled, one sequence further, so calendars drop it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+import yaml
+
+from generator import layout, yamlload
+from generator import schema as S
+from generator.errors import Problems
+from generator.model import Site
+
+FILE = layout.HISTORY_FILE
+STATUSES = ("tentative", "confirmed", "cancelled")  # iCalendar STATUS values of a VEVENT
+
+HEADER = """\
+# Written by lsfmm-prep's build: what the calendars last showed of each session, so that a
+# calendar program sees a moved or cancelled session as changed (SEQUENCE, LAST-MODIFIED).
+# Commit it with the data: a build elsewhere then gives the same calendars. Do not edit it;
+# after a merge conflict, keep for each session the entry with the higher sequence.
+"""
+
+ENTRY = S.Obj(
+    "published session",
+    "What the calendars last showed of one session.",
+    {
+        "uid": S.Field(S.Text(200), "The session's UID in every calendar.", required=True),
+        "topic": S.Field(S.Slug(), "The topic's id.", required=True),
+        "event": S.Field(S.Slug(), "The event's id.", required=True),
+        "title": S.Field(S.Text(300), "The title shown.", required=True),
+        "day": S.Field(S.Date(), "The day shown.", required=True),
+        "start": S.Field(S.Clock(), "The start shown (event time zone).", required=True),
+        "minutes": S.Field(S.Int(5, 600), "The length shown.", required=True),
+        "room": S.Field(S.Slug(), "The room shown, if any."),
+        "status": S.Field(S.Enum(*STATUSES), "tentative, confirmed or cancelled.", required=True),
+        "sequence": S.Field(S.Int(0, 1_000_000), "How many times it changed.", required=True),
+        "modified": S.Field(S.DateTime(), "When it last changed (UTC).", required=True),
+    },
+)
+SPEC = S.Obj(
+    "calendar history",
+    "data/calendar-history.yaml: what the calendars last showed of each session.",
+    {"sessions": S.Field(S.ListOf(ENTRY, max_items=S.BIG_LIST), "One entry per session.", required=True)},
+)
+
+
+@dataclass(frozen=True)
+class Published:
+    """One session as its calendars show it (hashable: part of the calendars' memo keys)."""
+
+    uid: str
+    topic: str
+    event: str
+    title: str
+    day: str
+    start: str
+    minutes: int
+    room: str | None
+    status: str
+    sequence: int
+    modified: dt.datetime
+
+    def significant(self) -> tuple[Any, ...]:
+        """What, changed, makes calendars take the new copy."""
+        return (self.day, self.start, self.minutes, self.room, self.status)
+
+
+History = Mapping[str, Published]  # by uid
+
+
+def uid(topic_id: str, event_id: str) -> str:
+    return f"{topic_id}@{event_id}.lsfmm-prep"
+
+
+# ---------------------------------------------------------------------------------- the file
+
+
+@dataclass
+class Read:
+    """The history as read, and the file's bytes (None: no file) to write against."""
+
+    history: dict[str, Published]
+    raw: bytes | None
+
+
+def read(data_dir: str, problems: Problems) -> Read:
+    """The history file of a data folder (none: empty). Problems go to `problems`."""
+    path = os.path.join(data_dir, FILE)
+    if not os.path.exists(path):
+        return Read({}, None)
+    shown = layout.display_path(path)
+    got = yamlload.read_bytes(path)
+    node = yamlload.check_bytes(got, shown, problems)
+    if node is None:
+        return Read({}, got.raw)
+    rec = SPEC.check(node, S.Ctx(shown, problems))
+    if rec is S.INVALID:
+        return Read({}, got.raw)
+    out: dict[str, Published] = {}
+    for entry in rec["sessions"]:
+        if entry["uid"] in out:
+            problems.error(shown, entry.line_of("uid"), f"uid '{entry['uid']}' is listed twice")
+            continue
+        out[entry["uid"]] = Published(**{name: entry.get(name) for name in ENTRY.fields})
+    return Read(out, got.raw)
+
+
+def dump(history: History) -> str:
+    """The file's text: entries by uid, every field in order."""
+    entries = []
+    for key in sorted(history):
+        p = history[key]
+        entry = {name: getattr(p, name) for name in ENTRY.fields}
+        entry["modified"] = S.utc_text(p.modified)
+        if p.room is None:
+            del entry["room"]
+        entries.append(entry)
+    body = yaml.safe_dump({"sessions": entries}, sort_keys=False, allow_unicode=True, width=100)
+    return HEADER + body
+
+
+# ---------------------------------------------------------------------------------- advancing
+
+
+def status_of(topic: S.Rec) -> str:
+    """A scheduled session's calendar status: confirmed once accepted (or held), else tentative."""
+    decided = topic["decision"]["status"] if topic["decision"] else "proposed"
+    return "confirmed" if decided in ("accepted", "held") else "tentative"
+
+
+def advance(history: History, site: Site, now: dt.datetime) -> dict[str, Published]:
+    """The history after this build: every scheduled session as it now is, and every earlier
+    one kept (cancelled once it is no longer on an agenda with a slot)."""
+    out: dict[str, Published] = {}
+    for tid, topic in site.topics.items():
+        if not topic["slot"] or not site.on_agenda(topic):
+            continue
+        eid = site.event_of_topic[tid]
+        slot = topic["slot"]
+        key = uid(tid, eid)
+        now_shown = Published(
+            key, tid, eid, " ".join(topic["title"].split()), slot["day"], slot["start"], slot["minutes"],
+            slot["room"], status_of(topic), 0, now,
+        )  # fmt: skip
+        old = history.get(key)
+        if old is None:
+            out[key] = now_shown
+        elif old.significant() != now_shown.significant():
+            out[key] = replace(now_shown, sequence=old.sequence + 1)
+        elif old.title != now_shown.title:
+            out[key] = replace(now_shown, sequence=old.sequence)  # newer, not significant
+        else:
+            out[key] = old
+    for key, old in history.items():
+        if key in out or old.event not in site.events:
+            continue  # still scheduled; or its whole event is gone, and its calendars with it
+        out[key] = (
+            old
+            if old.status == "cancelled"
+            else replace(old, status="cancelled", sequence=old.sequence + 1, modified=now)
+        )
+    return dict(sorted(out.items()))
+
+
+def now() -> dt.datetime:
+    """The time of this build, in UTC, to the second: SOURCE_DATE_EPOCH when set (reproducible
+    builds, tests), else the clock."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)

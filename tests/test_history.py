@@ -1,0 +1,222 @@
+"""generator/history.py: calendars that update. What each session's calendars last showed is
+kept in data/calendar-history.yaml by the build; SEQUENCE grows by itself when a session's
+time, room or status changes, LAST-MODIFIED and DTSTAMP say when, and a session taken off the
+agenda stays in the calendars as cancelled. Every calendar file is parsed with icalendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from icalendar import Calendar
+
+from generator import history
+from generator.build import load_site
+from generator.errors import Problems
+from tests.conftest import SCHEDULE, run_cli
+
+T0 = dt.datetime(2030, 3, 1, 12, 0, tzinfo=dt.UTC)
+T1 = dt.datetime(2030, 4, 2, 8, 30, tzinfo=dt.UTC)
+
+
+def site_of(data: Path):
+    problems = Problems()
+    site = load_site(str(data), problems)
+    assert site is not None, [str(p) for p in problems.items]
+    return site
+
+
+def edit(data: Path, rel: str, old: str, new: str) -> None:
+    path = data / rel
+    text = path.read_text()
+    assert old in text, (rel, old)
+    path.write_text(text.replace(old, new, 1))
+
+
+@pytest.fixture
+def data(tmp_path) -> Path:
+    return Path(shutil.copytree(SCHEDULE, tmp_path / "data"))
+
+
+# ---------------------------------------------------------------------------------- advance
+
+
+def test_a_new_session_starts_at_sequence_0_and_an_unchanged_one_stays_as_it_was(data):
+    first = history.advance({}, site_of(data), T0)
+    assert sorted(p.topic for p in first.values()) == [
+        "block-queues", "bpf-in-mm", "folio-sizes", "opening", "swap-day-two", "verifier-limits", "zoned-storage",
+    ]  # fmt: skip
+    assert {(p.sequence, p.modified, p.status) for p in first.values()} == {(0, T0, "confirmed")}
+    assert history.advance(first, site_of(data), T1) == first  # nothing changed: nothing moves
+
+
+@pytest.mark.parametrize(
+    ("rel", "old", "new"),
+    [
+        ("topics/folio-sizes.yaml", 'start: "09:30"', 'start: "09:45"'),  # the time
+        ("topics/folio-sizes.yaml", "day: 2030-05-06", "day: 2030-05-07"),  # the day
+        ("topics/folio-sizes.yaml", "minutes: 30", "minutes: 20"),  # the length
+        ("topics/folio-sizes.yaml", "room: green", "room: blue"),  # the room
+        ("topics/folio-sizes.yaml", "status: accepted", "status: proposed"),  # now tentative
+    ],
+)
+def test_a_significant_change_adds_one_to_that_session_alone(data, rel, old, new):
+    before = history.advance({}, site_of(data), T0)
+    edit(data, rel, old, new)
+    after = history.advance(before, site_of(data), T1)
+    changed = {key for key in after if after[key] != before[key]}
+    assert changed == {"folio-sizes@grid-2030.lsfmm-prep"}
+    moved = after["folio-sizes@grid-2030.lsfmm-prep"]
+    assert (moved.sequence, moved.modified) == (1, T1)
+
+
+def test_a_new_title_is_newer_but_not_a_new_sequence(data):
+    before = history.advance({}, site_of(data), T0)
+    edit(data, "topics/folio-sizes.yaml", "title: Folio sizes", "title: Large folios")
+    after = history.advance(before, site_of(data), T1)["folio-sizes@grid-2030.lsfmm-prep"]
+    assert (after.title, after.sequence, after.modified) == ("Large folios", 0, T1)
+
+
+@pytest.mark.parametrize(
+    "how",
+    ["declined", "unscheduled", "deleted"],
+)
+def test_a_session_taken_off_the_agenda_stays_as_cancelled(data, how):
+    before = history.advance({}, site_of(data), T0)
+    topic = data / "topics" / "zoned-storage.yaml"
+    if how == "declined":
+        edit(data, "topics/zoned-storage.yaml", "status: accepted", "status: declined")
+    elif how == "unscheduled":
+        topic.write_text(topic.read_text().split("slot:")[0])
+    else:
+        topic.unlink()
+    after = history.advance(before, site_of(data), T1)
+    gone = after["zoned-storage@grid-2030.lsfmm-prep"]
+    assert (gone.status, gone.sequence, gone.modified, gone.start) == ("cancelled", 1, T1, "10:30")
+    assert history.advance(after, site_of(data), T1 + dt.timedelta(days=1)) == after  # stays, unchanged
+
+
+def test_a_cancelled_session_scheduled_again_is_confirmed_one_further(data):
+    before = history.advance({}, site_of(data), T0)
+    edit(data, "topics/zoned-storage.yaml", "status: accepted", "status: declined")
+    cancelled = history.advance(before, site_of(data), T1)
+    edit(data, "topics/zoned-storage.yaml", "status: declined", "status: accepted")
+    again = history.advance(cancelled, site_of(data), T1 + dt.timedelta(hours=1))
+    assert (
+        again["zoned-storage@grid-2030.lsfmm-prep"].status,
+        again["zoned-storage@grid-2030.lsfmm-prep"].sequence,
+    ) == (
+        "confirmed",
+        2,
+    )
+
+
+def test_the_file_reads_back_what_was_written(data, tmp_path):
+    published = history.advance({}, site_of(data), T0)
+    (data / history.FILE).write_text(history.dump(published))
+    problems = Problems()
+    got = history.read(str(data), problems)
+    assert problems.items == [] and got.history == published
+    text = (data / history.FILE).read_text()
+    assert text.startswith("# Written by lsfmm-prep's build")
+    assert "  sequence: 0\n  modified: '2030-03-01T12:00:00Z'\n" in text
+
+
+# ---------------------------------------------------------------------------------- the build
+
+
+def build(project: Path, when: dt.datetime, monkeypatch) -> str:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(when.timestamp())))
+    result = run_cli("build", "--strict", "--data", "data", "--out", "docs", cwd=project)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def calendars(docs: Path) -> dict[str, Calendar]:
+    """Every calendar file of a build, parsed."""
+    return {str(p.relative_to(docs)): Calendar.from_ical(p.read_bytes()) for p in sorted(docs.rglob("*.ics"))}
+
+
+def events(cal: Calendar) -> dict[str, bytes]:
+    return {str(e["uid"]).split("@")[0]: e.to_ical() for e in cal.events}
+
+
+def test_a_moved_session_changes_its_sequence_and_nothing_else(data, monkeypatch):
+    project = data.parent
+    build(project, T0, monkeypatch)
+    before = calendars(project / "docs")
+    assert sorted(before) == [
+        "agenda.ics",
+        "events/grid-2030/agenda.ics",
+        "people/bea-bpf.ics",
+        "people/bo-block.ics",
+        "people/mo-mm.ics",
+        "people/una-chair.ics",
+        "topics/block-queues.ics",
+        "topics/bpf-in-mm.ics",
+        "topics/folio-sizes.ics",
+        "topics/opening.ics",
+        "topics/swap-day-two.ics",
+        "topics/verifier-limits.ics",
+        "topics/zoned-storage.ics",
+    ]
+    for cal in before.values():
+        for e in cal.events:
+            assert (e["sequence"], e.get("last-modified").dt, e.get("dtstamp").dt) == (0, T0, T0)
+    # Una Chair leads the opening and must attend folio-sizes: her calendar has both.
+    assert sorted(events(before["people/una-chair.ics"])) == ["folio-sizes", "opening"]
+    edit(data, "topics/folio-sizes.yaml", 'start: "09:30"', 'start: "10:00"')
+    build(project, T1, monkeypatch)
+    after = calendars(project / "docs")
+    for name, cal in after.items():
+        old, new = events(before[name]), events(cal)
+        assert sorted(old) == sorted(new), name
+        for uid in new:
+            if uid != "folio-sizes":
+                assert new[uid] == old[uid], (name, uid)  # byte for byte
+    moved = next(e for e in after["agenda.ics"].events if str(e["uid"]).startswith("folio-sizes@"))
+    assert (moved["sequence"], moved.get("last-modified").dt, moved.get("dtstamp").dt) == (1, T1, T1)
+    assert moved.start.strftime("%H:%M") == "10:00"
+    # Built again, later and on another machine (a fresh copy of the data with its history):
+    # the same calendars, and nothing to write.
+    assert ": 0 written," in build(project, T1 + dt.timedelta(days=3), monkeypatch)
+    other = project.parent / "elsewhere"
+    shutil.copytree(data, other / "data")
+    build(other, T1 + dt.timedelta(days=9), monkeypatch)
+    assert {n: c.to_ical() for n, c in calendars(other / "docs").items()} == {n: c.to_ical() for n, c in after.items()}
+
+
+def test_a_declined_session_is_cancelled_in_every_calendar_that_had_it(data, monkeypatch):
+    project = data.parent
+    build(project, T0, monkeypatch)
+    edit(data, "topics/zoned-storage.yaml", "status: accepted", "status: declined")
+    build(project, T1, monkeypatch)
+    after = calendars(project / "docs")
+    assert "topics/zoned-storage.ics" not in after  # its own calendar goes with its page's slot
+    for name in ("agenda.ics", "events/grid-2030/agenda.ics", "people/bo-block.ics"):
+        (gone,) = [e for e in after[name].events if str(e["uid"]).startswith("zoned-storage@")]
+        assert (str(gone["status"]), gone["sequence"], gone.get("last-modified").dt) == ("CANCELLED", 1, T1)
+        assert str(gone["summary"]) == "Cancelled: Zoned storage"
+    assert "status: cancelled" in (data / history.FILE).read_text()
+
+
+def test_a_build_of_bad_data_writes_no_history(data, monkeypatch):
+    project = data.parent
+    build(project, T0, monkeypatch)
+    kept = (data / history.FILE).read_bytes()
+    edit(data, "topics/folio-sizes.yaml", 'start: "09:30"', 'start: "10:00"')
+    edit(data, "topics/opening.yaml", "leads: [una-chair]", "leads: [nobody]")
+    result = run_cli("build", "--data", "data", "--out", "docs", cwd=project)
+    assert result.returncode == 1
+    assert (data / history.FILE).read_bytes() == kept
+
+
+def test_no_history_file_while_no_session_has_a_slot(tmp_path, monkeypatch):
+    shutil.copytree(SCHEDULE, tmp_path / "data")
+    for topic in (tmp_path / "data" / "topics").glob("*.yaml"):
+        topic.write_text(topic.read_text().split("slot:")[0])
+    edit(tmp_path / "data", "events/grid-2030.yaml", "schedule: final", "schedule: draft")
+    build(tmp_path, T0, monkeypatch)
+    assert not (tmp_path / "data" / history.FILE).exists()
