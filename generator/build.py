@@ -31,7 +31,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from generator import history, layout, memo, model, pdf, yamlload
-from generator.errors import DataError, Problems, SiteError, UsageError
+from generator.errors import DataError, Problems, SiteError, UsageError, WriteError
 from generator.export import exports
 from generator.model import DataFile, FileResult, Site
 from generator.render import Renderer, render_pages
@@ -241,7 +241,14 @@ def write_history(data_dir: str, before: history.Read, after: history.History) -
     if text == before.raw:
         return False
     path = os.path.join(data_dir, layout.HISTORY_FILE)
-    write_data(data_dir, {path: text}, {path: before.raw}, places=(layout.HISTORY_FILE,))
+    try:
+        write_data(data_dir, {path: text}, {path: before.raw}, places=(layout.HISTORY_FILE,))
+    except WriteError:  # it changed since it was read: never overwrite what is not known
+        raise WriteError(
+            f"{layout.display_path(path)} changed while this build ran (an edit, or another build?), so it was "
+            "left as it is; the pages and calendars in the docs folder were written, but the history they "
+            "follow was not: build again"
+        ) from None
     return True
 
 
@@ -311,6 +318,7 @@ class Built:
     exports: int  # export files
     report: WriteReport
     briefs: Briefs  # for site/briefs/
+    history: bool = False  # data/calendar-history.yaml was written
 
 
 def build(
@@ -340,10 +348,10 @@ def build(
         written = False
         report = write(out_dir, {**pages, **files}, kept)
         written = True
-        write_history(data_dir, before, published)
+        kept_history = write_history(data_dir, before, published)
     finally:
         say(layer.finish(written))
-    return Built(len(pages) + len(kept), len(files), report, briefs)
+    return Built(len(pages) + len(kept), len(files), report, briefs, kept_history)
 
 
 def load_site(data_dir: str, problems: Problems, overlay: dict[str, bytes] | None = None) -> Site | None:

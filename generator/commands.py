@@ -15,7 +15,7 @@ import time
 from typing import Any
 
 from generator import build as runner
-from generator import grid, importer, layout, mbox, stubs
+from generator import grid, importer, layout, markup, mbox, stubs
 from generator import schema as S
 from generator.errors import DataError, Problem, Problems, UsageError
 from generator.incremental import open_layer
@@ -37,10 +37,15 @@ def _layer(data: str, use_cache: bool) -> runner.Clean:
 
 def _generated(out: str, built: runner.Built) -> str:
     r = built.report
-    return (
+    line = (
         f"Generated {built.pages} pages and {built.exports} export files in {out}/: {len(r.written)} written, "
         f"{len(r.unchanged)} unchanged, {len(r.removed)} removed."
     )
+    if built.history:
+        line += (
+            f"\nUpdated {layout.HISTORY_FILE} in the data folder (what the calendars show): commit it with the data."
+        )
+    return line
 
 
 # ---------------------------------------------------------------------------------- the build
@@ -77,7 +82,7 @@ def agenda(data: str, event: str | None, day: str | None, strict: bool, use_cach
         (site.topics[tid] for tid in site.topics_of_event.get(eid, []) if site.on_agenda(site.topics[tid])),
         key=session_key,
     )
-    print(grid.agenda_text(ev, sessions, site.people, S.TOPIC_KIND.labels, fmt_date, day), end="")
+    print(grid.agenda_text(ev, sessions, site.people, S.TOPIC_KIND.labels, fmt_date, markup.plain, day), end="")
     return 0
 
 
@@ -121,7 +126,7 @@ def serve(data: str, out: str, config: str, strict: bool, addr: str, interval: f
             say(exc.lines())
             failed = True
             return
-        if failed or built.report.written or built.report.removed:
+        if failed or built.report.written or built.report.removed or built.history:
             print(_generated(out, built), flush=True)
         failed = False
 

@@ -62,7 +62,7 @@ def exports(site: Site, publish: Publish, history: History | None = None) -> dic
         for path in paths:
             out[path] = _calendar(site, publish, path, event["name"], mine, eid)
     for p in published.values():
-        if p.status != "cancelled":
+        if p.topic in site.topics:  # a cancelled session's own calendar stays while its topic does
             path = calendar_path(p.topic)
             out[path] = _calendar(site, publish, path, site.topics[p.topic]["title"], (p,))
     for pid, theirs in sorted(people_sessions(site, published).items()):

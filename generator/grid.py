@@ -2,17 +2,20 @@
 and as `python -m generator agenda` prints it (72-column text for a mail to the list).
 
 Pure functions of an event's records. A row runs from one time at which something starts or
-ends to the next; a cell spans the rows of its session. A break and a plenary session span
-every room; a joint session spans the rooms of its tracks when they stand side by side (else it
-keeps to its own room). A session whose cells are taken (a clash `check` warns of) is left out
-of the grid and listed under it, with what it clashes with.
+ends to the next; a cell spans the rows of its session. Columns are the event's rooms in its
+order, then, for sessions without a room, as many "Room not given" columns as run at once.
+Breaks are placed first, across every room; then each session in its own room; then a plenary
+session across every room and a joint session across the rooms of its tracks, where those are
+free and side by side (else each keeps to its own room). What finds its own place taken (a
+clash `check` warns of: two sessions in a room, a session over a break, two breaks at once) is
+left out of the grid and listed under it, with what took its place.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 NO_ROOM = "Room not given"
@@ -41,12 +44,23 @@ class Cell:
 
 
 @dataclass
+class Left:
+    """A session or break left out of the grid: its place is taken by `against`."""
+
+    title: str
+    start: int
+    end: int
+    topic: Any  # None for a break
+    against: Cell
+
+
+@dataclass
 class Day:
     day: str  # YYYY-MM-DD
     columns: list[Column]
     times: list[int]  # row r runs from times[r] to times[r + 1]
     cells: list[Cell]  # by row, then column
-    unplaced: list[tuple[Any, str]] = field(default_factory=list)  # (topic, what it clashes with)
+    unplaced: list[Left] = field(default_factory=list)  # what clashes with the grid
 
     def row(self, r: int) -> list[Cell | None]:
         """What row `r` of a table holds, left to right: the cells that start in it, and None
@@ -85,11 +99,27 @@ def days(event: Any, sessions: list[Any]) -> list[Day]:
     return [_day(event, day, by_day[day]) for day in sorted(by_day)]
 
 
+def _lanes(topics: list[Any]) -> dict[str, int]:
+    """Sessions without a room, each given a column of its own among as few as their times
+    allow (the first free one, in time order): parallel sessions without a room do not clash."""
+    ends: list[int] = []
+    lane: dict[str, int] = {}
+    for topic in sorted(topics, key=lambda t: (minutes(t["slot"]["start"]), t["id"])):
+        start = minutes(topic["slot"]["start"])
+        k = next((k for k, end in enumerate(ends) if end <= start), len(ends))
+        if k == len(ends):
+            ends.append(0)
+        ends[k] = start + topic["slot"]["minutes"]
+        lane[topic["id"]] = k
+    return lane
+
+
 def _day(event: Any, day: str, topics: list[Any]) -> Day:
     columns = [Column(r["id"], r["name"]) for r in event["rooms"]]
-    if any(not t["slot"]["room"] for t in topics) or not columns:
-        columns.append(Column("", NO_ROOM))
-    index = {c.id: n for n, c in enumerate(columns)}
+    lane = _lanes([t for t in topics if not t["slot"]["room"]])
+    lanes = max(lane.values(), default=-1) + 1
+    columns += [Column("", NO_ROOM if lanes == 1 else f"{NO_ROOM} ({k + 1})") for k in range(lanes)]
+    index = {r["id"]: n for n, r in enumerate(event["rooms"])}
     room_tracks = {r["id"]: set(r["tracks"]) for r in event["rooms"]}
     names = {r["id"]: r["name"] for r in event["rooms"]}
     pauses = [p for p in event["breaks"] if p["day"] in (None, day)]
@@ -99,7 +129,7 @@ def _day(event: Any, day: str, topics: list[Any]) -> Day:
     row_of = {x: n for n, x in enumerate(times)}
     taken: dict[tuple[int, int], Cell] = {}
     cells: list[Cell] = []
-    unplaced: list[tuple[Any, str]] = []
+    unplaced: list[Left] = []
 
     def free(rows: range, cols: range) -> Cell | None:
         """The cell in the way, or None."""
@@ -112,39 +142,43 @@ def _day(event: Any, day: str, topics: list[Any]) -> Day:
                 taken[(r, c)] = cell
 
     everywhere = range(len(columns))
-    for pause, (start, end) in sorted(zip(pauses, spans, strict=False), key=lambda x: x[1]):
+    for pause, (start, end) in sorted(zip(pauses, spans, strict=False), key=lambda x: (x[1], x[0]["title"])):
         rows = range(row_of[start], row_of[end])
-        if free(rows, everywhere) is None:
+        other = free(rows, everywhere)
+        if other is None:
             put(Cell(start, end, rows.start, 0, len(rows), len(columns), pause["title"]))
+        else:  # two breaks at once: `check` warns of it
+            unplaced.append(Left(pause["title"], start, end, None, other))
 
-    def order(topic: Any) -> tuple[int, int, str]:  # the widest first: they need the most room
-        return ({"plenary": 0, "joint-session": 1}.get(topic["kind"], 2), minutes(topic["slot"]["start"]), topic["id"])
+    # Each session in its own room first (where it is), then those that span rooms: a plenary
+    # session every room, a joint session the rooms of its tracks, each where they are free.
+    def order(topic: Any) -> tuple[int, int, str]:
+        return ({"plenary": 1, "joint-session": 2}.get(topic["kind"], 0), minutes(topic["slot"]["start"]), topic["id"])
 
     for topic in sorted(topics, key=order):
         slot = topic["slot"]
         start = minutes(slot["start"])
         end = start + slot["minutes"]
         rows = range(row_of[start], row_of[end])
-        own = index[slot["room"] or ""]
+        own = index[slot["room"]] if slot["room"] else len(index) + lane[topic["id"]]
         wide = [own]
         if topic["kind"] == "plenary":
             wide = list(everywhere)
         elif topic["kind"] == "joint-session":
             wide = sorted({own} | {index[r] for r, tracks in room_tracks.items() if tracks & set(topic["tracks"])})
-        tries = [wide] if wide == [own] else [wide, [own]]
-        for cols in tries:
+        for cols in [wide] if wide == [own] else [wide, [own]]:
             span = range(cols[0], cols[-1] + 1)
             if len(span) == len(cols) and free(rows, span) is None:
                 room = names.get(slot["room"] or "", NO_ROOM) if len(span) > 1 else ""
                 put(Cell(start, end, rows.start, span.start, len(rows), len(span), topic["title"], topic,
                          tuple(topic["tracks"]), room))  # fmt: skip
                 break
-        else:
+        else:  # its own room is taken: a clash `check` warns of
             other = free(rows, range(own, own + 1))
             assert other is not None
-            unplaced.append((topic, other.topic["id"] if other.topic is not None else other.title))
+            unplaced.append(Left(topic["title"], start, end, topic, other))
     cells.sort(key=lambda c: (c.row, c.col))
-    unplaced.sort(key=lambda x: (minutes(x[0]["slot"]["start"]), x[0]["id"]))
+    unplaced.sort(key=lambda x: (x.start, x.title))
     return Day(day, columns, times, cells, unplaced)
 
 
@@ -157,16 +191,18 @@ def width(text: str) -> int:
 
 
 def wrap(text: str, room: int) -> list[str]:
-    """Words filled into lines of at most `room` columns; a longer word is cut."""
+    """Words filled into lines of at most `room` columns; a longer word is cut (at least one
+    character a line, so a wide character in a column of one still ends)."""
+    room = max(room, 1)
     lines: list[str] = []
     line = ""
     for word in text.split():
-        while width(word) > room:
+        while width(word) > room and len(word) > 1:
             if line:
                 lines.append(line)
                 line = ""
             cut = room
-            while width(word[:cut]) > room:
+            while cut > 1 and width(word[:cut]) > room:
                 cut -= 1
             lines.append(word[:cut])
             word = word[cut:]
@@ -270,6 +306,18 @@ def text(day: Day, lines_of: Any, total: int = 72) -> list[str]:
 
 # ---------------------------------------------------------------------------------- the agenda
 
+ROOMS_PER_GRID = 4  # in 72 columns: 13 a room; more rooms are shown four at a time
+
+
+def block(day: Day, cols: range) -> Day:
+    """The part of a day's grid in some of its columns (cells clipped to them)."""
+    cells = []
+    for c in day.cells:
+        first, last = max(c.col, cols.start), min(c.col + c.colspan, cols.stop)
+        if first < last:
+            cells.append(replace(c, col=first - cols.start, colspan=last - first))
+    return Day(day.day, day.columns[cols.start : cols.stop], day.times, cells, [])
+
 
 def cell_lines(cell: Cell, tracks: Mapping[str, str], people: Mapping[str, Any], kinds: Mapping[str, str]) -> list[str]:
     """What a cell of the text grid says: its title, its time (and its room when it spans
@@ -281,7 +329,7 @@ def cell_lines(cell: Cell, tracks: Mapping[str, str], people: Mapping[str, Any],
     kind = kinds[topic["kind"]] if topic["kind"] != "session" else ""
     names = ", ".join(tracks[t] for t in topic["tracks"])
     about = f"{kind[:1].upper()}{kind[1:]}: {names}" if kind and names else kind[:1].upper() + kind[1:] or names
-    lines = [" ".join(topic["title"].split()), when, about, ", ".join(people[p]["name"] for p in topic["leads"])]
+    lines = [topic["title"], when, about, ", ".join(people[p]["name"] for p in topic["leads"])]
     return [line for line in lines if line]
 
 
@@ -289,42 +337,54 @@ def agenda_text(
     event: Any,
     sessions: list[Any],
     people: Mapping[str, Any],
-    kinds: dict[str, str],
+    kinds: Mapping[str, str],
     date: Any,
+    shown: Any,
     only: str | None = None,
     total: int = 72,
 ) -> str:
     """The agenda of an event as plain text for a mail: each day's grid (or the day `only`),
-    what does not fit in it, and the sessions without a slot. `date` formats a day."""
-    tracks = {t["id"]: t["name"] for t in event["tracks"]}
+    what does not fit in it, and the sessions without a slot. `date` formats a day; `shown`
+    makes a record's text safe to print (bidi controls shown, not obeyed: markup.plain)."""
+    tracks = {t["id"]: shown(t["name"]) for t in event["tracks"]}
+    names = {pid: {"name": shown(p["name"])} for pid, p in people.items()}
+
+    def lines_of(cell: Cell) -> list[str]:
+        safe = replace(cell, title=shown(cell.title), room=shown(cell.room))
+        return cell_lines(safe, tracks, names, kinds)
+
     grids = [d for d in days(event, sessions) if only is None or d.day == only]
     zone = f" (times in {event['timezone']})" if event["timezone"] else ""
+    title = shown(event["name"])
     out: list[str] = []
     if only is not None and not grids:
-        out.append(f"{event['name']}, {date(only)}: no session is scheduled on that day.")
+        out.append(f"{title}, {date(only)}: no session is scheduled on that day.")
     elif not grids:
-        out.append(f"{event['name']}: no session has a slot yet.")
+        out.append(f"{title}: no session has a slot yet.")
     for day in grids:
         if out:
             out.append("")
-        out.append(f"{event['name']}, {date(day.day)}{zone}")
-        out.append("")
-        out.extend(text(day, lambda c: cell_lines(c, tracks, people, kinds), total))
-        for topic, other in day.unplaced:
-            slot = topic["slot"]
-            out.extend(
-                wrap(
-                    f"Not in the grid: {slot['start']}-{clock(minutes(slot['start']) + slot['minutes'])} "
-                    f"{' '.join(topic['title'].split())}, against '{other}' (see `check`)",
-                    total,
-                )
+        out.append(f"{title}, {date(day.day)}{zone}")
+        n = len(day.columns)
+        for first in range(0, n, ROOMS_PER_GRID):
+            cols = range(first, min(first + ROOMS_PER_GRID, n))
+            part = block(day, cols)
+            part.columns = [replace(c, name=shown(c.name)) for c in part.columns]
+            out.append("" if n <= ROOMS_PER_GRID else f"\nRooms {cols.start + 1} to {cols.stop} of {n}:")
+            out.extend(text(part, lines_of, total))
+        for left in day.unplaced:
+            against = left.against.topic["id"] if left.against.topic is not None else left.against.title
+            what = f"{' '.join(left.title.split())}" if left.topic is not None else f"the break '{left.title}'"
+            message = (
+                f"Not in the grid: {clock(left.start)}-{clock(left.end)} {what}, against '{against}' (see `check`)"
             )
+            out.extend(wrap(shown(message), total))
     waiting = [t for t in sessions if not t["slot"]]
     if waiting and only is None:
         out.append("")
         out.append("Without a slot:")
         for topic in waiting:
-            leads = ", ".join(people[p]["name"] for p in topic["leads"])
-            lines = wrap(f"{' '.join(topic['title'].split())} ({leads})", total - 2)
+            leads = ", ".join(names[p]["name"] for p in topic["leads"])
+            lines = wrap(f"{shown(topic['title'])} ({leads})", total - 2)
             out.extend(["- " + lines[0], *("  " + line for line in lines[1:])])
     return "\n".join(out) + "\n"

@@ -32,6 +32,12 @@ from generator.model import Site
 FILE = layout.HISTORY_FILE
 STATUSES = ("tentative", "confirmed", "cancelled")  # iCalendar STATUS values of a VEVENT
 
+REPAIR = (
+    "the build writes this file: after a merge conflict keep, for each session, the entry with the "
+    "higher sequence; deleting the file starts every session's calendar again at sequence 0, "
+    "which calendar programs that hold a copy may ignore"
+)
+
 HEADER = """\
 # Written by lsfmm-prep's build: what the calendars last showed of each session, so that a
 # calendar program sees a moved or cancelled session as changed (SEQUENCE, LAST-MODIFIED).
@@ -43,14 +49,15 @@ ENTRY = S.Obj(
     "published session",
     "What the calendars last showed of one session.",
     {
-        "uid": S.Field(S.Text(200), "The session's UID in every calendar.", required=True),
+        "uid": S.Field(S.Text(200, facts=False), "The session's UID in every calendar.", required=True),
         "topic": S.Field(S.Slug(), "The topic's id.", required=True),
         "event": S.Field(S.Slug(), "The event's id.", required=True),
-        "title": S.Field(S.Text(300), "The title shown.", required=True),
+        "title": S.Field(S.Text(300, facts=False), "The title shown.", required=True),
         "day": S.Field(S.Date(), "The day shown.", required=True),
         "start": S.Field(S.Clock(), "The start shown (event time zone).", required=True),
         "minutes": S.Field(S.Int(5, 600), "The length shown.", required=True),
         "room": S.Field(S.Slug(), "The room shown, if any."),
+        "timezone": S.Field(S.TimeZone(), "The time zone of the times shown.", required=True),
         "status": S.Field(S.Enum(*STATUSES), "tentative, confirmed or cancelled.", required=True),
         "sequence": S.Field(S.Int(0, 1_000_000), "How many times it changed.", required=True),
         "modified": S.Field(S.DateTime(), "When it last changed (UTC).", required=True),
@@ -75,13 +82,14 @@ class Published:
     start: str
     minutes: int
     room: str | None
+    timezone: str
     status: str
     sequence: int
     modified: dt.datetime
 
     def significant(self) -> tuple[Any, ...]:
         """What, changed, makes calendars take the new copy."""
-        return (self.day, self.start, self.minutes, self.room, self.status)
+        return (self.day, self.start, self.minutes, self.room, self.timezone, self.status)
 
 
 History = Mapping[str, Published]  # by uid
@@ -109,18 +117,19 @@ def read(data_dir: str, problems: Problems) -> Read:
         return Read({}, None)
     shown = layout.display_path(path)
     got = yamlload.read_bytes(path)
-    node = yamlload.check_bytes(got, shown, problems)
-    if node is None:
-        return Read({}, got.raw)
-    rec = SPEC.check(node, S.Ctx(shown, problems))
-    if rec is S.INVALID:
-        return Read({}, got.raw)
+    found = Problems()
+    node = yamlload.check_bytes(got, shown, found)
+    rec: Any = SPEC.check(node, S.Ctx(shown, found)) if node is not None else S.INVALID
     out: dict[str, Published] = {}
-    for entry in rec["sessions"]:
+    for entry in rec["sessions"] if rec is not S.INVALID else []:
         if entry["uid"] in out:
-            problems.error(shown, entry.line_of("uid"), f"uid '{entry['uid']}' is listed twice")
+            found.error(shown, entry.line_of("uid"), f"uid '{entry['uid']}' is listed twice")
             continue
         out[entry["uid"]] = Published(**{name: entry.get(name) for name in ENTRY.fields})
+    problems.items.extend(found.items)
+    if found.errors:
+        problems.error(shown, 0, REPAIR)
+        return Read({}, got.raw)
     return Read(out, got.raw)
 
 
@@ -159,7 +168,7 @@ def advance(history: History, site: Site, now: dt.datetime) -> dict[str, Publish
         key = uid(tid, eid)
         now_shown = Published(
             key, tid, eid, " ".join(topic["title"].split()), slot["day"], slot["start"], slot["minutes"],
-            slot["room"], status_of(topic), 0, now,
+            slot["room"], site.events[eid]["timezone"], status_of(topic), 0, now,
         )  # fmt: skip
         old = history.get(key)
         if old is None:

@@ -153,23 +153,39 @@ class _PlainText(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.blocks: list[tuple[str, bool]] = []  # (text, whether a list item)
+        self.blocks: list[tuple[str, int]] = []  # (text, the list it is an item of, or 0)
         self.words: list[str] = []
         self.href: list[str | None] = []
+        self.item = 0  # the block ending is an item of this list (0: of none)
+        self.outer = 0  # the number of the outermost list open (or last open)
+        self.lists: list[list[int]] = []  # the open lists: [number of the next item] or [] if bulleted
         self.pre = 0
 
     def _end_block(self) -> None:
         text = "".join(self.words)
-        text = text.strip("\n") if self.pre else " ".join(text.split())
+        indent = text[: len(text) - len(text.lstrip(" "))] if self.lists else ""
+        text = text.strip("\n") if self.pre else indent + " ".join(text.split())
+        self.item = self.outer if self.lists else 0  # the outermost list it is in
         if text:
-            self.blocks.append((text, text.startswith("- ")))
+            self.blocks.append((text, self.item))
         self.words = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in self.BLOCKS:
             self._end_block()
-        if tag == "li":
-            self.words.append("- ")
+        if tag in ("ul", "ol"):
+            if not self.lists:
+                self.outer += 1
+            start = dict(attrs).get("start")
+            self.lists.append([int(start) if start and start.isdigit() else 1] if tag == "ol" else [])
+        elif tag == "li":
+            numbered = self.lists[-1] if self.lists else []
+            indent = "  " * (len(self.lists) - 1)
+            if numbered:
+                self.words.append(f"{indent}{numbered[0]}. ")
+                numbered[0] += 1
+            else:
+                self.words.append(f"{indent}- ")
         elif tag == "pre":
             self.pre += 1
         elif tag == "br":
@@ -188,6 +204,8 @@ class _PlainText(HTMLParser):
         elif tag == "pre":
             self._end_block()
             self.pre -= 1
+        elif tag in ("ul", "ol") and self.lists:
+            self.lists.pop()
         if tag in self.BLOCKS:
             self._end_block()
 
@@ -206,7 +224,7 @@ def plain_text(markdown_text: str) -> str:
     out = ""
     for n, (text, item) in enumerate(parser.blocks):
         if n:
-            out += "\n" if item and parser.blocks[n - 1][1] else "\n\n"
+            out += "\n" if item and item == parser.blocks[n - 1][1] else "\n\n"
         out += text
     return out
 

@@ -421,6 +421,7 @@ def schedule_conflicts(
     once (as lead or must-attend); a joint session while its tracks have other sessions, or a
     plenary session while anything else runs; a session across midnight, outside the event's
     daily hours, or over a break; an accepted topic without a slot once the schedule is final.
+    Sessions that were held are as the record says: two of them are never a conflict.
 
     Each is a dict: event, kind, topics (ids), the place to report it (path, line) and the
     message, which names the other record involved with its file:line."""
@@ -452,6 +453,9 @@ def schedule_conflicts(
             continue
         start = _minutes(slot["start"])
         end = start + slot["minutes"]
+        sessions[f"{eid}\0{slot['day']}"].append((start, end, t))
+        if _held(t):
+            continue  # it took place as recorded: a warning cannot change it
         line = slot.line
         span = f"{slot['start']}–{_clock(end)}"
         if end > 24 * 60:
@@ -480,13 +484,12 @@ def schedule_conflicts(
                     f"session '{tid}' ({span}) overlaps '{pause['title']}' ({pause['start']}–{_clock(b_end)}, "
                     f"{pause.path}:{pause.line}), which every track shares",
                 )
-        sessions[f"{eid}\0{slot['day']}"].append((start, end, t))
     for key, spans in sessions.items():
         eid = key.split("\0")[0]
         spans.sort(key=lambda s: (s[0], s[2]["id"]))
         for n, (a_start, a_end, a) in enumerate(spans):
             for b_start, b_end, b in spans[:n]:  # b starts no later than a
-                if not (a_start < b_end and b_start < a_end):
+                if not (a_start < b_end and b_start < a_end) or (_held(a) and _held(b)):
                     continue
                 out.extend(_pair(eid, events[eid], a, b))
     kinds = S.CONFLICT.values
@@ -540,26 +543,29 @@ def _pair(eid: str, event: S.Rec, a: S.Rec, b: S.Rec) -> list[dict[str, Any]]:
                 f"{them[pid]} of '{b['id']}' ({_span(b)}, {where_b})",
             )
     names = {tr["id"]: tr["name"] for tr in event["tracks"]}
+    where = {a["id"]: f"{_span(a)}", b["id"]: f"{_span(b)}, {where_b}"}
     for joint, other in ((a, b), (b, a)):  # one message for the pair
         shared = [tr for tr in other["tracks"] if tr in joint["tracks"]]
-        where = {a["id"]: "", b["id"]: f", {where_b}"}
-        spans = f"{_span(joint)}{where[joint['id']]}; {_span(other)}{where[other['id']]}"
         if joint["kind"] == "plenary":
             add(
                 "plenary",
-                f"plenary session '{joint['id']}' and '{other['id']}' are at the same time "
-                f"({spans}): a plenary session is for every track",
+                f"plenary session '{joint['id']}' ({where[joint['id']]}) and '{other['id']}' "
+                f"({where[other['id']]}) are at the same time: a plenary session is for every track",
             )
             break
         if joint["kind"] == "joint-session" and shared:
             add(
                 "joint",
-                f"joint session '{joint['id']}' overlaps '{other['id']}' of the "
-                f"{', '.join(names.get(tr, tr) for tr in shared)} track ({spans}): "
+                f"joint session '{joint['id']}' ({where[joint['id']]}) overlaps '{other['id']}' "
+                f"({where[other['id']]}) of the {', '.join(names.get(tr, tr) for tr in shared)} track: "
                 "the people of that track are wanted in both",
             )
             break
     return out
+
+
+def _held(topic: S.Rec) -> bool:
+    return bool(topic["decision"]) and topic["decision"]["status"] == "held"
 
 
 def _on_agenda(topic: S.Rec) -> bool:

@@ -121,10 +121,11 @@ BIG_LIST = 1_000_000
 class Text(Type):
     """A string. One line unless `multiline`; bounded so no input can make rendering slow."""
 
-    def __init__(self, max_len: int = 300, multiline: bool = False, markdown: bool = False):
+    def __init__(self, max_len: int = 300, multiline: bool = False, markdown: bool = False, facts: bool = True):
         self.max_len = max_len
         self.multiline = multiline
         self.markdown = markdown
+        self.facts = facts  # a person writes it: a placeholder left in it is a warning
         self.expected = "Markdown text" if markdown else "text"
 
     def check(self, y: Y, ctx: Ctx) -> Any:
@@ -145,7 +146,7 @@ class Text(Type):
         if self.markdown and value.count("[") > MAX_BRACKETS:
             # Python-Markdown's link parsing is quadratic in unmatched '[' (8,000 take 9 s).
             return ctx.error(y, f"too many '[' in Markdown text: {value.count('[')}, at most {MAX_BRACKETS}")
-        if value.startswith(PLACEHOLDER_TEXT):
+        if self.facts and value.startswith(PLACEHOLDER_TEXT):
             placeholder(y, ctx, value)
         return value
 
@@ -620,19 +621,55 @@ def _ordered_hours(rec: Rec, y: Y, ctx: Ctx) -> bool:
     return True
 
 
+def _clock_minutes(clock: str) -> int:
+    h, m = clock.split(":")
+    return int(h) * 60 + int(m)
+
+
 def _dates(rec: Rec, y: Y, ctx: Ctx) -> bool:
+    """The event ends after it starts; its breaks fall on its days, within its daily hours, and
+    do not overlap each other (each is shared by every room: the grid cannot show two at once)."""
     if rec["end"] < rec["start"]:
         ctx.error(y.entries["end"][1], f"the event ends ({rec['end']}) before it starts ({rec['start']})")
         return False
+    if not rec["breaks"]:
+        return True
+    nodes = {node.line: node for node in y.entries["breaks"][1].items}  # a break's node by its line
     ok = True
-    for pause, node in zip(rec["breaks"], y.entries["breaks"][1].items if rec["breaks"] else (), strict=False):
+    seen: list[Rec] = []
+    for pause in rec["breaks"]:
+        node = nodes[pause.line]
         if pause["day"] is not None and not rec["start"] <= pause["day"] <= rec["end"]:
             ctx.error(
                 node.entries["day"][1],
                 f"break day {pause['day']} is outside the event ({rec['start']} to {rec['end']})",
             )
             ok = False
+            continue
+        start = _clock_minutes(pause["start"])
+        end = start + pause["minutes"]
+        hours = rec["hours"]
+        if hours and (start < _clock_minutes(hours["start"]) or end > _clock_minutes(hours["end"])):
+            ctx.warn(node, f"break '{pause['title']}' is outside the daily hours ({hours['start']}–{hours['end']})")
+        for other in seen:
+            o_start = _clock_minutes(other["start"])
+            same_day = pause["day"] is None or other["day"] is None or pause["day"] == other["day"]
+            if same_day and start < o_start + other["minutes"] and o_start < end:
+                ctx.warn(
+                    node,
+                    f"break '{pause['title']}' overlaps break '{other['title']}' (line {other.line}): "
+                    "make them one, or move one",
+                )
+        seen.append(pause)
     return ok
+
+
+def _joint_tracks(rec: Rec, y: Y, ctx: Ctx) -> bool:
+    """A joint session is across tracks: it names at least two."""
+    if rec["kind"] == "joint-session" and len(rec["tracks"]) < 2:
+        node = y.entries["tracks"][1] if "tracks" in y.entries else y.entries["kind"][1]
+        ctx.warn(node, "a joint session is across tracks: name at least two under `tracks:`")
+    return True
 
 
 EVENT = Obj(
@@ -943,7 +980,7 @@ TOPIC = Obj(
         "outcome": Field(OUTCOME, "After the session: what was decided, and write-ups."),
         "sources": Field(ListOf(SOURCE), "Where the topic facts come from."),
     },
-    rules=(_no_twice, _leads, _post, _decision),
+    rules=(_no_twice, _leads, _post, _decision, _joint_tracks),
 )
 
 PROPOSAL = Obj(

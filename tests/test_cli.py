@@ -72,7 +72,10 @@ def test_strict_turns_warnings_into_failure(tmp_path):
 def test_build_reports_what_it_wrote_and_a_rebuild_writes_nothing(tmp_path):
     shutil.copytree(SAMPLE, tmp_path / "data")  # a build keeps data/calendar-history.yaml
     first = run_cli("build", "--data", "data", "--out", "docs", cwd=tmp_path)
-    assert first.stdout == "Generated 18 pages and 5 export files in docs/: 23 written, 0 unchanged, 0 removed.\n"
+    assert first.stdout == (
+        "Generated 18 pages and 5 export files in docs/: 23 written, 0 unchanged, 0 removed.\n"
+        "Updated calendar-history.yaml in the data folder (what the calendars show): commit it with the data.\n"
+    )
     history = (tmp_path / "data" / "calendar-history.yaml").read_bytes()
     second = run_cli("build", "--data", "data", "--out", "docs", cwd=tmp_path)
     assert second.stdout == "Generated 18 pages and 5 export files in docs/: 0 written, 23 unchanged, 0 removed.\n"

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,7 @@ UPDATE = os.environ.get("UPDATE_GOLDENS") == "1"
 
 
 def site_of(folder: Path):
+    """The Site of a data folder, and the problems (warnings only) `check` reports for it."""
     problems = Problems()
     site = load_site(str(folder), problems)
     assert site is not None, [str(p) for p in problems.items]
@@ -89,7 +92,7 @@ def test_a_session_that_clashes_is_left_out_of_the_grid_and_named(tmp_path):
     data = Path(shutil.copytree(SCHEDULE, tmp_path / "data"))
     edit(data, "topics/zoned-storage.yaml", 'start: "10:30"', 'start: "10:15"')
     monday = grid_of(data, "grid-2030")[0]
-    assert [(t["id"], other) for t, other in monday.unplaced] == [("zoned-storage", "block-queues")]
+    assert [(u.topic["id"], u.against.topic["id"]) for u in monday.unplaced] == [("zoned-storage", "block-queues")]
     assert "zoned-storage" not in [c.topic["id"] for c in monday.cells if c.topic is not None]
 
 
@@ -99,6 +102,53 @@ def test_a_session_without_a_room_gets_a_column_of_its_own(tmp_path):
     tuesday = grid_of(data, "grid-2030")[1]
     assert [c.name for c in tuesday.columns][-1] == grid.NO_ROOM
     assert ("swap-day-two", grid.NO_ROOM, 2, 3, 1, 1) in cells(tuesday)
+
+
+def test_parallel_sessions_without_rooms_stand_side_by_side_and_clash_with_nothing(tmp_path):
+    """A draft schedule (or an old one) without rooms: `check` sees no clash, nor does the grid."""
+    data = Path(shutil.copytree(SCHEDULE, tmp_path / "data"))
+    for topic in (data / "topics").glob("*.yaml"):
+        topic.write_text("".join(line for line in topic.read_text().splitlines(True) if not line.startswith("  room:")))
+    event = data / "events" / "grid-2030.yaml"
+    event.write_text(event.read_text().split("rooms:")[0] + "breaks:" + event.read_text().split("breaks:")[1])
+    _, problems = site_of(data)
+    assert [p.message for p in problems.items] == []
+    monday = grid_of(data, "grid-2030")[0]
+    assert monday.unplaced == []
+    assert [c.name for c in monday.columns] == [f"{grid.NO_ROOM} (1)", f"{grid.NO_ROOM} (2)", f"{grid.NO_ROOM} (3)"]
+    assert ("block-queues", "Room not given (1)", 1, 0, 2, 1) in cells(monday)
+    assert ("folio-sizes", "Room not given (2)", 1, 1, 1, 1) in cells(monday)
+    assert ("verifier-limits", "Room not given (3)", 1, 2, 2, 1) in cells(monday)
+
+
+def test_a_session_in_a_room_of_a_joint_sessions_track_keeps_its_room(tmp_path):
+    """Each session is placed in its own room first; the joint session spans only what is
+    free (here: its own room alone), so the grid drops nothing that `check` accepts."""
+    data = Path(shutil.copytree(SCHEDULE, tmp_path / "data"))
+    edit(data, "topics/zoned-storage.yaml", "room: blue", "room: red")
+    _, problems = site_of(data)
+    assert problems.items == []
+    monday = grid_of(data, "grid-2030")[0]
+    assert monday.unplaced == []
+    assert ("zoned-storage", "Red room", 3, 2, 1, 1) in cells(monday)
+    assert ("bpf-in-mm", "Green room", 3, 1, 2, 1) in cells(monday)
+
+
+def test_two_breaks_at_once_are_warned_of_and_the_second_is_listed_apart(tmp_path):
+    data = Path(shutil.copytree(SCHEDULE, tmp_path / "data"))
+    edit(
+        data,
+        "events/grid-2030.yaml",
+        "    minutes: 60\n",
+        '    minutes: 60\n  - title: Coffee\n    start: "13:00"\n    minutes: 60\n',
+    )
+    _, problems = site_of(data)
+    assert [str(p) for p in problems.items] == [
+        f"{data}/events/grid-2030.yaml:35:5: warning: break 'Coffee' overlaps break 'Lunch' (line 32): "
+        "make them one, or move one"
+    ]
+    monday = grid_of(data, "grid-2030")[0]
+    assert [(u.title, u.topic, u.against.title) for u in monday.unplaced] == [("Coffee", None, "Lunch")]
 
 
 def test_wrap_fills_lines_and_cuts_what_cannot_fit():
@@ -168,6 +218,24 @@ def test_usage_errors_say_what_to_give(args, message, tmp_path):
     result = run_cli("agenda", "--no-cache", "--data", str(SCHEDULE), *args, cwd=tmp_path)
     assert result.returncode == 2 and result.stdout == ""
     assert message in result.stderr
+
+
+def test_names_are_shown_safely_and_many_rooms_are_shown_four_at_a_time(tmp_path):
+    data = Path(shutil.copytree(SCHEDULE, tmp_path / "data"))
+    edit(data, "people.yaml", "name: Bo Block", 'name: "Bo \\u202eBlock"')
+    rooms = "".join(f"  - id: extra-{n}\n    name: 大きな部屋 {n}\n" for n in range(14))
+    edit(data, "events/grid-2030.yaml", "breaks:", f"{rooms}breaks:")
+    result = subprocess.run(  # a hang would be a timeout, not a silent pass
+        [sys.executable, "-m", "generator", "agenda", "--no-cache", "--data", str(data), "--day", "2030-05-06"],
+        capture_output=True, text=True, timeout=60, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(REPO)},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "\u202e" not in result.stdout and "[U+202E]Block" in result.stdout
+    assert [line for line in result.stdout.splitlines() if line.startswith("Rooms ")] == [
+        "Rooms 1 to 4 of 17:", "Rooms 5 to 8 of 17:", "Rooms 9 to 12 of 17:", "Rooms 13 to 16 of 17:",
+        "Rooms 17 to 17 of 17:",
+    ]  # fmt: skip
+    assert max(grid.width(line) for line in result.stdout.splitlines()) <= 72
 
 
 def test_a_past_event_by_its_id(tmp_path):

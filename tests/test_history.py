@@ -194,8 +194,7 @@ def test_a_declined_session_is_cancelled_in_every_calendar_that_had_it(data, mon
     edit(data, "topics/zoned-storage.yaml", "status: accepted", "status: declined")
     build(project, T1, monkeypatch)
     after = calendars(project / "docs")
-    assert "topics/zoned-storage.ics" not in after  # its own calendar goes with its page's slot
-    for name in ("agenda.ics", "events/grid-2030/agenda.ics", "people/bo-block.ics"):
+    for name in ("agenda.ics", "events/grid-2030/agenda.ics", "people/bo-block.ics", "topics/zoned-storage.ics"):
         (gone,) = [e for e in after[name].events if str(e["uid"]).startswith("zoned-storage@")]
         assert (str(gone["status"]), gone["sequence"], gone.get("last-modified").dt) == ("CANCELLED", 1, T1)
         assert str(gone["summary"]) == "Cancelled: Zoned storage"
@@ -220,3 +219,47 @@ def test_no_history_file_while_no_session_has_a_slot(tmp_path, monkeypatch):
     edit(tmp_path / "data", "events/grid-2030.yaml", "schedule: final", "schedule: draft")
     build(tmp_path, T0, monkeypatch)
     assert not (tmp_path / "data" / history.FILE).exists()
+
+
+def test_a_new_time_zone_moves_every_session_of_the_event(data):
+    """The same clock time in another zone is another moment: every session is newer."""
+    before = history.advance({}, site_of(data), T0)
+    edit(data, "events/grid-2030.yaml", "timezone: Europe/Prague", "timezone: Europe/Lisbon")
+    after = history.advance(before, site_of(data), T1)
+    assert {(p.sequence, p.timezone) for p in after.values()} == {(1, "Europe/Lisbon")}
+
+
+def test_a_placeholder_title_in_the_history_never_blocks_a_build(data, monkeypatch):
+    """A title the build copied while it was still a placeholder (`make serve` builds without
+    --strict) is the build's own record, not a fact left to fill in."""
+    project = data.parent
+    edit(data, "topics/zoned-storage.yaml", "title: Zoned storage", 'title: "TODO: the title"')
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(T0.timestamp())))
+    assert run_cli("build", "--data", "data", "--out", "docs", cwd=project).returncode == 0
+    assert "TODO: the title" in (data / history.FILE).read_text()
+    (data / "topics" / "zoned-storage.yaml").unlink()  # kept as cancelled, with that title
+    check = run_cli("check", "--strict", "--data", "data", cwd=project)
+    assert (check.returncode, check.stderr) == (0, "")
+
+
+def test_a_damaged_history_says_how_to_repair_it(data):
+    (data / history.FILE).write_text("sessions:\n<<<<<<< HEAD\n- uid: x\n=======\n>>>>>>> other\n")
+    result = run_cli("check", "--data", str(data))
+    assert result.returncode == 1
+    assert f"{data}/calendar-history.yaml: the build writes this file: after a merge conflict keep" in result.stderr
+
+
+def test_a_history_that_changed_during_the_build_is_left_and_said_so(data, monkeypatch):
+    from generator import build as runner
+    from generator.errors import WriteError
+
+    def changed(*args, **kwargs):
+        raise WriteError("data/calendar-history.yaml changed while it was being written; nothing was written")
+
+    monkeypatch.setattr(runner, "write_data", changed)
+    result = run_cli("build", "--data", "data", "--out", "docs", cwd=data.parent)
+    assert result.returncode == 1
+    assert "the pages and calendars in the docs folder were written, but the history they follow was not" in (
+        result.stderr
+    )
+    assert (data.parent / "docs" / "agenda.ics").exists() and not (data / history.FILE).exists()

@@ -114,3 +114,39 @@ def test_invalid_record_is_not_reported_again_as_unknown(data):
         "data/proposals/stats-kfuncs.yaml:3:7: expected one of 'series', 'paper', 'topic', 'target', "
         "found 'seris' (did you mean 'series'?)"
     ]
+
+
+# ---------------------------------------------------------------------------------- the schedule
+
+
+def test_the_schedule_fixture_has_no_conflict_and_the_default_data_none_either():
+    from generator import model
+    from tests.conftest import REPO, SCHEDULE
+
+    for folder in (SCHEDULE, REPO / "data"):
+        problems = Problems()
+        site = load_site(str(folder), problems)
+        assert site is not None and problems.items == []
+        assert model.schedule_conflicts(dict(site.topics), dict(site.events), dict(site.event_of_topic)) == []
+
+
+def test_sessions_that_were_held_are_never_a_conflict(tmp_path):
+    """What took place is recorded as it was: two held sessions at once (a person really was
+    in both), or one past the daily hours, is no warning; an accepted one still is."""
+    from tests.conftest import SCHEDULE
+
+    data = Path(shutil.copytree(SCHEDULE, tmp_path / "data"))
+    edit(data / "topics" / "zoned-storage.yaml", 'start: "10:30"', 'start: "10:15"')  # Blue room, Bo Block
+    edit(data / "topics" / "swap-day-two.yaml", 'start: "14:00"', 'start: "16:45"')  # past 17:00
+    held = ("zoned-storage", "block-queues", "swap-day-two")
+    for tid in held:
+        edit(data / "topics" / f"{tid}.yaml", "status: accepted", "status: held")
+    problems = Problems()
+    assert load_site(str(data), problems) is not None and problems.items == []
+    edit(data / "topics" / "block-queues.yaml", "status: held", "status: accepted")
+    problems = Problems()
+    load_site(str(data), problems)
+    assert sorted(p.message.split(":")[0] for p in problems.items) == [
+        "'bo-block' is in two sessions at once",
+        "session 'zoned-storage' (10",
+    ]

@@ -193,7 +193,7 @@ def test_the_schedule_page_lists_every_clash_and_the_grid_names_what_it_left_out
     assert schedule.split("## Accepted, without a slot")[1].strip().startswith("- [Maybe later](topics/maybe-later.md)")
     agenda = pages["agenda.md"]
     assert (
-        "- 10:15–10:45, Blue room: [Zoned storage](topics/zoned-storage.md), "
+        "- 10:15–10:45: [Zoned storage](topics/zoned-storage.md) in Blue room, "
         "against [Block queues](topics/block-queues.md)" in agenda
     )
     assert 'href="../topics/zoned-storage/"' not in agenda  # not in the grid
