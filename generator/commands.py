@@ -21,7 +21,7 @@ from generator.errors import DataError, Problem, Problems, UsageError
 from generator.incremental import open_layer
 from generator.jsonschemas import schemas
 from generator.model import Site
-from generator.render import fmt_date, session_key
+from generator.render import Renderer, fmt_date
 from generator.write import create_file, read_current, replace_text, write_data, write_files, write_pages
 
 
@@ -51,37 +51,33 @@ def _generated(out: str, built: runner.Built) -> str:
 # ---------------------------------------------------------------------------------- the build
 
 
-def check(data: str, strict: bool, use_cache: bool) -> int:
-    """Validate only; write nothing (but the cache)."""
+def _checked(data: str, strict: bool, use_cache: bool) -> Site:
+    """The Site of the data folder, validated; nothing written (but the cache)."""
     runner.data_folder(data)
     layer = _layer(data, use_cache)
     layer.start()
     try:
-        runner.check(data, strict, layer, say)
+        return runner.check(data, strict, layer, say)
     finally:
         say(layer.finish(None))
+
+
+def check(data: str, strict: bool, use_cache: bool) -> int:
+    """Validate only."""
+    _checked(data, strict, use_cache)
     return 0
 
 
 def agenda(data: str, event: str | None, day: str | None, strict: bool, use_cache: bool) -> int:
     """An event's agenda as 72-column text on standard output (for a mail to the list)."""
-    runner.data_folder(data)
-    layer = _layer(data, use_cache)
-    layer.start()
-    try:
-        site = runner.check(data, strict, layer, say)
-    finally:
-        say(layer.finish(None))
+    site = _checked(data, strict, use_cache)
     eid = event or site.current_event
     if eid not in site.events:
         raise UsageError(f"no event '{eid}' in {data}/events/; there are: {', '.join(sorted(site.events))}")
     ev = site.events[eid]
     if day is not None and not str(ev["start"]) <= day <= str(ev["end"]):
         raise UsageError(f"{day} is not a day of {ev['name']} ({ev['start']} to {ev['end']})")
-    sessions = sorted(
-        (site.topics[tid] for tid in site.topics_of_event.get(eid, []) if site.on_agenda(site.topics[tid])),
-        key=session_key,
-    )
+    sessions = Renderer(site).sessions_of(eid)
     print(grid.agenda_text(ev, sessions, site.people, S.TOPIC_KIND.labels, fmt_date, markup.plain, day), end="")
     return 0
 

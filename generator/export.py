@@ -36,7 +36,7 @@ from icalendar import Calendar, Event, Timezone
 from generator import layout, markup
 from generator import schema as S
 from generator.history import History, Published, advance
-from generator.model import Site
+from generator.model import Site, needed
 from generator.siteconfig import Publish
 
 CALENDAR = layout.target("calendar")
@@ -83,8 +83,7 @@ def people_sessions(site: Site, published: History) -> dict[str, list[Published]
         topic = site.topics.get(p.topic)
         if topic is None:
             continue
-        wanted = [*topic["leads"], *(w["person"] for w in topic["must_attend"])]
-        for pid in dict.fromkeys(wanted):
+        for pid in needed(topic):
             out.setdefault(pid, []).append(p)
     return out
 

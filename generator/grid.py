@@ -18,6 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from generator.schema import clock_minutes, clock_text
+
 NO_ROOM = "Room not given"
 
 
@@ -80,15 +82,6 @@ class Day:
         return out
 
 
-def minutes(clock: str) -> int:
-    h, m = clock.split(":")
-    return int(h) * 60 + int(m)
-
-
-def clock(total: int) -> str:
-    return f"{total // 60 % 24:02d}:{total % 60:02d}"
-
-
 def days(event: Any, sessions: list[Any]) -> list[Day]:
     """The grid of each day of `event` that has a scheduled session, in order. `sessions`: the
     event's topics on its agenda."""
@@ -99,17 +92,23 @@ def days(event: Any, sessions: list[Any]) -> list[Day]:
     return [_day(event, day, by_day[day]) for day in sorted(by_day)]
 
 
+def _times(rec: Any) -> tuple[int, int]:
+    """Start and end of a slot or a break, in minutes from midnight."""
+    start = clock_minutes(rec["start"])
+    return start, start + rec["minutes"]
+
+
 def _lanes(topics: list[Any]) -> dict[str, int]:
     """Sessions without a room, each given a column of its own among as few as their times
     allow (the first free one, in time order): parallel sessions without a room do not clash."""
     ends: list[int] = []
     lane: dict[str, int] = {}
-    for topic in sorted(topics, key=lambda t: (minutes(t["slot"]["start"]), t["id"])):
-        start = minutes(topic["slot"]["start"])
-        k = next((k for k, end in enumerate(ends) if end <= start), len(ends))
+    for topic in sorted(topics, key=lambda t: (_times(t["slot"])[0], t["id"])):
+        start, end = _times(topic["slot"])
+        k = next((k for k, taken in enumerate(ends) if taken <= start), len(ends))
         if k == len(ends):
             ends.append(0)
-        ends[k] = start + topic["slot"]["minutes"]
+        ends[k] = end
         lane[topic["id"]] = k
     return lane
 
@@ -123,8 +122,7 @@ def _day(event: Any, day: str, topics: list[Any]) -> Day:
     room_tracks = {r["id"]: set(r["tracks"]) for r in event["rooms"]}
     names = {r["id"]: r["name"] for r in event["rooms"]}
     pauses = [p for p in event["breaks"] if p["day"] in (None, day)]
-    spans = [(minutes(p["start"]), minutes(p["start"]) + p["minutes"]) for p in pauses]
-    spans += [(minutes(t["slot"]["start"]), minutes(t["slot"]["start"]) + t["slot"]["minutes"]) for t in topics]
+    spans = [_times(p) for p in pauses] + [_times(t["slot"]) for t in topics]
     times = sorted({x for span in spans for x in span})
     row_of = {x: n for n, x in enumerate(times)}
     taken: dict[tuple[int, int], Cell] = {}
@@ -153,12 +151,11 @@ def _day(event: Any, day: str, topics: list[Any]) -> Day:
     # Each session in its own room first (where it is), then those that span rooms: a plenary
     # session every room, a joint session the rooms of its tracks, each where they are free.
     def order(topic: Any) -> tuple[int, int, str]:
-        return ({"plenary": 1, "joint-session": 2}.get(topic["kind"], 0), minutes(topic["slot"]["start"]), topic["id"])
+        return ({"plenary": 1, "joint-session": 2}.get(topic["kind"], 0), _times(topic["slot"])[0], topic["id"])
 
     for topic in sorted(topics, key=order):
         slot = topic["slot"]
-        start = minutes(slot["start"])
-        end = start + slot["minutes"]
+        start, end = _times(slot)
         rows = range(row_of[start], row_of[end])
         own = index[slot["room"]] if slot["room"] else len(index) + lane[topic["id"]]
         wide = [own]
@@ -282,7 +279,7 @@ def text(day: Day, lines_of: Any, total: int = 72) -> list[str]:
     shown: dict[int, int] = {}  # cell -> lines shown so far
     for r in range(rows):
         for line in range(height[r]):
-            row = pad(clock(day.times[r]) if line == 0 else "", TIME) + " |"
+            row = pad(clock_text(day.times[r]) if line == 0 else "", TIME) + " |"
             c = 0
             while c < n:
                 here = at.get((r, c))
@@ -309,28 +306,33 @@ def text(day: Day, lines_of: Any, total: int = 72) -> list[str]:
 ROOMS_PER_GRID = 4  # in 72 columns: 13 a room; more rooms are shown four at a time
 
 
-def block(day: Day, cols: range) -> Day:
-    """The part of a day's grid in some of its columns (cells clipped to them)."""
+def block(day: Day, cols: range, shown: Any) -> Day:
+    """The part of a day's grid in some of its columns (cells clipped to them), the room names
+    made safe to print by `shown`."""
     cells = []
     for c in day.cells:
         first, last = max(c.col, cols.start), min(c.col + c.colspan, cols.stop)
         if first < last:
             cells.append(replace(c, col=first - cols.start, colspan=last - first))
-    return Day(day.day, day.columns[cols.start : cols.stop], day.times, cells, [])
+    columns = [replace(c, name=shown(c.name)) for c in day.columns[cols.start : cols.stop]]
+    return Day(day.day, columns, day.times, cells, [])
+
+
+def _leads(topic: Any, people: Mapping[str, Any]) -> str:
+    return ", ".join(people[p]["name"] for p in topic["leads"])
 
 
 def cell_lines(cell: Cell, tracks: Mapping[str, str], people: Mapping[str, Any], kinds: Mapping[str, str]) -> list[str]:
     """What a cell of the text grid says: its title, its time (and its room when it spans
     others), its kind and tracks, its leads."""
-    when = f"{clock(cell.start)}-{clock(cell.end)}" + (f", {cell.room}" if cell.room else "")
+    when = f"{clock_text(cell.start)}-{clock_text(cell.end)}" + (f", {cell.room}" if cell.room else "")
     topic = cell.topic
     if topic is None:
         return [cell.title, when]
     kind = kinds[topic["kind"]] if topic["kind"] != "session" else ""
     names = ", ".join(tracks[t] for t in topic["tracks"])
     about = f"{kind[:1].upper()}{kind[1:]}: {names}" if kind and names else kind[:1].upper() + kind[1:] or names
-    lines = [topic["title"], when, about, ", ".join(people[p]["name"] for p in topic["leads"])]
-    return [line for line in lines if line]
+    return [line for line in (topic["title"], when, about, _leads(topic, people)) if line]
 
 
 def agenda_text(
@@ -346,12 +348,10 @@ def agenda_text(
     """The agenda of an event as plain text for a mail: each day's grid (or the day `only`),
     what does not fit in it, and the sessions without a slot. `date` formats a day; `shown`
     makes a record's text safe to print (bidi controls shown, not obeyed: markup.plain)."""
-    tracks = {t["id"]: shown(t["name"]) for t in event["tracks"]}
-    names = {pid: {"name": shown(p["name"])} for pid, p in people.items()}
+    tracks = {t["id"]: t["name"] for t in event["tracks"]}
 
     def lines_of(cell: Cell) -> list[str]:
-        safe = replace(cell, title=shown(cell.title), room=shown(cell.room))
-        return cell_lines(safe, tracks, names, kinds)
+        return [shown(line) for line in cell_lines(cell, tracks, people, kinds)]
 
     grids = [d for d in days(event, sessions) if only is None or d.day == only]
     zone = f" (times in {event['timezone']})" if event["timezone"] else ""
@@ -367,24 +367,19 @@ def agenda_text(
         out.append(f"{title}, {date(day.day)}{zone}")
         n = len(day.columns)
         for first in range(0, n, ROOMS_PER_GRID):
-            cols = range(first, min(first + ROOMS_PER_GRID, n))
-            part = block(day, cols)
-            part.columns = [replace(c, name=shown(c.name)) for c in part.columns]
-            out.append("" if n <= ROOMS_PER_GRID else f"\nRooms {cols.start + 1} to {cols.stop} of {n}:")
+            part = block(day, range(first, min(first + ROOMS_PER_GRID, n)), shown)
+            out.append("" if n <= ROOMS_PER_GRID else f"\nRooms {first + 1} to {first + len(part.columns)} of {n}:")
             out.extend(text(part, lines_of, total))
         for left in day.unplaced:
             against = left.against.topic["id"] if left.against.topic is not None else left.against.title
-            what = f"{' '.join(left.title.split())}" if left.topic is not None else f"the break '{left.title}'"
-            message = (
-                f"Not in the grid: {clock(left.start)}-{clock(left.end)} {what}, against '{against}' (see `check`)"
-            )
-            out.extend(wrap(shown(message), total))
+            what = " ".join(left.title.split()) if left.topic is not None else f"the break '{left.title}'"
+            when = f"{clock_text(left.start)}-{clock_text(left.end)}"
+            out.extend(wrap(shown(f"Not in the grid: {when} {what}, against '{against}' (see `check`)"), total))
     waiting = [t for t in sessions if not t["slot"]]
     if waiting and only is None:
         out.append("")
         out.append("Without a slot:")
         for topic in waiting:
-            leads = ", ".join(names[p]["name"] for p in topic["leads"])
-            lines = wrap(f"{shown(topic['title'])} ({leads})", total - 2)
+            lines = wrap(shown(f"{topic['title']} ({_leads(topic, people)})"), total - 2)
             out.extend(["- " + lines[0], *("  " + line for line in lines[1:])])
     return "\n".join(out) + "\n"

@@ -152,7 +152,7 @@ def dump(history: History) -> str:
 
 def status_of(topic: S.Rec) -> str:
     """A scheduled session's calendar status: confirmed once accepted (or held), else tentative."""
-    decided = topic["decision"]["status"] if topic["decision"] else "proposed"
+    decided = S.decision_status(topic)
     return "confirmed" if decided in ("accepted", "held") else "tentative"
 
 

@@ -404,15 +404,6 @@ def _check_place(ref: S.RefUse, event: S.Rec, problems: Problems) -> None:
 # ---------------------------------------------------------------------------------- the schedule
 
 
-def _minutes(clock: str) -> int:
-    h, m = clock.split(":")
-    return int(h) * 60 + int(m)
-
-
-def _clock(minutes: int) -> str:
-    return f"{minutes // 60 % 24:02d}:{minutes % 60:02d}"
-
-
 def schedule_conflicts(
     topics: dict[str, S.Rec], events: dict[str, S.Rec], event_of: dict[str, str]
 ) -> list[dict[str, Any]]:
@@ -427,10 +418,8 @@ def schedule_conflicts(
     message, which names the other record involved with its file:line."""
     out: list[dict[str, Any]] = []
 
-    def add(eid: str, kind: str, t: S.Rec, line: int, message: str, *others: str) -> None:
-        out.append(
-            {"event": eid, "kind": kind, "topics": [t["id"], *others], "path": t.path, "line": line, "message": message}
-        )
+    def add(eid: str, kind: str, t: S.Rec, line: int, message: str) -> None:
+        out.append(_conflict(eid, kind, [t["id"]], t.path, line, message))
 
     sessions: dict[str, list[tuple[int, int, S.Rec]]] = defaultdict(list)  # (event, day) -> spans
     for tid, t in topics.items():
@@ -440,8 +429,7 @@ def schedule_conflicts(
             continue
         slot = t["slot"]
         if slot is None:
-            status = t["decision"]["status"] if t["decision"] else "proposed"
-            if event["schedule"] == "final" and status == "accepted":
+            if event["schedule"] == "final" and S.decision_status(t) == "accepted":
                 add(
                     eid,
                     "unscheduled",
@@ -451,17 +439,17 @@ def schedule_conflicts(
                     f"({event.path}:{event.line_of('schedule')})",
                 )
             continue
-        start = _minutes(slot["start"])
+        start = S.clock_minutes(slot["start"])
         end = start + slot["minutes"]
         sessions[f"{eid}\0{slot['day']}"].append((start, end, t))
         if _held(t):
             continue  # it took place as recorded: a warning cannot change it
         line = slot.line
-        span = f"{slot['start']}–{_clock(end)}"
+        span = _span(t)
         if end > 24 * 60:
             add(eid, "midnight", t, line, f"session '{tid}' runs past midnight ({span} on {slot['day']}): split it")
         hours = event["hours"]
-        if hours and (start < _minutes(hours["start"]) or end > _minutes(hours["end"])):
+        if hours and (start < S.clock_minutes(hours["start"]) or end > S.clock_minutes(hours["end"])):
             add(
                 eid,
                 "hours",
@@ -473,7 +461,7 @@ def schedule_conflicts(
         for pause in event["breaks"]:
             if pause["day"] not in (None, slot["day"]):
                 continue
-            b_start = _minutes(pause["start"])
+            b_start = S.clock_minutes(pause["start"])
             b_end = b_start + pause["minutes"]
             if start < b_end and b_start < end:
                 add(
@@ -481,7 +469,7 @@ def schedule_conflicts(
                     "break",
                     t,
                     line,
-                    f"session '{tid}' ({span}) overlaps '{pause['title']}' ({pause['start']}–{_clock(b_end)}, "
+                    f"session '{tid}' ({span}) overlaps '{pause['title']}' ({pause['start']}–{S.clock_text(b_end)}, "
                     f"{pause.path}:{pause.line}), which every track shares",
                 )
     for key, spans in sessions.items():
@@ -496,8 +484,13 @@ def schedule_conflicts(
     return sorted(out, key=lambda c: (c["event"], kinds.index(c["kind"]), c["path"], c["line"], c["message"]))
 
 
-def _people(topic: S.Rec) -> dict[str, str]:
-    """Who a session needs, and as what."""
+def _conflict(eid: str, kind: str, tids: list[str], path: str, line: int, message: str) -> dict[str, Any]:
+    """A conflict as the schedule page lists it and `check` reports it (at path:line)."""
+    return {"event": eid, "kind": kind, "topics": tids, "path": path, "line": line, "message": message}
+
+
+def needed(topic: S.Rec) -> dict[str, str]:
+    """Who a session needs, and as what: its leads (lead, or co-lead), then who must attend."""
     roles = {pid: "lead" if len(topic["leads"]) == 1 else "co-lead" for pid in topic["leads"]}
     for want in topic["must_attend"]:
         roles.setdefault(want["person"], "must attend")
@@ -506,7 +499,7 @@ def _people(topic: S.Rec) -> dict[str, str]:
 
 def _span(topic: S.Rec) -> str:
     slot = topic["slot"]
-    return f"{slot['start']}–{_clock(_minutes(slot['start']) + slot['minutes'])}"
+    return f"{slot['start']}–{S.clock_text(S.clock_minutes(slot['start']) + slot['minutes'])}"
 
 
 def _pair(eid: str, event: S.Rec, a: S.Rec, b: S.Rec) -> list[dict[str, Any]]:
@@ -516,16 +509,7 @@ def _pair(eid: str, event: S.Rec, a: S.Rec, b: S.Rec) -> list[dict[str, Any]]:
     where_b = f"{b.path}:{b['slot'].line}"
 
     def add(kind: str, message: str) -> None:
-        out.append(
-            {
-                "event": eid,
-                "kind": kind,
-                "topics": [a["id"], b["id"]],
-                "path": a.path,
-                "line": a["slot"].line,
-                "message": message,
-            }
-        )
+        out.append(_conflict(eid, kind, [a["id"], b["id"]], a.path, a["slot"].line, message))
 
     rooms = {r["id"]: r["name"] for r in event["rooms"]}
     if a["slot"]["room"] and a["slot"]["room"] == b["slot"]["room"]:
@@ -534,8 +518,8 @@ def _pair(eid: str, event: S.Rec, a: S.Rec, b: S.Rec) -> list[dict[str, Any]]:
             f"session '{a['id']}' ({_span(a)}) is in {rooms.get(a['slot']['room'], a['slot']['room'])} "
             f"at the same time as '{b['id']}' ({_span(b)}, {where_b})",
         )
-    them = _people(b)
-    for pid, role in sorted(_people(a).items()):
+    them = needed(b)
+    for pid, role in sorted(needed(a).items()):
         if pid in them:
             add(
                 "person",
@@ -565,11 +549,11 @@ def _pair(eid: str, event: S.Rec, a: S.Rec, b: S.Rec) -> list[dict[str, Any]]:
 
 
 def _held(topic: S.Rec) -> bool:
-    return bool(topic["decision"]) and topic["decision"]["status"] == "held"
+    return S.decision_status(topic) == "held"
 
 
 def _on_agenda(topic: S.Rec) -> bool:
-    status = topic["decision"]["status"] if topic["decision"] else "proposed"
+    status = S.decision_status(topic)
     return status in S.ON_AGENDA and topic["kind"] not in S.NOT_SESSIONS
 
 
@@ -585,7 +569,7 @@ def _check_merges(topics: dict[str, S.Rec], event_of: dict[str, str], problems: 
             problems.error(
                 t.path, line, f"topic '{tid}' is merged into '{into}', a topic of another summit ({event_of.get(into)})"
             )
-        status = target["decision"]["status"] if target["decision"] else "proposed"
+        status = S.decision_status(target)
         if status not in S.ON_AGENDA or target["kind"] in S.NOT_SESSIONS:
             kind = S.TOPIC_KIND.label(target["kind"]) if target["kind"] in S.NOT_SESSIONS else status
             problems.error(

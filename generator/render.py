@@ -59,9 +59,7 @@ def fmt_when(value: Any) -> str:
 
 
 def add_minutes(clock: str, minutes: int) -> str:
-    h, m = map(int, clock.split(":"))
-    total = h * 60 + m + minutes
-    return f"{total // 60 % 24:02d}:{total % 60:02d}"
+    return S.clock_text(S.clock_minutes(clock) + minutes)
 
 
 def key_links(proposal: Any) -> list[Any]:
@@ -322,7 +320,7 @@ class Renderer:
         decisions = S.DECISION.values
 
         def counts(group: list[Any]) -> list[int]:
-            status = [t["decision"]["status"] if t["decision"] else "proposed" for t in group]
+            status = [S.decision_status(t) for t in group]
             return [status.count(d) for d in decisions]
 
         tracks = []
@@ -428,7 +426,7 @@ class Renderer:
             "track_names": self.track_names,
             "event_of": lambda t: site.event_of(t["id"]),
             "on_agenda": site.on_agenda,
-            "held": lambda t: bool(t["decision"]) and t["decision"]["status"] == "held",
+            "held": lambda t: S.decision_status(t) == "held",
             "earlier": self.earlier,
             "later": self.later,
             "sessions_of": self.sessions_of,
@@ -437,7 +435,7 @@ class Renderer:
             "grid_days": self.grid_days,
             "track_class": self.track_class,
             "track_name": lambda eid, tr: next(t["name"] for t in site.events[eid]["tracks"] if t["id"] == tr),
-            "clock": grid.clock,
+            "clock": S.clock_text,
             "proposal_sessions": self.proposal_sessions,
             "scheduled_of_person": self.scheduled_of_person,
             "questions_of": self.questions_of,

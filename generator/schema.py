@@ -331,6 +331,17 @@ class Clock(Pattern):
         super().__init__(r"([01][0-9]|2[0-3]):[0-5][0-9]", "a time of day HH:MM (24-hour)", 5)
 
 
+def clock_minutes(clock: str) -> int:
+    """A Clock value as minutes from midnight: '09:30' -> 570."""
+    h, m = clock.split(":")
+    return int(h) * 60 + int(m)
+
+
+def clock_text(total: int) -> str:
+    """Minutes from midnight as a Clock value, past midnight wrapping: 570 -> '09:30', 1450 -> '00:10'."""
+    return f"{total // 60 % 24:02d}:{total % 60:02d}"
+
+
 @functools.cache
 def known_time_zones() -> frozenset[str]:
     """The IANA time zone names of the tz database (Python's zoneinfo, with the tzdata package)."""
@@ -534,6 +545,13 @@ CONFLICT = Enum(
         "unscheduled": "accepted, no slot",
     }
 )
+
+
+def decision_status(topic: Rec) -> str:
+    """What the program committee decided of a topic: its decision's status, or proposed."""
+    return str(topic["decision"]["status"]) if topic["decision"] else "proposed"
+
+
 ON_AGENDA = ("proposed", "accepted", "held")  # not merged into another, declined or withdrawn
 NOT_SESSIONS = ("attend-request",)  # kinds that ask for a seat, not for a slot
 # What a person did, as the people page and data.json `roles` list it, in this order: a lead
@@ -621,12 +639,7 @@ def _ordered_hours(rec: Rec, y: Y, ctx: Ctx) -> bool:
     return True
 
 
-def _clock_minutes(clock: str) -> int:
-    h, m = clock.split(":")
-    return int(h) * 60 + int(m)
-
-
-def _dates(rec: Rec, y: Y, ctx: Ctx) -> bool:
+def _days_and_breaks(rec: Rec, y: Y, ctx: Ctx) -> bool:
     """The event ends after it starts; its breaks fall on its days, within its daily hours, and
     do not overlap each other (each is shared by every room: the grid cannot show two at once)."""
     if rec["end"] < rec["start"]:
@@ -646,13 +659,13 @@ def _dates(rec: Rec, y: Y, ctx: Ctx) -> bool:
             )
             ok = False
             continue
-        start = _clock_minutes(pause["start"])
+        start = clock_minutes(pause["start"])
         end = start + pause["minutes"]
         hours = rec["hours"]
-        if hours and (start < _clock_minutes(hours["start"]) or end > _clock_minutes(hours["end"])):
+        if hours and (start < clock_minutes(hours["start"]) or end > clock_minutes(hours["end"])):
             ctx.warn(node, f"break '{pause['title']}' is outside the daily hours ({hours['start']}–{hours['end']})")
         for other in seen:
-            o_start = _clock_minutes(other["start"])
+            o_start = clock_minutes(other["start"])
             same_day = pause["day"] is None or other["day"] is None or pause["day"] == other["day"]
             if same_day and start < o_start + other["minutes"] and o_start < end:
                 ctx.warn(
@@ -760,7 +773,7 @@ EVENT = Obj(
         "notes": Field(Text(2000, multiline=True, markdown=True), "Anything else worth knowing."),
         "sources": Field(ListOf(SOURCE, min_items=1), "Where the event facts come from.", required=True),
     },
-    rules=(_dates,),
+    rules=(_days_and_breaks,),
 )
 
 PERSON = Obj(

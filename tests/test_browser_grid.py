@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SCHEDULE, make_project, run_cli
-from tests.test_browser_site import Watched, axe_source, browser, served  # noqa: F401 (fixtures)
+from tests.test_browser_site import Watched, audit, axe_source, browser, served  # noqa: F401 (fixtures)
 
 WIDTHS = [1280, 390]
 
@@ -96,17 +96,5 @@ def test_on_paper_each_day_is_a_landscape_page(browser, served):
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_grid_pages_pass_the_accessibility_audit(browser, served, axe_source, scheme):
-    serious = {}
-    for path in ("agenda/", "schedule/"):
-        w = Watched(browser, scheme)
-        page = w.open(served + path)
-        page.add_script_tag(content=axe_source)
-        violations = page.evaluate(
-            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-            ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}))"
-        )
-        bad = [v for v in violations if v["impact"] in ("serious", "critical")]
-        if bad:
-            serious[path] = bad
-        assert w.close() == [], path
+    _, serious = audit(browser, served, axe_source, scheme, ["agenda/", "schedule/"])
     assert serious == {}

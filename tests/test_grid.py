@@ -15,6 +15,7 @@ import pytest
 from generator import grid
 from generator.build import load_site
 from generator.errors import Problems
+from generator.schema import clock_text
 from tests.conftest import REPO, SAMPLE, SCHEDULE, SUMMIT, run_cli
 
 GOLDEN = REPO / "tests" / "golden" / "agenda"
@@ -53,7 +54,7 @@ def cells(day: grid.Day) -> list[tuple[str, str, int, int, int, int]]:
 def test_the_fixture_grid_spans_what_every_track_or_two_tracks_share():
     monday, tuesday = grid_of(SCHEDULE, "grid-2030")
     assert [c.name for c in monday.columns] == ["Blue room", "Green room", "Red room"]
-    assert [grid.clock(t) for t in monday.times] == [
+    assert [clock_text(t) for t in monday.times] == [
         "09:00", "09:30", "10:00", "10:30", "11:00", "11:30", "12:30", "13:30",
     ]  # fmt: skip
     assert cells(monday) == [

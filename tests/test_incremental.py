@@ -173,16 +173,6 @@ SUMMIT_EDITS = [
 ]
 
 
-@pytest.mark.parametrize(("rel", "old", "new"), SUMMIT_EDITS, ids=[f"{e[0]}:{n}" for n, e in enumerate(SUMMIT_EDITS)])
-def test_incremental_equals_from_scratch_for_a_whole_summit(tmp_path, rel, old, new):
-    shutil.copytree(SUMMIT, tmp_path / "data")
-    build(tmp_path, "docs")
-    edit(tmp_path, rel, old, new)
-    build(tmp_path, "docs")
-    build(tmp_path, "fresh", "--no-cache")
-    assert tree(tmp_path / "docs") == tree(tmp_path / "fresh")
-
-
 # Edits of the schedule (tests/fixtures/schedule) that change its grid and leave it clash-free.
 SCHEDULE_EDITS = [
     ("events/grid-2030.yaml", '    start: "12:30"', '    start: "12:45"'),  # the lunch break
@@ -196,11 +186,16 @@ SCHEDULE_EDITS = [
 ]
 
 
+FIXTURE_EDITS = [(SUMMIT, *e) for e in SUMMIT_EDITS] + [(SCHEDULE, *e) for e in SCHEDULE_EDITS]
+
+
 @pytest.mark.parametrize(
-    ("rel", "old", "new"), SCHEDULE_EDITS, ids=[f"{e[0]}:{n}" for n, e in enumerate(SCHEDULE_EDITS)]
+    ("fixture", "rel", "old", "new"),
+    FIXTURE_EDITS,
+    ids=[f"{e[0].name}/{e[1]}:{n}" for n, e in enumerate(FIXTURE_EDITS)],
 )
-def test_incremental_equals_from_scratch_for_a_schedule(tmp_path, rel, old, new):
-    shutil.copytree(SCHEDULE, tmp_path / "data")
+def test_incremental_equals_from_scratch_for_a_summit_and_a_schedule(tmp_path, fixture, rel, old, new):
+    shutil.copytree(fixture, tmp_path / "data")
     build(tmp_path, "docs")
     edit(tmp_path, rel, old, new)
     build(tmp_path, "docs")
