@@ -157,10 +157,13 @@ def generate(out: str, n_topics: int, n_proposals: int, n_quotes: int, seed: int
             "messages:\n" + "\n".join(messages) + "\nquotes:\n" + "\n".join(quotes) + "\n",
         )
         slot = ""
-        if t % 2 == 0:
+        if t % 2 == 0:  # every other topic has a slot, each its own room, day and half hour: no clash
+            s = t // 2
+            rest = s // len(rooms)
+            minute = 9 * 60 + 30 * ((rest // len(days)) % 16)
             slot = (
-                f'slot:\n  day: {days[t % 3]}\n  start: "{9 + (t // 6) % 8:02d}:{30 * (t % 2):02d}"\n'
-                f"  minutes: 30\n  room: {rooms[t % len(rooms)]}\n"
+                f'slot:\n  day: {days[rest % len(days)]}\n  start: "{minute // 60:02d}:{minute % 60:02d}"\n'
+                f"  minutes: 30\n  room: {rooms[s % len(rooms)]}\n"
             )
         order = "".join(f"  - title: {q(sentence(rng, 4))}\n    minutes: 10\n    proposals: [{p}]\n" for p in props[:3])
         write(

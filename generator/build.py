@@ -12,7 +12,7 @@
 | export   | `export`   | Site → {agenda.ics, topics/*.ics, data.json} | pure (export) |
 | pdf      | `make_pdf` | Site → {brief file: PDF bytes}             | pure (render, pdf) |
 | write    | `write`    | pages and exports → docs/                  | I/O: writes docs/ |
-| site     | `site`     | docs/ → site/ (MkDocs), briefs → site/briefs/ | I/O: runs MkDocs, swaps site/ |
+| site     | `site`     | docs/ → site/, briefs → site/briefs/    | I/O: MkDocs (sitebuild), swaps site/ |
 
 `check` and `build` run them in order for the commands (`site` after `build`). The phases that
 can reuse earlier work (parse, render, export) go through a layer: `Clean` keeps nothing;
@@ -25,28 +25,16 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import subprocess
-import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from generator import history, layout, memo, model, pdf, yamlload
-from generator.errors import DataError, Problems, SiteError, UsageError, WriteError
+from generator import history, layout, memo, model, pdf, sitebuild, yamlload
+from generator.errors import DataError, Problems, UsageError, WriteError
 from generator.export import exports
 from generator.model import DataFile, FileResult, Site
 from generator.render import Renderer, render_pages
 from generator.siteconfig import Publish, read_publish
-from generator.write import (
-    WriteReport,
-    discard,
-    fresh_site_folder,
-    keep_briefs,
-    read_brief_manifest,
-    swap_site,
-    write_briefs,
-    write_data,
-    write_pages,
-)
+from generator.write import WriteReport, keep_briefs, read_brief_manifest, write_briefs, write_data, write_pages
 
 Say = Callable[[list[str]], None]  # shows lines to the user (warnings, as soon as they are known)
 
@@ -252,28 +240,21 @@ def write_history(data_dir: str, before: history.Read, after: history.History) -
     return True
 
 
-def site(config: str, site_dir: str, briefs: Briefs) -> None:
-    """MkDocs builds docs/ into a fresh folder, the briefs are put into it (made now, or kept
-    from the site it replaces), and it replaces site/ whole: a failed or killed build leaves
-    the previous site/ as it was."""
-    fresh = fresh_site_folder(site_dir)
-    try:
-        # Not --quiet: it drops MkDocs' warnings before --strict counts them. The log is shown
-        # only when the build fails.
-        result = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", config, "--site-dir", fresh],
-            capture_output=True,
-            text=True,
-        )
-        if result.returncode:
-            raise SiteError(result.stdout + result.stderr, site_dir)
+def site(builder: sitebuild.Builder, briefs: Briefs) -> sitebuild.Report:
+    """MkDocs builds docs/ into a fresh folder (reusing the pages of the previous build that
+    did not change), the briefs are put into it (made now, or kept from the site it
+    replaces), and it replaces site/ whole: a failed or killed build leaves the previous
+    site/ as it was. Nothing is written when nothing changed."""
+    site_dir = builder.site_dir
+
+    def finish(fresh: str) -> None:
         if briefs.files:
             write_briefs(fresh, briefs.files, briefs.manifest)
         elif briefs.manifest:
             keep_briefs(site_dir, fresh, briefs.manifest)
-        swap_site(fresh, site_dir)
-    finally:
-        discard(fresh)
+
+    may_skip = not briefs.files and read_brief_manifest(site_dir) == briefs.manifest
+    return builder.build(finish, may_skip)
 
 
 # ---------------------------------------------------------------------------------- in order

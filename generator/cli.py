@@ -19,12 +19,14 @@ Turn the YAML records under data/ into the Markdown pages of an LSF/MM/BPF sessi
 commands:
   build   validate data/, then write the generated pages and exports into docs/ (only changed
           files): the pages, agenda.ics and one .ics per scheduled session, data.json
-  site    build, then `mkdocs build --strict` into a new folder that replaces site/ only
-          when the whole build succeeded; with --pdf, also a printable session brief per
+  site    build, then MkDocs (strict) into a new folder that replaces site/ only when the
+          whole build succeeded, rendering again only the pages that changed since the last
+          build (nothing at all when none did); with --pdf, also a printable session brief per
           topic in site/briefs/ (<topic>.pdf on A4, <topic>.letter.pdf on US Letter)
   check   validate data/ and report every problem (a schedule's clashes too); writes nothing
   agenda  print an event's agenda as a 72-column text grid for a mail (--event ID, --day DATE)
-  serve   build, then run `mkdocs serve` and rebuild whenever a file under data/ changes
+  serve   site, then serve site/ with live reload and rebuild whenever a file under data/
+          (or a hand-written page, or mkdocs.yml) changes: only what changed is rendered again
   clean   remove the generated pages from docs/ (hand-written pages are never touched)
   new     start a record: `new topic|proposal|question|person|event ID` writes a commented
           stub that check accepts at once (never overwriting), and says what to do next
@@ -69,7 +71,8 @@ def _parser() -> argparse.ArgumentParser:
     ag.add_argument("--event", metavar="ID", help="the event (default: the current one)")
     ag.add_argument("--day", metavar="YYYY-MM-DD", type=_day, help="one day of it (default: every day)")
     serve = sub.add_parser("serve", parents=[common, out], help="build, serve, rebuild on data changes")
-    serve.add_argument("--addr", default="127.0.0.1:8000", help="address for mkdocs serve (default: 127.0.0.1:8000)")
+    serve.add_argument("--addr", default="127.0.0.1:8000", help="address to serve on (default: 127.0.0.1:8000)")
+    serve.add_argument("--site-dir", default="site", help="the built site, kept up to date (default: site)")
     clean = sub.add_parser("clean", help="remove the generated pages and exports")
     clean.add_argument("--out", default="docs", help="docs folder of the generated pages (default: docs)")
     new = sub.add_parser("new", help="write a commented stub for a new topic, proposal, question, person or event")
@@ -94,7 +97,7 @@ def _parser() -> argparse.ArgumentParser:
     sch = sub.add_parser("schema", help="write the JSON Schemas for editors")
     sch.add_argument("--out", default=os.path.join("docs", "schemas"), help="folder (default: docs/schemas)")
     sch.add_argument("--check", action="store_true", help="exit 1 if the files on disk are stale; write nothing")
-    serve.add_argument("--interval", type=float, default=0.3, help="seconds between checks of data/ (default: 0.3)")
+    serve.add_argument("--interval", type=float, default=0.3, help="seconds between checks for changes (default: 0.3)")
     imp = sub.add_parser(
         "import-mbox",
         parents=[common],
@@ -130,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
     if c == "site":
         return commands.site(args.data, args.out, args.config, args.site_dir, args.strict, not args.no_cache, args.pdf)
     if c == "serve":
-        return commands.serve(args.data, args.out, args.config, args.strict, args.addr, args.interval)
+        return commands.serve(args.data, args.out, args.config, args.site_dir, args.strict, args.addr, args.interval)
     if c == "clean":
         return commands.clean(args.out)
     if c == "schema":

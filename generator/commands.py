@@ -9,13 +9,12 @@ from __future__ import annotations
 import difflib
 import os
 import signal
-import subprocess
 import sys
 import time
 from typing import Any
 
 from generator import build as runner
-from generator import grid, importer, layout, markup, mbox, stubs
+from generator import grid, importer, layout, markup, mbox, sitebuild, stubs
 from generator import schema as S
 from generator.errors import DataError, Problem, Problems, UsageError
 from generator.incremental import open_layer
@@ -92,8 +91,8 @@ def site(data: str, out: str, config: str, site_dir: str, strict: bool, use_cach
     """build, then MkDocs into a fresh folder that replaces site/ only when all succeeded."""
     built = runner.build(data, out, config, strict, _layer(data, use_cache), say, pdf=pdf, site_dir=site_dir)
     print(_generated(out, built))
-    runner.site(config, site_dir, built.briefs)
-    print(f"Site built in {site_dir}/.")
+    report = runner.site(sitebuild.Builder(config, site_dir, reuse=use_cache), built.briefs)
+    print(_site_line(site_dir, report))
     folder = os.path.join(site_dir, layout.BRIEFS)
     if built.briefs.files:
         print(f"Session briefs: {len(built.briefs.files)} PDF files in {folder}/.")
@@ -104,67 +103,89 @@ def site(data: str, out: str, config: str, site_dir: str, strict: bool, use_cach
     return 0
 
 
-def serve(data: str, out: str, config: str, strict: bool, addr: str, interval: float) -> int:
-    """Build, run `mkdocs serve`, and build again whenever a file under data/ changes: MkDocs
-    sees the changed pages and reloads the browser. One incremental layer for the whole run
-    keeps the parsed records in memory."""
+def _site_line(site_dir: str, report: sitebuild.Report) -> str:
+    if report.unchanged:
+        return f"Site in {site_dir}/ is up to date: nothing changed, nothing written."
+    took = f" in {report.seconds.get('total', 0):.1f} s"
+    if report.clean:
+        why = f" ({report.why})" if report.why else ""
+        return f"Site built in {site_dir}/{took}: {report.pages} pages{why}."
+    return f"Site built in {site_dir}/{took}: {report.rendered} pages rendered, {report.reused} reused."
+
+
+def serve(data: str, out: str, config: str, site_dir: str, strict: bool, addr: str, interval: float) -> int:
+    """Build the site, serve it with live reload, and build again whenever a file under
+    data/ (or a hand-written page, or mkdocs.yml) changes: only the pages that changed are
+    rendered again, and the browser reloads once the new site is in place. The parsed records
+    and what the site build can reuse stay in memory for the whole run."""
+    from mkdocs.livereload import LiveReloadServer
+
     from generator.errors import LsfError
 
     runner.data_folder(data)
+    host, _, port = addr.rpartition(":")
+    if not host or not port.isdigit():
+        raise UsageError(f"--addr {addr!r}: expected HOST:PORT, such as 127.0.0.1:8000")
     layer = open_layer(data, live=True)
+    builder = sitebuild.Builder(config, site_dir)
     failed = True  # the first build always says what it did, and so does one after a failure
 
     def rebuild() -> None:
         nonlocal failed
+        started = time.perf_counter()
         try:
             built = runner.build(data, out, config, strict, layer, say)
-        except LsfError as exc:  # reported; the last good pages stay
+            report = runner.site(builder, built.briefs)
+        except LsfError as exc:  # reported; the last good site stays
             say(exc.lines())
             failed = True
             return
-        if failed or built.report.written or built.report.removed or built.history:
+        if failed or not report.unchanged or built.history:
             print(_generated(out, built), flush=True)
+            print(f"{_site_line(site_dir, report)} Save to page: {time.perf_counter() - started:.1f} s.", flush=True)
         failed = False
 
     rebuild()
-    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--config-file", config, "--dev-addr", addr])
+    server = LiveReloadServer(
+        builder=rebuild,
+        host=host,
+        port=int(port),
+        root=site_dir,
+        mount_path=_mount_path(config),
+        polling_interval=interval,
+    )
+    for path in _watched(data, out, config):
+        server.watch(path)
 
     def stop(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, stop)  # so that mkdocs serve is stopped with us
-    state = _snapshot(data)
+    signal.signal(signal.SIGTERM, stop)
+    print(f"Serving {site_dir}/ on http://{addr}{_mount_path(config)} (Ctrl-C stops).", flush=True)
     try:
-        while proc.poll() is None:
-            time.sleep(interval)
-            now = _snapshot(data)
-            if now != state:
-                state = now
-                rebuild()
+        server.serve()
     except KeyboardInterrupt:
         pass
     finally:
-        proc.terminate()
-        proc.wait()
+        server.shutdown()
     return 0
 
 
-def _snapshot(data: str) -> dict[str, tuple[int, int]]:
-    """Every file under data/ with its time and size, but the calendar history the build writes."""
-    state = {}
-    own = os.path.join(data, layout.HISTORY_FILE)
-    for top, dirs, files in os.walk(data):
-        dirs.sort()
-        for name in files:
-            full = os.path.join(top, name)
-            if full == own:
-                continue
-            try:
-                st = os.stat(full)
-            except FileNotFoundError:
-                continue
-            state[full] = (st.st_mtime_ns, st.st_size)
-    return state
+def _mount_path(config: str) -> str:
+    """The path the site is published under (site_url's), as `mkdocs serve` serves it."""
+    from urllib.parse import urlsplit
+
+    site_url = runner.publishing(config, False).site_url
+    path = urlsplit(site_url or "/").path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
+def _watched(data: str, out: str, config: str) -> list[str]:
+    """What a change in triggers a rebuild: data/, mkdocs.yml, and every hand-written file and
+    folder in docs/ (not the generated ones: the build writes those itself)."""
+    mine = {p.rstrip("/") for p in layout.GENERATED_PLACES}
+    docs = sorted(os.path.join(out, n) for n in os.listdir(out) if n not in mine) if os.path.isdir(out) else []
+    return [data, config, *docs]
 
 
 def clean(out: str) -> int:

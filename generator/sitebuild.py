@@ -1,0 +1,535 @@
+"""The site phase: MkDocs builds docs/ into a fresh folder that then replaces site/, and a
+rebuild redoes only the pages whose Markdown changed.
+
+The build is MkDocs' own, run in this process through its public API (config, files,
+navigation, pages, the theme's Jinja environment and the plugins' events), in the order
+`mkdocs build` runs it: `mkdocs build` stays the reference, and a test compares the two page
+by page. What a rebuild can reuse is kept in `SiteState` (in memory under `serve`, in
+.lsfmm-cache/ between runs):
+
+- every source file's size and time (and, for pages, the hash of its Markdown),
+- each page's anchors, its links to anchors of other pages, and its search index entries.
+
+A rebuild renders a page again when its Markdown changed, or when a file it may link to was
+added or removed (any page whose Markdown names that file). Every other page, static file and
+theme file is hard-linked from the site it replaces, so the old site/ is never written to
+and stays whole until the swap. The anchor checks run over every page (reused pages keep
+what they link to and what they hold), and the search index is written whole from the
+entries of every page. Nothing of one page's HTML depends on another page's content when the
+navigation names its titles, so this is exact; the navigation is checked, and any change of
+the configuration, the theme's overrides, the hooks or the packages means a clean build.
+
+MkDocs must be configured with this project's plugins only (`search` and the hooks in
+generator/); with any other, every build is a plain `mkdocs build` in a subprocess.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import importlib.metadata
+import logging
+import os
+import pickle
+import posixpath
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from generator import layout
+from generator.errors import SiteError
+
+KNOWN_PLUGINS = {"search", "material/search"}
+PACKAGES = ("mkdocs", "mkdocs-material", "Markdown", "Jinja2", "pymdown-extensions", "Pygments")
+VERSION = 1  # of the state kept between runs
+
+Stat = tuple[int, int]  # (mtime_ns, size)
+
+
+@dataclass
+class PageState:
+    """What a later build needs of a page it does not render again."""
+
+    sha: str  # of its Markdown file
+    anchors: list[str]
+    anchor_links: dict[str, dict[str, str]]  # target page src_uri -> {anchor: link as written}
+    search: list[dict[str, Any]]  # its entries in the search index, in order
+
+
+@dataclass
+class SiteState:
+    """What one build of the site was made from; `stamp` identifies the site/ it made."""
+
+    key: str  # config, packages, theme overrides, hooks: any change means a clean build
+    docs: dict[str, Stat]  # every file under docs/ (by path relative to it)
+    pages: dict[str, PageState]  # by src_uri
+    statics: dict[str, Stat]  # every copied file (theme files too), by absolute source path
+    nav: list[tuple[str, str | None, str]]  # (url, title, metadata) of the navigation's pages
+    stamp: Stat | None = None  # of site/search/search_index.json after the swap
+
+
+@dataclass
+class Report:
+    """What one site build did."""
+
+    rendered: int = 0  # pages converted from Markdown and laid out
+    reused: int = 0  # pages linked from the previous site
+    pages: int = 0
+    clean: bool = True  # a clean build (no previous build to reuse)
+    unchanged: bool = False  # nothing changed: site/ was left as it was
+    why: str = ""  # why a clean build, when there was a previous site
+    seconds: dict[str, float] = field(default_factory=dict)  # per stage
+
+
+# ------------------------------------------------------------------------------------- state
+
+
+def state_path(config_file: str, site_dir: str) -> str:
+    """Where the state of the site at `site_dir` is kept: the cache beside mkdocs.yml."""
+    root = os.path.dirname(os.path.abspath(config_file))
+    tag = hashlib.sha256(os.path.abspath(site_dir).encode()).hexdigest()[:12]
+    return os.path.join(root, layout.CACHE_FOLDER, f"site-{tag}.pickle")
+
+
+def load_state(path: str) -> SiteState | None:
+    try:
+        with open(path, "rb") as fh:
+            version, state = pickle.load(fh)
+    except Exception:  # absent, damaged or foreign: the next build is clean
+        return None
+    return state if version == VERSION and isinstance(state, SiteState) else None
+
+
+def save_state(path: str, state: SiteState) -> None:
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        tmp = f"{path}.{os.getpid()}.tmp"
+        with open(tmp, "wb") as fh:
+            pickle.dump((VERSION, state), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:  # the next build is clean; this one is done
+        pass
+
+
+def _stat(path: str) -> Stat | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
+
+
+def site_stamp(site_dir: str) -> Stat | None:
+    """Identifies a built site: its search index is written new by every build."""
+    return _stat(os.path.join(site_dir, "search", "search_index.json"))
+
+
+def walk(folder: str) -> dict[str, Stat]:
+    """Every file under `folder` (relative paths, '/'-separated) with its time and size."""
+    found: dict[str, Stat] = {}
+    for top, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")  # Python's own, written on import
+        rel = os.path.relpath(top, folder).replace(os.sep, "/")
+        prefix = "" if rel == "." else rel + "/"
+        for name in names:
+            st = _stat(os.path.join(top, name))
+            if st is not None:
+                found[prefix + name] = st
+    return found
+
+
+def config_key(config_file: str, extra_dirs: list[str]) -> str:
+    """Everything but docs/ that a page's HTML depends on: the configuration, the installed
+    packages, and the files of the theme overrides and the hooks' folders."""
+    h = hashlib.sha256()
+    with open(config_file, "rb") as fh:
+        h.update(fh.read())
+    for name in PACKAGES:
+        try:
+            h.update(f"{name}={importlib.metadata.version(name)};".encode())
+        except importlib.metadata.PackageNotFoundError:
+            h.update(f"{name}=none;".encode())
+    for folder in sorted(set(extra_dirs)):
+        h.update(repr((folder, sorted(walk(folder).items()))).encode())
+    return h.hexdigest()
+
+
+# ------------------------------------------------------------------------------------- build
+
+
+class _Captured(logging.Handler):
+    """MkDocs' log during the build: every message at WARNING or above, as `mkdocs build`
+    prints them ('WARNING -  ...'); in strict mode any one fails the build."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(f"{record.levelname:<8}-  {record.getMessage()}")
+
+
+class Builder:
+    """Builds the site; keeps what the next build can reuse (in memory, and on disk)."""
+
+    def __init__(self, config_file: str, site_dir: str, reuse: bool = True) -> None:
+        self.config_file = config_file
+        self.site_dir = site_dir
+        self.reuse = reuse
+        self.path = state_path(config_file, site_dir)
+        self.state: SiteState | None = load_state(self.path) if reuse else None
+
+    # -- the one entry point
+
+    def build(self, finish: Any = None, may_skip: bool = True) -> Report:
+        """Build into a fresh folder, let `finish(fresh)` add to it (the briefs), swap it in
+        for site/. Nothing is written when nothing changed and `may_skip`."""
+        from generator.write import discard, fresh_site_folder, swap_site
+
+        report = Report()
+        t0 = time.perf_counter()
+        prev = self._usable(report)
+        if prev is not None and may_skip and self._unchanged(prev):
+            report.clean, report.unchanged = False, True
+            report.seconds["check"] = time.perf_counter() - t0
+            return report
+        report.seconds["check"] = time.perf_counter() - t0
+        fresh = fresh_site_folder(self.site_dir)
+        try:
+            state = self._build(fresh, prev, report)
+            if state is None:  # other plugins: MkDocs' own command
+                _mkdocs_subprocess(self.config_file, fresh, self.site_dir)
+            t = time.perf_counter()
+            if finish is not None:
+                finish(fresh)
+            swap_site(fresh, self.site_dir)
+            report.seconds["swap"] = time.perf_counter() - t
+        finally:
+            discard(fresh)
+        if state is not None:
+            state.stamp = site_stamp(self.site_dir)
+        self.state = state
+        if self.reuse and state is not None:
+            t = time.perf_counter()
+            save_state(self.path, state)
+            report.seconds["save state"] = time.perf_counter() - t
+        elif os.path.exists(self.path):
+            os.unlink(self.path)
+        report.seconds["total"] = time.perf_counter() - t0
+        return report
+
+    # -- what can be reused
+
+    def _usable(self, report: Report) -> SiteState | None:
+        prev = self.state
+        if prev is None:
+            return None
+        if prev.stamp is None or prev.stamp != site_stamp(self.site_dir):
+            report.why = f"{self.site_dir}/ is not the one the last build made"
+            return None
+        if prev.key != config_key(self.config_file, self._extra_dirs()):
+            report.why = "the configuration, theme overrides, hooks or packages changed"
+            return None
+        return prev
+
+    def _extra_dirs(self) -> list[str]:
+        """The folders besides docs/ whose files shape the pages: the theme overrides
+        (`custom_dir`) and the folders of the hooks. Read from mkdocs.yml cheaply."""
+        root = os.path.dirname(os.path.abspath(self.config_file))
+        dirs = [os.path.join(root, "overrides")]
+        try:
+            import yaml
+
+            with open(self.config_file, encoding="utf-8") as fh:
+                node = yaml.compose(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+            cfg = {k.value: v for k, v in getattr(node, "value", []) if isinstance(k, yaml.ScalarNode)}
+            theme = cfg.get("theme")
+            if isinstance(theme, yaml.MappingNode):
+                for k, v in theme.value:
+                    if k.value == "custom_dir" and isinstance(v, yaml.ScalarNode):
+                        dirs.append(os.path.join(root, v.value))
+            hooks = cfg.get("hooks")
+            if isinstance(hooks, yaml.SequenceNode):
+                dirs += [os.path.dirname(os.path.join(root, v.value)) for v in hooks.value]
+        except Exception:  # MkDocs will say what is wrong with it
+            pass
+        return [d for d in dirs if os.path.isdir(d) and not d.endswith(os.sep + "__pycache__")]
+
+    def _unchanged(self, prev: SiteState) -> bool:
+        return walk(self._docs_dir()) == prev.docs
+
+    def _docs_dir(self) -> str:
+        root = os.path.dirname(os.path.abspath(self.config_file))
+        return os.path.join(root, "docs")
+
+    # -- the build
+
+    def _build(self, fresh: str, prev: SiteState | None, report: Report) -> SiteState | None:
+        """The build into `fresh`; None, having done nothing, when MkDocs is configured with
+        plugins (or extra templates) this build does not know."""
+        from mkdocs.structure.files import InclusionLevel, get_files, set_exclusions
+        from mkdocs.structure.nav import get_navigation
+        from mkdocs.structure.pages import Page
+
+        stages = report.seconds
+        captured = _Captured()
+        mk_log = logging.getLogger("mkdocs")
+        mk_log.addHandler(captured)
+        propagate, mk_log.propagate = mk_log.propagate, False
+        config = None
+        try:
+            t = time.perf_counter()
+            config = _load(self.config_file, fresh)
+            if not set(config.plugins) - set(config.hooks) <= KNOWN_PLUGINS or config.extra_templates:
+                report.why = "MkDocs has plugins this build does not know"
+                return None
+            config.plugins.on_startup(command="build", dirty=False)
+            config = config.plugins.on_config(config)
+            config.plugins.on_pre_build(config=config)
+            files = get_files(config)
+            env = config.theme.get_env()
+            files.add_files_from_theme(env, config)
+            files = config.plugins.on_files(files, config=config)
+            set_exclusions(files, config)
+            nav = get_navigation(files, config)
+            nav = config.plugins.on_nav(nav, config=config, files=files)
+            docs = walk(config.docs_dir)
+            doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+            for p in nav.pages:  # their titles and metadata show in every page's navigation
+                p.read_source(config)
+            nav_titles = [(p.url, p.title, repr(p.meta)) for p in nav.pages]
+            if prev is not None and nav_titles != prev.nav:
+                report.why, prev = "the navigation changed", None
+            if prev is not None and os.path.abspath(config.docs_dir) != self._docs_dir():
+                prev = None
+            report.clean = prev is None
+            stages["load"] = time.perf_counter() - t
+
+            t = time.perf_counter()
+            shas = {}
+            redo: set[str] = set()
+            for f in doc_files:
+                st = docs.get(f.src_uri)
+                old = prev.pages.get(f.src_uri) if prev else None
+                if old is not None and st is not None and prev is not None and prev.docs.get(f.src_uri) == st:
+                    shas[f.src_uri] = old.sha
+                    continue
+                with open(f.abs_src_path, "rb") as fh:
+                    shas[f.src_uri] = hashlib.sha256(fh.read()).hexdigest()
+                if old is None or old.sha != shas[f.src_uri]:
+                    redo.add(f.src_uri)
+            if prev is not None:
+                redo |= _naming_changed_files(prev, docs, doc_files)
+            stages["compare"] = time.perf_counter() - t
+
+            env = config.plugins.on_env(env, config=config, files=files)
+            search = config.plugins.get("material/search") or config.plugins.get("search")
+            index = getattr(search, "search_index", None)
+
+            t = time.perf_counter()
+            _copy_static(files, InclusionLevel.is_included, prev, self.site_dir)
+            for name in sorted(config.theme.static_templates):
+                _theme_template(name, env, files, config, nav)
+            stages["static files"] = time.perf_counter() - t
+
+            t = time.perf_counter()
+            pages: dict[str, PageState] = {}
+            for f in doc_files:
+                if f.page is None:
+                    Page(None, f, config)
+                page = f.page
+                if f.src_uri in redo or prev is None:
+                    entries = _render(page, config, files, nav, env, doc_files, index)
+                    pages[f.src_uri] = PageState(
+                        shas[f.src_uri],
+                        sorted(page.present_anchor_ids or ()),
+                        {t.src_uri: dict(links) for t, links in (page.links_to_anchors or {}).items()},
+                        entries,
+                    )
+                    page.content = None  # written: free it (a summit's pages do not all fit twice)
+                    page.markdown = None
+                    report.rendered += 1
+                else:
+                    assert prev is not None
+                    old = prev.pages[f.src_uri]
+                    _link(os.path.join(self.site_dir, f.dest_uri), f.abs_dest_path)
+                    page.present_anchor_ids = set(old.anchors)
+                    targets = {u: files.get_file_from_path(u) for u in old.anchor_links}
+                    page.links_to_anchors = {targets[u]: links for u, links in old.anchor_links.items() if targets[u]}
+                    pages[f.src_uri] = PageState(shas[f.src_uri], old.anchors, old.anchor_links, old.search)
+                    report.reused += 1
+            report.pages = len(doc_files)
+            stages["pages"] = time.perf_counter() - t
+
+            t = time.perf_counter()
+            level = config.validation.links.anchors
+            for f in doc_files:
+                f.page.validate_anchor_links(files=files, log_level=level)
+            if index is not None:  # the whole index, in the order `mkdocs build` adds pages
+                index.entries = [e for f in doc_files for e in pages[f.src_uri].search]
+            config.plugins.on_post_build(config=config)
+            stages["search index"] = time.perf_counter() - t
+            if captured.lines:
+                raise SiteError("\n".join(captured.lines), self.site_dir)
+            return SiteState(
+                config_key(self.config_file, self._extra_dirs()),
+                docs,
+                pages,
+                _static_stats(files, InclusionLevel.is_included),
+                nav_titles,
+            )
+        except SiteError:
+            raise
+        except Exception as exc:  # MkDocs' own errors (a broken page, a template error)
+            from mkdocs.exceptions import MkDocsException
+
+            if not isinstance(exc, (MkDocsException, OSError)) and not captured.lines:
+                raise
+            raise SiteError("\n".join([*captured.lines, f"ERROR   -  {exc}"]), self.site_dir) from None
+        finally:
+            mk_log.removeHandler(captured)
+            mk_log.propagate = propagate
+            if config is not None:
+                config.plugins.on_shutdown()
+
+
+def _load(config_file: str, site_dir: str) -> Any:
+    """MkDocs' configuration, as `mkdocs build --strict --site-dir` loads it."""
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError
+
+    try:
+        return load_config(config_file=config_file, site_dir=site_dir, strict=True)
+    except (Abort, ConfigurationError) as exc:
+        raise SiteError(f"ERROR   -  {exc}", site_dir) from None
+
+
+def _render(page: Any, config: Any, files: Any, nav: Any, env: Any, doc_files: Any, index: Any) -> list[dict[str, Any]]:
+    """One page as `mkdocs build` makes it: Markdown to HTML, then the theme's template,
+    written. Returns its search index entries."""
+    from mkdocs import utils
+    from mkdocs.commands.build import get_context
+
+    page = config.plugins.on_pre_page(page, config=config, files=files)
+    page.read_source(config)
+    page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
+    page.render(config, files)
+    page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=files)
+    page.active = True
+    try:
+        context = get_context(nav, doc_files, config, page)
+        template = env.get_template(page.meta.get("template", "main.html"))
+        before = len(index.entries) if index is not None else 0
+        context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
+        entries = index.entries[before:] if index is not None else []
+        output = template.render(context)
+        output = config.plugins.on_post_page(output, page=page, config=config)
+        if output.strip():
+            utils.write_file(output.encode("utf-8", errors="xmlcharrefreplace"), page.file.abs_dest_path)
+    finally:
+        page.active = False
+    return list(entries)
+
+
+def _theme_template(name: str, env: Any, files: Any, config: Any, nav: Any) -> None:
+    """A static template of the theme (404.html, sitemap.xml), as `mkdocs build` writes it."""
+    from mkdocs import utils
+    from mkdocs.commands.build import get_context
+
+    template = env.get_template(name)
+    template = config.plugins.on_pre_template(template, template_name=name, config=config)
+    if utils.is_error_template(name):  # absolute links: an error page is served at any address
+        base_url = urlsplit(config.site_url or "/").path
+    else:
+        base_url = utils.get_relative_url(".", name)
+    context = get_context(nav, files, config, base_url=base_url)
+    context = config.plugins.on_template_context(context, template_name=name, config=config)
+    output = config.plugins.on_post_template(template.render(context), template_name=name, config=config)
+    if not output.strip():
+        return
+    path = os.path.join(config.site_dir, name)
+    utils.write_file(output.encode("utf-8"), path)
+    if name == "sitemap.xml":
+        stamp = utils.get_build_timestamp(pages=[f.page for f in files.documentation_pages() if f.page is not None])
+        with (
+            open(f"{path}.gz", "wb") as fh,
+            gzip.GzipFile(fileobj=fh, filename=f"{path}.gz", mode="wb", mtime=stamp) as gz,
+        ):
+            gz.write(output.encode("utf-8"))
+
+
+def _static_files(files: Any, inclusion: Any) -> Iterator[Any]:
+    for f in files:
+        if not f.is_documentation_page() and inclusion(f.inclusion):
+            yield f
+
+
+def _static_stats(files: Any, inclusion: Any) -> dict[str, Stat]:
+    found = {}
+    for f in _static_files(files, inclusion):
+        st = _stat(f.abs_src_path) if f.abs_src_path else None
+        if st is not None:
+            found[f.abs_src_path] = st
+    return found
+
+
+def _copy_static(files: Any, inclusion: Any, prev: SiteState | None, site_dir: str) -> None:
+    """Static files (theme assets, docs/assets, exports) into the fresh site: linked from
+    the previous site when their source did not change, else copied."""
+    for f in _static_files(files, inclusion):
+        same = prev is not None and f.abs_src_path and prev.statics.get(f.abs_src_path) == _stat(f.abs_src_path)
+        if not (same and _link(os.path.join(site_dir, f.dest_uri), f.abs_dest_path)):
+            f.copy_file()
+
+
+def _link(old: str, new: str) -> bool:
+    """Hard-link a file of the previous site into the fresh one (a copy where links are not
+    possible). The previous site's file is never opened for writing."""
+    os.makedirs(os.path.dirname(new), exist_ok=True)
+    try:
+        os.link(old, new)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        shutil.copy2(old, new)
+    return True
+
+
+def _naming_changed_files(prev: SiteState, docs: dict[str, Stat], doc_files: Any) -> set[str]:
+    """Pages that may link to a file that was added or removed: those whose Markdown names it
+    (its file name without the extension, or its folder's for an index page: a link to it is
+    written with that name in it). Every page, when the name is the site's own index."""
+    changed = set(docs) ^ set(prev.docs)
+    if not changed:
+        return set()
+    names = set()
+    for path in changed:
+        stem = posixpath.splitext(posixpath.basename(path))[0]
+        names.add(posixpath.basename(posixpath.dirname(path)) if stem in ("index", "README") else stem)
+    if "" in names:
+        return {f.src_uri for f in doc_files}
+    found = set()
+    for f in doc_files:
+        with open(f.abs_src_path, encoding="utf-8", errors="replace") as fh:
+            text = fh.read()
+        if any(n and n in text for n in names):
+            found.add(f.src_uri)
+    return found
+
+
+def _mkdocs_subprocess(config_file: str, fresh: str, site_dir: str) -> None:
+    """`mkdocs build` as the command runs it: for configurations with other plugins."""
+    # Not --quiet: it drops MkDocs' warnings before --strict counts them. The log is shown
+    # only when the build fails.
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", config_file, "--site-dir", fresh],
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode:
+        raise SiteError(result.stdout + result.stderr, site_dir)
