@@ -267,31 +267,37 @@ def first_paragraph(markdown_text: str) -> str:
     return re.split(r"\n[ \t]*\n", markdown_text.strip("\n"), maxsplit=1)[0]
 
 
-class _Links(HTMLParser):
-    """Where each <a> element of a piece of HTML ends, with its attributes."""
+# The parts of finished HTML that matter to link notes, in one left-to-right scan: comments and
+# the raw text of script and style (skipped, as an HTML parser skips them), <a> start tags (their
+# attributes quoted or not, '>' allowed inside quotes) and </a> end tags.
+_HTML_SCAN = re.compile(
+    r"<!--.*?(?:-->|$)|<(script|style)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>.*?(?:</\1\s*>|$)"
+    r"|<a(?=[\s/>])((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>|</a\s*>",
+    re.S | re.I,
+)
+_ATTR = re.compile(r"""([^\s/>"'=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))?""")
 
-    def __init__(self, source: str):
-        super().__init__(convert_charrefs=True)
-        self.source = source
-        self.line_starts = [0]  # HTMLParser counts lines by "\n" alone
-        for n, char in enumerate(source):
-            if char == "\n":
-                self.line_starts.append(n + 1)
-        self.links: list[tuple[dict[str, str], int]] = []  # (attributes, offset just after </a>)
-        self.open: dict[str, str] | None = None
-        self.feed(source)
-        self.close()
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "a":
-            self.open = {k: v or "" for k, v in attrs}
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "a" and self.open is not None:
-            line, column = self.getpos()
-            start = self.line_starts[line - 1] + column
-            self.links.append((self.open, self.source.index(">", start) + 1))
-            self.open = None
+def _links(source: str) -> list[tuple[dict[str, str], int]]:
+    """Each <a> element of a piece of HTML: its attributes (names in lower case, values with
+    character references decoded) and the offset just after its </a>. A regular-expression
+    scan: reading every page with an HTML parser took 14% of a site build (3.9 s of 27.5 s at M)."""
+    links: list[tuple[dict[str, str], int]] = []
+    open_attrs: dict[str, str] | None = None
+    for m in _HTML_SCAN.finditer(source):
+        text = m.group(0)
+        if text.startswith("<!--") or m.group(1):
+            continue
+        if m.group(2) is not None:
+            attrs: dict[str, str] = {}
+            for a in _ATTR.finditer(m.group(2)):
+                value = next((v for v in a.group(2, 3, 4) if v is not None), "")
+                attrs.setdefault(a.group(1).lower(), html.unescape(value))
+            open_attrs = attrs
+        elif open_attrs is not None:
+            links.append((open_attrs, m.end()))
+            open_attrs = None
+    return links
 
 
 def link_notes(fragment: str, resolve: Callable[[str], str | None]) -> tuple[str, list[str]]:
@@ -305,7 +311,7 @@ def link_notes(fragment: str, resolve: Callable[[str], str | None]) -> tuple[str
     notes: list[str] = []
     numbers: dict[str, int] = {}
     out, done = [], 0
-    for attrs, end in _Links(fragment).links:
+    for attrs, end in _links(fragment):
         classes = attrs.get("class", "").split()
         if {"lsf-noprint", "headerlink", "md-content__button"} & set(classes):
             continue
