@@ -66,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     site_p.add_argument(
         "--pdf", action="store_true", help="also write each topic's session brief as PDF into site/briefs/"
     )
+    site_p.add_argument("--timings", action="store_true", help="say how long each stage took")
     sub.add_parser("check", parents=[common], help="validate only; write nothing")
     ag = sub.add_parser("agenda", parents=[common], help="print an event's agenda as a 72-column text grid")
     ag.add_argument("--event", metavar="ID", help="the event (default: the current one)")
@@ -131,7 +132,9 @@ def run(args: argparse.Namespace) -> int:
     if c == "build":
         return commands.build(args.data, args.out, args.config, args.strict, not args.no_cache)
     if c == "site":
-        return commands.site(args.data, args.out, args.config, args.site_dir, args.strict, not args.no_cache, args.pdf)
+        return commands.site(
+            args.data, args.out, args.config, args.site_dir, args.strict, not args.no_cache, args.pdf, args.timings
+        )
     if c == "serve":
         return commands.serve(args.data, args.out, args.config, args.site_dir, args.strict, args.addr, args.interval)
     if c == "clean":

@@ -87,12 +87,19 @@ def build(data: str, out: str, config: str, strict: bool, use_cache: bool) -> in
     return 0
 
 
-def site(data: str, out: str, config: str, site_dir: str, strict: bool, use_cache: bool, pdf: bool) -> int:
+def site(
+    data: str, out: str, config: str, site_dir: str, strict: bool, use_cache: bool, pdf: bool, timings: bool = False
+) -> int:
     """build, then MkDocs into a fresh folder that replaces site/ only when all succeeded."""
+    started = time.perf_counter()
     built = runner.build(data, out, config, strict, _layer(data, use_cache), say, pdf=pdf, site_dir=site_dir)
+    generated = time.perf_counter() - started
     print(_generated(out, built))
     report = runner.site(sitebuild.Builder(config, site_dir, reuse=use_cache), built.briefs)
     print(_site_line(site_dir, report))
+    if timings:
+        stages = ", ".join(f"{k} {v:.2f} s" for k, v in report.seconds.items() if k != "total")
+        print(f"Timings: generation {generated:.2f} s; site: {stages}.")
     folder = os.path.join(site_dir, layout.BRIEFS)
     if built.briefs.files:
         print(f"Session briefs: {len(built.briefs.files)} PDF files in {folder}/.")

@@ -7,7 +7,7 @@
   since the calendars showed it, as CANCELLED. Unscheduled sessions are left out; the agenda
   page says so. Written by the icalendar library (RFC 5545 escaping, line folding, time zones).
 - `topics/<id>.ics`: one session alone, linked from its brief.
-- `people/<id>.ics`: the sessions a person leads or must attend, linked from the people page.
+- `people/<id>.ics`: the sessions a person leads or must attend, linked from their page.
 - `data.json`: every record as validated, the relations derived from them, the data file each
   came from and the page that shows it. Its JSON Schema is `docs/schemas/data.schema.json`
   (`generator.jsonschemas.data_schema`, built from the same field definitions).

@@ -126,7 +126,7 @@ def target(kind: str, rid: str = "") -> str:
     if kind == "question":
         return f"questions/index.md#{rid}"
     if kind == "person":
-        return f"people/index.md#{rid}"
+        return f"people/{rid}.md"
     if kind == "quote":
         return f"questions/index.md#quote-{rid}"
     if kind == "session-calendar":

@@ -29,7 +29,7 @@ class Site:
     """Every record, by kind and id, plus the relations derived from them.
 
     Render and export read only this. Anything they compute once and use for several pages
-    (an order of records, a quote block, a person's section of the people page) goes through
+    (an order of records, a quote block, a person's line on the people page) goes through
     `derive`, so that a view of the Site that records what each page reads
     (`generator.incremental`) sees those reads for every page that uses the result."""
 

@@ -215,6 +215,7 @@ def plan(site: Site) -> list[PageSpec]:
     specs.append(INDEX_SPECS["proposals"])
     specs += [PageSpec(layout.target("proposal", pid), "proposal.md.j2", "proposal", pid) for pid in site.proposals]
     specs += [INDEX_SPECS["questions"], INDEX_SPECS["people"]]
+    specs += [PageSpec(layout.target("person", pid), "person.md.j2", "person", pid) for pid in site.people]
     return specs
 
 
@@ -494,6 +495,10 @@ class Renderer:
                 ),
                 "schedule.md.j2": ("Schedule" if ctx["current"] else f"Schedule, {label}", "data/topics/"),
             }[spec.template]
+        elif spec.kind == "person":
+            rec = site.people[spec.rid]
+            title, source = rec["name"], site.source(rec.path)
+            ctx["p"] = rec
         elif spec.kind:
             rec = (site.topics if spec.kind == "topic" else site.proposals)[spec.rid]
             title, source = rec["title"], site.source(rec.path)
@@ -532,7 +537,7 @@ class Renderer:
             "proposals_by_status": self.proposals_by_status,
             "quote": lambda qid: self.quote(path, qid),
         }
-        base["person_block"] = lambda p: self.part(base, "_person.md.j2", "people", p["id"], "p")
+        base["person_line"] = lambda p: self.part(base, "_person_line.md.j2", "people", p["id"], "p")
         base["question_block"] = lambda q, m: self.part(base, "_question.md.j2", "questions", q["id"], "q", m=m)
         base["proposal_row"] = lambda p, m: self.part(base, "_proposal_row.md.j2", "proposals", p["id"], "p", m=m)
         body = self.env.get_template(spec.template).render(**base, **ctx)

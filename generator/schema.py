@@ -554,7 +554,7 @@ def decision_status(topic: Rec) -> str:
 
 ON_AGENDA = ("proposed", "accepted", "held")  # not merged into another, declined or withdrawn
 NOT_SESSIONS = ("attend-request",)  # kinds that ask for a seat, not for a slot
-# What a person did, as the people page and data.json `roles` list it, in this order: a lead
+# What a person did, as each person's page and data.json `roles` list it, in this order: a lead
 # of a topic, someone a topic wants in the room, a part in a proposal (PROPOSAL_ROLE), a
 # concern, a position on a question.
 PERSON_ROLES = (

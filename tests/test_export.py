@@ -206,7 +206,7 @@ def test_data_json_round_trips_every_record_and_relation():
         assert t["questions"] == site.questions_of_topic.get(t["id"], [])
     bpf_oom = next(p for p in doc["people"] if p["id"] == "roman-gushchin")
     assert {"role": "author", "kind": "proposal", "id": "bpf-oom"} in bpf_oom["roles"]
-    assert bpf_oom["page"] == "people/#roman-gushchin"
+    assert bpf_oom["page"] == "people/roman-gushchin/"
     quotes = {q["id"]: q for th in doc["threads"] for q in th["quotes"]}
     assert sorted(quotes) == sorted(site.quotes)
     for qid, q in quotes.items():

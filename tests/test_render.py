@@ -76,8 +76,8 @@ def test_same_data_gives_byte_identical_pages(tmp_path):
             capture_output=True,
         )
         outs.append({p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
-    # 32 pages; agenda.ics, the calendars of the two events and data.json
-    assert outs[0] == outs[1] and len(outs[0]) == 36
+    # 32 pages and 19 people's pages; agenda.ics, the calendars of the two events and data.json
+    assert outs[0] == outs[1] and len(outs[0]) == 55
 
 
 def test_page_kinds_and_marker():
@@ -91,6 +91,9 @@ def test_page_kinds_and_marker():
         "events/example-summit/schedule.md",
         "events/index.md",
         "index.md",
+        "people/ada-lead.md",
+        "people/bob-reviewer.md",
+        "people/cy-author.md",
         "people/index.md",
         "proposals/cache-policy.md",
         "proposals/index.md",

@@ -87,14 +87,15 @@ def test_a_topic_known_only_from_an_archive_never_links_to_lore(pages, files, br
 
 def test_two_leads_everywhere(site, pages, briefs, files):
     assert site.topics["swap-backends"]["leads"] == ["ana-swap", "ben-store"]
-    both = "[Ana Swap](../people/index.md#ana-swap), [Ben Store](../people/index.md#ben-store)"
+    both = "[Ana Swap](../people/ana-swap.md), [Ben Store](../people/ben-store.md)"
     assert f"| Leads | {both} |" in pages["topics/swap-backends.md"]
     assert "<th>Leads</th><td>Ana Swap, Ben Store</td>" in briefs["swap-backends"]
     event = Calendar.from_ical(files["topics/swap-backends.ics"]).walk("VEVENT")[0]
     assert str(event["DESCRIPTION"]).startswith("Leads: Ana Swap, Ben Store\n")
-    people = pages["people/index.md"]
-    assert people.count("- Leads [Pluggable swap back ends](../topics/swap-backends.md)") == 2
-    assert "- Should attend [Pluggable swap back ends](../topics/swap-backends.md)" in people
+    leads = "- Leads [Pluggable swap back ends](../topics/swap-backends.md)"
+    assert leads in pages["people/ana-swap.md"] and leads in pages["people/ben-store.md"]
+    assert "- Should attend [Pluggable swap back ends](../topics/swap-backends.md)" in pages["people/cat-maint.md"]
+    assert "- [Ana Swap](ana-swap.md){ #ana-swap }" in pages["people/index.md"]
 
 
 def test_declined_merged_and_attend_requests_are_off_the_agenda_but_findable(pages, files):
