@@ -220,7 +220,8 @@ def _document(site: Site, publish: Publish, item: Callable[[str, str, Callable[[
     `make()` gives the record as JSON."""
 
     def page(kind: str, rid: str = "") -> str:
-        return publish.page_url(layout.target(kind, rid))
+        topic = site.questions[rid]["topic"] if kind == "question" else ""
+        return publish.page_url(layout.target(kind, rid, topic))
 
     def person(pid: str) -> dict[str, Any]:
         roles = site.roles_of_person.get(pid, [])

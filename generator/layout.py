@@ -117,18 +117,21 @@ INDEX_PAGES = {
 }
 
 
-def target(kind: str, rid: str = "") -> str:
-    """The page (and anchor) where a record is shown, relative to the docs folder."""
+def target(kind: str, rid: str = "", topic: str = "") -> str:
+    """The page (and anchor) where a record is shown, relative to the docs folder (a
+    question's page is its topic's questions page: give `topic`)."""
     if kind == "topic":
         return f"topics/{rid}.md"
     if kind == "proposal":
         return f"proposals/{rid}.md"
     if kind == "question":
-        return f"questions/index.md#{rid}"
+        return f"questions/{topic}.md#{rid}"
+    if kind == "topic-questions":
+        return f"questions/{rid}.md"
+    if kind == "proposals-by-status":
+        return f"proposals/by-status/{rid}.md"
     if kind == "person":
         return f"people/{rid}.md"
-    if kind == "quote":
-        return f"questions/index.md#quote-{rid}"
     if kind == "session-calendar":
         return f"topics/{rid}.ics"
     if kind == "person-calendar":

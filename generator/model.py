@@ -50,6 +50,7 @@ class Site:
         "roles_of_person",
         "quotes_of_person",
         "topics_of_thread",
+        "proposals_of_status",
     )
 
     current_event: str  # the id of the event the site shows first
@@ -75,6 +76,7 @@ class Site:
     roles_of_person: Mapping[str, list[tuple[str, str, str]]]  # person -> (role, kind, id)
     quotes_of_person: Mapping[str, dict[str, int]]  # person -> thread -> how many quotes
     topics_of_thread: Mapping[str, list[str]]
+    proposals_of_status: Mapping[str, list[str]]  # status -> its proposals, by id
     data_dir: str  # as messages show it
 
     def __init__(self, current_event: str, data_dir: str, **tables: Mapping[str, Any]):
@@ -644,6 +646,8 @@ def _relations(
         for pos in q["positions"]:
             for quid in pos["quotes"]:
                 add("quotes_of_question", qid, quid)
+    for pid, prop in proposals.items():
+        add("proposals_of_status", prop["status"], pid)
     for quid, quote in quotes.items():
         for pid in quote["proposals"]:
             add("quotes_of_proposal", pid, quid)
@@ -670,7 +674,7 @@ def _relations(
         counts[quote["thread"]] = counts.get(quote["thread"], 0) + 1
 
     # Deterministic order: questions as the questions file lists them, quotes in thread order.
-    for name in ("topics_of_proposal", "topics_of_event", "continued_by", "merged_into_topic"):
+    for name in ("topics_of_proposal", "topics_of_event", "continued_by", "merged_into_topic", "proposals_of_status"):
         for ids in rel[name].values():
             ids.sort()
     order = {qid: n for n, qid in enumerate(questions)}

@@ -214,7 +214,19 @@ def plan(site: Site) -> list[PageSpec]:
     specs += [PageSpec(layout.target("topic", tid), "topic.md.j2", "topic", tid) for tid in site.topics]
     specs.append(INDEX_SPECS["proposals"])
     specs += [PageSpec(layout.target("proposal", pid), "proposal.md.j2", "proposal", pid) for pid in site.proposals]
-    specs += [INDEX_SPECS["questions"], INDEX_SPECS["people"]]
+    specs += [
+        PageSpec(layout.target("proposals-by-status", s), "proposals_status.md.j2", "proposals-by-status", s)
+        for s in S.STATUS.values
+        if site.proposals_of_status.get(s)
+    ]
+    specs.append(INDEX_SPECS["questions"])
+    asked = {q["topic"] for q in site.questions.values()}
+    specs += [
+        PageSpec(layout.target("topic-questions", tid), "topic_questions.md.j2", "topic-questions", tid)
+        for tid in site.topics
+        if tid in asked
+    ]
+    specs.append(INDEX_SPECS["people"])
     specs += [PageSpec(layout.target("person", pid), "person.md.j2", "person", pid) for pid in site.people]
     return specs
 
@@ -273,29 +285,34 @@ class Renderer:
             ("people_order",), lambda: sorted(site.people.values(), key=lambda p: (p["name"].lower(), p["id"]))
         )
 
-    def proposal_order(self) -> list[Any]:
+    def status_counts(self) -> list[tuple[str, int]]:
+        """How many proposals have each status (in the order of the statuses). Only the
+        relation is read, not the proposals: an edit that keeps every status keeps this."""
+        of_status = self.site.proposals_of_status
+        return [(s, len(of_status[s])) for s in S.STATUS.values if of_status.get(s)]
+
+    def proposals_with_status(self, status: str) -> list[Any]:
+        """The proposals of one status, by title: those records only are read."""
         site = self.site
-        statuses = S.STATUS.values
         return site.derive(
-            ("proposal_order",),
+            ("proposals_with_status", status),
             lambda: sorted(
-                site.proposals.values(), key=lambda p: (statuses.index(p["status"]), p["title"].lower(), p["id"])
+                (site.proposals[pid] for pid in site.proposals_of_status.get(status, [])),
+                key=lambda p: (p["title"].lower(), p["id"]),
             ),
         )
 
-    def proposals_by_status(self, eid: str) -> list[tuple[str, list[Any]]]:
-        """The proposals an event's topics discuss, grouped by status."""
+    def event_status_counts(self, eid: str) -> list[tuple[str, int]]:
+        """How many of the proposals an event's topics discuss have each status."""
 
-        def group() -> list[tuple[str, list[Any]]]:
+        def count() -> list[tuple[str, int]]:
             site = self.site
             mine = {pid for tid in site.topics_of_event.get(eid, []) for pid in self.proposals_of(site.topics[tid])}
-            by_status: dict[str, list[Any]] = {}
-            for prop in self.proposal_order():
-                if prop["id"] in mine:
-                    by_status.setdefault(prop["status"], []).append(prop)
-            return [(s, by_status[s]) for s in S.STATUS.values if s in by_status]
+            of_status = site.proposals_of_status
+            counts = [(s, len(mine.intersection(of_status.get(s, [])))) for s in S.STATUS.values]
+            return [(s, n) for s, n in counts if n]
 
-        return self.site.derive(("proposals_by_status", eid), group)
+        return self.site.derive(("event_status_counts", eid), count)
 
     @staticmethod
     def proposals_of(topic: Any) -> list[str]:
@@ -445,6 +462,10 @@ class Renderer:
 
     # ------------------------------------------------------------------ parts of pages
 
+    def target(self, kind: str, rid: str = "") -> str:
+        """Where a record is shown (layout.target), a question's page found from its topic."""
+        return layout.target(kind, rid, self.site.questions[rid]["topic"] if kind == "question" else "")
+
     def person_link(self, page: str, pid: str) -> str:
         name = self.site.people[pid]["name"]
         return f"[{markup.inline(name)}]({layout.relative(page, layout.target('person', pid))})"
@@ -499,6 +520,13 @@ class Renderer:
             rec = site.people[spec.rid]
             title, source = rec["name"], site.source(rec.path)
             ctx["p"] = rec
+        elif spec.kind == "topic-questions":
+            rec = site.topics[spec.rid]
+            title, source = f"Questions: {rec['title']}", "data/questions.yaml"
+            ctx["t"] = rec
+        elif spec.kind == "proposals-by-status":
+            title, source = f"Proposals: {S.STATUS.labels[spec.rid]}", "data/proposals/"
+            ctx["status"] = spec.rid
         elif spec.kind:
             rec = (site.topics if spec.kind == "topic" else site.proposals)[spec.rid]
             title, source = rec["title"], site.source(rec.path)
@@ -507,12 +535,12 @@ class Renderer:
             title, source = spec.title, "data/" + spec.source
 
         def link(kind: str, rid: str = "") -> str:
-            return layout.relative(path, layout.target(kind, rid))
+            return layout.relative(path, self.target(kind, rid))
 
         def href(kind: str, rid: str = "") -> str:
             """A link for raw HTML: from this page's URL to the other's, as MkDocs makes them."""
             here = layout.page_url(path, self.directory_urls)
-            return layout.relative(here, layout.page_url(layout.target(kind, rid), self.directory_urls)) or "./"
+            return layout.relative(here, layout.page_url(self.target(kind, rid), self.directory_urls)) or "./"
 
         def record(kind: str, rid: str) -> str:
             table = {"topic": site.topics, "proposal": site.proposals, "question": site.questions}
@@ -532,9 +560,10 @@ class Renderer:
             "topic_order": self.topic_order,
             "topics_of_event": self.topics_of_event,
             "event_order": self.event_order,
-            "proposal_order": self.proposal_order,
             "people_order": self.people_order,
-            "proposals_by_status": self.proposals_by_status,
+            "status_counts": self.status_counts,
+            "event_status_counts": self.event_status_counts,
+            "proposals_with_status": self.proposals_with_status,
             "quote": lambda qid: self.quote(path, qid),
         }
         base["person_line"] = lambda p: self.part(base, "_person_line.md.j2", "people", p["id"], "p")

@@ -58,7 +58,7 @@ EDITS = [
     ("threads/hooks-in-mm.yaml", "    questions: [keep-old-api]", "    questions: [keep-old-api, hook-stability]"),
 ]
 
-NOOP = "Generated 21 pages and 5 export files in docs/: 0 written, 26 unchanged, 0 removed.\n"
+NOOP = "Generated 25 pages and 5 export files in docs/: 0 written, 30 unchanged, 0 removed.\n"
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -81,7 +81,7 @@ def edit(project: Path, rel: str, old: str, new: str) -> None:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     shutil.copytree(SAMPLE, tmp_path / "data")
-    assert "26 written" in build(tmp_path, "docs")
+    assert "30 written" in build(tmp_path, "docs")
     return tmp_path
 
 
@@ -114,18 +114,13 @@ def test_one_proposal_edit_renders_only_what_shows_it(project, monkeypatch, caps
     monkeypatch.chdir(project)
     assert cli.main(["build", "--strict", "--data", "data", "--out", "docs"]) == 0
     out = capsys.readouterr().out
-    assert out == "Generated 21 pages and 5 export files in docs/: 3 written, 23 unchanged, 0 removed.\n"
+    assert out == "Generated 25 pages and 5 export files in docs/: 3 written, 27 unchanged, 0 removed.\n"
     # Rendered: the proposal's page, the brief of its topic (which shows its first paragraph)
-    # and the pages that list proposals (the event's home, at the top and under events/, and the
-    # proposals page); not the agenda, the topics or people pages, whose
-    # reads (the running orders' proposals, the people's roles) do not include this proposal.
-    assert sorted(rendered) == [
-        "events/example-summit/index.md",
-        "index.md",
-        "proposals/cache-policy.md",
-        "proposals/index.md",
-        "topics/later-topic.md",
-    ]
+    # and the page that lists the proposals of its status; not the agenda, the topics or people
+    # pages, whose reads (the running orders' proposals, the people's roles) do not include this
+    # proposal, nor the proposals page and the event's home, which count proposals by status
+    # and read only which proposals have which status.
+    assert sorted(rendered) == ["proposals/by-status/idea.md", "proposals/cache-policy.md", "topics/later-topic.md"]
     after = tree(project / "docs")
     changed = sorted(p for p in after if after[p] != before[p])
     assert changed == ["data.json", "proposals/cache-policy.md", "topics/later-topic.md"]

@@ -65,4 +65,4 @@ def test_saving_a_yaml_file_updates_the_served_page(tmp_path):
     text = out.decode()
     assert "unknown field 'staus' (did you mean 'status'?)" in text
     mended = text[text.index("Failed: 1 error; nothing was written.") :]
-    assert "Generated 21 pages and 5 export files in docs/: 0 written, 26 unchanged, 0 removed." in mended
+    assert "Generated 25 pages and 5 export files in docs/: 0 written, 30 unchanged, 0 removed." in mended

@@ -136,7 +136,7 @@ def test_sample_site_agenda_with_times_and_rooms(sample_site):
     topic = read(sample_site, "topics/hooks-in-mm/index.html")
     assert "<td>09:35</td>" in topic and "<td>09:50</td>" in topic  # its running order
     assert '<a href="../../proposals/oom-hook/">OOM hook</a>' in topic
-    assert '<a href="../../questions/#hook-stability">' in topic
+    assert '<a href="../../questions/hooks-in-mm/#hook-stability">' in topic
 
 
 def test_printed_links_are_numbered_endnotes(default_site):

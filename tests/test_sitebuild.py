@@ -231,9 +231,9 @@ def test_a_reused_page_whose_anchor_is_gone_fails_as_mkdocs_build_does(tmp_path)
     """guide.md is not rendered again, but its link to a question's anchor is checked again:
     the build fails with MkDocs' own message, and the site stays as it was."""
     project = make_project(tmp_path, SAMPLE)
-    replace("docs/guide.md", "## The records", "See [the old API](questions/index.md#keep-old-api).\n\n## The records")(
-        project
-    )
+    replace(
+        "docs/guide.md", "## The records", "See [the old API](questions/hooks-in-mm.md#keep-old-api).\n\n## The records"
+    )(project)
     site(project)
     before = tree(project / "site")
     for record in (project / "data").rglob("*.yaml"):  # the question's id, everywhere
@@ -241,8 +241,8 @@ def test_a_reused_page_whose_anchor_is_gone_fails_as_mkdocs_build_does(tmp_path)
     result = run_cli("site", "--data", "data", "--out", "docs", cwd=project)
     assert result.returncode == 1
     message = (
-        "Doc file 'guide.md' contains a link 'questions/index.md#keep-old-api', but the doc "
-        "'questions/index.md' does not contain an anchor '#keep-old-api'."
+        "Doc file 'guide.md' contains a link 'questions/hooks-in-mm.md#keep-old-api', but the doc "
+        "'questions/hooks-in-mm.md' does not contain an anchor '#keep-old-api'."
     )
     assert message in result.stderr
     assert "mkdocs build failed; site/ was left as it was" in result.stderr
@@ -295,3 +295,4 @@ def test_other_plugins_run_mkdocs_build_itself(tmp_path):
     out = site(project)
     assert "MkDocs has plugins this build does not know" in out
     assert (project / "site" / "search" / "search_index.js").exists()  # the offline plugin's
+
