@@ -29,12 +29,14 @@ import gzip
 import hashlib
 import importlib.metadata
 import logging
+import multiprocessing
 import os
 import pickle
 import posixpath
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -177,10 +179,11 @@ class _Captured(logging.Handler):
 class Builder:
     """Builds the site; keeps what the next build can reuse (in memory, and on disk)."""
 
-    def __init__(self, config_file: str, site_dir: str, reuse: bool = True) -> None:
+    def __init__(self, config_file: str, site_dir: str, reuse: bool = True, workers: int | None = None) -> None:
         self.config_file = config_file
         self.site_dir = site_dir
         self.reuse = reuse
+        self.workers = min(os.cpu_count() or 1, 4) if workers is None else workers  # processes that render pages
         self.path = state_path(config_file, site_dir)
         self.state: SiteState | None = load_state(self.path) if reuse else None
 
@@ -338,31 +341,29 @@ class Builder:
             stages["static files"] = time.perf_counter() - t
 
             t = time.perf_counter()
-            pages: dict[str, PageState] = {}
             for f in doc_files:
                 if f.page is None:
                     Page(None, f, config)
+            todo = [f for f in doc_files if prev is None or f.src_uri in redo]
+            job = _Job(config, files, nav, env, doc_files, index, shas, captured)
+            rendered = _render_all(job, todo, self.workers)
+            pages: dict[str, PageState] = {}
+            for f in doc_files:
                 page = f.page
-                if f.src_uri in redo or prev is None:
-                    entries = _render(page, config, files, nav, env, doc_files, index)
-                    pages[f.src_uri] = PageState(
-                        shas[f.src_uri],
-                        sorted(page.present_anchor_ids or ()),
-                        {t.src_uri: dict(links) for t, links in (page.links_to_anchors or {}).items()},
-                        entries,
-                    )
-                    page.content = None  # written: free it (a summit's pages do not all fit twice)
-                    page.markdown = None
+                if f.src_uri in rendered:
+                    state = rendered[f.src_uri]
                     report.rendered += 1
                 else:
                     assert prev is not None
                     old = prev.pages[f.src_uri]
                     _link(os.path.join(self.site_dir, f.dest_uri), f.abs_dest_path)
-                    page.present_anchor_ids = set(old.anchors)
-                    targets = {u: files.get_file_from_path(u) for u in old.anchor_links}
-                    page.links_to_anchors = {targets[u]: links for u, links in old.anchor_links.items() if targets[u]}
-                    pages[f.src_uri] = PageState(shas[f.src_uri], old.anchors, old.anchor_links, old.search)
+                    state = PageState(shas[f.src_uri], old.anchors, old.anchor_links, old.search)
                     report.reused += 1
+                pages[f.src_uri] = state
+                # What the anchor checks read of a page: its anchors, its links to anchors.
+                page.present_anchor_ids = set(state.anchors)
+                targets = {u: files.get_file_from_path(u) for u in state.anchor_links}
+                page.links_to_anchors = {targets[u]: links for u, links in state.anchor_links.items() if targets[u]}
             report.pages = len(doc_files)
             stages["pages"] = time.perf_counter() - t
 
@@ -434,6 +435,73 @@ def _render(page: Any, config: Any, files: Any, nav: Any, env: Any, doc_files: A
     finally:
         page.active = False
     return list(entries)
+
+
+@dataclass
+class _Job:
+    """What rendering a page needs: MkDocs' objects of this build."""
+
+    config: Any
+    files: Any
+    nav: Any
+    env: Any
+    doc_files: Any
+    index: Any
+    shas: dict[str, str]
+    captured: _Captured
+
+
+PARALLEL_FROM = 200  # pages to render before a second process is worth its start
+
+
+def _render_some(job: _Job, todo: list[Any]) -> tuple[dict[str, PageState], list[str]]:
+    """Render pages; what later steps need of each, and MkDocs' warnings meanwhile."""
+    logged = len(job.captured.lines)
+    out = {}
+    for f in todo:
+        page = f.page
+        entries = _render(page, job.config, job.files, job.nav, job.env, job.doc_files, job.index)
+        out[f.src_uri] = PageState(
+            job.shas[f.src_uri],
+            sorted(page.present_anchor_ids or ()),
+            {t.src_uri: dict(links) for t, links in (page.links_to_anchors or {}).items()},
+            entries,
+        )
+        page.content = None  # written: free it (a summit's pages do not all fit in memory twice)
+        page.markdown = None
+    return out, job.captured.lines[logged:]
+
+
+_JOB: _Job | None = None  # the job of forked workers (inherited, never pickled)
+
+
+def _worker(todo: list[str]) -> tuple[dict[str, PageState], list[str]]:
+    assert _JOB is not None
+    by_uri = {f.src_uri: f for f in _JOB.doc_files}
+    return _render_some(_JOB, [by_uri[u] for u in todo])
+
+
+def _render_all(job: _Job, todo: list[Any], workers: int) -> dict[str, PageState]:
+    """Render the pages to render: in this process, or, for many pages, in forked workers that
+    share this build's MkDocs objects and write their pages into the fresh folder. Each page's
+    HTML depends on its own Markdown only, so the split cannot change a byte."""
+    global _JOB
+    if workers < 2 or len(todo) < PARALLEL_FROM or threading.active_count() > 1:  # never fork with threads
+        return _render_some(job, todo)[0]
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunks = [[f.src_uri for f in todo[n :: workers * 4]] for n in range(workers * 4)]
+    _JOB = job
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            done = list(pool.map(_worker, chunks))
+    finally:
+        _JOB = None
+    out: dict[str, PageState] = {}
+    for states, lines in done:
+        out.update(states)
+        job.captured.lines.extend(lines)
+    return out
 
 
 def _theme_template(name: str, env: Any, files: Any, config: Any, nav: Any) -> None:

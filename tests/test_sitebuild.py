@@ -296,3 +296,19 @@ def test_other_plugins_run_mkdocs_build_itself(tmp_path):
     assert "MkDocs has plugins this build does not know" in out
     assert (project / "site" / "search" / "search_index.js").exists()  # the offline plugin's
 
+
+def test_pages_rendered_by_forked_workers_are_the_same(tmp_path, monkeypatch):
+    """A cold build of many pages renders them in forked processes: the site is byte for byte
+    `mkdocs build`'s, and a warning raised in a worker still fails the build."""
+    from generator import sitebuild
+
+    monkeypatch.setattr(sitebuild, "PARALLEL_FROM", 2)
+    project = make_project(tmp_path, SAMPLE)
+    assert "Site built in site/" in site(project)
+    reference(project, tmp_path / "ref")
+    assert_same_site(project / "site", tmp_path / "ref")
+    replace("docs/guide.md", "## The records", "See [nothing](proposals/nothing.md).\n\n## The records")(project)
+    replace("mkdocs.yml", "site_name: LSF/MM/BPF session briefs", "site_name: Briefs")(project)  # all again
+    result = run_cli("site", "--data", "data", "--out", "docs", cwd=project)
+    assert result.returncode == 1
+    assert "contains a link 'proposals/nothing.md', but the target is not found" in result.stderr
