@@ -1,20 +1,24 @@
-"""`make bench`: generation and site-build times at three data scales, side by side in one run.
+"""`make bench`: what a person waits for, at three data scales, side by side in one run.
 
-For each scale it writes synthetic data (bench/synth.py, fixed seed) and measures, as the
-median of several runs, each in a fresh process (imports excluded; the figure is the work):
+For each scale it writes synthetic data (bench/synth.py, fixed seed) into a project of its own
+and measures, as the median of several runs, the wall time of each command as a person runs it
+(a fresh process: interpreter start and imports included):
 
-- floor:  parsing every data file with PyYAML's C loader (yaml.load, CSafeLoader), nothing else
-- cold:   our full generation with no cache into an empty folder (parse, validate, render,
-          write every page), as on a fresh clone
-- noop:   a regeneration with nothing changed (cache warm): must write no file
-- edit:   a regeneration after editing one proposal file (cache on disk, as `build` runs)
-- serve:  the same edit in a long-running process, as `make serve` does (cache in memory)
-- mkdocs: `mkdocs build` (Material, search) of the generated pages
-- peak memory of the cold generation and of mkdocs build
+- floor:  parsing every data file with PyYAML's C loader (yaml.load, CSafeLoader), nothing
+          else, in a process of its own (imports excluded): the least any build must do
+- cold:   `python -m generator site --strict` with no docs/ pages, no site/ and no cache, as
+          on a fresh clone (generation, then MkDocs)
+- noop:   the same command again with nothing changed: must write nothing under site/
+- edit:   the same command after editing one proposal file
+- serve:  under `python -m generator serve`, from saving one proposal file to the served page
+          (fetched over HTTP) showing the change: save to page
+- peak memory of the cold `site` process, and the per-stage split of its site build
+  (`site --timings`)
 
-It prints one table and writes it, with the machine and the command, to BENCHMARKS.md.
+Every figure is also given as its ratio to the floor of the same run. It prints one table and
+writes it, with the machine and the command, to BENCHMARKS.md.
 
-    python bench/run.py [--scales S,M,L] [--runs 3] [--out BENCHMARKS.md]
+    python bench/run.py [--scales S,M,L] [--runs 3] [--runs-l 1] [--out BENCHMARKS.md]
 """
 
 from __future__ import annotations
@@ -23,12 +27,15 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import textwrap
 import time
+import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -37,76 +44,70 @@ from synth import generate  # noqa: E402
 
 SCALES = {"S": (10, 60, 300), "M": (150, 1500, 15000), "L": (1500, 15000, 150000)}
 EDITED = "proposals/proposal-000007.yaml"
+PAGE = "proposals/proposal-000007/"
+ENV = dict(os.environ, PYTHONPATH=REPO, NO_MKDOCS_2_WARNING="1")
 
-# Each snippet runs in a fresh interpreter, prints {"s": seconds, "kb": peak RSS, ...}.
-CHILD = textwrap.dedent(
+FLOOR = textwrap.dedent(
     """
-    import json, os, resource, sys, time
-    sys.path.insert(0, {repo!r})
-    what, project = sys.argv[1], sys.argv[2]
-    os.chdir(project)
-    out = {{}}
-    if what == "floor":
-        import glob, yaml
-        files = sorted(glob.glob("data/**/*.yaml", recursive=True))
-        t = time.perf_counter()
-        for f in files:
-            with open(f, "rb") as fh:
-                yaml.load(fh.read(), Loader=yaml.CSafeLoader)
-        out["files"] = len(files)
-    elif what in ("cold", "noop", "edit"):
-        import contextlib, io
-        from generator import cli
-        out_dir = sys.argv[3] if what == "cold" else "docs"
-        args = ["build", "--data", "data", "--out", out_dir] + (["--no-cache"] if what == "cold" else [])
-        buf = io.StringIO()
-        t = time.perf_counter()
-        with contextlib.redirect_stdout(buf):
-            code = cli.main(args)
-        out["report"] = buf.getvalue().strip()
-        assert code == 0, out
-    elif what == "serve":
-        import contextlib, io
-        from generator import build, incremental
-        layer = incremental.open_layer("data", live=True)
-        def rebuild():
-            built = build.build("data", "docs", "mkdocs.yml", False, layer, lambda lines: None)
-            r = built.report
-            return f"{{len(r.written)}} written, {{len(r.unchanged)}} unchanged, {{len(r.removed)}} removed."
-        with contextlib.redirect_stdout(io.StringIO()):
-            rebuild()
-        path = os.path.join("data", {edited!r})
-        with open(path) as fh:
-            text = fh.read()
-        with open(path, "w") as fh:
-            fh.write(text.replace("title: ", "title: Edited ", 1))
-        t = time.perf_counter()
-        out["report"] = rebuild()
-    elif what == "mkdocs":
-        from mkdocs.__main__ import cli as mk
-        sys.argv = ["mkdocs", "build", "--quiet", "--site-dir", os.path.join(project, "site")]
-        t = time.perf_counter()
-        try:
-            mk(standalone_mode=False)
-        except SystemExit as exc:
-            assert not exc.code, f"mkdocs build exited with {{exc.code}}"
-        assert os.path.exists(os.path.join(project, "site", "index.html")), "mkdocs built nothing"
-    out["s"] = time.perf_counter() - t
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    out["kb"] = peak + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    print(json.dumps(out))
+    import glob, json, sys, time, yaml
+    files = sorted(glob.glob("data/**/*.yaml", recursive=True))
+    t = time.perf_counter()
+    for f in files:
+        with open(f, "rb") as fh:
+            yaml.load(fh.read(), Loader=yaml.CSafeLoader)
+    print(json.dumps({"s": time.perf_counter() - t, "files": len(files)}))
     """
-).format(repo=REPO, edited=EDITED)
+)
 
 
-def child(what: str, project: str, *extra: str) -> dict:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+def floor(project: str) -> dict:
+    result = subprocess.run([sys.executable, "-c", FLOOR], cwd=project, capture_output=True, text=True, check=True)
+    return json.loads(result.stdout)
+
+
+# `python -m generator ARGS` that also says, as it exits, the peak memory of its process.
+PEAK = (
+    "import atexit, resource as r, runpy, sys; atexit.register(lambda: sys.stderr.write("
+    "'PEAK_KB=%d\\n' % max(r.getrusage(w).ru_maxrss for w in (r.RUSAGE_SELF, r.RUSAGE_CHILDREN)))); "
+    "sys.argv = ['generator', *sys.argv[1:]]; runpy.run_module('generator', run_name='__main__', alter_sys=True)"
+)
+
+
+def site(project: str) -> dict:
+    """`python -m generator site --strict --timings` in the project: wall time, peak memory
+    (the maximum resident set of the process or of its largest worker), what it said."""
+    start = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-c", CHILD, what, project, *extra], capture_output=True, text=True, env=env
+        [sys.executable, "-c", PEAK, "site", "--strict", "--timings"],
+        cwd=project,
+        env=ENV,
+        capture_output=True,
+        text=True,
     )
+    seconds = time.perf_counter() - start
     if result.returncode:
-        raise SystemExit(f"{what} failed in {project}:\n{result.stderr}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+        raise SystemExit(f"site failed in {project}:\n{result.stdout}\n{result.stderr}")
+    peak = re.search(r"PEAK_KB=(\d+)", result.stderr)
+    return {"s": seconds, "kb": int(peak.group(1)) if peak else 0, "out": result.stdout}
+
+
+def edit(project: str, marker: str) -> None:
+    path = os.path.join(project, "data", EDITED)
+    with open(path) as fh:
+        text = fh.read()
+    text = re.sub(r"^title: (Run \S+ |Served \S+ )?", f"title: {marker} ", text, count=1, flags=re.M)
+    with open(path, "w") as fh:
+        fh.write(text)
+
+
+def reset(project: str) -> None:
+    """Back to a fresh clone: no generated pages, no site, no cache."""
+    subprocess.run([sys.executable, "-m", "generator", "clean"], cwd=project, env=ENV, capture_output=True, check=True)
+    for name in ("site", ".lsfmm-cache"):
+        shutil.rmtree(os.path.join(project, name), ignore_errors=True)
+    for name in os.listdir(project):
+        if name.startswith((".site-new-", ".site-old-")):
+            shutil.rmtree(os.path.join(project, name), ignore_errors=True)
 
 
 def prepare(scale: str, work: str) -> str:
@@ -125,128 +126,124 @@ def prepare(scale: str, work: str) -> str:
 
 def measure(scale: str, work: str, runs: int) -> dict:
     project = prepare(scale, work)
-    rows: dict[str, list[dict]] = {k: [] for k in ("floor", "cold", "noop", "edit", "serve", "mkdocs")}
+    rows: dict[str, list[dict]] = {k: [] for k in ("floor", "cold", "noop", "edit")}
+    serve: list[float] = []
     for n in range(runs):
-        rows["floor"].append(child("floor", project))
-        # Into folders never written before (deleting a tree first slows the next writes on
-        # this machine's disk); they are deleted once the scale is measured.
-        rows["cold"].append(child("cold", project, os.path.join(project, f"cold-{n}")))
-        child("noop", project)  # fills the cache
-        rows["noop"].append(child("noop", project))
-        path = os.path.join(project, "data", EDITED)
-        with open(path) as fh:
-            text = fh.read()
-        with open(path, "w") as fh:
-            fh.write(text.replace("title: ", f"title: Run {n} ", 1))
-        rows["edit"].append(child("edit", project))
-        rows["serve"].append(child("serve", project))
-        child("noop", project)
-        rows["mkdocs"].append(child("mkdocs", project))
+        rows["floor"].append(floor(project))
+        reset(project)
+        rows["cold"].append(site(project))
+        rows["noop"].append(site(project))
+        edit(project, f"Run-{n}")
+        rows["edit"].append(site(project))
+    serve = serve_latency(project, runs)
     med = {k: statistics.median(r["s"] for r in v) for k, v in rows.items()}
-    for n in range(runs):
-        shutil.rmtree(os.path.join(project, f"cold-{n}"), ignore_errors=True)
-    pages = sum(1 for _, _, files in os.walk(os.path.join(project, "docs")) for f in files if f.endswith(".md")) - 1
+    med["serve"] = statistics.median(serve)
+    pages = sum(1 for _, _, files in os.walk(os.path.join(project, "docs")) for f in files if f.endswith(".md"))
     return {
         "scale": scale,
         "sizes": SCALES[scale],
         "files": rows["floor"][0]["files"],
         "pages": pages,
         "median": med,
+        "serve_runs": serve,
         "cold_kb": max(r["kb"] for r in rows["cold"]),
-        "mkdocs_kb": max(r["kb"] for r in rows["mkdocs"]),
-        "noop_report": rows["noop"][-1]["report"],
-        "edit_report": rows["edit"][-1]["report"],
-        "serve_report": rows["serve"][-1]["report"],
+        "timings": _timings(rows["cold"][-1]["out"]),
+        "edit_timings": _timings(rows["edit"][-1]["out"]),
+        "noop_out": _line(rows["noop"][-1]["out"], "Site"),
+        "edit_out": _line(rows["edit"][-1]["out"], "Site"),
     }
 
 
-def serve_latency(work: str, runs: int) -> list[float]:
-    """Seconds from saving one YAML file to the served page showing the change, at scale S,
-    under `python -m generator serve` (mkdocs serve with live reload), loopback only."""
-    import socket
-    import urllib.request
+def _line(out: str, start: str) -> str:
+    return next((line for line in out.splitlines() if line.startswith(start)), "")
 
-    project = prepare("S", work)
+
+def _timings(out: str) -> str:
+    return _line(out, "Timings: ").removeprefix("Timings: ")
+
+
+def serve_latency(project: str, runs: int) -> list[float]:
+    """Seconds from saving one YAML file to the served page showing the change, under
+    `python -m generator serve` (loopback only), for `runs` edits."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    url = f"http://127.0.0.1:{port}/proposals/proposal-000007/"
-    env = dict(os.environ, PYTHONPATH=REPO, NO_MKDOCS_2_WARNING="1")
+    url = f"http://127.0.0.1:{port}/{PAGE}"
     proc = subprocess.Popen(
         [sys.executable, "-m", "generator", "serve", "--addr", f"127.0.0.1:{port}"],
         cwd=project,
-        env=env,
+        env=ENV,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
 
     def page() -> str:
         try:
-            with urllib.request.urlopen(url, timeout=2) as r:
+            with urllib.request.urlopen(url, timeout=5) as r:
                 return r.read().decode()
         except OSError:
             return ""
 
     latencies = []
     try:
-        deadline = time.monotonic() + 120
-        while "proposal" not in page() and time.monotonic() < deadline:
+        deadline = time.monotonic() + 1800
+        while "proposal" not in page().lower() and time.monotonic() < deadline:
             if proc.poll() is not None:
                 raise SystemExit(f"generator serve exited with {proc.returncode}")
-            time.sleep(0.2)
-        path = os.path.join(project, "data", EDITED)
+            time.sleep(0.5)
         for n in range(runs):
-            time.sleep(1.5)  # let the previous rebuild settle
-            with open(path) as fh:
-                text = fh.read()
-            marker = f"Served edit {n}"
-            with open(path, "w") as fh:
-                fh.write(text.replace("title: ", f"title: {marker} ", 1))
+            time.sleep(2)  # let the previous rebuild settle
+            marker = f"Served-{n}"
+            edit(project, marker)
             start = time.monotonic()
-            while marker not in page() and time.monotonic() - start < 60:
+            while marker not in page() and time.monotonic() - start < 600:
                 time.sleep(0.05)
             latencies.append(time.monotonic() - start)
     finally:
         proc.terminate()
-        proc.wait(timeout=30)
+        proc.wait(timeout=60)
     return latencies
 
 
-def table(results: list[dict], runs: int) -> str:
+def table(results: list[dict], runs: int, runs_l: int) -> str:
     head = (
-        "| scale (topics/proposals/quotes) | files | pages | YAML floor | generation, cold | ratio to floor "
-        "| no-op | one-file edit (build) | one-file edit (serve) | mkdocs build "
-        "| end to end | peak memory gen / mkdocs |"
+        "| scale (topics/proposals/quotes) | files | pages | YAML floor | save to page (serve) "
+        "| cold `make site` | no-op `make site` | one-file edit `make site` | peak memory, cold |"
     )
-    lines = [head, "|" + "---|" * 12]
+    lines = [head, "|" + "---|" * 9]
     for r in results:
         m = r["median"]
-        end = m["cold"] + m["mkdocs"]
+        cell = {key: f"{m[key]:.2f} s ({m[key] / m['floor']:.1f}x)" for key in ("serve", "cold", "noop", "edit")}
         lines.append(
             f"| {r['scale']} ({'/'.join(f'{x:,}' for x in r['sizes'])}) | {r['files']:,} | {r['pages']:,} "
-            f"| {m['floor']:.2f} s | {m['cold']:.2f} s | {m['cold'] / m['floor']:.1f}x | {m['noop']:.2f} s "
-            f"| {m['edit']:.2f} s | {m['serve']:.2f} s | {m['mkdocs']:.1f} s | {end:.1f} s "
-            f"| {r['cold_kb'] / 1024:.0f} / {r['mkdocs_kb'] / 1024:.0f} MB |"
+            f"| {m['floor']:.2f} s | {cell['serve']} | {cell['cold']} | {cell['noop']} | {cell['edit']} "
+            f"| {r['cold_kb'] / 1024:.0f} MB |"
         )
     by = {r["scale"]: r for r in results}
-    notes = [f"Medians of {runs} runs, each in a fresh process (imports excluded)."]
+    notes = [
+        f"Medians of {runs} runs ({runs_l} at L); wall time of each command in a fresh process (imports included), "
+        "in parentheses its ratio to the YAML floor of the same run (parsing every data file, nothing else)."
+    ]
     if "M" in by and "L" in by:
         m, big = by["M"]["median"], by["L"]["median"]
         notes.append(
-            f"L / M: mkdocs build {big['mkdocs'] / m['mkdocs']:.1f}x, end to end "
-            f"{(big['cold'] + big['mkdocs']) / (m['cold'] + m['mkdocs']):.1f}x, for "
-            f"{by['L']['pages'] / by['M']['pages']:.1f}x the pages."
+            f"L / M: cold `make site` {big['cold'] / m['cold']:.1f}x for {by['L']['pages'] / by['M']['pages']:.1f}x "
+            "the pages."
         )
     for r in results:
-        serve = r["serve_report"] or "nothing"
-        notes.append(f"{r['scale']}: no-op: {r['noop_report']} Edit: {r['edit_report']} Serve: {serve}")
+        runs_text = ", ".join(f"{x:.2f}" for x in r["serve_runs"])
+        notes.append(
+            f"{r['scale']}: save to page, each run: {runs_text} s. Cold stages: {r['timings']} "
+            f"Edit stages: {r['edit_timings']} No-op: {r['noop_out']} Edit: {r['edit_out']}"
+        )
     return "\n".join(lines) + "\n\n" + "\n".join(f"- {n}" for n in notes) + "\n"
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description="Benchmark generation and site build at three scales.")
+    ap = argparse.ArgumentParser(description="Benchmark what a person waits for at three scales.")
     ap.add_argument("--scales", default="S,M,L")
-    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--runs", type=int, default=3, help="runs at S and M (default: 3)")
+    ap.add_argument("--runs-l", type=int, default=1, help="runs at L, ten minutes each (default: 1)")
     ap.add_argument("--out", default=os.path.join(REPO, "BENCHMARKS.md"))
     ap.add_argument("--work", default=os.path.join(REPO, ".bench"))
     a = ap.parse_args()
@@ -254,20 +251,14 @@ def main() -> None:
     results = []
     for scale in a.scales.split(","):
         print(f"scale {scale}...", file=sys.stderr, flush=True)
-        results.append(measure(scale, a.work, a.runs))
-    body = table(results, a.runs)
-    print("serve latency at S...", file=sys.stderr, flush=True)
-    latencies = serve_latency(a.work, a.runs)
-    body += (
-        f"- `make serve` at S: saving one YAML file to the page showing it, median "
-        f"{statistics.median(latencies):.2f} s (runs: {', '.join(f'{x:.2f}' for x in latencies)}).\n"
-    )
+        results.append(measure(scale, a.work, a.runs_l if scale == "L" else a.runs))
+    body = table(results, a.runs, a.runs_l)
     print(body)
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}"
     with open(a.out, "w", encoding="utf-8") as fh:
         fh.write(
             "# Benchmarks\n\nWritten by `make bench` (`python bench/run.py "
-            f"--scales {a.scales} --runs {a.runs}`), {time.strftime('%Y-%m-%d')}, "
+            f"--scales {a.scales} --runs {a.runs} --runs-l {a.runs_l}`), {time.strftime('%Y-%m-%d')}, "
             f"in {time.time() - started:.0f} s on: {machine}.\n\n{body}"
         )
 

@@ -98,7 +98,10 @@ def _parser() -> argparse.ArgumentParser:
     sch = sub.add_parser("schema", help="write the JSON Schemas for editors")
     sch.add_argument("--out", default=os.path.join("docs", "schemas"), help="folder (default: docs/schemas)")
     sch.add_argument("--check", action="store_true", help="exit 1 if the files on disk are stale; write nothing")
-    serve.add_argument("--interval", type=float, default=0.3, help="seconds between checks for changes (default: 0.3)")
+    serve.add_argument(
+        "--poll", action="store_true", help="look for changes every --interval seconds (file systems without notify)"
+    )
+    serve.add_argument("--interval", type=float, default=0.3, help="seconds between checks with --poll (default: 0.3)")
     imp = sub.add_parser(
         "import-mbox",
         parents=[common],
@@ -136,7 +139,9 @@ def run(args: argparse.Namespace) -> int:
             args.data, args.out, args.config, args.site_dir, args.strict, not args.no_cache, args.pdf, args.timings
         )
     if c == "serve":
-        return commands.serve(args.data, args.out, args.config, args.site_dir, args.strict, args.addr, args.interval)
+        return commands.serve(
+            args.data, args.out, args.config, args.site_dir, args.strict, args.addr, args.interval, args.poll
+        )
     if c == "clean":
         return commands.clean(args.out)
     if c == "schema":

@@ -120,7 +120,9 @@ def _site_line(site_dir: str, report: sitebuild.Report) -> str:
     return f"Site built in {site_dir}/{took}: {report.rendered} pages rendered, {report.reused} reused."
 
 
-def serve(data: str, out: str, config: str, site_dir: str, strict: bool, addr: str, interval: float) -> int:
+def serve(
+    data: str, out: str, config: str, site_dir: str, strict: bool, addr: str, interval: float, poll: bool = False
+) -> int:
     """Build the site, serve it with live reload, and build again whenever a file under
     data/ (or a hand-written page, or mkdocs.yml) changes: only the pages that changed are
     rendered again, and the browser reloads once the new site is in place. The parsed records
@@ -134,7 +136,7 @@ def serve(data: str, out: str, config: str, site_dir: str, strict: bool, addr: s
     if not host or not port.isdigit():
         raise UsageError(f"--addr {addr!r}: expected HOST:PORT, such as 127.0.0.1:8000")
     layer = open_layer(data, live=True)
-    builder = sitebuild.Builder(config, site_dir)
+    builder = sitebuild.Builder(config, site_dir, live=True)
     failed = True  # the first build always says what it did, and so does one after a failure
 
     def rebuild() -> None:
@@ -161,6 +163,10 @@ def serve(data: str, out: str, config: str, site_dir: str, strict: bool, addr: s
         mount_path=_mount_path(config),
         polling_interval=interval,
     )
+    if not poll:  # told of changes by the system (inotify on Linux): polling a summit's files kept a core busy
+        from watchdog.observers import Observer
+
+        server.observer = Observer()  # type: ignore[assignment]  # any observer: MkDocs only starts and stops it
     for path in _watched(data, out, config):
         server.watch(path)
 

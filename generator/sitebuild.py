@@ -179,10 +179,13 @@ class _Captured(logging.Handler):
 class Builder:
     """Builds the site; keeps what the next build can reuse (in memory, and on disk)."""
 
-    def __init__(self, config_file: str, site_dir: str, reuse: bool = True, workers: int | None = None) -> None:
+    def __init__(
+        self, config_file: str, site_dir: str, reuse: bool = True, workers: int | None = None, live: bool = False
+    ) -> None:
         self.config_file = config_file
         self.site_dir = site_dir
         self.reuse = reuse
+        self.live = live  # under serve: the old site is removed after the swap, while the page reloads
         self.workers = min(os.cpu_count() or 1, 4) if workers is None else workers  # processes that render pages
         self.path = state_path(config_file, site_dir)
         self.state: SiteState | None = load_state(self.path) if reuse else None
@@ -210,7 +213,9 @@ class Builder:
             t = time.perf_counter()
             if finish is not None:
                 finish(fresh)
-            swap_site(fresh, self.site_dir)
+            old = swap_site(fresh, self.site_dir, remove_old=not self.live)
+            if old:
+                threading.Thread(target=shutil.rmtree, args=(old, True), daemon=True).start()
             report.seconds["swap"] = time.perf_counter() - t
         finally:
             discard(fresh)

@@ -353,18 +353,21 @@ def fresh_site_folder(site_dir: str) -> str:
     return fresh
 
 
-def swap_site(fresh: str, site_dir: str) -> None:
+def swap_site(fresh: str, site_dir: str, remove_old: bool = True) -> str | None:
     """Put the built site in place of `site_dir` with renames only: a kill at any moment leaves
     either the old or the new site whole (or, between the two renames, the old one in
-    .site-old-*)."""
+    .site-old-*). Returns the folder that holds the old site when it is left for the caller
+    to remove (`remove_old` false)."""
     parent = os.path.dirname(os.path.abspath(site_dir))
     old = None
     if os.path.exists(site_dir):
         old = tempfile.mkdtemp(prefix=layout.SITE_OLD, dir=parent)
         os.replace(site_dir, os.path.join(old, "site"))
     os.replace(fresh, site_dir)
-    if old:
+    if old and remove_old:
         shutil.rmtree(old, ignore_errors=True)
+        return None
+    return old
 
 
 def discard(folder: str) -> None:

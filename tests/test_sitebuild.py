@@ -153,6 +153,18 @@ STEPS: list[list[Edit]] = [
     [replace("data/topics/hooks-in-mm.yaml", "title: Hooks in MM", "title: Hooks in memory management")],
     [replace("data/people.yaml", "affiliation: Example Corp", "affiliation: Example Inc")],
     [replace("data/proposals/new-target.yaml", "title: A new target", "title: The new target")],
+    [  # a topic renamed: its page and its questions' page move, and every link to them
+        rename("data/topics/later-topic.yaml", "data/topics/later-session.yaml"),
+        replace("data/topics/later-session.yaml", "id: later-topic", "id: later-session"),
+        replace("data/questions.yaml", "topic: later-topic", "topic: later-session"),
+    ],
+    [  # a question deleted: its topic has none left, so its questions' page goes
+        replace(
+            "data/questions.yaml",
+            "  - id: new-question\n    topic: later-session\n    question: Who maintains it?\n",
+            "",
+        ),
+    ],
 ]
 CHECKPOINTS = {6, 11, 16, len(STEPS) - 1}  # after these steps, compare with a clean build
 
@@ -214,7 +226,9 @@ def test_a_chain_of_incremental_builds_equals_mkdocs_build(project, tmp_path):
     index = json.loads((project / "site" / "search" / "search_index.json").read_text())
     titles = {e["title"] for e in index["docs"]}
     assert "The new target" in titles and "Hooks in memory management" in titles
-    assert not any("cache-policy" in e["location"] for e in index["docs"])
+    pages = {e["location"].split("#")[0] for e in index["docs"]}
+    assert "topics/later-session/" in pages and not {"topics/later-topic/", "proposals/cache-policy/"} & pages
+    assert not (project / "site" / "questions" / "later-session").exists()
 
 
 def test_nothing_changed_writes_nothing(tmp_path):
