@@ -164,9 +164,7 @@ def serve(
         polling_interval=interval,
     )
     if not poll:  # told of changes by the system (inotify on Linux): polling a summit's files kept a core busy
-        from watchdog.observers import Observer
-
-        server.observer = Observer()  # type: ignore[assignment]  # any observer: MkDocs only starts and stops it
+        server.observer = _changes_observer()  # MkDocs only schedules, starts and stops it
     for path in _watched(data, out, config):
         server.watch(path)
 
@@ -182,6 +180,27 @@ def serve(
     finally:
         server.shutdown()
     return 0
+
+
+def _changes_observer() -> Any:
+    """watchdog's native observer, reporting changes only: a build reads every data file, and
+    reporting those reads (a native observer's opened and closed events) would rebuild forever."""
+    from watchdog import events
+    from watchdog.observers import Observer
+
+    changes: list[type[events.FileSystemEvent]] = [
+        events.FileCreatedEvent,
+        events.FileModifiedEvent,
+        events.FileDeletedEvent,
+        events.FileMovedEvent,
+        events.FileClosedEvent,  # closed after writing
+    ]
+
+    class ChangesOnly(Observer):  # type: ignore[misc,valid-type]
+        def schedule(self, handler: Any, path: Any, *, recursive: bool = False, **kwargs: Any) -> Any:
+            return super().schedule(handler, path, recursive=recursive, event_filter=changes)
+
+    return ChangesOnly()
 
 
 def _mount_path(config: str) -> str:
