@@ -10,7 +10,7 @@ import os
 import sys
 import traceback
 
-from generator import __version__, commands, stubs
+from generator import __version__, stubs
 from generator.errors import LsfError
 
 DESCRIPTION = """\
@@ -128,6 +128,19 @@ def _day(text: str) -> str:
 def run(args: argparse.Namespace) -> int:
     """The command's function, with its arguments."""
     c = args.command
+    inputs = None
+    if c == "site" and args.strict and not args.pdf and not args.no_cache:
+        from generator import noop  # before the build's imports: a no-op costs a walk of the files
+
+        inputs = noop.Inputs(args.data, args.out, args.config, args.site_dir)
+        if inputs.unchanged():
+            print(
+                f"Nothing changed since the last build: the pages in {args.out}/ and the site in "
+                f"{args.site_dir}/ are up to date; nothing was written."
+            )
+            return 0
+    from generator import commands
+
     if c == "check":
         return commands.check(args.data, args.strict, not args.no_cache)
     if c == "agenda":
@@ -136,7 +149,15 @@ def run(args: argparse.Namespace) -> int:
         return commands.build(args.data, args.out, args.config, args.strict, not args.no_cache)
     if c == "site":
         return commands.site(
-            args.data, args.out, args.config, args.site_dir, args.strict, not args.no_cache, args.pdf, args.timings
+            args.data,
+            args.out,
+            args.config,
+            args.site_dir,
+            args.strict,
+            not args.no_cache,
+            args.pdf,
+            args.timings,
+            inputs,
         )
     if c == "serve":
         return commands.serve(

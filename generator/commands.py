@@ -14,7 +14,7 @@ import time
 from typing import Any
 
 from generator import build as runner
-from generator import grid, importer, layout, markup, mbox, sitebuild, stubs
+from generator import grid, importer, layout, markup, mbox, noop, sitebuild, stubs
 from generator import schema as S
 from generator.errors import DataError, Problem, Problems, UsageError
 from generator.incremental import open_layer
@@ -88,9 +88,19 @@ def build(data: str, out: str, config: str, strict: bool, use_cache: bool) -> in
 
 
 def site(
-    data: str, out: str, config: str, site_dir: str, strict: bool, use_cache: bool, pdf: bool, timings: bool = False
+    data: str,
+    out: str,
+    config: str,
+    site_dir: str,
+    strict: bool,
+    use_cache: bool,
+    pdf: bool,
+    timings: bool = False,
+    inputs: noop.Inputs | None = None,
 ) -> int:
-    """build, then MkDocs into a fresh folder that replaces site/ only when all succeeded."""
+    """build, then MkDocs into a fresh folder that replaces site/ only when all succeeded;
+    with `inputs`, what it was made from is recorded once it succeeded."""
+    before = inputs.before() if inputs else None
     started = time.perf_counter()
     built = runner.build(data, out, config, strict, _layer(data, use_cache), say, pdf=pdf, site_dir=site_dir)
     generated = time.perf_counter() - started
@@ -100,6 +110,8 @@ def site(
     if timings:
         stages = ", ".join(f"{k} {v:.2f} s" for k, v in report.seconds.items() if k != "total")
         print(f"Timings: generation {generated:.2f} s; site: {stages}.")
+    if inputs and before:
+        inputs.record(before)
     folder = os.path.join(site_dir, layout.BRIEFS)
     if built.briefs.files:
         print(f"Session briefs: {len(built.briefs.files)} PDF files in {folder}/.")
