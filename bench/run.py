@@ -149,12 +149,12 @@ def measure(scale: str, work: str, runs: int) -> dict:
         "cold_kb": max(r["kb"] for r in rows["cold"]),
         "timings": _timings(rows["cold"][-1]["out"]),
         "edit_timings": _timings(rows["edit"][-1]["out"]),
-        "noop_out": _line(rows["noop"][-1]["out"], "Site"),
-        "edit_out": _line(rows["edit"][-1]["out"], "Site"),
+        "noop_out": _line(rows["noop"][-1]["out"], ("Site", "Nothing")),
+        "edit_out": _line(rows["edit"][-1]["out"], ("Site", "Nothing")),
     }
 
 
-def _line(out: str, start: str) -> str:
+def _line(out: str, start: str | tuple[str, ...]) -> str:
     return next((line for line in out.splitlines() if line.startswith(start)), "")
 
 
