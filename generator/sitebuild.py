@@ -349,7 +349,12 @@ class Builder:
             for f in doc_files:
                 if f.page is None:
                     Page(None, f, config)
-            todo = [f for f in doc_files if prev is None or f.src_uri in redo]
+            old_site = self.site_dir  # a page whose built file is gone from it is rendered again
+            todo = [
+                f
+                for f in doc_files
+                if prev is None or f.src_uri in redo or not os.path.isfile(os.path.join(old_site, f.dest_uri))
+            ]
             job = _Job(config, files, nav, env, doc_files, index, shas, captured)
             rendered = _render_all(job, todo, self.workers)
             pages: dict[str, PageState] = {}

@@ -326,3 +326,15 @@ def test_pages_rendered_by_forked_workers_are_the_same(tmp_path, monkeypatch):
     result = run_cli("site", "--data", "data", "--out", "docs", cwd=project)
     assert result.returncode == 1
     assert "contains a link 'proposals/nothing.md', but the target is not found" in result.stderr
+
+
+def test_a_page_missing_from_the_site_is_rendered_again(tmp_path):
+    """A built page deleted from site/ by hand is made again by the next build that has
+    anything to do, not left out because its Markdown did not change."""
+    project = make_project(tmp_path, SAMPLE)
+    site(project)
+    (project / "site" / "proposals" / "oom-hook" / "index.html").unlink()
+    replace("data/proposals/cache-policy.yaml", "title: Cache policy", "title: Cache policy, again")(project)
+    assert "reused" in site(project)
+    reference(project, tmp_path / "ref")
+    assert_same_site(project / "site", tmp_path / "ref")
