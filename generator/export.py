@@ -220,8 +220,7 @@ def _document(site: Site, publish: Publish, item: Callable[[str, str, Callable[[
     `make()` gives the record as JSON."""
 
     def page(kind: str, rid: str = "") -> str:
-        topic = site.questions[rid]["topic"] if kind == "question" else ""
-        return publish.page_url(layout.target(kind, rid, topic))
+        return publish.page_url(site.target(kind, rid))
 
     def person(pid: str) -> dict[str, Any]:
         roles = site.roles_of_person.get(pid, [])

@@ -101,6 +101,10 @@ class Site:
         """A data file's path as the repository names it: data/..."""
         return layout.source_of(self.data_dir, path)
 
+    def target(self, kind: str, rid: str = "") -> str:
+        """Where a record is shown (layout.target): a question, on its topic's questions page."""
+        return layout.target(kind, rid, self.questions[rid]["topic"] if kind == "question" else "")
+
     def event_of(self, tid: str) -> S.Rec:
         """The event a topic belongs to."""
         return self.events[self.event_of_topic[tid]]

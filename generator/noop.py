@@ -25,10 +25,13 @@ PACKAGES = ("PyYAML", "Jinja2", "Markdown", "nh3", "icalendar", "tzdata", "mkdoc
 VERSION = 1
 
 
-def _walk(folder: str, keep: Any = None) -> dict[str, list[int]]:
+Stat = tuple[int, int]  # (mtime_ns, size)
+
+
+def walk(folder: str, keep: Any = None) -> dict[str, Stat]:
     """Every file under `folder` ('/'-separated relative paths) with its time and size;
-    `keep(rel)` chooses which."""
-    found: dict[str, list[int]] = {}
+    `keep(rel)` chooses which. Python's own __pycache__ folders are left out."""
+    found: dict[str, Stat] = {}
     for top, dirs, names in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         rel = os.path.relpath(top, folder).replace(os.sep, "/")
@@ -41,8 +44,30 @@ def _walk(folder: str, keep: Any = None) -> dict[str, list[int]]:
                 st = os.stat(os.path.join(top, name))
             except OSError:
                 continue
-            found[path] = [st.st_mtime_ns, st.st_size]
+            found[path] = (st.st_mtime_ns, st.st_size)
     return found
+
+
+def shaping_dirs(config_file: str) -> list[str]:
+    """The folders besides docs/ whose files shape the pages: the theme overrides
+    (`custom_dir`) and the folders of the hooks, read from mkdocs.yml."""
+    root = os.path.dirname(os.path.abspath(config_file))
+    dirs = [os.path.join(root, "overrides")]
+    try:
+        import yaml
+
+        with open(config_file, encoding="utf-8") as fh:
+            node = yaml.compose(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        cfg = {k.value: v for k, v in getattr(node, "value", []) if isinstance(k, yaml.ScalarNode)}
+        theme = cfg.get("theme")
+        if isinstance(theme, yaml.MappingNode):
+            dirs += [os.path.join(root, v.value) for k, v in theme.value if k.value == "custom_dir"]
+        hooks = cfg.get("hooks")
+        if isinstance(hooks, yaml.SequenceNode):
+            dirs += [os.path.dirname(os.path.join(root, v.value)) for v in hooks.value]
+    except Exception:  # MkDocs will say what is wrong with it
+        pass
+    return sorted({d for d in dirs if os.path.isdir(d)})
 
 
 def _generated(rel: str) -> bool:
@@ -50,12 +75,18 @@ def _generated(rel: str) -> bool:
     return any(rel == p or (p.endswith("/") and top + "/" == p) for p in layout.GENERATED_PLACES)
 
 
-def _stat(path: str) -> list[int] | None:
+def stat(path: str) -> Stat | None:
+    """A file's time and size, or None."""
     try:
         st = os.stat(path)
     except OSError:
         return None
-    return [st.st_mtime_ns, st.st_size]
+    return (st.st_mtime_ns, st.st_size)
+
+
+def site_stamp(site_dir: str) -> Stat | None:
+    """Identifies a built site: its search index is written new by every build."""
+    return stat(os.path.join(site_dir, "search", "search_index.json"))
 
 
 def _versions() -> dict[str, str]:
@@ -75,31 +106,28 @@ class Inputs:
 
     def __init__(self, data: str, out: str, config: str, site_dir: str):
         self.data, self.out, self.config, self.site_dir = data, out, config, site_dir
-        root = os.path.dirname(os.path.abspath(config))
         args = json.dumps([os.path.abspath(p) for p in (data, out, config, site_dir)])
         tag = hashlib.sha256(args.encode()).hexdigest()[:12]
         self.path = os.path.join(os.path.dirname(layout.cache_path(data)), f"noop-{tag}.json")
         self.code = os.path.dirname(os.path.abspath(__file__))
-        self.overrides = os.path.join(root, "overrides")
 
     def before(self) -> dict[str, Any]:
         """What the build is about to read: taken before it starts."""
         history = layout.HISTORY_FILE
         return {
-            "data": _walk(self.data, lambda rel: rel != history),
-            "hand-written": _walk(self.out, lambda rel: not _generated(rel)),
-            "config": _stat(self.config),
-            "code": _walk(self.code),
-            "overrides": _walk(self.overrides),
+            "data": walk(self.data, lambda rel: rel != history),
+            "hand-written": walk(self.out, lambda rel: not _generated(rel)),
+            "config": stat(self.config),
+            "code": {d: walk(d) for d in sorted({self.code, *shaping_dirs(self.config)})},
             "versions": _versions(),
         }
 
     def after(self) -> dict[str, Any]:
         """What the build leaves: taken once it succeeded."""
         return {
-            "history": _stat(os.path.join(self.data, layout.HISTORY_FILE)),
-            "generated": _walk(self.out, _generated),
-            "site": _stat(os.path.join(self.site_dir, "search", "search_index.json")),
+            "history": stat(os.path.join(self.data, layout.HISTORY_FILE)),
+            "generated": walk(self.out, _generated),
+            "site": site_stamp(self.site_dir),
         }
 
     def unchanged(self) -> bool:
@@ -111,7 +139,8 @@ class Inputs:
             return False
         if not isinstance(kept, dict) or kept.get("version") != VERSION:
             return False
-        return bool(kept.get("site")) and kept == {"version": VERSION, **self.before(), **self.after()}
+        now = json.loads(json.dumps({"version": VERSION, **self.before(), **self.after()}))  # as it was kept
+        return bool(kept.get("site")) and kept == now
 
     def record(self, before: dict[str, Any]) -> None:
         """After a successful `site --strict`: what it was made from."""

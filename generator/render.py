@@ -462,10 +462,6 @@ class Renderer:
 
     # ------------------------------------------------------------------ parts of pages
 
-    def target(self, kind: str, rid: str = "") -> str:
-        """Where a record is shown (layout.target), a question's page found from its topic."""
-        return layout.target(kind, rid, self.site.questions[rid]["topic"] if kind == "question" else "")
-
     def person_link(self, page: str, pid: str) -> str:
         name = self.site.people[pid]["name"]
         return f"[{markup.inline(name)}]({layout.relative(page, layout.target('person', pid))})"
@@ -535,12 +531,12 @@ class Renderer:
             title, source = spec.title, "data/" + spec.source
 
         def link(kind: str, rid: str = "") -> str:
-            return layout.relative(path, self.target(kind, rid))
+            return layout.relative(path, site.target(kind, rid))
 
         def href(kind: str, rid: str = "") -> str:
             """A link for raw HTML: from this page's URL to the other's, as MkDocs makes them."""
             here = layout.page_url(path, self.directory_urls)
-            return layout.relative(here, layout.page_url(self.target(kind, rid), self.directory_urls)) or "./"
+            return layout.relative(here, layout.page_url(site.target(kind, rid), self.directory_urls)) or "./"
 
         def record(kind: str, rid: str) -> str:
             table = {"topic": site.topics, "proposal": site.proposals, "question": site.questions}

@@ -45,12 +45,11 @@ from urllib.parse import urlsplit
 
 from generator import layout
 from generator.errors import SiteError
+from generator.noop import Stat, shaping_dirs, site_stamp, stat, walk
 
 KNOWN_PLUGINS = {"search", "material/search"}
 PACKAGES = ("mkdocs", "mkdocs-material", "Markdown", "Jinja2", "pymdown-extensions", "Pygments")
-VERSION = 1  # of the state kept between runs
-
-Stat = tuple[int, int]  # (mtime_ns, size)
+VERSION = 2  # of the state kept between runs
 
 
 @dataclass
@@ -68,7 +67,8 @@ class SiteState:
     """What one build of the site was made from; `stamp` identifies the site/ it made."""
 
     key: str  # config, packages, theme overrides, hooks: any change means a clean build
-    docs: dict[str, Stat]  # every file under docs/ (by path relative to it)
+    docs_dir: str
+    docs: dict[str, Stat]  # every file under docs_dir (by path relative to it)
     pages: dict[str, PageState]  # by src_uri
     statics: dict[str, Stat]  # every copied file (theme files too), by absolute source path
     nav: list[tuple[str, str | None, str]]  # (url, title, metadata) of the navigation's pages
@@ -118,34 +118,7 @@ def save_state(path: str, state: SiteState) -> None:
         pass
 
 
-def _stat(path: str) -> Stat | None:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_mtime_ns, st.st_size)
-
-
-def site_stamp(site_dir: str) -> Stat | None:
-    """Identifies a built site: its search index is written new by every build."""
-    return _stat(os.path.join(site_dir, "search", "search_index.json"))
-
-
-def walk(folder: str) -> dict[str, Stat]:
-    """Every file under `folder` (relative paths, '/'-separated) with its time and size."""
-    found: dict[str, Stat] = {}
-    for top, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")  # Python's own, written on import
-        rel = os.path.relpath(top, folder).replace(os.sep, "/")
-        prefix = "" if rel == "." else rel + "/"
-        for name in names:
-            st = _stat(os.path.join(top, name))
-            if st is not None:
-                found[prefix + name] = st
-    return found
-
-
-def config_key(config_file: str, extra_dirs: list[str]) -> str:
+def config_key(config_file: str) -> str:
     """Everything but docs/ that a page's HTML depends on: the configuration, the installed
     packages, and the files of the theme overrides and the hooks' folders."""
     h = hashlib.sha256()
@@ -156,7 +129,7 @@ def config_key(config_file: str, extra_dirs: list[str]) -> str:
             h.update(f"{name}={importlib.metadata.version(name)};".encode())
         except importlib.metadata.PackageNotFoundError:
             h.update(f"{name}=none;".encode())
-    for folder in sorted(set(extra_dirs)):
+    for folder in shaping_dirs(config_file):
         h.update(repr((folder, sorted(walk(folder).items()))).encode())
     return h.hexdigest()
 
@@ -199,15 +172,17 @@ class Builder:
 
         report = Report()
         t0 = time.perf_counter()
-        prev = self._usable(report)
-        if prev is not None and may_skip and self._unchanged(prev):
+        key = config_key(self.config_file)
+        prev = self._usable(report, key)
+        docs = walk(prev.docs_dir) if prev is not None else None  # the same docs_dir: same config
+        if prev is not None and may_skip and docs == prev.docs:
             report.clean, report.unchanged = False, True
             report.seconds["check"] = time.perf_counter() - t0
             return report
         report.seconds["check"] = time.perf_counter() - t0
         fresh = fresh_site_folder(self.site_dir)
         try:
-            state = self._build(fresh, prev, report)
+            state = self._build(fresh, prev, key, docs, report)
             if state is None:  # other plugins: MkDocs' own command
                 _mkdocs_subprocess(self.config_file, fresh, self.site_dir)
             t = time.perf_counter()
@@ -233,51 +208,23 @@ class Builder:
 
     # -- what can be reused
 
-    def _usable(self, report: Report) -> SiteState | None:
+    def _usable(self, report: Report, key: str) -> SiteState | None:
         prev = self.state
         if prev is None:
             return None
         if prev.stamp is None or prev.stamp != site_stamp(self.site_dir):
             report.why = f"{self.site_dir}/ is not the one the last build made"
             return None
-        if prev.key != config_key(self.config_file, self._extra_dirs()):
+        if prev.key != key:
             report.why = "the configuration, theme overrides, hooks or packages changed"
             return None
         return prev
 
-    def _extra_dirs(self) -> list[str]:
-        """The folders besides docs/ whose files shape the pages: the theme overrides
-        (`custom_dir`) and the folders of the hooks. Read from mkdocs.yml cheaply."""
-        root = os.path.dirname(os.path.abspath(self.config_file))
-        dirs = [os.path.join(root, "overrides")]
-        try:
-            import yaml
-
-            with open(self.config_file, encoding="utf-8") as fh:
-                node = yaml.compose(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-            cfg = {k.value: v for k, v in getattr(node, "value", []) if isinstance(k, yaml.ScalarNode)}
-            theme = cfg.get("theme")
-            if isinstance(theme, yaml.MappingNode):
-                for k, v in theme.value:
-                    if k.value == "custom_dir" and isinstance(v, yaml.ScalarNode):
-                        dirs.append(os.path.join(root, v.value))
-            hooks = cfg.get("hooks")
-            if isinstance(hooks, yaml.SequenceNode):
-                dirs += [os.path.dirname(os.path.join(root, v.value)) for v in hooks.value]
-        except Exception:  # MkDocs will say what is wrong with it
-            pass
-        return [d for d in dirs if os.path.isdir(d) and not d.endswith(os.sep + "__pycache__")]
-
-    def _unchanged(self, prev: SiteState) -> bool:
-        return walk(self._docs_dir()) == prev.docs
-
-    def _docs_dir(self) -> str:
-        root = os.path.dirname(os.path.abspath(self.config_file))
-        return os.path.join(root, "docs")
-
     # -- the build
 
-    def _build(self, fresh: str, prev: SiteState | None, report: Report) -> SiteState | None:
+    def _build(
+        self, fresh: str, prev: SiteState | None, key: str, docs: dict[str, Stat] | None, report: Report
+    ) -> SiteState | None:
         """The build into `fresh`; None, having done nothing, when MkDocs is configured with
         plugins (or extra templates) this build does not know."""
         from mkdocs.structure.files import InclusionLevel, get_files, set_exclusions
@@ -306,15 +253,14 @@ class Builder:
             set_exclusions(files, config)
             nav = get_navigation(files, config)
             nav = config.plugins.on_nav(nav, config=config, files=files)
-            docs = walk(config.docs_dir)
+            if docs is None:
+                docs = walk(config.docs_dir)
             doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
             for p in nav.pages:  # their titles and metadata show in every page's navigation
                 p.read_source(config)
             nav_titles = [(p.url, p.title, repr(p.meta)) for p in nav.pages]
             if prev is not None and nav_titles != prev.nav:
                 report.why, prev = "the navigation changed", None
-            if prev is not None and os.path.abspath(config.docs_dir) != self._docs_dir():
-                prev = None
             report.clean = prev is None
             stages["load"] = time.perf_counter() - t
 
@@ -388,7 +334,8 @@ class Builder:
             if captured.lines:
                 raise SiteError("\n".join(captured.lines), self.site_dir)
             return SiteState(
-                config_key(self.config_file, self._extra_dirs()),
+                key,
+                os.path.abspath(config.docs_dir),
                 docs,
                 pages,
                 _static_stats(files, InclusionLevel.is_included),
@@ -550,7 +497,7 @@ def _static_files(files: Any, inclusion: Any) -> Iterator[Any]:
 def _static_stats(files: Any, inclusion: Any) -> dict[str, Stat]:
     found = {}
     for f in _static_files(files, inclusion):
-        st = _stat(f.abs_src_path) if f.abs_src_path else None
+        st = stat(f.abs_src_path) if f.abs_src_path else None
         if st is not None:
             found[f.abs_src_path] = st
     return found
@@ -560,7 +507,7 @@ def _copy_static(files: Any, inclusion: Any, prev: SiteState | None, site_dir: s
     """Static files (theme assets, docs/assets, exports) into the fresh site: linked from
     the previous site when their source did not change, else copied."""
     for f in _static_files(files, inclusion):
-        same = prev is not None and f.abs_src_path and prev.statics.get(f.abs_src_path) == _stat(f.abs_src_path)
+        same = prev is not None and f.abs_src_path and prev.statics.get(f.abs_src_path) == stat(f.abs_src_path)
         if not (same and _link(os.path.join(site_dir, f.dest_uri), f.abs_dest_path)):
             f.copy_file()
 
