@@ -696,16 +696,32 @@ def _relations(
 
 
 def _verify_quotes(quotes: dict[str, S.Rec], messages: dict[str, S.Rec], problems: Problems) -> list[tuple[S.Rec, str]]:
-    """Quote provenance: each quote's words must occur, ignoring whitespace, in the text of the
-    message that carries them (seen_in, else message), at the quote level of its author's
-    message there (the number of in_reply_to steps between the two). Mismatches are errors;
-    returns the quotes that cannot be checked because that message has no text."""
+    """Quote provenance: a quote is checked against the earliest text on record that it claims.
+
+    - When the text of `message` (whose author wrote the words) is on record, the words must
+      occur in that text, unquoted, whatever `seen_in` says: a reply's '>' lines are only the
+      replier's word for what was said, and anyone can reply with a made-up '>' line.
+    - Only when `message` has no text on record is the quote checked in `seen_in`, at the quote
+      level of `message` there (the number of in_reply_to steps between the two); the quote's
+      `via` is then set to `seen_in`, and pages say the words are known from a quote in a reply.
+
+    Mismatches are errors (whitespace is ignored); returns the quotes that cannot be checked
+    because no text they claim is on record."""
     unverified = []
     for quote in quotes.values():
-        cid = quote["seen_in"] or quote["message"]
-        container, author = messages.get(cid), messages.get(quote["message"])
-        if container is None or author is None or container["thread"] != quote["thread"]:
+        quote["via"] = None
+        author = messages.get(quote["message"])
+        if author is None or author["thread"] != quote["thread"]:
             continue  # reported above
+        if author["text"]:
+            _compare(quote, author, 0, problems)
+            continue
+        cid = quote["seen_in"]
+        container = messages.get(cid or "")
+        if cid is None or container is None or container["thread"] != quote["thread"]:
+            if cid is None:
+                unverified.append((quote, quote["message"]))
+            continue  # a missing seen_in is reported above
         level, seen = 0, set()
         current: S.Rec | None = container
         while current is not None and current["message_id"] != quote["message"] and current["message_id"] not in seen:
@@ -723,14 +739,25 @@ def _verify_quotes(quotes: dict[str, S.Rec], messages: dict[str, S.Rec], problem
         if not container["text"]:
             unverified.append((quote, cid))
             continue
-        stop = mailtext.find_quote(quote["text"], container["text"], level)
-        if stop:
-            lines = quote["text"].split("\n")
-            where = f" at quote level {level}" if level else ""
-            problems.error(
-                quote.path,
-                quote.line_of("text"),
-                f"quote '{quote['id']}' is not in the text of <{cid}>{where} (compared ignoring whitespace); "
-                f"its line {stop} does not follow: {lines[stop - 1].strip()[:60]!r}",
-            )
+        if _compare(quote, container, level, problems):
+            quote["via"] = cid
     return unverified
+
+
+def _compare(quote: S.Rec, container: S.Rec, level: int, problems: Problems) -> bool:
+    cid = container["message_id"]
+    stop = mailtext.find_quote(quote["text"], container["text"], level)
+    if not stop:
+        return True
+    lines = quote["text"].split("\n")
+    where = f" at quote level {level}" if level else ""
+    own = ""
+    if quote["seen_in"] and cid == quote["message"]:
+        own = f"; <{cid}>'s own text is on record, so the quote is checked there and not in <{quote['seen_in']}>"
+    problems.error(
+        quote.path,
+        quote.line_of("text"),
+        f"quote '{quote['id']}' is not in the text of <{cid}>{where} (compared ignoring whitespace){own}; "
+        f"its line {stop} does not follow: {lines[stop - 1].strip()[:60]!r}",
+    )
+    return False

@@ -1092,13 +1092,14 @@ QUOTE = Obj(
         "message": Field(MessageId(), "Message-ID of the message whose author wrote the words.", required=True),
         "seen_in": Field(
             MessageId(),
-            "Message-ID of the message that carries the words, when they are known only as quoted in a reply.",
+            "Message-ID of the reply that carries the words, when the text of `message` is not on record: "
+            "the quote is then checked there, and pages say it is known from a quote in a reply.",
         ),
         "text": Field(
             Text(2_000_000, multiline=True),
-            "The exact words, line breaks as in the message. `check` verifies that they occur in the text "
-            "of the message that carries them (seen_in, else message), ignoring whitespace, at the quote "
-            "level of `message` there.",
+            "The exact words, line breaks as in the message. `check` verifies them, ignoring whitespace, "
+            "against the earliest text on record they claim: the own words of `message` when its text is "
+            "on record (seen_in is then not used), else the text of seen_in at the quote level of `message`.",
             required=True,
         ),
         "proposals": Field(ListOf(Ref("proposal")), "Proposals it is about."),

@@ -150,3 +150,35 @@ def test_sessions_that_were_held_are_never_a_conflict(tmp_path):
         "'bo-block' is in two sessions at once",
         "session 'zoned-storage' (10",
     ]
+
+
+def test_a_quote_known_from_a_reply_is_checked_in_its_own_text_once_that_is_on_record(data):
+    thread = data / "threads" / "hooks-in-mm.yaml"
+    site, problems = run(data)
+    assert problems == []
+    # Ada's post has no text on record: the quote is verified in Bob's reply, and says so.
+    assert site.quotes["ada-keep"]["via"] == "reply.1@example.org"
+    assert site.quotes["bob-abi"]["via"] is None
+    # Her own text arrives and holds the words: the reply no longer matters.
+    edit(
+        thread,
+        '    subject: "[LSF/MM/BPF TOPIC] Hooks in MM"\n  - message_id: reply',
+        '    subject: "[LSF/MM/BPF TOPIC] Hooks in MM"\n    text: |\n      We keep the sysctl. The hook comes on top.\n'
+        "  - message_id: reply",
+    )
+    site, problems = run(data)
+    assert problems == []
+    assert site.quotes["ada-keep"]["via"] is None
+    # Her own text does not hold them: Bob's '>' line is not her word, whatever seen_in says.
+    edit(
+        thread,
+        "      We keep the sysctl. The hook comes on top.\n  - message_id",
+        "      Something else.\n  - message_id",
+    )
+    site, problems = run(data)
+    assert site is None
+    assert problems == [
+        "data/threads/hooks-in-mm.yaml:25: quote 'ada-keep' is not in the text of <20300101120000.1-1-ada@example.org> "
+        "(compared ignoring whitespace); <20300101120000.1-1-ada@example.org>'s own text is on record, so the quote "
+        "is checked there and not in <reply.1@example.org>; its line 1 does not follow: 'We keep the sysctl.'"
+    ]
