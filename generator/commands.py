@@ -19,7 +19,7 @@ from generator import schema as S
 from generator.errors import DataError, Problem, Problems, UsageError
 from generator.incremental import open_layer
 from generator.jsonschemas import schemas
-from generator.model import Site
+from generator.model import CONFLICT, Site
 from generator.render import Renderer, fmt_date
 from generator.write import create_file, read_current, replace_text, write_data, write_files, write_pages
 
@@ -355,8 +355,10 @@ def _check_after(data: str, plan: importer.Plan, thread_path: str) -> None:
     after = Problems()
     site_after = runner.load_site(data, after, overlay=plan.files)
     wrong = importer.read_back(plan, site_after) if site_after is not None else []
-    if site_after is None or wrong:
-        found = Problems(after.errors + [Problem(thread_path, 0, 0, w) for w in wrong])
+    planned = {f"{CONFLICT} <{mid}>: {said}" for mid, said in plan.conflicts.items()}
+    errors = [p for p in after.errors if p.message not in planned]  # the conflicts it records are for a person
+    if site_after is None or wrong or errors:
+        found = Problems(errors + [Problem(thread_path, 0, 0, w) for w in wrong])
         raise DataError(found, summary="Failed: the import would leave the data invalid (above); nothing was written.")
 
 
@@ -367,8 +369,18 @@ def _what_changes(plan: importer.Plan, site: Site, data: str, thread_path: str, 
             f"{thread_path}: new thread '{plan.thread_id}' with {_plural(len(plan.added), 'message')}{quoted_only}."
         ]
     else:
-        filled = "".join(f"; <{mid}> gets {', '.join(fields)}" for mid, fields in sorted(plan.filled.items()))
+        filled = "".join(
+            f"; <{mid}> gets {', '.join(fields)}"
+            for mid, fields in sorted(plan.filled.items())
+            if fields != ["conflict"]
+        )
         lines = [f"{thread_path}: {_plural(len(plan.added), 'message')} added{quoted_only}{filled}."]
+    if plan.conflicts:
+        ids = ", ".join(f"<{mid}>" for mid in sorted(plan.conflicts))
+        lines.append(
+            f"{thread_path}: {_plural(len(plan.conflicts), 'conflict')} recorded for you to resolve ({ids}): "
+            "`check` fails until each `conflict` line is replaced by `resolved: <what you found>`."
+        )
     if plan.people:
         names = ", ".join(p.id for p in plan.people)
         people = os.path.join(data, "people.yaml")

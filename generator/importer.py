@@ -41,6 +41,7 @@ class Record:
     subject: str = ""
     in_reply_to: str | None = None
     text: str = ""
+    conflict: str = ""
 
     def fields(self) -> list[tuple[str, object]]:
         out: list[tuple[str, object]] = [("message_id", self.message_id), ("author", self.author)]
@@ -50,6 +51,8 @@ class Record:
             out.append(("subject", self.subject))
         if self.in_reply_to:
             out.append(("in_reply_to", self.in_reply_to))
+        if self.conflict:
+            out.append(("conflict", self.conflict))
         if self.text:
             out.append(("text", self.text))
         return out
@@ -59,13 +62,13 @@ class Record:
 class NewPerson:
     id: str
     name: str
-    address: str
+    addresses: list[str]
     review: str
 
     def fields(self) -> list[tuple[str, object]]:
         out: list[tuple[str, object]] = [("id", self.id), ("name", self.name)]
-        if self.address:
-            out.append(("addresses", [self.address]))
+        if self.addresses:
+            out.append(("addresses", list(self.addresses)))
         out.append(("review", self.review))
         return out
 
@@ -93,6 +96,7 @@ class Plan:
     people: list[NewPerson] = field(default_factory=list)
     quoted: list[Quoted] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    conflicts: dict[str, str] = field(default_factory=dict)  # Message-ID -> its new `conflict` line
     records: dict[str, Record] = field(default_factory=dict)  # what each new or filled record must read back as
 
 
@@ -175,11 +179,24 @@ def choose_thread(mails: list[Mail], site: Site, topic: str | None, thread: str 
 # ---------------------------------------------------------------------------- people
 
 
+_GMANE = re.compile(r"(.+)-[A-Za-z0-9_]{4,}@public\.gmane\.(?:org|io)", re.I)
+
+
 class People:
-    """Existing people by address and by name, plus the ones this import adds."""
+    """Existing people by address and by name, plus the ones this import adds.
+
+    A sender is matched by address. A name alone matches only a person with no address on
+    record: "Roman Gushchin <attacker@evil.example>" is not roman-gushchin, whose address is
+    on record, and becomes a new person under review. An address that an archive mangled
+    (gmane's "user-hash@public.gmane.org") matches a person of that name with an address of
+    that user. Addresses are compared without case."""
 
     def __init__(self, site: Site):
         self.ids = set(site.people)
+        self.names: dict[str, str] = {pid: p["name"] for pid, p in site.people.items()}
+        self.addresses: dict[str, set[str]] = {
+            pid: {a.casefold() for a in p["addresses"]} for pid, p in site.people.items()
+        }
         self.by_address: dict[str, str] = {}
         self.by_name: dict[str, str | None] = {}
         for pid, person in site.people.items():
@@ -190,26 +207,68 @@ class People:
         self.new: list[NewPerson] = []
 
     def find(self, name: str, address: str) -> str | None:
+        """Who an attribution line names (a claim that the reply chain then checks)."""
         if address and address.casefold() in self.by_address:
             return self.by_address[address.casefold()]
         key = mailtext.name_key(name)
         return self.by_name.get(key) if key else None
 
+    def is_sender(self, pid: str, name: str, address: str) -> bool:
+        """Whether mail from `name <address>` can be by person `pid`."""
+        known = self.addresses.get(pid, set())
+        if address.casefold() in known:
+            return True
+        if not mailtext.names_match(name, self.names.get(pid, "")):
+            return False
+        gmane = _GMANE.fullmatch(address)
+        return not known or bool(gmane and any(a.split("@")[0] == gmane.group(1).casefold() for a in known))
+
+    def sender(self, name: str, address: str, mid: str) -> str:
+        """The person a message is filed under: matched by address, else by name when that
+        person has no address on record; otherwise a new person, under review."""
+        if address and address.casefold() in self.by_address:
+            return self.by_address[address.casefold()]
+        key = mailtext.name_key(name)
+        same_name = self.by_name.get(key) if key else None
+        if same_name is not None:
+            if self.is_sender(same_name, name, address):
+                return same_name
+            added = next((p for p in self.new if p.id == same_name), None)
+            if added is not None and address:  # a person this import adds, writing from another address
+                added.addresses.append(address)
+                self.addresses[added.id].add(address.casefold())
+                self.by_address[address.casefold()] = added.id
+                return added.id
+            review = (
+                f"added by import-mbox as the author of <{mid}>: named as '{same_name}', but from {address}, not one "
+                f"of their addresses. If it is them, add it to their addresses, make '{same_name}' the author of "
+                "this person's messages and delete this person; if not, delete this line"
+            )
+            return self._add(name, address, review)
+        return self.get(name, address, mid)
+
     def get(self, name: str, address: str, mid: str) -> str:
         found = self.find(name, address)
         if found:
             return found
+        review = f"added by import-mbox as the author of <{mid}>: check the name and id, then delete this line"
+        if len(review) > 300:
+            review = "added by import-mbox as the author of a message: check the name and id, then delete this line"
+        return self._add(name, address, review)
+
+    def _add(self, name: str, address: str, review: str) -> str:
         shown = name or address.split("@")[0]
         shown = shown[:120].strip()
         base = slug(name, 50) or slug(address.split("@")[0], 50) or "person"
         pid, n = base, 2
         while pid in self.ids or pid == "index":
             pid, n = f"{base}-{n}", n + 1
-        review = f"added by import-mbox as the author of <{mid}>: check the name and id, then delete this line"
-        if len(review) > 300:
-            review = "added by import-mbox as the author of a message: check the name and id, then delete this line"
-        self.new.append(NewPerson(pid, shown, address, review))
+        if len(review) > 600:
+            review = review[:599] + "\u2026"
+        self.new.append(NewPerson(pid, shown, [address] if address else [], review))
         self.ids.add(pid)
+        self.names[pid] = shown
+        self.addresses[pid] = {address.casefold()} if address else set()
         if address:
             self.by_address[address.casefold()] = pid
         key = mailtext.name_key(name)
@@ -288,34 +347,63 @@ def plan(mails: list[Mail], site: Site, thread_id: str, current: dict[str, bytes
     out = Plan(thread_id, thread_rel)
     people = People(site)
 
-    # One record per Message-ID; later copies are skipped.
-    unique: dict[str, Mail] = {}
-    for mail in sorted(mails, key=lambda m: (m.date or dt.datetime.max.replace(tzinfo=dt.UTC), m.source, m.number)):
-        first = unique.get(mail.message_id)
-        if first is not None:
-            if first.text != mail.text:
-                out.warnings.append(
-                    _warn(
-                        mail,
-                        f"the same Message-ID as message {first.number} of {first.source}, "
-                        "with another text; the first is kept",
-                    )
-                )
-            continue
-        unique[mail.message_id] = mail
-
     existing = site.threads.get(thread_id)
     on_record: dict[str, dict] = {}
     if existing is not None:
         for rec in existing["messages"]:
             on_record[rec["message_id"]] = dict(rec)
+
+    # One record per Message-ID. A later copy with another sender or text is not merged: the
+    # record kept gets a `conflict` line, which `check` reports until a person resolves it.
+    unique: dict[str, Mail] = {}
+    conflicts: dict[str, str] = {}
+    for mail in sorted(mails, key=lambda m: (m.date or dt.datetime.max.replace(tzinfo=dt.UTC), m.source, m.number)):
+        mid = mail.message_id
+        first = unique.get(mid)
+        if first is not None:
+            what = []
+            if first.address.casefold() != mail.address.casefold():
+                what.append(f"another sender ({mail.address}, not {first.address})")
+            if _fold(first.text) != _fold(mail.text):
+                what.append("another text")
+            if what:
+                said = _conflict(mail, what)
+                conflicts.setdefault(mid, said)
+                out.warnings.append(
+                    _warn(
+                        mail,
+                        f"the Message-ID <{mid}> of message {first.number} of {first.source} (from {first.address}), "
+                        f"with {' and '.join(what)}; not merged: the first is kept, with a `conflict` line to resolve",
+                    )
+                )
+            continue
+        old = on_record.get(mid)
+        if old is not None:
+            what = []
+            if not people.is_sender(old["author"], mail.name, mail.address):
+                what.append(f"another sender ({mail.address}, not '{old['author']}')")
+            if old.get("text") and _fold(old["text"]) != _fold(mail.text):
+                what.append("another text")
+            if what:
+                if not old.get("conflict") and not old.get("resolved"):
+                    conflicts.setdefault(mid, _conflict(mail, what))
+                out.warnings.append(
+                    _warn(
+                        mail,
+                        f"<{mid}> is on record in {thread_rel} by '{old['author']}'; this mail has "
+                        f"{' and '.join(what)}: not merged; the record is kept, with a `conflict` line to resolve",
+                    )
+                )
+                continue
+        unique[mid] = mail
+
     parent: dict[str, str | None] = {mid: r["in_reply_to"] for mid, r in on_record.items()}
     author: dict[str, str] = {mid: r["author"] for mid, r in on_record.items()}
     texts: dict[str, str] = {mid: r["text"] for mid, r in on_record.items() if r.get("text")}
     for mid, mail in unique.items():
         parent.setdefault(mid, mail.in_reply_to)
         if mid not in author:
-            author[mid] = people.get(mail.name, mail.address, mid)
+            author[mid] = people.sender(mail.name, mail.address, mid)
         if mail.text:
             texts.setdefault(mid, mail.text)
 
@@ -338,6 +426,13 @@ def plan(mails: list[Mail], site: Site, thread_id: str, current: dict[str, bytes
         if mid not in records:
             records[mid] = rec
             out.quoted_only.append(mid)
+    for mid, said in conflicts.items():
+        if mid in records:
+            records[mid].conflict = said
+        elif mid in on_record:
+            old_rec = on_record[mid]
+            records[mid] = Record(mid, old_rec["author"], conflict=said)
+    out.conflicts = {mid: said for mid, said in conflicts.items() if mid in records}
     fills: dict[str, list[tuple[str, object]]] = {}
     for mid, rec in records.items():
         old = on_record.get(mid)
@@ -413,6 +508,22 @@ class _WordIndex:
                 return []
         assert found is not None
         return [m for m in sorted(found) if m != exclude and mailtext.own_text_contains(block_text, self.texts[m])]
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _conflict(mail: Mail, what: list[str]) -> str:
+    """The `conflict` line of a record: which mail disagreed with it, and how."""
+    when = f", dated {S.utc_text(mail.date)}" if mail.date else ""
+    sender = f"{mail.name} <{mail.address}>" if mail.name else mail.address
+    said = (
+        f"import-mbox read this Message-ID again in message {mail.number} of {mail.source}, from {sender}{when}, "
+        f"with {' and '.join(what)}; the record was kept as it was. Find which is genuine (lore.kernel.org/r/ "
+        "and the Message-ID), correct the record if needed, then replace this line by `resolved: <what you found>`"
+    )
+    return said if len(said) <= 1000 else said[:999] + "\u2026"
 
 
 def _warn(mail: Mail, message: str) -> Problem:

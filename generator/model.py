@@ -328,6 +328,9 @@ def validate(results: list[FileResult], problems: Problems, data_dir: str) -> Si
             f"quote '{quote['id']}' is not verified: message <{container}> has no text on record "
             "(import it with `python -m generator import-mbox`)",
         )
+    for msg in messages.values():  # the Site is still made: import-mbox reads it back (commands.py)
+        if msg["conflict"]:
+            problems.error(msg.path, msg.line_of("conflict"), f"{CONFLICT} <{msg['message_id']}>: {msg['conflict']}")
     for pid, person in people.items():
         if person["review"]:
             problems.warn(person.path, person.line_of("review"), f"person '{pid}' awaits review: {person['review']}")
@@ -693,6 +696,9 @@ def _relations(
     for roles in rel["roles_of_person"].values():
         roles.sort(key=lambda r: (rank.get(r[0], len(rank)), r[1], r[2]))
     return rel
+
+
+CONFLICT = "another mail came with the Message-ID of"
 
 
 def _verify_quotes(quotes: dict[str, S.Rec], messages: dict[str, S.Rec], problems: Problems) -> list[tuple[S.Rec, str]]:

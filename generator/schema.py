@@ -789,7 +789,7 @@ PERSON = Obj(
             "E-mail addresses, used to match senders of imported mail.",
         ),
         "review": Field(
-            Text(300),
+            Text(600),
             "Set by import-mbox on a person it added from mail: what to check. Each such person is a "
             "warning (so --strict fails) until this line is deleted.",
         ),
@@ -1075,6 +1075,18 @@ MESSAGE = Obj(
         "subject": Field(Text(300), "Its subject."),
         "in_reply_to": Field(MessageId(), "The Message-ID it replies to."),
         "note": Field(Text(500), "E.g. that its text is known only through quotes in a reply."),
+        "conflict": Field(
+            Text(1000),
+            "Set by import-mbox when mail arrives again under this Message-ID from another sender or with "
+            "another text: what that mail was. The record is kept as it was; `check` fails until a person "
+            "finds which is genuine (on lore.kernel.org), corrects the record if needed and replaces this line by "
+            "`resolved`.",
+        ),
+        "resolved": Field(
+            Text(1000),
+            "How a person resolved a conflict (which copy is genuine, and why). import-mbox then only warns "
+            "about other mail under this Message-ID, without a new `conflict` line.",
+        ),
         "text": Field(
             Text(2_000_000, multiline=True),
             "Its plain-text body as import-mbox read it: signature removed, quoted lines kept with their "

@@ -203,20 +203,38 @@ def test_a_larger_mbox_adds_only_what_is_new_and_keeps_every_edit(tmp_path):
     people.write_text("\n".join(reviewed))
     before_thread, before_people = thread.read_text(), people.read_text()
 
-    result = run_cli("import-mbox", str(SHARED / "mail/b4__trailers-thread-with-cover-followup.mbox"), cwd=tmp_path)
+    larger = str(SHARED / "mail/b4__trailers-thread-with-cover-followup.mbox")
+    result = run_cli("import-mbox", larger, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "1 message added" in result.stdout
     assert "1 person added, marked for review: cover-upper." in result.stdout
+    # b4's two test threads both hold <fwup1@example.org>, once with Reviewed-by and once with
+    # Tested-by: the copy on record is kept, and the other is a conflict for a person to resolve.
+    assert result.stderr == (
+        f"{larger}:211: warning: message 6: <fwup1@example.org> is on record in "
+        "threads/this-is-a-cover-for-test-series-1.yaml by 'follow-upper'; this mail has another text: not merged; "
+        "the record is kept, with a `conflict` line to resolve\n"
+    )
+    assert "1 conflict recorded for you to resolve (<fwup1@example.org>)" in result.stdout
     after = thread.read_text()
     added = lines_added(before_thread, after)
-    assert added[0] == "  - message_id: cover-fwup1@example.org"
+    assert added[0].startswith('    conflict: "import-mbox read this Message-ID again in message 6 of ')
+    assert added[1] == "  - message_id: cover-fwup1@example.org"
+    assert "Reviewed-by: Follow Upper" in after and "Tested-by: Follow Upper" not in after
     assert people.read_text().startswith(before_people.rstrip("\n"))
+    check = run_cli("check", "--data", "data", cwd=tmp_path)
+    assert check.returncode == 1
+    assert "another mail came with the Message-ID of <fwup1@example.org>: import-mbox read" in check.stderr
+    # A person resolves it; the next import only warns.
+    thread.write_text(after.replace(added[0], "    resolved: b4's test threads reuse this id; Reviewed-by is ours"))
+    resolved = thread.read_text()
     check = run_cli("check", "--data", "data", cwd=tmp_path)
     assert check.returncode == 0, check.stderr
     assert check.stderr.count("awaits review") == 2  # konstantin-ryabitsev and cover-upper; follow-upper was reviewed
-    again = run_cli("import-mbox", str(SHARED / "mail/b4__trailers-thread-with-cover-followup.mbox"), cwd=tmp_path)
+    again = run_cli("import-mbox", larger, cwd=tmp_path)
     assert "up to date (7 messages on record)" in again.stdout
-    assert thread.read_text() == after
+    assert "this mail has another text: not merged" in again.stderr
+    assert thread.read_text() == resolved
 
 
 def test_importing_into_a_topic_thread_inserts_in_thread_order(tmp_path, shared):
@@ -358,3 +376,88 @@ def test_a_later_full_copy_fills_in_a_message_known_only_through_quotes(tmp_path
     again = run_cli("import-mbox", "thread.mbox", cwd=tmp_path)
     assert "up to date (2 messages on record)" in again.stdout
     assert thread.read_text() == after
+
+
+def test_mail_reusing_a_message_id_on_record_is_a_conflict_and_never_merged(tmp_path):
+    data = Path(shutil.copytree(SAMPLE, tmp_path / "data"))
+    (tmp_path / "reply.mbox").write_text(mbox(REPLY))
+    assert run_cli("import-mbox", "reply.mbox", cwd=tmp_path).returncode == 0
+    thread = data / "threads" / "page-cache-policies-in-bpf.yaml"
+    before = thread.read_text()
+    # Another sender reuses the Message-ID of the post, known only through Bob's quotes.
+    forged = POST.replace("Ann Author <ann@example.org>", "Mallory <mallory@evil.example>").replace(
+        "which hooks MM should expose", "whether BPF should replace the page allocator"
+    )
+    (tmp_path / "forged.mbox").write_text(mbox(forged))
+    result = run_cli("import-mbox", "forged.mbox", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == (
+        "forged.mbox:1: warning: message 1: <post-1@example.org> is on record in "
+        "threads/page-cache-policies-in-bpf.yaml by 'ann-author'; this mail has another sender "
+        "(mallory@evil.example, not 'ann-author'): not merged; the record is kept, with a `conflict` line to resolve\n"
+    )
+    assert lines_added(before, thread.read_text()) == [
+        '    conflict: "import-mbox read this Message-ID again in message 1 of forged.mbox, from Mallory '
+        "<mallory@evil.example>, dated 2026-04-27T17:00:00Z, with another sender (mallory@evil.example, not "
+        "'ann-author'); the record was kept as it was. Find which is genuine (lore.kernel.org/r/ and the Message-ID), "
+        'correct the record if needed, then replace this line by `resolved: <what you found>`"'
+    ]
+    post = site_of(data).messages["post-1@example.org"]
+    assert (post["text"], post["author"]) == (None, "ann-author")
+    check = run_cli("check", "--data", "data", cwd=tmp_path)
+    assert check.returncode == 1
+    assert "another mail came with the Message-ID of <post-1@example.org>" in check.stderr
+    assert "Failed: 1 error" in check.stderr
+
+    # The genuine post, then a copy of it with other words from the same sender: kept, reported.
+    data2 = Path(shutil.copytree(SAMPLE, tmp_path / "two" / "data"))
+    (tmp_path / "two" / "thread.mbox").write_text(mbox(POST, REPLY))
+    assert run_cli("import-mbox", "thread.mbox", cwd=tmp_path / "two").returncode == 0
+    altered = POST.replace("which hooks MM should expose", "whether BPF should replace the page allocator")
+    (tmp_path / "two" / "altered.mbox").write_text(mbox(altered))
+    result = run_cli("import-mbox", "altered.mbox", cwd=tmp_path / "two")
+    assert "this mail has another text: not merged" in result.stderr
+    post = site_of(data2).messages["post-1@example.org"]
+    assert "which hooks MM should expose" in post["text"] and "with another text" in post["conflict"]
+
+
+def test_two_copies_of_a_message_id_in_one_import_are_a_conflict(tmp_path):
+    data = Path(shutil.copytree(SAMPLE, tmp_path / "data"))
+    other = POST.replace("Ann Author <ann@example.org>", "Ann Author <ann@evil.example>").replace(
+        "Date: Mon, 27 Apr 2026 10:00:00 -0700", "Date: Mon, 27 Apr 2026 11:00:00 -0700"
+    )
+    (tmp_path / "two.mbox").write_text(mbox(POST, other))
+    result = run_cli("import-mbox", "two.mbox", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "message 2: the Message-ID <post-1@example.org> of message 1 of two.mbox (from ann@example.org), " in (
+        result.stderr
+    )
+    assert "with another sender (ann@evil.example, not ann@example.org); not merged" in result.stderr
+    post = site_of(data).messages["post-1@example.org"]
+    assert post["author"] == "ann-author" and "from Ann Author <ann@evil.example>" in post["conflict"]
+    assert run_cli("check", "--data", "data", cwd=tmp_path).returncode == 1
+
+
+def test_a_known_name_from_an_unknown_address_is_filed_under_review(tmp_path):
+    data = sample_with_seed_people(tmp_path)
+    posing = POST.replace("Ann Author <ann@example.org>", "Roman Gushchin <attacker@evil.example>")
+    gmane = (
+        REPLY.replace("Bob Reviewer <bob@example.org>", '"Roman Gushchin" <roman.gushchin-Xyz12AbC@public.gmane.org>')
+        .replace("reply-1@example.org", "reply-2@example.org")
+        .replace("Ann Author wrote", "Roman Gushchin wrote")
+    )
+    (tmp_path / "posing.mbox").write_text(mbox(posing, gmane))
+    result = run_cli("import-mbox", "posing.mbox", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "1 person added, marked for review: roman-gushchin-2." in result.stdout
+    site = site_of(data)
+    assert site.messages["post-1@example.org"]["author"] == "roman-gushchin-2"
+    # gmane's mangled form of a known address, under the same name, is that person.
+    assert site.messages["reply-2@example.org"]["author"] == "roman-gushchin"
+    person = site.people["roman-gushchin-2"]
+    assert (person["name"], person["addresses"]) == ("Roman Gushchin", ["attacker@evil.example"])
+    assert person["review"] == (
+        "added by import-mbox as the author of <post-1@example.org>: named as 'roman-gushchin', but from "
+        "attacker@evil.example, not one of their addresses. If it is them, add it to their addresses, make "
+        "'roman-gushchin' the author of this person's messages and delete this person; if not, delete this line"
+    )
