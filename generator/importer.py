@@ -483,6 +483,15 @@ class _WordIndex:
     def __init__(self, texts: dict[str, str]):
         self.texts = texts
         self.grams: dict[tuple[str, ...], set[str]] | None = None
+        self.own: dict[str, mailtext.OwnWords] = {}
+
+    def contains(self, mid: str, block_text: str) -> bool:
+        """Whether message `mid`'s own words hold the block (linear in the block, once the
+        message's automaton is built, which is linear in its text)."""
+        own = self.own.get(mid)
+        if own is None:
+            own = self.own[mid] = mailtext.OwnWords(self.texts[mid])
+        return own.holds(block_text)
 
     def _build(self) -> dict[tuple[str, ...], set[str]]:
         grams: dict[tuple[str, ...], set[str]] = defaultdict(set)
@@ -507,7 +516,7 @@ class _WordIndex:
             if not found:
                 return []
         assert found is not None
-        return [m for m in sorted(found) if m != exclude and mailtext.own_text_contains(block_text, self.texts[m])]
+        return [m for m in sorted(found) if m != exclude and self.contains(m, block_text)]
 
 
 def _fold(text: str) -> str:
@@ -552,7 +561,7 @@ def _attribute(
         return found[0] if len(found) == 1 else None
 
     if cand is not None and cand in texts:
-        if mailtext.own_text_contains(block.text, texts[cand]):
+        if index.contains(cand, block.text):
             quoted.message_id, quoted.how = cand, "text"
             return quoted
         other = by_text()

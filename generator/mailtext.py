@@ -176,16 +176,14 @@ def _runs(body: str, level: int, nested: bool) -> tuple[str, ...]:
 
 
 def _occurs(needle: str, runs: tuple[str, ...], whole_end: bool = True) -> bool:
-    for run in runs:
-        start = run.find(needle)
-        while start >= 0:
-            end = start + len(needle)
-            ok_start = start == 0 or not (run[start - 1].isalnum() and needle[0].isalnum())
-            ok_end = not whole_end or end == len(run) or not (run[end].isalnum() and needle[-1].isalnum())
-            if ok_start and ok_end:
-                return True
-            start = run.find(needle, start + 1)
-    return False
+    """Whether `needle` occurs in a run, not starting inside a word (when it starts with a
+    letter or digit) nor, with `whole_end`, ending inside one. One regular-expression search per
+    run: linear in the run, however often the needle occurs inside words (a loop over every
+    occurrence of "a" in a 1.9 MB message took 1.5 s)."""
+    lead = r"(?<![^\W_])" if needle[:1].isalnum() else ""
+    tail = r"(?![^\W_])" if whole_end and needle[-1:].isalnum() else ""
+    pattern = re.compile(lead + re.escape(needle) + tail)
+    return any(needle in run and pattern.search(run) for run in runs)
 
 
 @functools.lru_cache(maxsize=64)
@@ -220,11 +218,6 @@ def own_words(body: str) -> list[list[str]]:
     return [run.split() for run in _runs(body, 0, False)]
 
 
-def own_text_contains(block_text: str, body: str) -> bool:
-    """Whether quoted text (a block, markers removed) is in a message's own words (level 0)."""
-    return find_quote(block_text, body, 0) == 0
-
-
 # ---------------------------------------------------------------------------- signatures, names
 
 
@@ -255,3 +248,62 @@ def name_key(name: str) -> str:
 def names_match(a: str, b: str) -> bool:
     ka, kb = name_key(a), name_key(b)
     return bool(ka) and ka == kb
+
+
+class OwnWords:
+    """A message's own words (its unquoted runs), asked whether they hold a run of words:
+    a suffix automaton over the words, built in time linear in the text, answers each question
+    in time linear in its words. Attributing the quoted blocks of a reply therefore costs the
+    size of the reply plus the size of the messages it quotes, however many blocks it has
+    (comparing each block with the text cost their product: 426 s for a 1 MB reply of 1,000
+    one-word blocks to a 1 MB message).
+
+    Words are compared whole, as `str.split` gives them; a run of the reply never spans two
+    runs of the message (a quoted line of the message in between breaks it)."""
+
+    def __init__(self, body: str):
+        ids: dict[str, int] = {}
+        nxt: list[dict[int, int]] = [{}]
+        link, length = [-1], [0]
+        last = 0
+        separator = -1
+        for words in own_words(body):
+            for token in [ids.setdefault(w, len(ids)) for w in words] + [separator]:
+                cur = len(nxt)
+                nxt.append({})
+                link.append(-1)
+                length.append(length[last] + 1)
+                p = last
+                while p != -1 and token not in nxt[p]:
+                    nxt[p][token] = cur
+                    p = link[p]
+                if p == -1:
+                    link[cur] = 0
+                else:
+                    q = nxt[p][token]
+                    if length[p] + 1 == length[q]:
+                        link[cur] = q
+                    else:
+                        clone = len(nxt)
+                        nxt.append(dict(nxt[q]))
+                        link.append(link[q])
+                        length.append(length[p] + 1)
+                        while p != -1 and nxt[p].get(token) == q:
+                            nxt[p][token] = clone
+                            p = link[p]
+                        link[q] = link[cur] = clone
+                last = cur
+            separator -= 1  # each run ends with a token found nowhere else
+        self._ids, self._nxt = ids, nxt
+
+    def holds(self, text: str) -> bool:
+        """Whether the words of `text`, in order and adjacent, are a run of the message's own."""
+        state = 0
+        for word in text.split():
+            token = self._ids.get(word)
+            if token is None:
+                return False
+            state = self._nxt[state].get(token, -1)
+            if state < 0:
+                return False
+        return True

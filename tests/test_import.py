@@ -461,3 +461,54 @@ def test_a_known_name_from_an_unknown_address_is_filed_under_review(tmp_path):
         "attacker@evil.example, not one of their addresses. If it is them, add it to their addresses, make "
         "'roman-gushchin' the author of this person's messages and delete this person; if not, delete this line"
     )
+
+
+def _reply_of_one_word_blocks(blocks: int, words: int) -> str:
+    """The adversarial case of a review: a message of `words` words, none of them "a", though
+    "a" occurs in every one, and a reply of `blocks` quoted blocks "> a" between lines of its
+    own, scaled down. Each block must be compared with the message; none is in it."""
+    body = "\n".join(" ".join(["banana", "cabal", "data"] * 4) for _ in range(words // 12))
+    reply = "On Mon, 1 Jan 2026, Ann wrote:\n" + "".join("> a\n\nmine\n" for _ in range(blocks))
+    raw = mbox(
+        "From: Ann <ann@x.org>\nSubject: big\nDate: Mon, 1 Jan 2026 10:00:00 +0000\nMessage-ID: <a@x>\n\n" + body,
+        "From: Bob <bob@x.org>\nSubject: Re: big\nDate: Mon, 1 Jan 2026 11:00:00 +0000\nMessage-ID: <b@x>\n"
+        "In-Reply-To: <a@x>\nReferences: <a@x>\n\n" + reply,
+    )
+    return raw
+
+
+def test_attribution_is_linear_in_the_size_of_the_mail(tmp_path, monkeypatch):
+    """Bound: building a message's word automaton visits each of its words once (plus the
+    clones, at most as many again); each block is then looked up in it once per candidate
+    message, word by word. The words visited are counted, not timed: ten times the blocks and
+    ten times the words must cost at most about ten times the work (it was a hundred)."""
+    from generator import importer, mailtext
+    from generator.mbox import read_inputs
+
+    visited = {"words": 0}
+    real_init, real_holds = mailtext.OwnWords.__init__, mailtext.OwnWords.holds
+
+    def init(self, body):
+        visited["words"] += len(body.split())
+        real_init(self, body)
+        visited["words"] += len(self._nxt)  # states made, clones included
+
+    def holds(self, text):
+        visited["words"] += len(text.split())
+        return real_holds(self, text)
+
+    monkeypatch.setattr(mailtext.OwnWords, "__init__", init)
+    monkeypatch.setattr(mailtext.OwnWords, "holds", holds)
+    site = site_of(SAMPLE)
+    work = {}
+    for scale in (1, 10):
+        path = tmp_path / f"big{scale}.mbox"
+        path.write_text(_reply_of_one_word_blocks(100 * scale, 12_000 * scale))
+        mails = read_inputs([str(path)]).mails
+        visited["words"] = 0
+        p = importer.plan(mails, site, "big", {"data/people.yaml": (SAMPLE / "people.yaml").read_bytes()}, "data")
+        assert len(p.quoted) == 100 * scale and not any(q.message_id for q in p.quoted)
+        work[scale] = visited["words"]
+        size = sum(len(m.text.split()) for m in mails)
+        assert 0 < work[scale] <= 4 * size, (scale, work[scale], size)
+    assert work[10] <= 11 * work[1], work

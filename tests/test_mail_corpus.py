@@ -251,7 +251,7 @@ def test_a_reply_quote_is_attributed_by_its_words(mail_dir):
     assert reply.name == "Björn Töpel"
     (quoted,) = [b for b in mailtext.blocks(reply.text) if b.level == 1]
     assert quoted.attribution == mailtext.Attribution(1, "YueHaibing", "")
-    assert mailtext.own_text_contains(quoted.text, patch.text)
+    assert mailtext.OwnWords(patch.text).holds(quoted.text)
 
 
 def test_a_quoted_attribution_two_levels_deep(mail_dir):

@@ -132,3 +132,34 @@ def test_names_match_across_accents_case_and_company_tags():
     assert T.names_match("Tester1 [corporate]", "tester1")
     assert not T.names_match("David", "David Hildenbrand")
     assert not T.names_match("", "")
+
+
+def test_a_quote_check_makes_as_many_calls_for_a_long_message_as_for_a_short_one():
+    """Bound: a quote is checked with one regular-expression pass over each run of the message
+    per prefix tried (about log2 of its lines), however often its words occur inside others'.
+    Calls are counted, not timed: "a" occurs inside every word of these messages and nowhere
+    as a word, and looping over those occurrences made the check quadratic in practice (1.5 s
+    per quote against a 1.9 MB message)."""
+    import sys
+
+    calls = {}
+    for words in (3_000, 30_000):
+        body = "\n".join(" ".join(["banana", "cabal", "data"] * 4) for _ in range(words // 12))
+        T._runs(body, 0, False)  # splitting the body into runs is linear and remembered
+        T._runs(body, 0, True)
+        quotes = ("a", "a\nb\nc\nd\ne\nf\ng\nh", "ana\n> ana")
+        [T.find_quote.__wrapped__(q, body, 0) for q in quotes]  # and compiling the patterns
+        count = [0]
+
+        def profile(frame, event, arg):
+            if event == "c_call":
+                count[0] += 1
+
+        sys.setprofile(profile)
+        try:
+            found = [T.find_quote.__wrapped__(q, body, 0) for q in quotes]
+        finally:
+            sys.setprofile(None)
+        assert found == [1, 1, 1]
+        calls[words] = count[0]
+    assert calls[30_000] == calls[3_000] < 200, calls
