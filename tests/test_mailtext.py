@@ -151,7 +151,7 @@ def test_a_quote_check_makes_as_many_calls_for_a_long_message_as_for_a_short_one
         [T.find_quote.__wrapped__(q, body, 0) for q in quotes]  # and compiling the patterns
         count = [0]
 
-        def profile(frame, event, arg):
+        def profile(frame, event, arg, count=count):
             if event == "c_call":
                 count[0] += 1
 
