@@ -21,16 +21,52 @@ from dataclasses import dataclass, field
 from generator import memo
 
 _PREFIX = re.compile(r">(?:[ \t]?>)*[ \t]?")  # '>', '>>', '> >', with one optional space after
-_ORIGINAL = re.compile(r"-{2,}\s*(?:Original Message|Ursprüngliche Nachricht|Message d'origine)\s*-{2,}", re.I)
-_OUTLOOK_HEADER = re.compile(r"(From|Sent|Date|To|Cc|Subject)\s*:", re.I)
-_WROTE = re.compile(r"(.*?)\s*\b(?:wrote|writes)\s*:", re.I)
-_ON_AT = re.compile(r"(?:On|At)\s+", re.I)
-# What is left of a date before the name: "2026 at 10:12 AM ", "10:12:16AM +0200 (CEST) ".
+# The line that starts an original message below a top-posted reply (Outlook, Outlook Express,
+# Lotus Notes, Thunderbird; in the languages their users on the lists write).
+_ORIGINAL = re.compile(
+    r"-{2,}\s*(?:Original Message|Ursprüngliche Nachricht|Message d'origine|Mensaje original|"
+    r"Messaggio originale|Oorspronkelijk bericht|Mensagem original|Ursprungligt meddelande|"
+    r"Opprinnelig melding|Oprindelig meddelelse|Alkuperäinen viesti|Wiadomość oryginalna|"
+    r"Původní zpráva|Исходное сообщение)\s*-{2,}",
+    re.I,
+)
+_OUTLOOK_HEADER = re.compile(
+    r"(From|Sent|Date|To|Cc|Subject|Von|Gesendet|Datum|An|Betreff|De|Envoyé|Date|À|Objet|Enviado|Para|Asunto|"
+    r"Da|Inviato|A|Oggetto|Van|Verzonden|Aan|Onderwerp|Från|Skickat|Till|Ämne|Od|Wysłano|Do|Temat)\s*:",
+    re.I,
+)
+_OUTLOOK_FROM = {"from", "von", "de", "da", "van", "från", "od"}
+_OUTLOOK_SENT = {"sent", "gesendet", "envoyé", "enviado", "inviato", "verzonden", "skickat", "wysłano"}
+# "On <date>, X wrote:" and its translations: the words that open such a line, and the forms
+# that name the person (group `who`), before or after the verb. A date may come first.
+_LEAD = r"(?:On|At|Le|Am|El|Il|Op|Den|Em|W dniu|Dnia|Dne|В)\s+"
+_ON_AT = re.compile(_LEAD, re.I)
+_ATTRIBUTIONS = [
+    re.compile(p, re.I)
+    for p in (
+        r"(?P<who>.*?)\s*\b(?:wrote|writes|said)(?:\s+on\s+.*?)?\s*:",  # EN; Lotus Notes: "X wrote on <date>:"
+        r"(?P<who>.*?)\s+a\s+écrit\s*:",  # FR
+        r"(?:Am|Op|Den|Dne)\s+.*?\d.*?\s(?:schrieb|schreef|skrev|napsal|napsala)\s+(?P<who>.+?)\s*:",  # DE NL SV CS
+        r".*?\d.*?\s(?:skrev|schrieb)\s+(?P<who>.+?)\s*:",  # NO DA ("tir. 28. apr. 2026 kl. 10:12 skrev X:")
+        r"(?P<who>.*?)\s+(?:schrieb|schreef|skrev|kirjoitti|escribió|escreveu|napisał\(a\)|napisała|napisał|"
+        r"pisze|napsal\(a\)|napsal|napsala|пишет|написал\(а\)|написал|написала)\s*:",
+        r"(?P<who>.*?)\s+ha\s+scritto\s*:",  # IT
+    )
+]
+# What is left of a date before the name: "2026 at 10:12 AM ", "10:12:16AM +0200 (CEST) ", "à 10:12, ".
 _TIME_LEAD = re.compile(
-    r"^.*?\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?\s*(?:[+-]\d{4})?\s*(?:\([A-Za-z]{2,6}\))?\s*"
+    r"^.*?\b\d{1,2}[:.h]\d{2}(?:[:.]\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?\s*(?:[+-]\d{4})?\s*(?:\([A-Za-z]{2,6}\))?\s*,?\s*"
 )
 _NAME_ADDR = re.compile(r"(.*?)\s*[<\[](?:mailto:)?([^<>\[\]\s]+@[^<>\[\]\s]+)[>\]]")
 _BARE_ADDR = re.compile(r"[^\s<>@]+@[^\s<>@]+")
+# Words no name is made of: "In groff_man_style(7) you wrote:" names nobody.
+_NOT_NAME = {
+    "you", "he", "she", "i", "we", "they", "someone", "somebody", "everyone", "who", "which", "that",
+    "this", "what", "above", "below", "earlier", "previously", "already", "also", "here", "there", "in", "as",
+    "the", "my", "your", "his", "her", "their", "our", "its", "patch", "mail", "email", "message",
+    "commit", "log", "changelog", "documentation", "code", "comment", "then", "and", "but", "if", "when",
+    "where", "because", "since", "have", "has", "had", "not", "never", "just", "originally", "quoting",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -64,37 +100,82 @@ class Block:
 
 
 def quote_lines(body: str) -> list[Line]:
+    """Each line's quote level: its '>' markers, plus one for each top-posted original it is
+    inside. An original starts after "-----Original Message-----" (or a translation), or at an
+    Outlook header block ("From: ..." with "Sent: ..." below it, in any of their languages),
+    and lasts until a line quoted less deeply than where it started. An original whose lines
+    already carry '>' (Outlook's "prefix each line") is not counted twice."""
+    raw: list[tuple[int, str]] = []
+    for line in body.split("\n"):
+        m = _PREFIX.match(line)
+        raw.append((m.group().count(">"), line[m.end() :]) if m else (0, line))
     out: list[Line] = []
-    outlook: list[int] = []  # raw levels of "-----Original Message-----" lines still in force
-    for number, raw in enumerate(body.split("\n"), 1):
-        m = _PREFIX.match(raw)
-        level = m.group().count(">") if m else 0
-        text = raw[m.end() :] if m else raw
+    outlook: list[int] = []  # raw levels of the originals still in force
+    for i, (level, text) in enumerate(raw):
         if text.strip():
             while outlook and level < outlook[-1]:
                 outlook.pop()
-        out.append(Line(level + len(outlook), text, number))
-        if _ORIGINAL.fullmatch(text.strip()):
+        out.append(Line(level + len(outlook), text, i + 1))
+        if _starts_original(raw, i) and not _already_quoted(raw, i):
             outlook.append(level)
     return out
 
 
+def _starts_original(raw: list[tuple[int, str]], i: int) -> bool:
+    level, text = raw[i]
+    text = text.strip()
+    if _ORIGINAL.fullmatch(text):
+        return True
+    m = _OUTLOOK_HEADER.match(text)
+    if not m or m.group(1).casefold() not in _OUTLOOK_FROM:
+        return False
+    before = next((r for r in reversed(raw[max(0, i - 3) : i]) if r[1].strip()), None)
+    if before is not None and _ORIGINAL.fullmatch(before[1].strip()):
+        return False  # the header block of an original already started
+    for lv, t in [r for r in raw[i + 1 : i + 6] if r[1].strip()][:4]:
+        h = _OUTLOOK_HEADER.match(t.strip())
+        if lv != level or not h:
+            return False
+        if h.group(1).casefold() in _OUTLOOK_SENT:
+            return True
+    return False
+
+
+def _already_quoted(raw: list[tuple[int, str]], i: int) -> bool:
+    """Whether the original starting at line i carries '>' of its own: its first line that is
+    not a header line is quoted more deeply than the line that starts it."""
+    level = raw[i][0]
+    for lv, t in raw[i + 1 : i + 40]:
+        if not t.strip() or (lv == level and _OUTLOOK_HEADER.match(t.strip())):
+            continue
+        if lv > level and _OUTLOOK_HEADER.match(t.strip()):
+            continue  # its header block, prefixed too
+        return lv > level
+    return False
+
+
 def parse_attribution(text: str, line: int = 0) -> Attribution | None:
-    """The person an attribution line names, or None if the line is not one."""
+    """The person an attribution line names ("On <date>, X wrote:", "X a écrit :", "Am <date>
+    schrieb X:", ...), or None if the line is not one or what it names is not a name."""
     t = " ".join(text.split())
-    m = _WROTE.fullmatch(t)
-    if not m:
+    for pattern in _ATTRIBUTIONS:
+        m = pattern.fullmatch(t)
+        if m:
+            break
+    else:
         return None
-    who = m.group(1)
-    if _ON_AT.match(who):
-        who = _ON_AT.sub("", who, count=1)
+    who = m.group("who")
+    lead = _ON_AT.match(who)
+    if lead or (", " in who and re.search(r"\d", who.rsplit(", ", 1)[0])):
+        if lead:
+            who = who[lead.end() :]
         who = who.rsplit(", ", 1)[-1]  # "Tue, 28 Apr 2026 10:12, David" -> "David"
         who = _TIME_LEAD.sub("", who, count=1)
     return _who(who, line)
 
 
 def _who(who: str, line: int) -> Attribution | None:
-    who = who.strip().strip("\"'").strip()
+    who = who.strip().strip("\"'").strip().replace("(<", "<").replace(">)", ">")  # Gmail: "Ana (<ana@...>)"
     name, address = who, ""
     m = _NAME_ADDR.fullmatch(who)
     if m:
@@ -102,7 +183,11 @@ def _who(who: str, line: int) -> Attribution | None:
     elif _BARE_ADDR.fullmatch(who):
         name, address = "", who
     name = name.strip().strip("\"'").strip()
-    if "@" in name or "<" in name or len(name) > 100 or len(name.split()) > 8:
+    if "@" in name or "<" in name or len(name) > 100 or len(name.split()) > 6:
+        return None
+    bare = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", name)  # "(Arm)", "[corp]"
+    words = [w.strip(".,;:!?\"'").casefold() for w in bare.split()]
+    if any(w in _NOT_NAME or any(c in w for c in "_()/\\{}=*#$%&|") or w.isdigit() for w in words):
         return None
     if not name and not address:
         return None
@@ -119,7 +204,10 @@ def blocks(body: str) -> list[Block]:
         ln = lines[i]
         nxt = lines[filled[k + 1]].level if k + 1 < len(filled) else -1
         attr = None
-        if _ORIGINAL.fullmatch(ln.text.strip()):
+        header = _OUTLOOK_HEADER.match(ln.text.strip())
+        if _ORIGINAL.fullmatch(ln.text.strip()) or (
+            nxt > ln.level and header and header[1].casefold() in _OUTLOOK_FROM
+        ):
             attr = _outlook(lines, filled, k)
         elif nxt > ln.level:
             prev = lines[filled[k - 1]] if k else None
@@ -139,13 +227,15 @@ def blocks(body: str) -> list[Block]:
 
 
 def _outlook(lines: list[Line], filled: list[int], k: int) -> Attribution | None:
-    """The sender named in the header block after "-----Original Message-----"."""
-    for i in filled[k + 1 : k + 8]:
+    """The sender named in the header block of a top-posted original (after its "-----Original
+    Message-----" line, or starting with its "From:" line)."""
+    start = k if _OUTLOOK_HEADER.match(lines[filled[k]].text.strip()) else k + 1
+    for i in filled[start : start + 8]:
         text = lines[i].text.strip()
         m = _OUTLOOK_HEADER.match(text)
         if not m:
             break
-        if m.group(1).lower() == "from":
+        if m.group(1).casefold() in _OUTLOOK_FROM:
             return _who(text[m.end() :], lines[i].number)
     return Attribution(lines[filled[k]].number, "", "")
 

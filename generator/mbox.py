@@ -61,6 +61,14 @@ _BARE_MSGID = re.compile(r"[^<>\s@]+@[^<>\s@]+")
 _IRT_DATE = re.compile(r"message of \"([^\"]{6,60})\"")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 _HEADER_LINE = re.compile(rb"([!-9;-~]+)[ \t]*:")
+# Defects of a From header that leave its one address clear: Thunderbird and others quote an
+# encoded display name ('"=?ISO-8859-1?Q?Fran=E7ois_Boulogne?=" <addr>'), which RFC 2047 forbids
+# and every mail client decodes.
+_BENIGN = {
+    "encoded word inside quoted string",
+    "missing trailing whitespace after encoded-word",
+    "missing whitespace before encoded word",
+}
 _NOT_CHARSETS = {"idna", "punycode", "raw_unicode_escape", "unicode_escape", "undefined", "utf_7"}
 
 
@@ -289,7 +297,11 @@ def _sender(msg: Message, notes: list[str]) -> tuple[str, str] | None:
         header: Any = msg["From"]  # a structured header object (policy=default), typed as str
         if header is None:
             return None
-        defects = [d for d in header.defects if type(d).__name__ in ("InvalidHeaderDefect", "NonASCIILocalPartDefect")]
+        defects = [
+            d
+            for d in header.defects
+            if type(d).__name__ in ("InvalidHeaderDefect", "NonASCIILocalPartDefect") and str(d) not in _BENIGN
+        ]
         addresses = header.addresses
     except Exception as exc:
         notes.append(f"header From cannot be read ({type(exc).__name__})")

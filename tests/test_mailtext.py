@@ -162,4 +162,78 @@ def test_a_quote_check_makes_as_many_calls_for_a_long_message_as_for_a_short_one
             sys.setprofile(None)
         assert found == [1, 1, 1]
         calls[words] = count[0]
-    assert calls[30_000] == calls[3_000] < 200, calls
+    assert calls[30_000] == calls[3_000] < 300, calls
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "address"),
+    [
+        ("Le 28/04/2026 à 10:12, François Boulogne a écrit :", "François Boulogne", ""),
+        ("François Boulogne <fb@example.org> a écrit :", "François Boulogne", "fb@example.org"),
+        (
+            "Le mar. 28 avr. 2026 à 10:12, David Hildenbrand <david@kernel.org> a écrit :",
+            "David Hildenbrand",
+            "david@kernel.org",
+        ),
+        ("Jürgen Groß schrieb:", "Jürgen Groß", ""),
+        ("Am 28.04.26 um 10:12 schrieb Jürgen Groß:", "Jürgen Groß", ""),
+        ("Am Dienstag, 28. April 2026, 10:12:16 CEST schrieb Jürgen Groß:", "Jürgen Groß", ""),
+        ("El mar, 28 abr 2026 a las 10:12, Ana López (<ana@example.org>) escribió:", "Ana López", "ana@example.org"),
+        ("Il giorno mar 28 apr 2026 alle ore 10:12 Luca Rossi ha scritto:", "Luca Rossi", ""),
+        ("Op di 28 apr 2026 om 10:12 schreef Jan de Vries <jan@example.nl>:", "Jan de Vries", "jan@example.nl"),
+        ("Den 2026-04-28 kl. 10:12, skrev Sven Svensson:", "Sven Svensson", ""),
+        ("W dniu 28.04.2026 o 10:12, Jan Kowalski pisze:", "Jan Kowalski", ""),
+        ('"John Doe" <jdoe@example.com> wrote on 04/28/2026 10:12:00 AM:', "John Doe", "jdoe@example.com"),
+    ],
+)
+def test_attribution_lines_in_other_languages_and_clients(line, name, address):
+    assert T.parse_attribution(line, 3) == T.Attribution(3, name, address)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "In groff_man_style(7) you wrote:",
+        "As I wrote:",
+        "The changelog above says:",
+        "Then you wrote:",
+        "this commit message wrote:",
+        "As the documentation of mmap(2) said:",
+    ],
+)
+def test_sentences_ending_in_wrote_name_nobody(line):
+    assert T.parse_attribution(line) is None
+
+
+def test_a_quoted_outlook_original_with_its_own_markers_is_not_counted_twice():
+    # Outlook set to "prefix each line of the original message", quoted once more by a reply:
+    # the original's lines already carry their '>' and stay at their level.
+    body = (
+        "> I agree.\n>\n> -----Original Message-----\n> From: Bob Reviewer <bob@example.org>\n"
+        "> Sent: Monday, April 27, 2026 10:00 AM\n>\n> > Nothing is stable.\n\nMe too.\n"
+    )
+    levels = [(ln.level, ln.text) for ln in T.quote_lines(body) if ln.text.strip()]
+    assert levels == [
+        (1, "I agree."),
+        (1, "-----Original Message-----"),
+        (1, "From: Bob Reviewer <bob@example.org>"),
+        (1, "Sent: Monday, April 27, 2026 10:00 AM"),
+        (2, "Nothing is stable."),
+        (0, "Me too."),
+    ]
+    (deep,) = [b for b in T.blocks(body) if b.level == 2]
+    assert deep.attribution == T.Attribution(4, "Bob Reviewer", "bob@example.org")
+
+
+def test_an_outlook_header_block_without_its_original_line_starts_the_original():
+    body = (
+        "Fine by me.\n\n________________________________\nVon: Jürgen Groß <jgross@example.org>\n"
+        "Gesendet: Montag, 27. April 2026 10:00\nAn: linux-mm@kvack.org\nBetreff: hooks\n\nNothing is stable.\n"
+    )
+    levels = [(ln.level, ln.text) for ln in T.quote_lines(body) if ln.text.strip()]
+    assert levels[0] == (0, "Fine by me.") and levels[-1] == (1, "Nothing is stable.")
+    (quoted,) = [b for b in T.blocks(body) if b.level == 1]
+    assert quoted.attribution == T.Attribution(4, "Jürgen Groß", "jgross@example.org")
+    # A git in-body "From:" line (no "Sent:" below it) starts nothing.
+    patch = "From: Ann Author <ann@example.org>\n\nmm: add a hook\n"
+    assert {ln.level for ln in T.quote_lines(patch)} == {0}

@@ -106,6 +106,21 @@ def test_malformed_senders_skip_the_message_with_a_warning(header, why):
     assert str(result) == f"x.eml:1: warning: message 1: {why}; skipped"
 
 
+@pytest.mark.parametrize(
+    ("header", "name"),
+    [
+        ('From: "=?ISO-8859-1?Q?Fran=E7ois_Boulogne?=" <fb@example.org>', "François Boulogne"),  # Thunderbird
+        ('From: "=?UTF-8?B?SsO8cmdlbiBHcm/Dnw==?=" <fb@example.org>', "Jürgen Groß"),
+        ("From: =?UTF-8?Q?Fran=C3=A7ois?=Boulogne <fb@example.org>", "FrançoisBoulogne"),
+    ],
+)
+def test_an_encoded_name_inside_quotes_is_decoded_not_refused(header, name):
+    # RFC 2047 forbids encoded words inside a quoted string; mail clients write them, and read them.
+    mail = one(f"{header}\nMessage-ID: <m@x>\n\nbody\n")
+    assert isinstance(mail, mbox.Mail), mail
+    assert (mail.name, mail.address) == (name, "fb@example.org")
+
+
 def test_a_broken_date_costs_only_the_date():
     mail = one(
         MSG.replace("Tue, 28 Apr 2026 10:12:16 +0200", "Wed, 4 Jun 207777777777777777777714 17:50:46 0").format(
