@@ -33,7 +33,8 @@ commands:
   schema  write the JSON Schemas of the record files into docs/schemas/ (--check: compare only)
   import-mbox PATH...  read mail (mbox, mboxrd, .eml, gzip; '-' for standard input) into one
           thread file under data/threads/ (new senders go to data/people.yaml, marked for review);
-          adds only what is new, never changes what is there (--dry-run: show the changes)
+          adds only what is new, never changes what is there (--dry-run: show the changes;
+          --dry-run=summary: only count them; --force: into a --topic or --thread it seems unrelated to)
 
 Problems are printed as path:line:column: message, all at once. Exit codes: 0 ok,
 1 bad data (nothing is written), 2 bad usage.
@@ -113,7 +114,19 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("paths", nargs="+", metavar="PATH", help="mbox, mboxrd, .eml or .gz file; '-' for standard input")
     imp.add_argument("--topic", metavar="ID", help="import into the thread of this topic (its `thread`, else its id)")
     imp.add_argument("--thread", metavar="ID", help="import into data/threads/ID.yaml")
-    imp.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+    imp.add_argument(
+        "--dry-run",
+        metavar="=summary",
+        choices=["diff", "summary"],
+        help="write nothing; show a summary (messages new, known and skipped, people new, warnings by kind) "
+        "and, unless --dry-run=summary, the changes as a diff",
+    )
+    imp.add_argument(
+        "--force",
+        action="store_true",
+        help="with --topic or --thread: import mail that shares no Message-ID, reference or subject with that "
+        "thread (refused otherwise)",
+    )
     return parser
 
 
@@ -183,11 +196,14 @@ def run(args: argparse.Namespace) -> int:
             end=args.end,
         )
         return commands.new(ask, args.data)
-    return commands.import_mbox(args.data, args.paths, args.topic, args.thread, args.dry_run)
+    return commands.import_mbox(args.data, args.paths, args.topic, args.thread, args.dry_run, args.force)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # A bare --dry-run means the diff; argparse's optional value would take the next PATH.
+    argv = ["--dry-run=diff" if a == "--dry-run" else a for a in argv]
     args = parser.parse_args(argv)  # argparse exits 2 on bad usage
     if not args.command:
         parser.print_help(sys.stderr)

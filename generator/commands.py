@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import signal
 import sys
 import time
@@ -296,7 +297,9 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'s' * (n != 1)}"
 
 
-def import_mbox(data: str, paths: list[str], topic: str | None, thread: str | None, dry_run: bool) -> int:
+def import_mbox(
+    data: str, paths: list[str], topic: str | None, thread: str | None, dry_run: str | None, force: bool = False
+) -> int:
     """Read mail, plan the additions, check the data as it will be, then show or write them."""
     data = os.path.normpath(data)
     runner.data_folder(data)
@@ -310,13 +313,16 @@ def import_mbox(data: str, paths: list[str], topic: str | None, thread: str | No
         raise DataError(summary=f"Failed: {_plural(len(unreadable), 'unreadable input')}; nothing was written.")
     if not read.mails:
         raise DataError(summary="Failed: no message to import (every one was skipped, see above); nothing was written.")
-    thread_id = importer.choose_thread(read.mails, site, topic, thread)
+    thread_id = importer.choose_thread(read.mails, site, topic, thread, force)
     thread_path = os.path.join(data, "threads", f"{thread_id}.yaml")
     current = read_current([thread_path, os.path.join(data, "people.yaml")])
     plan = importer.plan(read.mails, site, thread_id, current, data)
     say([str(p) for p in plan.warnings])
     for line in _what_was_read(read, plan):
         print(line)
+    if dry_run:
+        for line in _summary(read, plan, site):
+            print(line)
     if not plan.files:
         held = len(site.threads[thread_id]["messages"]) if thread_id in site.threads else 0
         print(f"{thread_path}: up to date ({_plural(held, 'message')} on record); nothing was written.")
@@ -324,6 +330,9 @@ def import_mbox(data: str, paths: list[str], topic: str | None, thread: str | No
     _check_after(data, plan, thread_path)
     for line in _what_changes(plan, site, data, thread_path, current[thread_path] is None, topic):
         print(line)
+    if dry_run == "summary":
+        print("Dry run: nothing was written.")
+        return 0
     if dry_run:
         for path in sorted(plan.files):
             old = (current.get(path) or b"").decode("utf-8").splitlines(keepends=True)
@@ -350,6 +359,34 @@ def _what_was_read(read: mbox.Read, plan: importer.Plan) -> list[str]:
     return lines
 
 
+# What a warning is about, for the summary of a dry run (first match wins).
+_WARNING_KINDS = [
+    (re.compile(r"; skipped$"), "message skipped"),
+    (re.compile(r"`conflict` line|not merged"), "Message-ID reused"),
+    (re.compile(r"is not in <[^>]+>, the message it replies to"), "quote not in the message it replies to"),
+    (re.compile(r"says .* wrote the text quoted there"), "attribution contradicts the chain"),
+    (re.compile(r"the record's value is kept"), "mail differs from the record"),
+]
+
+
+def _summary(read: mbox.Read, plan: importer.Plan, site: Site) -> list[str]:
+    """A dry run's count of what the import finds: messages, people and warnings by kind."""
+    ids = {m.message_id for m in read.mails}
+    known = sum(1 for mid in ids if mid in site.messages)
+    skipped = sum(read.counts.values()) - len(read.mails)
+    new = len(plan.added) - len(plan.quoted_only)
+    kinds: dict[str, int] = {}
+    for problem in [p for p in read.problems if p.warning] + plan.warnings:
+        kind = next((k for pattern, k in _WARNING_KINDS if pattern.search(problem.message)), "other")
+        kinds[kind] = kinds.get(kind, 0) + 1
+    warned = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
+    return [
+        f"Summary: {new} new, {len(plan.quoted_only)} known only through quotes, {known} already on record, "
+        f"{skipped} skipped; {_plural(len(plan.people), 'person')} new; {_plural(len(plan.conflicts), 'conflict')}; "
+        f"warnings: {warned or 'none'}."
+    ]
+
+
 def _check_after(data: str, plan: importer.Plan, thread_path: str) -> None:
     """The data as the import would leave it must check, and read back as planned."""
     after = Problems()
@@ -374,7 +411,8 @@ def _what_changes(plan: importer.Plan, site: Site, data: str, thread_path: str, 
             for mid, fields in sorted(plan.filled.items())
             if fields != ["conflict"]
         )
-        lines = [f"{thread_path}: {_plural(len(plan.added), 'message')} added{quoted_only}{filled}."]
+        lists = f"; lists gain {', '.join(plan.lists)}" if plan.lists else ""
+        lines = [f"{thread_path}: {_plural(len(plan.added), 'message')} added{quoted_only}{filled}{lists}."]
     if plan.conflicts:
         ids = ", ".join(f"<{mid}>" for mid in sorted(plan.conflicts))
         lines.append(

@@ -97,6 +97,7 @@ class Plan:
     quoted: list[Quoted] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     conflicts: dict[str, str] = field(default_factory=dict)  # Message-ID -> its new `conflict` line
+    lists: list[str] = field(default_factory=list)  # lists added to the thread's `lists`
     records: dict[str, Record] = field(default_factory=dict)  # what each new or filled record must read back as
 
 
@@ -141,9 +142,38 @@ def thread_slug(subject: str) -> str:
 # ---------------------------------------------------------------------------- which thread
 
 
-def choose_thread(mails: list[Mail], site: Site, topic: str | None, thread: str | None) -> str:
+def unrelated(mails: list[Mail], site: Site, thread_id: str) -> list[Mail]:
+    """The mails that share nothing with the thread on record: no Message-ID, no In-Reply-To
+    or References to its messages, and no subject, directly or through the other mails."""
+    thread = site.threads.get(thread_id)
+    if thread is None:
+        return []
+    ids = {m["message_id"] for m in thread["messages"]}
+    subjects = {_subject_key(thread["subject"])} | {_subject_key(m["subject"] or "") for m in thread["messages"]}
+    subjects.discard("")
+    linked = {m.message_id: {m.message_id, *m.references, *([m.in_reply_to] if m.in_reply_to else [])} for m in mails}
+    related: set[str] = set()
+    changed = True
+    while changed:  # a mail related through another mail of the import (at most one pass per mail)
+        changed = False
+        for m in mails:
+            if m.message_id in related:
+                continue
+            if linked[m.message_id] & ids or _subject_key(m.subject) in subjects:
+                related.add(m.message_id)
+                ids |= linked[m.message_id]
+                changed = True
+    return [m for m in mails if m.message_id not in related]
+
+
+def _subject_key(subject: str) -> str:
+    return " ".join(_TAGS.sub("", thread_subject(subject)).casefold().split())
+
+
+def choose_thread(mails: list[Mail], site: Site, topic: str | None, thread: str | None, force: bool = False) -> str:
     """The thread to write: --thread, the thread of --topic, the one thread already holding
-    any of these messages (or one they refer to), or a new one named after the subject."""
+    any of these messages (or one they refer to), or a new one named after the subject. Mail
+    unrelated to the thread of --thread or --topic is refused without `force`."""
     ids = {m.message_id for m in mails}
     related = ids | {r for m in mails for r in m.references} | {m.in_reply_to for m in mails if m.in_reply_to}
     holding = sorted({site.messages[i]["thread"] for i in ids if i in site.messages})
@@ -159,6 +189,14 @@ def choose_thread(mails: list[Mail], site: Site, topic: str | None, thread: str 
         if others:
             mid = next(i for i in sorted(ids) if i in site.messages and site.messages[i]["thread"] != chosen)
             raise MailError(f"<{mid}> is already in thread '{others[0]}'; a message belongs to one thread")
+        strays = [] if force else unrelated(mails, site, chosen)
+        if strays:
+            first = strays[0]
+            raise MailError(
+                f"no Message-ID, reference or subject in common with thread '{chosen}' for {len(strays)} of the "
+                f"{len(mails)} messages (the first: message {first.number} of {first.source}, "
+                f"{first.subject[:80]!r}); import them into another thread, or add --force to import them into this one"
+            )
         return chosen
     if len(holding) > 1:
         raise MailError(f"these messages are in several threads ({', '.join(holding)}); choose one with --thread")
@@ -458,11 +496,21 @@ def plan(mails: list[Mail], site: Site, thread_id: str, current: dict[str, bytes
 
     thread_path = f"{data_dir}/{thread_rel}"
     old_text = current.get(thread_path)
+    if existing is not None:
+        have = set(existing["lists"])
+        out.lists = sorted({name for m in unique.values() for name in m.lists if name not in have})
     if old_text is None:
         if out.added:
             out.files[thread_path] = _new_thread(thread_id, [records[m] for m in out.added], unique, thread_rel)
-    elif out.added or fills:
-        out.files[thread_path] = _extend_thread(old_text.decode("utf-8"), order, out.added, records, fills, thread_path)
+    elif out.added or fills or out.lists:
+        text = old_text.decode("utf-8")
+        if out.added or fills:
+            text = _extend_thread(text, order, out.added, records, fills, thread_path).decode("utf-8")
+        try:
+            text = yamledit.extend_scalars(text, "lists", out.lists, "messages")
+        except yamledit.EditError as exc:
+            raise MailError(f"{thread_path}: {exc}; add the lists by hand") from None
+        out.files[thread_path] = text.encode("utf-8")
     people_path = f"{data_dir}/people.yaml"
     if out.people:
         people_text = current.get(people_path)
@@ -684,6 +732,9 @@ def read_back(plan_: Plan, site: Site) -> list[str]:
             want = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00")) if key == "date" else value
             if key in plan_.filled.get(mid, [key]) and have != want:
                 wrong.append(f"<{mid}> {key}: {have!r} instead of {want!r}")
+    thread = site.threads.get(plan_.thread_id)
+    if plan_.lists and (thread is None or not set(plan_.lists) <= set(thread["lists"])):
+        wrong.append(f"the lists {', '.join(plan_.lists)} do not read back")
     for person in plan_.people:
         got = site.people.get(person.id)
         if got is None or got["name"] != person.name:

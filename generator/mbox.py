@@ -366,12 +366,34 @@ def _subject(msg: Message, notes: list[str]) -> str:
     return clean(value or "")
 
 
+# Hosts whose addresses are mailing lists: a message's lists are its List-Id and the addresses
+# at these hosts in To and Cc (lore archives a message under one list; it went to all of them).
+LIST_HOSTS = {
+    "vger.kernel.org",
+    "kvack.org",
+    "lists.linux.dev",
+    "lists.linux-foundation.org",
+    "lists.infradead.org",
+    "lists.ozlabs.org",
+    "lists.sourceforge.net",
+    "lists.freedesktop.org",
+    "lists.linaro.org",
+    "lists.openwall.com",
+}
+_LIST_ADDRESS = re.compile(r"([A-Za-z0-9][A-Za-z0-9_.+-]*)@([A-Za-z0-9.-]+)")
+
+
 def _lists(msg: Message) -> tuple[str, ...]:
     out = []
     for value in _raw_header(msg, "List-Id"):
         m = re.search(r"<([A-Za-z0-9][A-Za-z0-9_+-]*)\.[^<>\s]*>", clean(value))
         if m:
             out.append(m.group(1).lower())
+    for name in ("To", "Cc"):
+        for value in _raw_header(msg, name):
+            for local, host in _LIST_ADDRESS.findall(clean(value)):
+                if host.lower() in LIST_HOSTS and len(local) <= 60:
+                    out.append(local.lower())
     return tuple(sorted(set(out)))
 
 

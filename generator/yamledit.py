@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import yaml
 
@@ -176,3 +177,50 @@ def insert(text: str, additions: list[tuple[int, list[str]]]) -> str:
     for after, new in sorted(additions, key=lambda a: a[0], reverse=True):
         lines[after:after] = new
     return "\n".join(lines)
+
+
+def extend_scalars(text: str, key: str, values: list[str], before: str) -> str:
+    """Add `values` to the top-level list of scalars `key` (block or flow style), or add the
+    key as a block list just above the top-level key `before` when it is absent. Raises
+    EditError when `key` is there but is not a list."""
+    if not values:
+        return text
+    events = list(yaml.parse(text, Loader=_Loader))
+    i = 0
+    while i < len(events) and not isinstance(events[i], yaml.MappingStartEvent):
+        i += 1
+    i += 1
+    found = None
+    place_before = None
+    while i < len(events) and isinstance(ev := events[i], yaml.ScalarEvent):
+        if ev.value == key:
+            found = i
+        if ev.value == before:
+            place_before = _mark(ev.start_mark)[0] + 1
+        i = _after(events, i + 1)
+    lines = text.split("\n")
+    if found is None:
+        if place_before is None:
+            raise EditError(f"no top-level '{before}' to add '{key}' above")
+        at = leading_comments(text, place_before) - 1
+        return insert(text, [(at, [f"{key}:"] + [f"  - {scalar(v)}" for v in values])])
+    seq = events[found + 1]
+    if not isinstance(seq, yaml.SequenceStartEvent):
+        raise EditError(f"'{key}' is not a list")
+    end = events[_after(events, found + 1) - 1]
+    if seq.flow_style:
+        row, col = _mark(end.start_mark)  # the closing ']'
+        empty = isinstance(events[found + 2], yaml.SequenceEndEvent)
+        added = ("" if empty else ", ") + ", ".join(scalar(v) for v in values)
+        lines[row] = lines[row][:col].rstrip() + added + lines[row][col:]
+        return "\n".join(lines)
+    scalars = [ev for ev in events[found + 2 : _after(events, found + 1)] if isinstance(ev, yaml.ScalarEvent)]
+    if not scalars:
+        raise EditError(f"'{key}' is not a list of scalars")
+    last = max(_mark(ev.end_mark)[0] + (1 if _mark(ev.end_mark)[1] else 0) for ev in scalars)
+    return insert(text, [(last, [" " * _mark(seq.start_mark)[1] + f"- {scalar(v)}" for v in values])])
+
+
+def _mark(mark: Any) -> tuple[int, int]:
+    assert mark is not None  # parser events always carry their marks
+    return mark.line, mark.column

@@ -241,7 +241,16 @@ def test_importing_into_a_topic_thread_inserts_in_thread_order(tmp_path, shared)
     data = sample_with_seed_people(tmp_path)
     thread = data / "threads" / "hooks-in-mm.yaml"
     before = thread.read_text()
-    result = run_cli("import-mbox", "--topic", "hooks-in-mm", str(SEED_MBOX), cwd=tmp_path)
+    # The seed shares no Message-ID, reference or subject with that thread: refused, unless forced.
+    refused = run_cli("import-mbox", "--topic", "hooks-in-mm", str(SEED_MBOX), cwd=tmp_path)
+    assert (refused.returncode, refused.stdout) == (1, "")
+    assert refused.stderr == (
+        "Error: no Message-ID, reference or subject in common with thread 'hooks-in-mm' for 1 of the 1 messages "
+        f"(the first: message 1 of {SEED_MBOX}, 'Re: [LSF/MM/BPF TOPIC] Using BPF in MM'); import them into "
+        "another thread, or add --force to import them into this one; nothing was written.\n"
+    )
+    assert thread.read_text() == before
+    result = run_cli("import-mbox", "--topic", "hooks-in-mm", "--force", str(SEED_MBOX), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "data/threads/hooks-in-mm.yaml: 3 messages added (2 known only through quotes)." in result.stdout
     after = thread.read_text()
@@ -512,3 +521,35 @@ def test_attribution_is_linear_in_the_size_of_the_mail(tmp_path, monkeypatch):
         size = sum(len(m.text.split()) for m in mails)
         assert 0 < work[scale] <= 4 * size, (scale, work[scale], size)
     assert work[10] <= 11 * work[1], work
+
+
+def test_lists_grow_on_reimport_and_a_dry_run_can_only_count(tmp_path):
+    data = Path(shutil.copytree(SAMPLE, tmp_path / "data"))
+    (tmp_path / "post.mbox").write_text(mbox(POST))
+    assert run_cli("import-mbox", "post.mbox", cwd=tmp_path).returncode == 0
+    thread = data / "threads" / "page-cache-policies-in-bpf.yaml"
+    assert "lists:\n  - linux-mm\n" in thread.read_text()
+    # The reply went to bpf as well (Cc), and to a person: only the list is a list.
+    cc = REPLY.replace("To: linux-mm@kvack.org\n", "To: linux-mm@kvack.org\nCc: bpf@vger.kernel.org, ann@example.org\n")
+    spoofed = POST.replace("ann@example.org", "ann@evil.example")
+    (tmp_path / "more.mbox").write_text(mbox(cc, spoofed))
+    before = thread.read_text()
+    summary = run_cli("import-mbox", "--dry-run=summary", "more.mbox", cwd=tmp_path)
+    assert summary.returncode == 0, summary.stderr
+    assert summary.stdout == (
+        "Read 2 messages from 1 input.\n"
+        "Quoted blocks: 1, 1 attributed to their message (1 confirmed by their words, 0 by the reply chain).\n"
+        "Summary: 1 new, 0 known only through quotes, 1 already on record, 0 skipped; 0 people new; 1 conflict; "
+        "warnings: 1 Message-ID reused.\n"
+        "data/threads/page-cache-policies-in-bpf.yaml: 1 message added; lists gain bpf.\n"
+        "data/threads/page-cache-policies-in-bpf.yaml: 1 conflict recorded for you to resolve (<post-1@example.org>): "
+        "`check` fails until each `conflict` line is replaced by `resolved: <what you found>`.\n"
+        "Dry run: nothing was written.\n"
+    )
+    assert "---" not in summary.stdout and thread.read_text() == before
+    full = run_cli("import-mbox", "--dry-run", "more.mbox", cwd=tmp_path)
+    assert "Summary: 1 new," in full.stdout and "+  - bpf\n" in full.stdout
+    result = run_cli("import-mbox", "more.mbox", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert lines_added(before, thread.read_text())[0] == "  - bpf"
+    assert site_of(data).threads["page-cache-policies-in-bpf"]["lists"] == ["linux-mm", "bpf"]
