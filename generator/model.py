@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+import urllib.parse
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from generator import layout, mailtext, yamlload
+from generator import layout, mailtext, series, yamlload
 from generator import schema as S
 from generator.errors import Problem, Problems
 
@@ -51,6 +53,7 @@ class Site:
         "quotes_of_person",
         "topics_of_thread",
         "proposals_of_status",
+        "revisions_of_proposal",
     )
 
     current_event: str  # the id of the event the site shows first
@@ -77,6 +80,7 @@ class Site:
     quotes_of_person: Mapping[str, dict[str, int]]  # person -> thread -> how many quotes
     topics_of_thread: Mapping[str, list[str]]
     proposals_of_status: Mapping[str, list[str]]  # status -> its proposals, by id
+    revisions_of_proposal: Mapping[str, list[dict[str, Any]]]  # proposal -> its series' versions (series.py)
     data_dir: str  # as messages show it
 
     def __init__(self, current_event: str, data_dir: str, **tables: Mapping[str, Any]):
@@ -328,6 +332,8 @@ def validate(results: list[FileResult], problems: Problems, data_dir: str) -> Si
             f"quote '{quote['id']}' is not verified: message <{container}> has no text on record "
             "(import it with `python -m generator import-mbox`)",
         )
+    revisions = _revisions(proposals, threads, messages, people)
+    _stale_proposals(proposals, revisions, threads, messages, problems)
     for msg in messages.values():  # the Site is still made: import-mbox reads it back (commands.py)
         if msg["conflict"]:
             problems.error(msg.path, msg.line_of("conflict"), f"{CONFLICT} <{msg['message_id']}>: {msg['conflict']}")
@@ -352,6 +358,7 @@ def validate(results: list[FileResult], problems: Problems, data_dir: str) -> Si
         "messages": messages,
     }
     relations = _relations(topics, proposals, questions, quotes, event_of)
+    relations["revisions_of_proposal"] = revisions
     for conflict in conflicts:
         relations["conflicts_of_event"].setdefault(conflict["event"], []).append(conflict)
     return Site(current, data_dir, **tables, **relations)
@@ -696,6 +703,71 @@ def _relations(
     for roles in rel["roles_of_person"].values():
         roles.sort(key=lambda r: (rank.get(r[0], len(rank)), r[1], r[2]))
     return rel
+
+
+_LORE_ID = re.compile(r"^https://lore\.kernel\.org/(?:[^/]+/)?([^/?#]+%40[^/?#]+|[^/?#]+@[^/?#]+)")
+
+
+def series_threads(proposal: S.Rec, messages: Mapping[str, S.Rec]) -> list[str]:
+    """The threads that carry a proposal's series: its `threads`, and the threads of the
+    messages its lore links name, when those are on record."""
+    out = list(proposal["threads"])
+    for link in proposal["links"]:
+        m = _LORE_ID.match(link["url"])
+        msg = messages.get(urllib.parse.unquote(m.group(1))) if m else None
+        if msg is not None and msg["thread"] not in out:
+            out.append(msg["thread"])
+    return out
+
+
+def _revisions(
+    proposals: dict[str, S.Rec], threads: dict[str, S.Rec], messages: dict[str, S.Rec], people: dict[str, S.Rec]
+) -> dict[str, list[dict[str, Any]]]:
+    out = {}
+    for pid, proposal in proposals.items():
+        mail = [msg for tid in series_threads(proposal, messages) if tid in threads for msg in threads[tid]["messages"]]
+        found = series.revisions(mail, people) if mail else []
+        if found:
+            out[pid] = found
+    return out
+
+
+def _stale_proposals(
+    proposals: dict[str, S.Rec],
+    revisions: dict[str, list[dict[str, Any]]],
+    threads: dict[str, S.Rec],
+    messages: dict[str, S.Rec],
+    problems: Problems,
+) -> None:
+    """A proposal whose record is older than the mail on record: a newer version than its links
+    name, or mail in its series' threads dated after the last step its record dates."""
+    threads_of = {tid: t["messages"] for tid, t in threads.items()}
+    for pid, versions in sorted(revisions.items()):
+        proposal, newest = proposals[pid], versions[-1]
+        stated = series.stated_version(proposal["links"])
+        when = f" of {newest['date'].date().isoformat()}" if newest["date"] else ""
+        if stated is not None and newest["version"] > stated:
+            problems.warn(
+                proposal.path,
+                proposal.line_of("links"),
+                f"proposal '{pid}': its links name v{stated}, but the mail on record has {newest['label']}{when} "
+                f"(<{newest['message_id']}>): add it to its links and check its status",
+            )
+            continue
+        dated = [str(h["date"]) for h in proposal["history"]] + [
+            str(lk["date"]) for lk in proposal["links"] if lk["date"]
+        ]
+        last = max(dated, default="")
+        mail = [m for tid in series_threads(proposal, messages) for m in threads_of.get(tid, []) if m["date"]]
+        latest = max(mail, key=lambda m: (m["date"], m["message_id"]), default=None)
+        if latest is not None and last and latest["date"].date().isoformat()[: len(last)] > last:
+            what = f"{newest['label']} was posted" if latest["message_id"] == newest["message_id"] else "mail came"
+            problems.warn(
+                proposal.path,
+                proposal.line_of("status"),
+                f"proposal '{pid}': {what} on {latest['date'].date().isoformat()} (<{latest['message_id']}>), "
+                f"after the last step its record dates ({last}): check its status",
+            )
 
 
 CONFLICT = "another mail came with the Message-ID of"

@@ -1058,6 +1058,11 @@ PROPOSAL = Obj(
             "Reviewers' concerns.",
         ),
         "related": Field(ListOf(Ref("proposal")), "Other proposals it builds on or competes with."),
+        "threads": Field(
+            ListOf(Ref("thread")),
+            "Threads on record (import-mbox) that carry its patch series, one per version as a rule. Its page "
+            "shows their versions, trailers and repliers; the threads of its lore links count too.",
+        ),
     },
 )
 

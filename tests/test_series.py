@@ -1,0 +1,113 @@
+"""A series' versions, trailers and repliers, from mail as git format-patch and b4 write it."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import series
+from tests.conftest import REPO, SAMPLE, SHARED, run_cli
+
+FIXTURE = REPO / "tests" / "fixtures" / "mail" / "oom-hook-v2-v3.mbox"
+
+
+@pytest.mark.parametrize(
+    ("subject", "label", "part", "total"),
+    [
+        ("[PATCH v3 07/17] mm: add a hook", "v3", 7, 17),
+        ("[RFC PATCH bpf-next v6 0/9] bpf: OOM", "RFC v6", 0, 9),
+        ("[PATCH] widget: fix data corruption under load", "v1", 1, 1),
+        ("[PATCH 0 of 2] Sample Mercurial patches", "v1", 0, 2),
+        ("[PATCH RFC 2/3] mm: memcontrol", "RFC v1", 2, 3),
+    ],
+)
+def test_patch_tags(subject, label, part, total):
+    tag = series.patch_tag(subject)
+    assert tag is not None and (tag["label"], tag["part"], tag["total"]) == (label, part, total)
+
+
+@pytest.mark.parametrize(
+    "subject", ["Re: [PATCH v3 07/17] mm: add a hook", "[LSF/MM/BPF TOPIC] Using BPF in MM", "PATCH: no brackets", ""]
+)
+def test_replies_and_topics_are_not_parts(subject):
+    assert series.patch_tag(subject) is None
+
+
+def test_trailers_are_taken_from_own_lines_only():
+    text = (
+        "> Reviewed-by: Quoted Person <q@example.org>\n\nReviewed-by: Followup Reviewer1 (corporate) <r1@example.com>\n"
+        "Tested-by: Tester2, Followup <t2@example.com>\n"
+        "Reviewed-by: HTML Junker <html-junker@example.com<mailto:html-junker@example.com>>\nAcked-by: Just A Name\n"
+    )
+    assert series.trailers(text) == [
+        ("Reviewed-by", "Followup Reviewer1", "r1@example.com"),
+        ("Tested-by", "Followup Tester2", "t2@example.com"),
+        ("Reviewed-by", "HTML Junker", "html-junker@example.com"),
+        ("Acked-by", "Just A Name", ""),
+    ]
+
+
+def test_the_b4_followups_give_their_trailers(shared, tmp_path):
+    if not (SHARED / "mail").exists():
+        pytest.skip("../shared/mail is not beside this checkout: the b4 test threads are not available")
+    data = Path(shutil.copytree(SAMPLE, tmp_path / "data"))
+    mbox = SHARED / "mail" / "b4__trailers-followup-name-parens.mbox"
+    assert run_cli("import-mbox", str(mbox), cwd=tmp_path).returncode == 0
+    from tests.test_import import site_of
+
+    site = site_of(data)
+    (v1,) = series.revisions(list(site.threads["simple-test"]["messages"]), site.people)
+    assert (v1["label"], v1["title"], v1["message_id"]) == ("v1", "Simple test", "orig-message@example.com")
+    assert [(t["kind"], t["name"], t["person"]) for t in v1["trailers"]] == [
+        ("Reviewed-by", "Followup Reviewer1", "followup-reviewer1"),
+        ("Tested-by", "Followup Reviewer2", "followup-reviewer2"),
+        ("Reviewed-by", "Mismatched Reviewer1", None),  # not the sender's name or address: not matched
+        ("Tested-by", "Followup Tester1", "followup-tester1"),
+        ("Tested-by", "Followup Tester2", "followup-tester2"),
+    ]
+
+
+def test_a_proposal_shows_its_revisions_and_check_says_when_its_record_is_older(tmp_path):
+    data = Path(shutil.copytree(SAMPLE, tmp_path / "data"))
+    result = run_cli("import-mbox", str(FIXTURE), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "new thread 'mm-an-oom-hook' with 9 messages" in result.stdout
+    proposal = data / "proposals" / "oom-hook.yaml"
+    proposal.write_text(proposal.read_text() + "threads: [mm-an-oom-hook]\n")
+    check = run_cli("check", "--data", "data", cwd=tmp_path)
+    assert check.stderr == (
+        "data/proposals/oom-hook.yaml:15: warning: proposal 'oom-hook': its links name v2, but the mail on record "
+        "has v3 of 2030-04-10 (<20300410-oom-v3-0-cy@example.org>): add it to its links and check its status\n"
+        "Passed: 1 warning.\n"
+    )
+    # The person adds v3 to its links: Ada's ack came after that, and the record does not say so.
+    text = proposal.read_text().replace(
+        "links:\n",
+        "links:\n  - type: lore\n    url: https://lore.kernel.org/r/20300410-oom-v3-0-cy@example.org\n"
+        "    version: v3\n    date: 2030-04-10\n",
+    )
+    proposal.write_text(text)
+    check = run_cli("check", "--data", "data", cwd=tmp_path)
+    assert check.stderr == (
+        "data/proposals/oom-hook.yaml:4: warning: proposal 'oom-hook': mail came on 2030-04-12 "
+        "(<ada-v3-ack@example.org>), after the last step its record dates (2030-04-10): check its status\n"
+        "Passed: 1 warning.\n"
+    )
+    proposal.write_text(text.replace("history:\n", "history:\n  - date: 2030-04-12\n    event: v3 acked by Ada\n"))
+    proposal.write_text(proposal.read_text().replace("threads: [mm-an-oom-hook]\n", ""))  # its lore link suffices
+    build = run_cli("build", "--data", "data", "--out", "docs", cwd=tmp_path)
+    assert build.returncode == 0, build.stderr
+    page = (tmp_path / "docs" / "proposals" / "oom-hook.md").read_text()
+    panel = page[page.index("## Revisions") : page.index("## History")]
+    assert panel == (
+        "## Revisions\n\n"
+        "What the series' mail on record says: each version with its cover letter, the trailers given in replies "
+        "to it, and who replied.\n\n"
+        "| Version | Posted | Cover letter | Trailers | Replies from |\n"
+        "|---|---|---|---|---|\n"
+        "| v2 (2 patches) | 2030-03-02 10:00 UTC | [mm: an OOM hook](https://lore.kernel.org/r/20300302-oom-v2-0-cy@example.org)"
+        " |  | [Bob Reviewer](../people/bob-reviewer.md) |\n"
+        "| v3 (2 patches) | 2030-04-10 09:00 UTC | [mm: an OOM hook](https://lore.kernel.org/r/20300410-oom-v3-0-cy@example.org)"
+        " | Reviewed-by: [Bob Reviewer](../people/bob-reviewer.md) (1/2); Acked-by: [Ada Lead](../people/ada-lead.md) "
+        "(the series) | [Bob Reviewer](../people/bob-reviewer.md), [Ada Lead](../people/ada-lead.md) |\n\n"
+    )
