@@ -553,3 +553,54 @@ def test_lists_grow_on_reimport_and_a_dry_run_can_only_count(tmp_path):
     assert result.returncode == 0, result.stderr
     assert lines_added(before, thread.read_text())[0] == "  - bpf"
     assert site_of(data).threads["page-cache-policies-in-bpf"]["lists"] == ["linux-mm", "bpf"]
+
+
+def test_an_import_that_would_leave_a_file_over_the_size_limit_fails_cleanly(tmp_path, monkeypatch):
+    from generator import yamlload
+
+    data = Path(shutil.copytree(SAMPLE, tmp_path / "data"))
+    (tmp_path / "post.mbox").write_text(mbox(POST))
+    (tmp_path / "reply.mbox").write_text(mbox(REPLY))
+    assert run_cli("import-mbox", "post.mbox", cwd=tmp_path).returncode == 0
+    thread = data / "threads" / "page-cache-policies-in-bpf.yaml"
+    before = snapshot(data)
+    largest = max(len(p.read_bytes()) for p in data.rglob("*.yaml"))
+    assert len(thread.read_bytes()) + 600 > largest  # the reply adds more than 600 bytes
+    monkeypatch.setattr(yamlload, "MAX_BYTES", largest + 10)
+    for args in (["reply.mbox"], ["--dry-run", "reply.mbox"], ["--dry-run=summary", "reply.mbox"]):
+        result = run_cli("import-mbox", *args, cwd=tmp_path)
+        assert result.returncode == 1, (args, result.stderr)
+        assert result.stderr.endswith(
+            f"bytes, at most {yamlload.MAX_BYTES:,}\n"
+            "Failed: the import would leave the data invalid (above); nothing was written.\n"
+        ), result.stderr
+        assert "file too large" in result.stderr and "Traceback" not in result.stderr
+        assert snapshot(data) == before
+
+
+def test_one_person_under_several_addresses(tmp_path):
+    data = sample_with_seed_people(tmp_path)
+    people = data / "people.yaml"
+    # The mapping is the person's addresses: a second one, added by hand, is kept and used.
+    people.write_text(
+        people.read_text().replace(
+            "addresses: [roman.gushchin@linux.dev]", "addresses: [roman.gushchin@linux.dev, guro@fb.com]"
+        )
+    )
+    work = POST.replace("Ann Author <ann@example.org>", "Roman Gushchin <guro@fb.com>")
+    # A new sender writing from two addresses in one import is one new person with both.
+    home = REPLY.replace("Bob Reviewer <bob@example.org>", "Dana Newcomer <dana@home.example>")
+    office = (
+        REPLY.replace("Bob Reviewer <bob@example.org>", "Dana Newcomer <dana@office.example>")
+        .replace("reply-1@", "reply-2@")
+        .replace("Date: Tue, 28 Apr 2026 09:30:00", "Date: Tue, 28 Apr 2026 10:30:00")
+    )
+    (tmp_path / "t.mbox").write_text(mbox(work, home, office))
+    result = run_cli("import-mbox", "t.mbox", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "1 person added, marked for review: dana-newcomer." in result.stdout
+    site = site_of(data)
+    assert site.messages["post-1@example.org"]["author"] == "roman-gushchin"
+    assert site.messages["reply-1@example.org"]["author"] == site.messages["reply-2@example.org"]["author"]
+    assert site.people["dana-newcomer"]["addresses"] == ["dana@home.example", "dana@office.example"]
+    assert "guro@fb.com" in people.read_text()
