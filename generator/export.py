@@ -280,7 +280,8 @@ def _document(site: Site, publish: Publish, item: Callable[[str, str, Callable[[
         th = site.threads[thid]
         doc = record(S.THREAD, th, skip=("quotes",), source=site.source(th.path))
         doc["quotes"] = [
-            record(S.QUOTE, q, author=q["author"], date=_json_value(S.DateTime(), q["date"])) for q in th["quotes"]
+            record(S.QUOTE, q, author=q["author"], date=_json_value(S.DateTime(), q["date"]), via=q["via"])
+            for q in th["quotes"]
         ]
         return doc
 

@@ -110,6 +110,11 @@ def data_schema() -> dict[str, Any]:
         thread["properties"]["quotes"]["items"],
         author={"type": "string", "description": "Who wrote the words: the person id of the message's author."},
         date={"type": "string", "pattern": "^" + UTC_RE + "$", "description": "When the message was sent (UTC)."},
+        via={
+            "type": ["string", "null"],
+            "description": "The reply whose quote the words were verified in, when the text of `message` is "
+            "not on record (null: verified in that text, or not verified).",
+        },
     )
     roles = {
         "type": "array",
