@@ -116,7 +116,7 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--thread", metavar="ID", help="import into data/threads/ID.yaml")
     imp.add_argument(
         "--dry-run",
-        metavar="=summary",
+        metavar="{diff,summary}",
         choices=["diff", "summary"],
         help="write nothing; show a summary (messages new, known and skipped, people new, warnings by kind) "
         "and, unless --dry-run=summary, the changes as a diff",

@@ -289,9 +289,12 @@ class People:
         found = self.find(name, address)
         if found:
             return found
-        review = f"added by import-mbox as the author of <{mid}>: check the name and id, then delete this line"
+        review = (
+            f"added by import-mbox as the author of <{mid}>: check the name (and the id: the thread files "
+            "name it as author), then delete this line"
+        )
         if len(review) > 300:
-            review = "added by import-mbox as the author of a message: check the name and id, then delete this line"
+            review = "added by import-mbox as the author of a message: check the name, then delete this line"
         return self._add(name, address, review)
 
     def _add(self, name: str, address: str, review: str) -> str:
@@ -643,7 +646,7 @@ def _attribute(
     if cand not in author and cand not in inferred and attr is not None:
         pid = who_id or people.get(attr.name, attr.address, cand)
         up = chain[block.level] if len(chain) > block.level else None
-        date = mail.in_reply_to_date if cand == mail.in_reply_to else None
+        date = (mail.in_reply_to_date if cand == mail.in_reply_to else None) or (attr.date if attr else None)
         inferred[cand] = Record(cand, pid, date, "", up, "")
     return quoted
 

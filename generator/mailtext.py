@@ -12,6 +12,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import email.utils
 import functools
 import hashlib
 import re
@@ -83,6 +86,9 @@ class Attribution:
     line: int
     name: str  # as written ('' when only an address is given)
     address: str  # '' when not given
+    # When the quoted message was sent, if the line says so to the second with a UTC offset
+    # (mutt's "On Wed, Jan 15, 2025 at 10:14:56AM +1100, X wrote:", or an RFC 2822 date).
+    date: dt.datetime | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -166,12 +172,39 @@ def parse_attribution(text: str, line: int = 0) -> Attribution | None:
         return None
     who = m.group("who")
     lead = _ON_AT.match(who)
+    when = None
     if lead or (", " in who and re.search(r"\d", who.rsplit(", ", 1)[0])):
         if lead:
             who = who[lead.end() :]
+        when = _attribution_date(who.rsplit(", ", 1)[0]) if ", " in who else None
         who = who.rsplit(", ", 1)[-1]  # "Tue, 28 Apr 2026 10:12, David" -> "David"
         who = _TIME_LEAD.sub("", who, count=1)
-    return _who(who, line)
+    found = _who(who, line)
+    return dataclasses.replace(found, date=when) if found and when else found
+
+
+_MUTT_DATE = re.compile(
+    r"(?:[A-Za-z]{3},\s+)?([A-Za-z]{3})\s+(\d{1,2}),\s+(\d{4})\s+at\s+(\d{1,2}):(\d{2}):(\d{2})\s*([AaPp][Mm])?\s*([+-]\d{4})"
+)
+
+
+def _attribution_date(text: str) -> dt.datetime | None:
+    """The date of an attribution line, when it is given to the second with its UTC offset."""
+    text = text.strip()
+    m = _MUTT_DATE.fullmatch(text)
+    if m:
+        month, day, year, hour, minute, second, half, zone = m.groups()
+        hour_n = int(hour) % 12 + (12 if half and half.lower() == "pm" else 0) if half else int(hour)
+        text = f"{day} {month} {year} {hour_n:02d}:{minute}:{second} {zone}"
+    elif not re.search(r"\d{1,2}:\d{2}:\d{2}\s*[+-]\d{4}$", text):
+        return None
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when is None or when.tzinfo is None or not 1990 <= when.year <= 9999:
+        return None
+    return when.astimezone(dt.UTC)
 
 
 def _who(who: str, line: int) -> Attribution | None:

@@ -237,3 +237,19 @@ def test_an_outlook_header_block_without_its_original_line_starts_the_original()
     # A git in-body "From:" line (no "Sent:" below it) starts nothing.
     patch = "From: Ann Author <ann@example.org>\n\nmm: add a hook\n"
     assert {ln.level for ln in T.quote_lines(patch)} == {0}
+
+
+@pytest.mark.parametrize(
+    ("line", "when"),
+    [
+        ("On Wed, Jan 15, 2025 at 10:14:56AM +1100, Dave Chinner wrote:", "2025-01-14T23:14:56+00:00"),
+        ("On Tue, Apr 28, 2026 at 01:12:16PM +0200, David Hildenbrand wrote:", "2026-04-28T11:12:16+00:00"),
+        ("On Tue, 28 Apr 2026 10:12:16 +0200, David Hildenbrand wrote:", "2026-04-28T08:12:16+00:00"),
+        ("On Tue, Apr 28, 2026 at 10:12 AM David Hildenbrand <david@kernel.org> wrote:", None),  # no seconds, no zone
+        ("On 4/28/26 01:57, Roman Gushchin wrote:", None),
+    ],
+)
+def test_an_attribution_dates_the_quoted_message_only_to_the_second_with_its_zone(line, when):
+    attr = T.parse_attribution(line)
+    assert attr is not None
+    assert (attr.date.isoformat() if attr.date else None) == when
