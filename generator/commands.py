@@ -423,6 +423,9 @@ def _what_changes(plan: importer.Plan, site: Site, data: str, thread_path: str, 
         names = ", ".join(p.id for p in plan.people)
         people = os.path.join(data, "people.yaml")
         lines.append(f"{people}: {_plural(len(plan.people), 'person')} added, marked for review: {names}.")
+    if plan.person_fills:
+        names = ", ".join(sorted(plan.person_fills))
+        lines.append(f"{os.path.join(data, 'people.yaml')}: under review, mail filed by name alone: {names}.")
     if topic and site.topics.get(topic) and not site.topics[topic]["thread"]:
         lines.append(
             f"Add `thread: {plan.thread_id}` to {site.topics[topic].path} to show the thread on the topic page."

@@ -98,6 +98,7 @@ class Plan:
     warnings: list[Problem] = field(default_factory=list)
     conflicts: dict[str, str] = field(default_factory=dict)  # Message-ID -> its new `conflict` line
     lists: list[str] = field(default_factory=list)  # lists added to the thread's `lists`
+    person_fills: dict[str, tuple[str, str]] = field(default_factory=dict)  # person -> (address, review) added
     records: dict[str, Record] = field(default_factory=dict)  # what each new or filled record must read back as
 
 
@@ -144,26 +145,32 @@ def thread_slug(subject: str) -> str:
 
 def unrelated(mails: list[Mail], site: Site, thread_id: str) -> list[Mail]:
     """The mails that share nothing with the thread on record: no Message-ID, no In-Reply-To
-    or References to its messages, and no subject, directly or through the other mails."""
+    or References to its messages, and no subject, directly or through the other mails (a walk
+    over the links, each followed once)."""
     thread = site.threads.get(thread_id)
     if thread is None:
         return []
-    ids = {m["message_id"] for m in thread["messages"]}
     subjects = {_subject_key(thread["subject"])} | {_subject_key(m["subject"] or "") for m in thread["messages"]}
     subjects.discard("")
-    linked = {m.message_id: {m.message_id, *m.references, *([m.in_reply_to] if m.in_reply_to else [])} for m in mails}
-    related: set[str] = set()
-    changed = True
-    while changed:  # a mail related through another mail of the import (at most one pass per mail)
-        changed = False
-        for m in mails:
-            if m.message_id in related:
-                continue
-            if linked[m.message_id] & ids or _subject_key(m.subject) in subjects:
-                related.add(m.message_id)
-                ids |= linked[m.message_id]
-                changed = True
-    return [m for m in mails if m.message_id not in related]
+    mails_of: dict[str, list[int]] = defaultdict(list)  # Message-ID -> the mails linked to it
+    for n, m in enumerate(mails):
+        for mid in {m.message_id, *m.references, *([m.in_reply_to] if m.in_reply_to else [])}:
+            mails_of[mid].append(n)
+    related: set[int] = set()
+    todo = [n for n, m in enumerate(mails) if _subject_key(m.subject) in subjects]
+    todo += [n for mid in {m["message_id"] for m in thread["messages"]} for n in mails_of.get(mid, [])]
+    seen_ids: set[str] = set()
+    while todo:
+        n = todo.pop()
+        if n in related:
+            continue
+        related.add(n)
+        m = mails[n]
+        for mid in {m.message_id, *m.references, *([m.in_reply_to] if m.in_reply_to else [])}:
+            if mid not in seen_ids:
+                seen_ids.add(mid)
+                todo.extend(mails_of[mid])
+    return [m for n, m in enumerate(mails) if n not in related]
 
 
 def _subject_key(subject: str) -> str:
@@ -223,11 +230,13 @@ _GMANE = re.compile(r"(.+)-[A-Za-z0-9_]{4,}@public\.gmane\.(?:org|io)", re.I)
 class People:
     """Existing people by address and by name, plus the ones this import adds.
 
-    A sender is matched by address. A name alone matches only a person with no address on
-    record: "Roman Gushchin <attacker@evil.example>" is not roman-gushchin, whose address is
-    on record, and becomes a new person under review. An address that an archive mangled
-    (gmane's "user-hash@public.gmane.org") matches a person of that name with an address of
-    that user. Addresses are compared without case."""
+    A sender is matched by address. A name alone matches a person only when no address of
+    theirs is on record, and then files the mail under review: the person gets the address
+    and a `review` line (so `check --strict` fails until someone confirms it). A name that
+    matches a person whose addresses are on record, from another address, is a new person under
+    review: "Roman Gushchin <attacker@evil.example>" is not roman-gushchin. gmane's mangled form
+    of a known address ("user-hash@public.gmane.org", its domain hidden) is matched by name and
+    user name, under review too. Addresses are compared without case."""
 
     def __init__(self, site: Site):
         self.ids = set(site.people)
@@ -243,6 +252,7 @@ class People:
             key = mailtext.name_key(person["name"])
             self.by_name[key] = None if key in self.by_name else pid  # two people, one name: no match
         self.new: list[NewPerson] = []
+        self.fills: dict[str, tuple[str, str]] = {}  # person on record -> (address, review) to add
 
     def find(self, name: str, address: str) -> str | None:
         """Who an attribution line names (a claim that the reply chain then checks)."""
@@ -251,25 +261,48 @@ class People:
         key = mailtext.name_key(name)
         return self.by_name.get(key) if key else None
 
-    def is_sender(self, pid: str, name: str, address: str) -> bool:
-        """Whether mail from `name <address>` can be by person `pid`."""
+    def is_sender(self, pid: str, name: str, address: str) -> str:
+        """How mail from `name <address>` can be by person `pid`: 'address' (one of theirs),
+        'name' (their name, and no address of theirs on record), 'gmane' (their name and the
+        user name of one of their addresses, mangled by gmane), or '' (it cannot)."""
         known = self.addresses.get(pid, set())
         if address.casefold() in known:
-            return True
+            return "address"
         if not mailtext.names_match(name, self.names.get(pid, "")):
-            return False
+            return ""
+        if not known:
+            return "name"
         gmane = _GMANE.fullmatch(address)
-        return not known or bool(gmane and any(a.split("@")[0] == gmane.group(1).casefold() for a in known))
+        if gmane and any(a.split("@")[0] == gmane.group(1).casefold() for a in known):
+            return "gmane"
+        return ""
+
+    def review(self, pid: str, how: str, address: str, mid: str) -> None:
+        """File mail matched by name alone under review: a person on record gets the address
+        (when none of theirs is on record) and a review line, once."""
+        if pid in self.fills or how == "address" or any(p.id == pid for p in self.new):
+            return
+        if how == "name":
+            why = f"import-mbox took {address} as theirs by their name alone (from <{mid}>)"
+        else:
+            why = f"import-mbox took <{mid}>, from {address} (gmane hides the domain), as theirs by their name"
+        review = f"{why}: check that it is theirs, then delete this line"
+        self.fills[pid] = ("" if how == "gmane" else address, review[:600])
+        if how == "name" and address:
+            self.addresses[pid].add(address.casefold())
+            self.by_address.setdefault(address.casefold(), pid)
 
     def sender(self, name: str, address: str, mid: str) -> str:
         """The person a message is filed under: matched by address, else by name when that
-        person has no address on record; otherwise a new person, under review."""
+        person has no address on record (under review); otherwise a new person, under review."""
         if address and address.casefold() in self.by_address:
             return self.by_address[address.casefold()]
         key = mailtext.name_key(name)
         same_name = self.by_name.get(key) if key else None
         if same_name is not None:
-            if self.is_sender(same_name, name, address):
+            how = self.is_sender(same_name, name, address)
+            if how:
+                self.review(same_name, how, address, mid)
                 return same_name
             added = next((p for p in self.new if p.id == same_name), None)
             if added is not None and address:  # a person this import adds, writing from another address
@@ -398,7 +431,16 @@ def plan(mails: list[Mail], site: Site, thread_id: str, current: dict[str, bytes
     # record kept gets a `conflict` line, which `check` reports until a person resolves it.
     unique: dict[str, Mail] = {}
     conflicts: dict[str, str] = {}
-    for mail in sorted(mails, key=lambda m: (m.date or dt.datetime.max.replace(tzinfo=dt.UTC), m.source, m.number)):
+    latest = dt.datetime.max.replace(tzinfo=dt.UTC)
+
+    def rank(m: Mail) -> tuple:
+        """Of two copies, the one from the record's author or a known address comes first (a
+        back-dated copy from elsewhere must not win), then the earliest."""
+        old = on_record.get(m.message_id)
+        by_author = old is not None and people.is_sender(old["author"], m.name, m.address) == "address"
+        return (not by_author, m.address.casefold() not in people.by_address, m.date or latest, m.source, m.number)
+
+    for mail in sorted(mails, key=rank):
         mid = mail.message_id
         first = unique.get(mid)
         if first is not None:
@@ -408,8 +450,9 @@ def plan(mails: list[Mail], site: Site, thread_id: str, current: dict[str, bytes
             if _fold(first.text) != _fold(mail.text):
                 what.append("another text")
             if what:
-                said = _conflict(mail, what)
-                conflicts.setdefault(mid, said)
+                held = on_record.get(mid, {})
+                if not held.get("conflict") and not held.get("resolved"):
+                    conflicts.setdefault(mid, _conflict(mail, what))
                 out.warnings.append(
                     _warn(
                         mail,
@@ -421,7 +464,8 @@ def plan(mails: list[Mail], site: Site, thread_id: str, current: dict[str, bytes
         old = on_record.get(mid)
         if old is not None:
             what = []
-            if not people.is_sender(old["author"], mail.name, mail.address):
+            how = people.is_sender(old["author"], mail.name, mail.address)
+            if not how:
                 what.append(f"another sender ({mail.address}, not '{old['author']}')")
             if old.get("text") and _fold(old["text"]) != _fold(mail.text):
                 what.append("another text")
@@ -436,6 +480,7 @@ def plan(mails: list[Mail], site: Site, thread_id: str, current: dict[str, bytes
                     )
                 )
                 continue
+            people.review(old["author"], how, mail.address, mid)
         unique[mid] = mail
 
     parent: dict[str, str | None] = {mid: r["in_reply_to"] for mid, r in on_record.items()}
@@ -512,15 +557,20 @@ def plan(mails: list[Mail], site: Site, thread_id: str, current: dict[str, bytes
         try:
             text = yamledit.extend_scalars(text, "lists", out.lists, "messages")
         except yamledit.EditError as exc:
-            raise MailError(f"{thread_path}: {exc}; add the lists by hand") from None
-        out.files[thread_path] = text.encode("utf-8")
+            out.warnings.append(
+                Problem(thread_path, 0, 0, f"{exc}; add the lists {', '.join(out.lists)} by hand", True)
+            )
+            out.lists = []
+        if text.encode("utf-8") != old_text:
+            out.files[thread_path] = text.encode("utf-8")
     people_path = f"{data_dir}/people.yaml"
-    if out.people:
+    out.person_fills = dict(people.fills)
+    if out.people or out.person_fills:
         people_text = current.get(people_path)
         if people_text is None:
             raise MailError(f"{people_path}: missing; it holds the people")
-        out.files[people_path] = _extend_list(
-            people_text.decode("utf-8"), "people", people_path, [p.fields() for p in out.people]
+        out.files[people_path] = _extend_people(
+            people_text.decode("utf-8"), people_path, [p.fields() for p in out.people], out.person_fills
         )
     return out
 
@@ -530,6 +580,7 @@ class _WordIndex:
     came from among thousands without comparing it with each (that was quadratic)."""
 
     N = 4
+    MAX_CANDIDATES = 32  # messages a block's words may be in before it is too common to attribute
 
     def __init__(self, texts: dict[str, str]):
         self.texts = texts
@@ -567,7 +618,16 @@ class _WordIndex:
             if not found:
                 return []
         assert found is not None
-        return [m for m in sorted(found) if m != exclude and self.contains(m, block_text)]
+        found.discard(exclude)
+        if len(found) > self.MAX_CANDIDATES:
+            return []  # words that many messages share cannot tell one of them
+        out: list[str] = []
+        for m in sorted(found):
+            if self.contains(m, block_text):
+                out.append(m)
+                if len(out) == 2:  # two is already ambiguous: the caller needs exactly one
+                    break
+        return out
 
 
 def _fold(text: str) -> str:
@@ -713,13 +773,29 @@ def _extend_thread(
     return yamledit.insert(text, list(after.items())).encode("utf-8")
 
 
-def _extend_list(text: str, key: str, shown: str, entries: list[list[tuple[str, object]]]) -> bytes:
-    place = yamledit.list_place(text, key)
+def _extend_people(
+    text: str, shown: str, entries: list[list[tuple[str, object]]], fills: dict[str, tuple[str, str]]
+) -> bytes:
+    """people.yaml with new people at the end, and an address and a review line added to the
+    people on record that mail was filed under by name alone (each only when they lack it)."""
+    place = yamledit.list_place(text, "people")
     if place is None or not place.block or not place.items:
-        raise MailError(f"{shown}: its {key} are not a block list of mappings; add them by hand")
+        raise MailError(f"{shown}: its people are not a block list of mappings; add them by hand")
+    after: dict[int, list[str]] = defaultdict(list)
+    for item in place.items:
+        pid = item.values.get("id")
+        if pid not in fills:
+            continue
+        address, review = fills[pid]
+        add: list[tuple[str, object]] = []
+        if address and "addresses" not in item.keys:
+            add.append(("addresses", [address]))
+        if "review" not in item.keys:
+            add.append(("review", review))
+        after[item.end].extend(yamledit.mapping(add, item.key_column, dash=False))
     last = place.items[-1]
-    lines = [ln for fields in entries for ln in yamledit.mapping(fields, last.key_column, dash=True)]
-    return yamledit.insert(text, [(last.end, lines)]).encode("utf-8")
+    after[last.end].extend(ln for fields in entries for ln in yamledit.mapping(fields, last.key_column, dash=True))
+    return yamledit.insert(text, [(line, lines) for line, lines in after.items() if lines]).encode("utf-8")
 
 
 def read_back(plan_: Plan, site: Site) -> list[str]:
@@ -738,6 +814,10 @@ def read_back(plan_: Plan, site: Site) -> list[str]:
     thread = site.threads.get(plan_.thread_id)
     if plan_.lists and (thread is None or not set(plan_.lists) <= set(thread["lists"])):
         wrong.append(f"the lists {', '.join(plan_.lists)} do not read back")
+    for pid, (address, _) in plan_.person_fills.items():
+        got = site.people.get(pid)
+        if got is None or (address and address not in got["addresses"]) or not got["review"]:
+            wrong.append(f"person '{pid}' does not read back with its address and review line")
     for person in plan_.people:
         got = site.people.get(person.id)
         if got is None or got["name"] != person.name:

@@ -732,6 +732,10 @@ def _revisions(
     return out
 
 
+def _version_text(version: tuple[int, int]) -> str:
+    return f"v{version[0]}" + (f".{version[1]}" if version[1] else "")
+
+
 def _stale_proposals(
     proposals: dict[str, S.Rec],
     revisions: dict[str, list[dict[str, Any]]],
@@ -743,15 +747,16 @@ def _stale_proposals(
     name, or mail in its series' threads dated after the last step its record dates."""
     threads_of = {tid: t["messages"] for tid, t in threads.items()}
     for pid, versions in sorted(revisions.items()):
-        proposal, newest = proposals[pid], versions[-1]
+        proposal = proposals[pid]
+        newest = ([v for v in versions if not v["branch"]] or versions)[-1]  # not a stable backport
         stated = series.stated_version(proposal["links"])
         when = f" of {newest['date'].date().isoformat()}" if newest["date"] else ""
         if stated is not None and newest["version"] > stated:
             problems.warn(
                 proposal.path,
                 proposal.line_of("links"),
-                f"proposal '{pid}': its links name v{stated}, but the mail on record has {newest['label']}{when} "
-                f"(<{newest['message_id']}>): add it to its links and check its status",
+                f"proposal '{pid}': its links name {_version_text(stated)}, but the mail on record has "
+                f"{newest['label']}{when} (<{newest['message_id']}>): add it to its links and check its status",
             )
             continue
         dated = [str(h["date"]) for h in proposal["history"]] + [

@@ -24,34 +24,43 @@ from typing import Any
 from generator import mailtext
 
 _REPLY = re.compile(r"^\s*(?:(?:re|fwd?|aw|sv|antw)\s*:\s*)+", re.I)
-_TAG = re.compile(r"^\s*\[(?P<tag>[^\]]*\bPATCH\b[^\]]*)\]", re.I)
-_VERSION = re.compile(r"\bv(\d{1,3})\b", re.I)
+_GROUP = re.compile(r"\s*\[([^\[\]]{0,200})\]")
+_IS_PATCH = re.compile(r"\bPATCH(?:SET|ES)?(?:v\d+)?\b", re.I)
+_VERSION = re.compile(r"(?:\b|(?<=PATCH)|(?<=PATCHSET)|(?<=RFC))v(\d{1,3})(?:\.(\d{1,2}))?\b", re.I)
 _PART = re.compile(r"\b(\d{1,4})\s*(?:/|\s+of\s+)\s*(\d{1,4})\b")
+_BRANCH = re.compile(r"(?<![v\d.])\b(\d{1,2}\.\d{1,3}(?:\.\d{1,3})?)\b")  # a stable tree: "[PATCH 6.1 012/123]"
 _TRAILER = re.compile(r"(Reviewed|Acked|Tested|Nacked|NACKed)-by:\s*(.+)", re.I)
-_ADDRESS = re.compile(r"<(?:mailto:)?([^<>\s]+@[^<>\s]+?)>")
 KINDS = {"reviewed": "Reviewed-by", "acked": "Acked-by", "tested": "Tested-by", "nacked": "Nacked-by"}
 
 
 def patch_tag(subject: str) -> dict[str, Any] | None:
-    """What a part's subject says of it: {version, rfc, part, total, label}, or None when the
-    subject is not a part of a series (no patch tag, or a reply)."""
+    """What a part's subject says of it: {version, rfc, branch, part, total, label, title}, or
+    None when the subject is not a part of a series (no patch tag, or a reply). The tag is every
+    bracketed group that opens the subject ("[f2fs-dev] [PATCH v2 1/3]", "[RFC][PATCH 1/2]",
+    "[PATCHv2 1/3]", "[PATCHSET v3 0/4]", "[PATCH RFCv2 0/3]", "[PATCH 6.1 012/123]")."""
     if not subject or _REPLY.match(subject):
         return None
-    m = _TAG.match(subject)
-    if not m:
+    groups, pos = [], 0
+    while (m := _GROUP.match(subject, pos)) is not None:
+        groups.append(m.group(1))
+        pos = m.end()
+    tag = " ".join(groups)
+    if not _IS_PATCH.search(tag):
         return None
-    tag = m.group("tag")
     version = _VERSION.search(tag)
+    number = (int(version.group(1)), int(version.group(2) or 0)) if version else (1, 0)
     part = _PART.search(tag)
-    number = int(version.group(1)) if version else 1
-    rfc = bool(re.search(r"\bRFC\b", tag, re.I))
+    branch = _BRANCH.search(_VERSION.sub(" ", tag))
+    rfc = bool(re.search(r"\bRFC", tag, re.I))
+    shown = f"v{number[0]}" + (f".{number[1]}" if number[1] else "")
     return {
         "version": number,
         "rfc": rfc,
+        "branch": branch.group(1) if branch else "",
         "part": int(part.group(1)) if part else 1,
         "total": int(part.group(2)) if part else 1,
-        "label": ("RFC " if rfc else "") + f"v{number}",
-        "title": subject[m.end() :].strip(),
+        "label": (f"{branch.group(1)} " if branch else "") + ("RFC " if rfc else "") + shown,
+        "title": subject[pos:].strip(),
     }
 
 
@@ -65,7 +74,7 @@ def trailers(text: str) -> list[tuple[str, str, str]]:
         if not m:
             continue
         value = m.group(2).strip()
-        addr = _ADDRESS.search(value)
+        addr = re.search(r"<(?:mailto:)?([^<>\s]+@[^<>\s]+?)>", value)
         name = value.split("<", 1)[0].strip()
         name = re.sub(r"\s*[\(\[][^\)\]]*[\)\]]\s*", " ", name).strip().strip("\"'").strip()
         if "," in name:  # "Tester2, Followup": surname first
@@ -77,24 +86,28 @@ def trailers(text: str) -> list[tuple[str, str, str]]:
 
 def revisions(messages: list[Mapping[str, Any]], people: Mapping[str, Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The versions of the series these messages carry, oldest first (see the module's
-    docstring). Each: label, version, rfc, date, message_id (of its cover letter), title,
-    parts, author, trailers [{kind, person, name, message_id, part}], repliers [person ids]."""
+    docstring). Each: label, version, rfc, branch, date, message_id (of its cover letter),
+    title, parts, author, trailers [{kind, person, name, by, message_id, part}], repliers
+    [person ids]. A trailer's `person` is who it names, matched to people.yaml; `by` is who
+    sent it, given only when that is someone else (b4 calls it a mismatch: the trailer is
+    shown, never credited)."""
     by_id = {m["message_id"]: m for m in messages}
     tags = {mid: t for mid, m in by_id.items() if (t := patch_tag(m["subject"] or ""))}
     if not tags:
         return []
     by_address = {a.casefold(): pid for pid, p in people.items() for a in p["addresses"]}
     by_name = {mailtext.name_key(p["name"]): pid for pid, p in people.items()}
-    versions: dict[tuple[int, bool], dict[str, Any]] = {}
+    versions: dict[tuple[Any, ...], dict[str, Any]] = {}
     latest = dt.datetime.max.replace(tzinfo=dt.UTC)
     for mid, t in sorted(tags.items(), key=lambda kv: (kv[1]["part"], by_id[kv[0]]["date"] or latest, kv[0])):
         msg = by_id[mid]
         v = versions.setdefault(
-            (t["version"], t["rfc"]),
+            (t["version"], t["rfc"], t["branch"]),
             {
                 "label": t["label"],
                 "version": t["version"],
                 "rfc": t["rfc"],
+                "branch": t["branch"],
                 "date": None,
                 "message_id": mid,
                 "title": t["title"],
@@ -105,68 +118,66 @@ def revisions(messages: list[Mapping[str, Any]], people: Mapping[str, Mapping[st
                 "_parts": {},
             },
         )
-        if t["part"] == 0 or (v["_parts"] and min(v["_parts"].values()) > t["part"]):
-            v["message_id"], v["title"] = mid, t["title"]
         v["_parts"][mid] = t["part"]
         v["parts"] = max(v["parts"], t["total"])
         if msg["date"] and (v["date"] is None or msg["date"] < v["date"]):
             v["date"] = msg["date"]
     part_of = {mid: key for key, v in versions.items() for mid in v["_parts"]}
 
-    def version_of(mid: str) -> tuple[str, tuple[int, bool]] | None:
-        seen = set()
-        current = by_id.get(mid)
-        while current is not None and current["message_id"] not in seen:
-            seen.add(current["message_id"])
-            parent = current["in_reply_to"]
+    # The part each message replies to, up its In-Reply-To chain: each message is walked once.
+    above: dict[str, str | None] = {}
+    for start in by_id:
+        path, current = [], start
+        while current in by_id and current not in above and current not in path:
+            path.append(current)
+            parent = by_id[current]["in_reply_to"]
             if parent in part_of:
-                return parent, part_of[parent]
-            current = by_id.get(parent or "")
-        return None
+                break
+            current = parent
+        found = by_id[path[-1]]["in_reply_to"] if path else None
+        result = found if found in part_of else above.get(current) if current in above else None
+        for mid in path:
+            above[mid] = result
 
     for mid in sorted(by_id, key=lambda i: (by_id[i]["date"] or latest, i)):
-        if mid in tags:
+        part_id = above.get(mid)
+        if mid in tags or part_id is None:
             continue
-        found = version_of(mid)
-        if found is None:
-            continue
-        part_id, key = found
-        v = versions[key]
+        v = versions[part_of[part_id]]
         msg = by_id[mid]
         if msg["author"] != v["author"] and msg["author"] not in v["repliers"]:
             v["repliers"].append(msg["author"])
         for kind, name, address in trailers(msg["text"] or ""):
             person = by_address.get(address.casefold()) if address else None
             person = person or by_name.get(mailtext.name_key(name))
-            v["trailers"].append(
-                {
-                    "kind": kind,
-                    "person": person,
-                    "name": name or address,
-                    "message_id": mid,
-                    "part": v["_parts"][part_id],
-                }
-            )
+            entry = {
+                "kind": kind,
+                "person": person,
+                "name": name or address,
+                "by": None if person == msg["author"] else msg["author"],
+                "message_id": mid,
+                "part": v["_parts"][part_id],
+            }
+            same = (kind, person or name, entry["part"], entry["by"])
+            if all((t["kind"], t["person"] or t["name"], t["part"], t["by"]) != same for t in v["trailers"]):
+                v["trailers"].append(entry)
     out = []
-    for v in sorted(versions.values(), key=lambda v: (v["version"], not v["rfc"], v["date"] or latest)):
-        del v["_parts"]
+    for v in sorted(versions.values(), key=lambda v: (v["version"], not v["rfc"], v["branch"], v["date"] or latest)):
+        parts = v.pop("_parts")
+        cover = min(parts, key=lambda m: (parts[m], by_id[m]["date"] or latest, m))
+        v["message_id"], v["title"] = cover, tags[cover]["title"]
         out.append(v)
     return out
 
 
-def newest(versions: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The newest version: the highest number, a non-RFC one before an RFC of the same."""
-    return versions[-1] if versions else None
-
-
-def stated_version(links: list[Mapping[str, Any]]) -> int | None:
-    """The highest version a proposal's links name ("v3", "RFC v2"; "RFC" alone is v1)."""
+def stated_version(links: list[Mapping[str, Any]]) -> tuple[int, int] | None:
+    """The highest version a proposal's links name ("v3", "RFC v2", "v3.1"; "RFC" alone is v1)."""
     found = []
     for link in links:
         text = link["version"] or ""
         m = _VERSION.search(text)
         if m:
-            found.append(int(m.group(1)))
+            found.append((int(m.group(1)), int(m.group(2) or 0)))
         elif text.strip():
-            found.append(1)
+            found.append((1, 0))
     return max(found) if found else None

@@ -76,6 +76,7 @@ class Item:
     end: int  # last line holding its content
     key_column: int  # 0-based column of its keys
     values: dict[str, str] = field(default_factory=dict)  # its scalar fields
+    keys: set[str] = field(default_factory=set)  # all its keys
 
 
 @dataclass
@@ -157,6 +158,7 @@ def _items(text: str, events: list, k: int) -> ListPlace:
             if depth == 1:
                 if pending_key is None:
                     pending_key = ev.value
+                    item.keys.add(ev.value)
                 else:
                     item.values[pending_key] = ev.value
                     pending_key = None
@@ -206,17 +208,19 @@ def extend_scalars(text: str, key: str, values: list[str], before: str) -> str:
         return insert(text, [(at, [f"{key}:"] + [f"  - {scalar(v)}" for v in values])])
     seq = events[found + 1]
     if not isinstance(seq, yaml.SequenceStartEvent):
-        raise EditError(f"'{key}' is not a list")
-    end = events[_after(events, found + 1) - 1]
-    if seq.flow_style:
-        row, col = _mark(end.start_mark)  # the closing ']'
-        empty = isinstance(events[found + 2], yaml.SequenceEndEvent)
-        added = ("" if empty else ", ") + ", ".join(scalar(v) for v in values)
-        lines[row] = lines[row][:col].rstrip() + added + lines[row][col:]
-        return "\n".join(lines)
+        raise EditError(f"its '{key}' is not a list")
     scalars = [ev for ev in events[found + 2 : _after(events, found + 1)] if isinstance(ev, yaml.ScalarEvent)]
+    if seq.flow_style:
+        added = ", ".join(scalar(v) for v in values)
+        if scalars:  # after the last item: "[a, ]" becomes "[a, b, ]"
+            row, col = _mark(scalars[-1].end_mark)
+            lines[row] = lines[row][:col] + ", " + added + lines[row][col:]
+        else:  # "[]": inside the brackets
+            row, col = _mark(events[found + 2].start_mark)
+            lines[row] = lines[row][:col] + added + lines[row][col:]
+        return "\n".join(lines)
     if not scalars:
-        raise EditError(f"'{key}' is not a list of scalars")
+        raise EditError(f"its '{key}' is not a list of names")
     last = max(_mark(ev.end_mark)[0] + (1 if _mark(ev.end_mark)[1] else 0) for ev in scalars)
     return insert(text, [(last, [" " * _mark(seq.start_mark)[1] + f"- {scalar(v)}" for v in values])])
 

@@ -544,6 +544,7 @@ def test_lists_grow_on_reimport_and_a_dry_run_can_only_count(tmp_path):
         "data/threads/page-cache-policies-in-bpf.yaml: 1 message added; lists gain bpf.\n"
         "data/threads/page-cache-policies-in-bpf.yaml: 1 conflict recorded for you to resolve (<post-1@example.org>): "
         "`check` fails until each `conflict` line is replaced by `resolved: <what you found>`.\n"
+        "data/people.yaml: under review, mail filed by name alone: bob-reviewer.\n"
         "Dry run: nothing was written.\n"
     )
     assert "---" not in summary.stdout and thread.read_text() == before
@@ -604,3 +605,126 @@ def test_one_person_under_several_addresses(tmp_path):
     assert site.messages["reply-1@example.org"]["author"] == site.messages["reply-2@example.org"]["author"]
     assert site.people["dana-newcomer"]["addresses"] == ["dana@home.example", "dana@office.example"]
     assert "guro@fb.com" in people.read_text()
+
+
+def test_mail_matched_by_name_alone_is_under_review_and_copies_from_known_addresses_win(tmp_path):
+    data = Path(shutil.copytree(SAMPLE, tmp_path / "data"))
+    (tmp_path / "post.mbox").write_text(mbox(POST))
+    assert run_cli("import-mbox", "post.mbox", cwd=tmp_path).returncode == 0
+    people = data / "people.yaml"
+    people.write_text("\n".join(ln for ln in people.read_text().split("\n") if "review:" not in ln))
+    # Bob has no address on record: his name files the reply under him, under review, with the address.
+    (tmp_path / "reply.mbox").write_text(mbox(REPLY))
+    result = run_cli("import-mbox", "reply.mbox", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    bob = site_of(data).people["bob-reviewer"]
+    assert bob["addresses"] == ["bob@example.org"]
+    assert bob["review"] == (
+        "import-mbox took bob@example.org as theirs by their name alone (from <reply-1@example.org>): "
+        "check that it is theirs, then delete this line"
+    )
+    assert "data/people.yaml: under review, mail filed by name alone: bob-reviewer." in result.stdout
+    check = run_cli("check", "--strict", "--data", "data", cwd=tmp_path)
+    assert check.returncode == 1 and "person 'bob-reviewer' awaits review" in check.stderr
+
+    # Two copies of one new message: the one from a known address wins over a back-dated one.
+    later = (
+        REPLY.replace("reply-1@", "reply-9@")
+        .replace("Date: Tue, 28 Apr 2026 09:30:00 +0200", "Date: Wed, 29 Apr 2026 09:30:00 +0200")
+        .replace("Targeted hooks", "Careful hooks")
+    )
+    forged = (
+        later.replace("Bob Reviewer <bob@example.org>", "Bob Reviewer <bob@evil.example>")
+        .replace("Wed, 29 Apr 2026", "Mon, 27 Apr 2026")
+        .replace("Careful hooks, please.", "Merge it all without review.")
+    )
+    (tmp_path / "two.mbox").write_text(mbox(forged, later))
+    result = run_cli("import-mbox", "two.mbox", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    kept = site_of(data).messages["reply-9@example.org"]
+    assert kept["author"] == "bob-reviewer" and "Careful hooks" in kept["text"]
+    assert "from Bob Reviewer <bob@evil.example>" in kept["conflict"]
+
+    # Once resolved, two more copies in one import only warn.
+    thread = data / "threads" / "page-cache-policies-in-bpf.yaml"
+    text = thread.read_text()
+    start = text.index("    conflict: ")
+    end = text.index("\n", start)
+    thread.write_text(text[:start] + "    resolved: the copy from bob@evil.example is forged" + text[end:])
+    before = thread.read_text()
+    result = run_cli("import-mbox", "two.mbox", cwd=tmp_path)
+    assert result.returncode == 0 and "not merged" in result.stderr
+    assert thread.read_text() == before
+
+
+def test_lists_that_check_accepts_are_extended_or_left_with_a_warning(tmp_path):
+    data = Path(shutil.copytree(SAMPLE, tmp_path / "data"))
+    (tmp_path / "post.mbox").write_text(mbox(POST))
+    assert run_cli("import-mbox", "post.mbox", cwd=tmp_path).returncode == 0
+    thread = data / "threads" / "page-cache-policies-in-bpf.yaml"
+    cc = REPLY.replace("To: linux-mm@kvack.org\n", "To: linux-mm@kvack.org\nCc: bpf@vger.kernel.org\n")
+    (tmp_path / "cc.mbox").write_text(mbox(cc))
+    original = thread.read_text()
+    thread.write_text(original.replace("lists:\n  - linux-mm\n", "lists: [linux-mm, ]\n"))
+    assert run_cli("import-mbox", "cc.mbox", cwd=tmp_path).returncode == 0
+    assert "lists: [linux-mm, bpf, ]\n" in thread.read_text()
+    thread.write_text(original.replace("lists:\n  - linux-mm\n", "lists:\n"))
+    result = run_cli("import-mbox", "cc.mbox", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "its 'lists' is not a list; add the lists bpf, linux-mm by hand" in result.stderr
+    assert "1 message added." in result.stdout
+
+
+def test_attribution_stops_at_two_candidates_and_skips_words_too_many_messages_share(monkeypatch):
+    """Bound: a quoted block is compared with at most MAX_CANDIDATES messages, and no more once
+    two hold it. N bot messages with one paragraph, and a reply quoting it N times, cost N
+    comparisons, not N squared (1,000 took 4 s, 4,000 took 72 s)."""
+    from generator import importer, mailtext
+    from generator.mbox import read_inputs
+
+    calls = {"holds": 0}
+    real = mailtext.OwnWords.holds
+
+    def holds(self, text):
+        calls["holds"] += 1
+        return real(self, text)
+
+    monkeypatch.setattr(mailtext.OwnWords, "holds", holds)
+    site = site_of(SAMPLE)
+    para = "the build bot found a warning in the tree you pushed today"
+    for n in (40, 400):
+        bots = [
+            f"From: Bot <bot@x.org>\nSubject: build {i}\nDate: Mon, 1 Jan 2026 10:00:00 +0000\nMessage-ID: <b{i}@x>\n\n"
+            f"{para}\nnumber {i}\n"
+            for i in range(n)
+        ]
+        reply = (
+            "From: Dev <dev@x.org>\nSubject: Re: build 0\nDate: Mon, 1 Jan 2026 11:00:00 +0000\nMessage-ID: <r@x>\n\n"
+            + "".join(f"> {para}\n\nok {i}\n" for i in range(n))
+        )
+        path = Path(os.environ.get("TMPDIR", "/tmp")) / f"bots-{os.getpid()}-{n}.mbox"
+        path.write_text(mbox(*bots, reply))
+        mails = read_inputs([str(path)]).mails
+        path.unlink()
+        calls["holds"] = 0
+        importer.plan(mails, site, "bots", {"data/people.yaml": (SAMPLE / "people.yaml").read_bytes()}, "data")
+        assert calls["holds"] <= 2 * n, (n, calls["holds"])
+
+
+def test_mail_related_to_the_thread_only_through_other_mail_is_related(tmp_path):
+    from generator import importer
+    from generator.mbox import read_inputs
+
+    site = site_of(SAMPLE)
+    chain = []
+    parent = "reply.1@example.org"  # in the sample's hooks-in-mm thread
+    for i in range(50):
+        chain.append(
+            f"From: Ann <ann@x.org>\nSubject: other words {i}\nDate: Mon, 1 Jan 2030 10:00:00 +0000\n"
+            f"Message-ID: <c{i}@x>\nIn-Reply-To: <{parent}>\n\ntext {i}\n"
+        )
+        parent = f"c{i}@x"
+    stray = "From: Eve <eve@x.org>\nSubject: 2009 lottery\nMessage-ID: <s@x>\n\nwin\n"
+    (tmp_path / "chain.mbox").write_text(mbox(*reversed(chain), stray))
+    mails = read_inputs([str(tmp_path / "chain.mbox")]).mails
+    assert [m.message_id for m in importer.unrelated(mails, site, "hooks-in-mm")] == ["s@x"]

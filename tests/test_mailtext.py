@@ -135,8 +135,9 @@ def test_names_match_across_accents_case_and_company_tags():
 
 
 def test_a_quote_check_makes_as_many_calls_for_a_long_message_as_for_a_short_one():
-    """Bound: a quote is checked with one regular-expression pass over each run of the message
-    per prefix tried (about log2 of its lines), however often its words occur inside others'.
+    """Bound: a quote is checked with at most 16 `str.find` calls and one regular-expression
+    pass over each run of the message per prefix tried (about log2 of its lines), however often
+    its words occur inside others'.
     Calls are counted, not timed: "a" occurs inside every word of these messages and nowhere
     as a word, and looping over those occurrences made the check quadratic in practice (1.5 s
     per quote against a 1.9 MB message)."""
@@ -162,7 +163,7 @@ def test_a_quote_check_makes_as_many_calls_for_a_long_message_as_for_a_short_one
             sys.setprofile(None)
         assert found == [1, 1, 1]
         calls[words] = count[0]
-    assert calls[30_000] == calls[3_000] < 300, calls
+    assert calls[30_000] == calls[3_000] < 600, calls
 
 
 @pytest.mark.parametrize(
@@ -253,3 +254,47 @@ def test_an_attribution_dates_the_quoted_message_only_to_the_second_with_its_zon
     attr = T.parse_attribution(line)
     assert attr is not None
     assert (attr.date.isoformat() if attr.date else None) == when
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "address"),
+    [
+        ("On Tuesday, 28 April 2026 10:12:16 CEST Jan Kara wrote:", "Jan Kara", ""),  # KMail
+        ("* Liam R. Howlett <liam.howlett@oracle.com> [260428 10:12]:", "Liam R. Howlett", "liam.howlett@oracle.com"),
+        ("Quoting Stephen Boyd (2026-04-28 10:12:16)", "Stephen Boyd", ""),
+        ("Excerpts from Nicholas Piggin's message of April 28, 2026 10:12 am:", "Nicholas Piggin", ""),
+        ("在 2026/4/28 10:12, Baolin Wang 写道:", "Baolin Wang", ""),
+    ],
+)
+def test_attribution_forms_of_kernel_mail_clients(line, name, address):
+    assert T.parse_attribution(line, 1) == T.Attribution(1, name, address)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "At least Ada said:",
+        "At least Ada wrote:",
+        "Ok, so Jan said:",
+        "Hi, Andrew wrote:",
+        "Linus once said:",
+        "On arm64 it wrote:",
+        "gcc said:",
+        "KASAN said:",
+        "1 skrev " * 36 + "x:",  # and no backtracking: linear in the line
+        "Am 1 schrieb " * 22 + ":",
+        "a wrote on " * 500 + "1:",  # over MAX_ATTRIBUTION: not even searched
+    ],
+)
+def test_sentences_and_noise_are_not_attributions(line):
+    assert T.parse_attribution(line) is None
+
+
+def test_an_outlook_original_is_one_level_down_unless_all_its_lines_carry_markers():
+    # Bob's original opens with a line he quoted, then his own words: they are Bob's, not Ada's.
+    body = (
+        "I agree with Bob.\n\n-----Original Message-----\nFrom: Bob <bob@example.org>\nSent: Monday\n\n"
+        "> We keep the sysctl.\nNothing is stable\nuntil a maintainer says so.\n"
+    )
+    levels = [(ln.level, ln.text) for ln in T.quote_lines(body) if ln.text.strip()]
+    assert levels[-3:] == [(2, "We keep the sysctl."), (1, "Nothing is stable"), (1, "until a maintainer says so.")]

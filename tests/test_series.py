@@ -72,6 +72,11 @@ def test_a_proposal_shows_its_revisions_and_check_says_when_its_record_is_older(
     result = run_cli("import-mbox", str(FIXTURE), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "new thread 'mm-an-oom-hook' with 9 messages" in result.stdout
+    # Bob and Cy have no address on record: their mail is theirs by name alone, under review.
+    people = data / "people.yaml"
+    review = [line for line in people.read_text().split("\n") if "by their name alone" in line]
+    assert len(review) == 2 and "cy@example.org" in people.read_text()
+    people.write_text("\n".join(line for line in people.read_text().split("\n") if line not in review))
     proposal = data / "proposals" / "oom-hook.yaml"
     proposal.write_text(proposal.read_text() + "threads: [mm-an-oom-hook]\n")
     check = run_cli("check", "--data", "data", cwd=tmp_path)
@@ -111,3 +116,49 @@ def test_a_proposal_shows_its_revisions_and_check_says_when_its_record_is_older(
         " | Reviewed-by: [Bob Reviewer](../people/bob-reviewer.md) (1/2); Acked-by: [Ada Lead](../people/ada-lead.md) "
         "(the series) | [Bob Reviewer](../people/bob-reviewer.md), [Ada Lead](../people/ada-lead.md) |\n\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("subject", "label", "part"),
+    [
+        ("[PATCHSET v3 0/4] sched_ext", "v3", 0),
+        ("[PATCHv2 1/3] mm: fix", "v2", 1),
+        ("[PATCHv3] mm: fix", "v3", 1),
+        ("[RFC][PATCH 1/2] mm: fix", "RFC v1", 1),
+        ("[f2fs-dev] [PATCH v2] f2fs: fix", "v2", 1),
+        ("[dpdk-dev] [PATCH] kni: fix", "v1", 1),
+        ("[PATCH RFCv2 0/3] mm: fix", "RFC v2", 0),
+        ("[PATCH 6.1 012/123] mm: fix", "6.1 v1", 12),
+        ("[PATCH v3.1 2/7] mm: fix", "v3.1", 2),
+        ("[PATCH net-next v2 3/5] net: fix", "v2", 3),
+        ("[PATCH RESEND v4 1/2] mm: fix", "v4", 1),
+    ],
+)
+def test_patch_tags_as_the_lists_write_them(subject, label, part):
+    tag = series.patch_tag(subject)
+    assert tag is not None and (tag["label"], tag["part"]) == (label, part)
+    assert series.patch_tag("[GIT PULL] mm for 6.1") is None
+
+
+def test_a_trailer_is_credited_only_to_its_sender_and_counted_once():
+    people = {
+        "ada": {"name": "Ada Lead", "addresses": ["ada@example.org"]},
+        "cy": {"name": "Cy Author", "addresses": []},
+        "mallory": {"name": "Mallory", "addresses": ["m@evil.example"]},
+    }
+
+    def msg(mid, author, subject, irt=None, text=""):
+        return {"message_id": mid, "author": author, "subject": subject, "in_reply_to": irt, "text": text, "date": None}
+
+    mail = [
+        msg("p1", "cy", "[PATCH] mm: fix"),
+        msg("r1", "ada", "Re: [PATCH] mm: fix", "p1", "Acked-by: Ada Lead <ada@example.org>\n"),
+        msg("r2", "ada", "Re: [PATCH] mm: fix", "r1", "Acked-by: Ada Lead <ada@example.org>\n"),  # said again
+        msg("r3", "mallory", "Re: [PATCH] mm: fix", "p1", "Acked-by: Ada Lead <ada@example.org>\n"),
+    ]
+    (v1,) = series.revisions(mail, people)
+    assert [(t["kind"], t["person"], t["by"], t["message_id"]) for t in v1["trailers"]] == [
+        ("Acked-by", "ada", None, "r1"),
+        ("Acked-by", "ada", "mallory", "r3"),  # shown as sent by Mallory, never as Ada's
+    ]
+    assert v1["repliers"] == ["ada", "mallory"]
