@@ -704,7 +704,8 @@ def _attribute(
         return quoted
     quoted.message_id, quoted.how = cand, "chain"
     if cand not in author and cand not in inferred and attr is not None:
-        pid = who_id or people.get(attr.name, attr.address, cand)
+        address = attr.address or next((a for n, a in mail.recipients if mailtext.names_match(n, attr.name)), "")
+        pid = who_id or people.get(attr.name, address, cand)
         up = chain[block.level] if len(chain) > block.level else None
         date = (mail.in_reply_to_date if cand == mail.in_reply_to else None) or (attr.date if attr else None)
         inferred[cand] = Record(cand, pid, date, "", up, "")

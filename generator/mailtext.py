@@ -384,6 +384,38 @@ def find_quote(quote: str, body: str, level: int) -> int:
     return qlines[min(lo, len(qlines) - 1)].number
 
 
+# Characters that look like others, one for one: Cyrillic and Greek letters that look Latin,
+# and the typographic marks a rendered page or a mail client puts for plain ones.
+_LOOKALIKE = str.maketrans(
+    "аеорсухѕіјԁһӏАВЕКМНОРСТХУοανρκτΑΒΕΖΗΙΚΜΝΟΡΤΥΧ‘’‚‛“”„‟–—−‐‑\u00a0\u2009\u202f",
+    "aeopcyxsijdhlABEKMHOPCTXYoavpktABEZHIKMNOPTYX" + "'" * 4 + '"' * 4 + "-" * 5 + " " * 3,
+)
+
+
+def lookalike(quote: str, body: str, level: int) -> str:
+    """When a quote fails only for characters that look alike (a Cyrillic 'ѕ' for an 's', a
+    typographic quote mark for a plain one), which pair: "the message has 'ѕ' (U+0455 CYRILLIC
+    SMALL LETTER DZE) where the quote has 's'"; '' otherwise."""
+    qlines = [ln for ln in quote_lines(quote) if ln.text.strip()]
+    if not qlines:
+        return ""
+    nested = any(ln.level > 0 for ln in qlines)
+    needle = " ".join("> " * ln.level + _norm(ln.text) for ln in qlines)
+    skeleton = needle.translate(_LOOKALIKE)
+    for run, same in zip(_runs(body, level, nested), _runs(body.translate(_LOOKALIKE), level, nested), strict=False):
+        at = same.find(skeleton) if len(run) == len(same) else -1
+        if at < 0:
+            continue
+        for mine, theirs in zip(needle, run[at : at + len(needle)], strict=False):
+            if mine != theirs:
+                return f"the message has {_char(theirs)} where the quote has {_char(mine)}"
+    return ""
+
+
+def _char(c: str) -> str:
+    return f"{c!r} (U+{ord(c):04X} {unicodedata.name(c, 'unnamed')})" if not c.isascii() else repr(c)
+
+
 def own_words(body: str) -> list[list[str]]:
     """The words of each run of a message's own (unquoted) text: what quotes of it can match."""
     return [run.split() for run in _runs(body, 0, False)]

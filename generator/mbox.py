@@ -90,6 +90,7 @@ class Mail:
     lists: tuple[str, ...]  # short list names from List-Id
     text: str  # plain-text body, signature removed
     notes: tuple[str, ...] = field(default=())  # what was lost or repaired, one line each
+    recipients: tuple[tuple[str, str], ...] = field(default=())  # (name, address) in To and Cc
 
 
 @dataclass
@@ -223,6 +224,7 @@ def parse(raw: bytes, source: str, line: int, number: int) -> Mail | Problem:
         lists=_lists(msg),
         text=text,
         notes=tuple(notes),
+        recipients=_recipients(msg),
     )
 
 
@@ -316,6 +318,22 @@ def _sender(msg: Message, notes: list[str]) -> tuple[str, str] | None:
     if "@" in name or "<" in name:  # an address shown as the name proves nothing: ignore it
         name = ""
     return name, address
+
+
+def _recipients(msg: Message) -> tuple[tuple[str, str], ...]:
+    """The named addresses in To and Cc (at most 200): who an attribution line may name."""
+    out: list[tuple[str, str]] = []
+    for name in ("To", "Cc"):
+        try:
+            header: Any = msg[name]
+            addresses = header.addresses if header is not None else ()
+        except Exception:  # a malformed header costs its recipients only
+            continue
+        for a in addresses[:200]:
+            address, shown = clean(a.addr_spec or ""), clean(a.display_name or "")
+            if shown and _BARE_MSGID.fullmatch(address) and "@" not in shown and "<" not in shown:
+                out.append((shown, address))
+    return tuple(out[:200])
 
 
 def _in_reply_to(msg: Message, notes: list[str]) -> tuple[str | None, dt.datetime | None]:

@@ -841,6 +841,11 @@ def _compare(quote: S.Rec, container: S.Rec, level: int, problems: Problems) -> 
         quote.path,
         quote.line_of("text"),
         f"quote '{quote['id']}' is not in the text of <{cid}>{where} (compared ignoring whitespace){own}; "
-        f"its line {stop} does not follow: {lines[stop - 1].strip()[:60]!r}",
+        f"its line {stop} does not follow: {lines[stop - 1].strip()[:60]!r}{_lookalike(quote, container, level)}",
     )
     return False
+
+
+def _lookalike(quote: S.Rec, container: S.Rec, level: int) -> str:
+    found = mailtext.lookalike(quote["text"], container["text"], level)
+    return f" ({found}: copy the words from the message itself)" if found else ""

@@ -728,3 +728,18 @@ def test_mail_related_to_the_thread_only_through_other_mail_is_related(tmp_path)
     (tmp_path / "chain.mbox").write_text(mbox(*reversed(chain), stray))
     mails = read_inputs([str(tmp_path / "chain.mbox")]).mails
     assert [m.message_id for m in importer.unrelated(mails, site, "hooks-in-mm")] == ["s@x"]
+
+
+def test_a_person_known_only_from_an_attribution_gets_the_address_to_and_cc_give_them(tmp_path):
+    data = Path(shutil.copytree(SAMPLE, tmp_path / "data"))
+    cc = REPLY.replace("To: linux-mm@kvack.org\n", "To: Ann Author <ann@example.org>\nCc: linux-mm@kvack.org\n")
+    (tmp_path / "reply.mbox").write_text(mbox(cc))
+    assert run_cli("import-mbox", "reply.mbox", cwd=tmp_path).returncode == 0
+    site = site_of(data)
+    assert site.messages["post-1@example.org"]["author"] == "ann-author"
+    assert site.people["ann-author"]["addresses"] == ["ann@example.org"]
+    # Her own mail then matches by address: no review line for taking it by name.
+    (tmp_path / "post.mbox").write_text(mbox(POST))
+    result = run_cli("import-mbox", "post.mbox", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "by name alone" not in result.stdout

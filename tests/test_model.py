@@ -182,3 +182,19 @@ def test_a_quote_known_from_a_reply_is_checked_in_its_own_text_once_that_is_on_r
         "(compared ignoring whitespace); <20300101120000.1-1-ada@example.org>'s own text is on record, so the quote "
         "is checked there and not in <reply.1@example.org>; its line 1 does not follow: 'We keep the sysctl.'"
     ]
+
+
+def test_a_quote_that_differs_only_by_a_lookalike_character_says_which(data):
+    thread = data / "threads" / "hooks-in-mm.yaml"
+    edit(
+        thread,
+        "      Nothing is stable\n      until a maintainer says so.\n    proposals",
+        "      Nothing iѕ stable\n      until a maintainer says so.\n    proposals",
+    )
+    site, problems = run(data)
+    assert site is None
+    assert problems == [
+        "data/threads/hooks-in-mm.yaml:28: quote 'bob-abi' is not in the text of <reply.1@example.org> (compared "
+        "ignoring whitespace); its line 1 does not follow: 'Nothing iѕ stable' (the message has 's' where the quote "
+        "has 'ѕ' (U+0455 CYRILLIC SMALL LETTER DZE): copy the words from the message itself)"
+    ]
