@@ -251,8 +251,10 @@ class People:
                 self.by_address.setdefault(address.casefold(), pid)
             key = mailtext.name_key(person["name"])
             self.by_name[key] = None if key in self.by_name else pid  # two people, one name: no match
+        self.keys: dict[str, set[str]] = {pid: set(p.lines) for pid, p in site.people.items()}  # keys written
         self.new: list[NewPerson] = []
         self.fills: dict[str, tuple[str, str]] = {}  # person on record -> (address, review) to add
+        self.notes: list[str] = []  # what the import must say of people already under review
 
     def find(self, name: str, address: str) -> str | None:
         """Who an attribution line names (a claim that the reply chain then checks)."""
@@ -270,8 +272,11 @@ class People:
             return "address"
         if not mailtext.names_match(name, self.names.get(pid, "")):
             return ""
+        if self.by_address.get(address.casefold(), pid) != pid:
+            return ""  # someone else's address
         if not known:
-            return "name"
+            # An `addresses` key written empty cannot take the address: no match by name then.
+            return "" if "addresses" in self.keys.get(pid, set()) else "name"
         gmane = _GMANE.fullmatch(address)
         if gmane and any(a.split("@")[0] == gmane.group(1).casefold() for a in known):
             return "gmane"
@@ -287,6 +292,8 @@ class People:
         else:
             why = f"import-mbox took <{mid}>, from {address} (gmane hides the domain), as theirs by their name"
         review = f"{why}: check that it is theirs, then delete this line"
+        if "review" in self.keys.get(pid, set()):
+            self.notes.append(f"person '{pid}' already awaits review; {why}: check that too")
         self.fills[pid] = ("" if how == "gmane" else address, review[:600])
         if how == "name" and address:
             self.addresses[pid].add(address.casefold())
@@ -440,24 +447,30 @@ def plan(mails: list[Mail], site: Site, thread_id: str, current: dict[str, bytes
         by_author = old is not None and people.is_sender(old["author"], m.name, m.address) == "address"
         return (not by_author, m.address.casefold() not in people.by_address, m.date or latest, m.source, m.number)
 
+    firsts: dict[str, Mail] = {}  # the first copy of each Message-ID, merged or not
     for mail in sorted(mails, key=rank):
         mid = mail.message_id
-        first = unique.get(mid)
-        if first is not None:
+        first = firsts.setdefault(mid, mail)
+        if first is not mail:
             what = []
             if first.address.casefold() != mail.address.casefold():
                 what.append(f"another sender ({mail.address}, not {first.address})")
             if _fold(first.text) != _fold(mail.text):
                 what.append("another text")
             if what:
-                held = on_record.get(mid, {})
-                if not held.get("conflict") and not held.get("resolved"):
+                held = on_record.get(mid)
+                if held is not None:
+                    unique.pop(mid, None)  # copies that disagree fill nothing in a record
+                marked = held is not None and (held.get("conflict") or held.get("resolved"))
+                if not marked:
                     conflicts.setdefault(mid, _conflict(mail, what))
+                kept = "the record is kept" if held is not None else "the first is kept"
                 out.warnings.append(
                     _warn(
                         mail,
                         f"the Message-ID <{mid}> of message {first.number} of {first.source} (from {first.address}), "
-                        f"with {' and '.join(what)}; not merged: the first is kept, with a `conflict` line to resolve",
+                        f"with {' and '.join(what)}; not merged: {kept}"
+                        + ("" if marked else ", with a `conflict` line to resolve"),
                     )
                 )
             continue
@@ -565,6 +578,7 @@ def plan(mails: list[Mail], site: Site, thread_id: str, current: dict[str, bytes
             out.files[thread_path] = text.encode("utf-8")
     people_path = f"{data_dir}/people.yaml"
     out.person_fills = dict(people.fills)
+    out.warnings.extend(Problem(people_path, 0, 0, note, True) for note in people.notes)
     if out.people or out.person_fills:
         people_text = current.get(people_path)
         if people_text is None:
@@ -604,28 +618,28 @@ class _WordIndex:
         return grams
 
     def holding(self, block_text: str, exclude: str) -> list[str]:
-        """The messages whose own text holds the block (sorted); [] for blocks under four words,
-        which are too short to tell one message from another."""
+        """The messages whose own text holds the block (sorted, at most two: two is already
+        ambiguous); [] for blocks under four words, which are too short to tell one message
+        from another, and for blocks whose words more than MAX_CANDIDATES messages share. The
+        work per block is bounded by those numbers, not by the messages on record."""
         words = block_text.split()
         if len(words) < self.N:
             return []
         if self.grams is None:
             self.grams = self._build()
-        found: set[str] | None = None
-        for i in range(0, min(len(words) - self.N + 1, 3 * self.N), self.N):
-            ids = self.grams.get(tuple(words[i : i + self.N]), set())
-            found = ids if found is None else found & ids
-            if not found:
-                return []
-        assert found is not None
-        found.discard(exclude)
-        if len(found) > self.MAX_CANDIDATES:
+        sets = [
+            self.grams.get(tuple(words[i : i + self.N]), set())
+            for i in range(0, min(len(words) - self.N + 1, 3 * self.N), self.N)
+        ]
+        smallest = min(sets, key=len)
+        if len(smallest) > self.MAX_CANDIDATES + 1:
             return []  # words that many messages share cannot tell one of them
+        found = {m for m in smallest if m != exclude and all(m in other for other in sets)}
         out: list[str] = []
         for m in sorted(found):
             if self.contains(m, block_text):
                 out.append(m)
-                if len(out) == 2:  # two is already ambiguous: the caller needs exactly one
+                if len(out) == 2:
                     break
         return out
 

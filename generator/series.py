@@ -28,7 +28,7 @@ _GROUP = re.compile(r"\s*\[([^\[\]]{0,200})\]")
 _IS_PATCH = re.compile(r"\bPATCH(?:SET|ES)?(?:v\d+)?\b", re.I)
 _VERSION = re.compile(r"(?:\b|(?<=PATCH)|(?<=PATCHSET)|(?<=RFC))v(\d{1,3})(?:\.(\d{1,2}))?\b", re.I)
 _PART = re.compile(r"\b(\d{1,4})\s*(?:/|\s+of\s+)\s*(\d{1,4})\b")
-_BRANCH = re.compile(r"(?<![v\d.])\b(\d{1,2}\.\d{1,3}(?:\.\d{1,3})?)\b")  # a stable tree: "[PATCH 6.1 012/123]"
+_BRANCH = re.compile(r"\bPATCH\s+(\d{1,2}\.\d{1,3}(?:\.\d{1,3})?)\s", re.I)  # a stable tree: "[PATCH 6.1 012/123]"
 _TRAILER = re.compile(r"(Reviewed|Acked|Tested|Nacked|NACKed)-by:\s*(.+)", re.I)
 KINDS = {"reviewed": "Reviewed-by", "acked": "Acked-by", "tested": "Tested-by", "nacked": "Nacked-by"}
 
@@ -45,12 +45,12 @@ def patch_tag(subject: str) -> dict[str, Any] | None:
         groups.append(m.group(1))
         pos = m.end()
     tag = " ".join(groups)
-    if not _IS_PATCH.search(tag):
-        return None
+    if not _IS_PATCH.search(tag) or re.search(r"\bTOPIC\b", tag, re.I):
+        return None  # "[LSF/MM/BPF TOPIC] [PATCH] ..." proposes a discussion, not a series
     version = _VERSION.search(tag)
     number = (int(version.group(1)), int(version.group(2) or 0)) if version else (1, 0)
     part = _PART.search(tag)
-    branch = _BRANCH.search(_VERSION.sub(" ", tag))
+    branch = _BRANCH.search(tag + " ")
     rfc = bool(re.search(r"\bRFC", tag, re.I))
     shown = f"v{number[0]}" + (f".{number[1]}" if number[1] else "")
     return {
@@ -116,6 +116,7 @@ def revisions(messages: list[Mapping[str, Any]], people: Mapping[str, Mapping[st
                 "trailers": [],
                 "repliers": [],
                 "_parts": {},
+                "_seen": set(),
             },
         )
         v["_parts"][mid] = t["part"]
@@ -127,9 +128,10 @@ def revisions(messages: list[Mapping[str, Any]], people: Mapping[str, Mapping[st
     # The part each message replies to, up its In-Reply-To chain: each message is walked once.
     above: dict[str, str | None] = {}
     for start in by_id:
-        path, current = [], start
-        while current in by_id and current not in above and current not in path:
+        path, on_path, current = [], set(), start
+        while current in by_id and current not in above and current not in on_path:
             path.append(current)
+            on_path.add(current)
             parent = by_id[current]["in_reply_to"]
             if parent in part_of:
                 break
@@ -159,11 +161,13 @@ def revisions(messages: list[Mapping[str, Any]], people: Mapping[str, Mapping[st
                 "part": v["_parts"][part_id],
             }
             same = (kind, person or name, entry["part"], entry["by"])
-            if all((t["kind"], t["person"] or t["name"], t["part"], t["by"]) != same for t in v["trailers"]):
+            if same not in v["_seen"]:
+                v["_seen"].add(same)
                 v["trailers"].append(entry)
     out = []
     for v in sorted(versions.values(), key=lambda v: (v["version"], not v["rfc"], v["branch"], v["date"] or latest)):
         parts = v.pop("_parts")
+        del v["_seen"]
         cover = min(parts, key=lambda m: (parts[m], by_id[m]["date"] or latest, m))
         v["message_id"], v["title"] = cover, tags[cover]["title"]
         out.append(v)

@@ -191,6 +191,8 @@ def extend_scalars(text: str, key: str, values: list[str], before: str) -> str:
     i = 0
     while i < len(events) and not isinstance(events[i], yaml.MappingStartEvent):
         i += 1
+    if i == len(events) or getattr(events[i], "flow_style", False):
+        raise EditError("it is not a block mapping")
     i += 1
     found = None
     place_before = None

@@ -743,3 +743,88 @@ def test_a_person_known_only_from_an_attribution_gets_the_address_to_and_cc_give
     result = run_cli("import-mbox", "post.mbox", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "by name alone" not in result.stdout
+
+
+def test_name_alone_never_takes_another_persons_address_nor_an_empty_list_nor_passes_quietly(tmp_path):
+    data = Path(shutil.copytree(SAMPLE, tmp_path / "data"))
+    people = data / "people.yaml"
+    thread = data / "threads" / "hooks-in-mm.yaml"
+    reply = (
+        "From: Bob Reviewer <ada@example.org>\nSubject: Re: hooks\nDate: Wed, 02 Jan 2030 08:00:00 +0000\n"
+        "Message-ID: <reply.1@example.org>\nIn-Reply-To: <20300101120000.1-1-ada@example.org>\n\n"
+        "On 1 Jan 2030, Ada Lead wrote:\n> We keep the sysctl. The hook comes on top.\n\nNothing is stable\n"
+        "until a maintainer says so.\n"
+    )
+    (tmp_path / "r.mbox").write_text(mbox(reply))
+    original = thread.read_text()
+    # Ada's address, under Bob's name: not Bob's.
+    result = run_cli("import-mbox", "r.mbox", cwd=tmp_path)
+    assert "another sender (ada@example.org, not 'bob-reviewer')" in result.stderr
+    assert "ada@example.org" not in people.read_text().split("id: bob-reviewer")[1]
+    # An `addresses` key written empty: a name alone does not file mail under Bob.
+    thread.write_text(original)
+    text = people.read_text().replace(
+        "  - id: bob-reviewer\n    name: Bob Reviewer\n",
+        "  - id: bob-reviewer\n    name: Bob Reviewer\n    addresses: []\n",
+    )
+    people.write_text(text)
+    (tmp_path / "r.mbox").write_text(mbox(reply.replace("<ada@example.org>", "<bob@example.org>")))
+    result = run_cli("import-mbox", "r.mbox", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "another sender (bob@example.org, not 'bob-reviewer')" in result.stderr
+    # A person already under review for something else: the new reason is said, not swallowed.
+    thread.write_text(original)
+    people.write_text(text.replace("    addresses: []\n", "    review: check the affiliation source\n"))
+    result = run_cli("import-mbox", "r.mbox", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "data/people.yaml: warning: person 'bob-reviewer' already awaits review; import-mbox took bob@example.org "
+        "as theirs by their name alone (from <reply.1@example.org>): check that too"
+    ) in result.stderr
+
+
+def test_copies_that_disagree_fill_nothing_into_a_resolved_record(tmp_path):
+    data = Path(shutil.copytree(SAMPLE, tmp_path / "data"))
+    (tmp_path / "reply.mbox").write_text(mbox(REPLY))
+    assert run_cli("import-mbox", "reply.mbox", cwd=tmp_path).returncode == 0
+    thread = data / "threads" / "page-cache-policies-in-bpf.yaml"
+    thread.write_text(
+        thread.read_text().replace(
+            "  - message_id: post-1@example.org\n",
+            "  - message_id: post-1@example.org\n    resolved: checked on lore\n",
+        )
+    )
+    before = thread.read_text()
+    back_dated = POST.replace("10:00:00 -0700", "09:00:00 -0700").replace("which hooks", "whether hooks")
+    (tmp_path / "two.mbox").write_text(mbox(POST, back_dated))
+    result = run_cli("import-mbox", "two.mbox", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "with another text; not merged: the record is kept\n" in result.stderr
+    assert thread.read_text() == before
+
+
+def test_finding_the_message_of_a_block_leaves_the_index_as_it_was():
+    from generator.importer import _WordIndex
+
+    index = _WordIndex({"A": "we should keep the sysctl\n", "B": "we should keep the sysctl\n"})
+    assert index.holding("we should keep the", "X") == ["A", "B"]
+    assert index.holding("we should keep the", "B") == ["A"]
+    assert index.holding("we should keep the", "A") == ["B"]
+    assert index.holding("we should keep the", "X") == ["A", "B"]
+
+
+def test_a_thread_file_written_as_a_flow_mapping_keeps_its_lists_with_a_warning(tmp_path):
+    data = Path(shutil.copytree(SAMPLE, tmp_path / "data"))
+    (tmp_path / "post.mbox").write_text(mbox(POST))
+    assert run_cli("import-mbox", "post.mbox", cwd=tmp_path).returncode == 0
+    thread = data / "threads" / "page-cache-policies-in-bpf.yaml"
+    import yaml
+
+    doc = yaml.safe_load(thread.read_text())
+    del doc["lists"]
+    doc["messages"][0]["date"] = doc["messages"][0]["date"].isoformat().replace("+00:00", "Z")
+    thread.write_text(yaml.safe_dump(doc, default_flow_style=True, width=10_000))
+    (tmp_path / "post.mbox").write_text(mbox(POST))
+    result = run_cli("import-mbox", "post.mbox", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "it is not a block mapping; add the lists linux-mm by hand" in result.stderr

@@ -298,3 +298,39 @@ def test_an_outlook_original_is_one_level_down_unless_all_its_lines_carry_marker
     )
     levels = [(ln.level, ln.text) for ln in T.quote_lines(body) if ln.text.strip()]
     assert levels[-3:] == [(2, "We keep the sysctl."), (1, "Nothing is stable"), (1, "until a maintainer says so.")]
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "address"),
+    [
+        (
+            "Baolin Wang <baolin.wang@linux.alibaba.com> 于2026年4月28日周二 10:12写道：",
+            "Baolin Wang",
+            "baolin.wang@linux.alibaba.com",
+        ),
+        ("Jürgen Groß <jgross@suse.com> schrieb am Di., 28. Apr. 2026, 10:12:", "Jürgen Groß", "jgross@suse.com"),
+        ("Jarkko Sakkinen (jarkko@kernel.org) kirjoitti:", "Jarkko Sakkinen", "jarkko@kernel.org"),
+        ('"Hildenbrand, David" <david@kernel.org> wrote:', "David Hildenbrand", "david@kernel.org"),
+        ("On Tue, 28 Apr 2026, Roman Gushchin wrote:", "Roman Gushchin", ""),
+    ],
+)
+def test_gmail_forms_and_names_written_last_first(line, name, address):
+    assert T.parse_attribution(line, 2) == T.Attribution(2, name, address)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Back in 2019, Bob Reviewer wrote:",  # a year alone, without "On", is not the date of a line
+        "Later, in 2021, Johannes Weiner wrote:",
+        "On x86-64, 4.19 kernels, David wrote:",  # 4.19 is no time
+        "Like Michal wrote:",
+    ],
+)
+def test_sentences_with_numbers_are_not_attributions(line):
+    assert T.parse_attribution(line) is None
+
+
+def test_stacked_originals_count_at_most_twenty_levels():
+    body = "-----Original Message-----\ny\n" * 100
+    assert max(ln.level for ln in T.quote_lines(body)) == T.MAX_ORIGINALS

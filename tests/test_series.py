@@ -162,3 +162,17 @@ def test_a_trailer_is_credited_only_to_its_sender_and_counted_once():
         ("Acked-by", "ada", "mallory", "r3"),  # shown as sent by Mallory, never as Ada's
     ]
     assert v1["repliers"] == ["ada", "mallory"]
+
+
+@pytest.mark.parametrize(
+    ("subject", "label"),
+    [("[PATCH for-6.10 v3 1/2] mm: fix", "v3"), ("[PATCH 5.15 01/20] mm: fix", "5.15 v1")],
+)
+def test_only_a_number_right_after_patch_is_a_stable_tree(subject, label):
+    tag = series.patch_tag(subject)
+    assert tag is not None and tag["label"] == label
+
+
+def test_a_topic_proposal_that_mentions_patches_is_not_a_series():
+    assert series.patch_tag("[LSF/MM/BPF TOPIC][PATCHES] what to do with stale patches") is None
+    assert series.patch_tag("[LSF/MM/BPF TOPIC] [PATCH] discussion of the series") is None
