@@ -332,6 +332,7 @@ def validate(results: list[FileResult], problems: Problems, data_dir: str) -> Si
             f"quote '{quote['id']}' is not verified: message <{container}> has no text on record "
             "(import it with `python -m generator import-mbox`)",
         )
+    _newer_mail(topics, threads, problems)
     revisions = _revisions(proposals, threads, messages, people)
     _stale_proposals(proposals, revisions, threads, messages, problems)
     for msg in messages.values():  # the Site is still made: import-mbox reads it back (commands.py)
@@ -730,6 +731,27 @@ def _revisions(
         if found:
             out[pid] = found
     return out
+
+
+def _newer_mail(topics: dict[str, S.Rec], threads: dict[str, S.Rec], problems: Problems) -> None:
+    """A topic whose thread holds mail dated after the day its brief was last updated."""
+    for tid, topic in topics.items():
+        thread = threads.get(topic["thread"] or "")
+        if thread is None or not topic["brief_updated"]:
+            continue
+        day = str(topic["brief_updated"])
+        newer = sorted(
+            (m for m in thread["messages"] if m["date"] and m["date"].date().isoformat() > day),
+            key=lambda m: (m["date"], m["message_id"]),
+        )
+        if newer:
+            problems.warn(
+                topic.path,
+                topic.line_of("brief_updated"),
+                f"topic '{tid}': its thread has {len(newer)} message{'s' * (len(newer) != 1)} dated after "
+                f"{day}, when its brief was last updated (the newest: <{newer[-1]['message_id']}>, "
+                f"{newer[-1]['date'].date().isoformat()}): read them into the brief, then update brief_updated",
+            )
 
 
 def _version_text(version: tuple[int, int]) -> str:

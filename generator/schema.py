@@ -981,6 +981,11 @@ TOPIC = Obj(
         "posted": Field(DateOrTime(), "When the topic e-mail was sent (a date alone if the time is unknown)."),
         "lists": Field(ListOf(Text(80)), "Mailing lists the topic was sent to."),
         "thread": Field(Ref("thread"), "The thread record of the topic e-mail, if imported."),
+        "brief_updated": Field(
+            Date(),
+            "The day its brief last took the mail of its thread into account. `check` warns when the thread "
+            "holds messages dated after it (imported since): read them, update the brief, then this date.",
+        ),
         "abstract": Field(
             Text(8000, multiline=True, markdown=True), "What the session is about (Markdown).", required=True
         ),

@@ -198,3 +198,17 @@ def test_a_quote_that_differs_only_by_a_lookalike_character_says_which(data):
         "ignoring whitespace); its line 1 does not follow: 'Nothing iѕ stable' (the message has 's' where the quote "
         "has 'ѕ' (U+0455 CYRILLIC SMALL LETTER DZE): copy the words from the message itself)"
     ]
+
+
+def test_a_topic_brief_older_than_its_threads_mail_is_a_warning(data):
+    topic = data / "topics" / "hooks-in-mm.yaml"
+    topic.write_text(topic.read_text() + "brief_updated: 2030-01-01\n")
+    site, problems = run(data)
+    assert problems == [
+        "data/topics/hooks-in-mm.yaml:45: warning: topic 'hooks-in-mm': its thread has 1 message dated after "
+        "2030-01-01, when its brief was last updated (the newest: <reply.1@example.org>, 2030-01-02): read them "
+        "into the brief, then update brief_updated"
+    ]
+    edit(topic, "brief_updated: 2030-01-01", "brief_updated: 2030-01-02")
+    site, problems = run(data)
+    assert problems == [] and site.topics["hooks-in-mm"]["brief_updated"] is not None
