@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import functools
 import html
-import json
 import posixpath
 import re
 from collections.abc import Callable
@@ -33,7 +32,7 @@ from urllib.parse import unquote, urlsplit
 import markdown
 import nh3
 
-from generator import layout, memo
+from generator import layout, memo, yamledit
 
 LORE = "https://lore.kernel.org/r/"
 
@@ -233,9 +232,9 @@ def front_matter(title: str, source: str) -> str:
     """YAML front matter: the page title (HTML-escaped, since themes print it raw)."""
     return (
         "---\n"
-        f"title: {json.dumps(html.escape(_show_bidi(' '.join(title.split()))))}\n"
+        f"title: {yamledit.quoted(html.escape(_show_bidi(' '.join(title.split()))))}\n"
         f"{layout.MARK}\n"
-        f"source: {json.dumps(source)}\n"
+        f"source: {yamledit.quoted(source)}\n"
         "---\n"
     )
 

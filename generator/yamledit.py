@@ -40,7 +40,22 @@ def scalar(value: str) -> str:
         and ": " not in value
     ):
         return value
-    return json.dumps(value, ensure_ascii=False)
+    return quoted(value)
+
+
+# What a YAML stream may not hold raw (YAML 1.1 as PyYAML reads it): C0 and C1 controls but
+# tab and line ends, DEL, the Unicode line ends (YAML folds them), surrogates, U+FFFE and U+FFFF.
+_NOT_PRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def quoted(value: str) -> str:
+    """Any text as a YAML double-quoted scalar that reads back the same: characters as they
+    are (an emoji stays one character; JSON's surrogate-pair escapes for it are not YAML), the
+    ones YAML may not hold raw escaped, a lone surrogate (which no file can hold) as U+FFFD."""
+    text = json.dumps(value, ensure_ascii=False)
+    return _NOT_PRINTABLE.sub(
+        lambda m: "\\ufffd" if "\ud800" <= m.group() <= "\udfff" else f"\\u{ord(m.group()):04x}", text
+    )
 
 
 def block(value: str, indent: int) -> str:
