@@ -125,7 +125,7 @@ def load(data_dir: str, overlay: dict[str, bytes] | None = None) -> Loaded:
             elif not os.path.exists(path):
                 read = None
             else:
-                read = yamlload.read_bytes(path)
+                read = yamlload.read_bytes(path, inside=data_dir)
             out.files.append(DataFile(path, shown, place, read))
     out.history = history.read(data_dir, out.problems)
     return out

@@ -116,7 +116,7 @@ def read(data_dir: str, problems: Problems) -> Read:
     if not os.path.exists(path):
         return Read({}, None)
     shown = layout.display_path(path)
-    got = yamlload.read_bytes(path)
+    got = yamlload.read_bytes(path, inside=data_dir)
     found = Problems()
     node = yamlload.check_bytes(got, shown, found)
     rec: Any = SPEC.check(node, S.Ctx(shown, found)) if node is not None else S.INVALID

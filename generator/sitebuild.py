@@ -33,6 +33,7 @@ import multiprocessing
 import os
 import pickle
 import posixpath
+import re
 import shutil
 import subprocess
 import sys
@@ -40,6 +41,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from stat import S_ISDIR, S_ISLNK, S_ISREG
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -149,6 +151,45 @@ class _Captured(logging.Handler):
         self.lines.append(f"{record.levelname:<8}-  {record.getMessage()}")
 
 
+def outside_files(config_file: str) -> list[str]:
+    """What MkDocs must not publish from docs/: a symbolic link that leads out of the repository
+    (MkDocs copies `docs/assets/x -> /etc/passwd` into the site), and a FIFO, device or socket.
+    One line each, naming the entry and quoting nothing of its target."""
+    root = os.path.dirname(os.path.realpath(config_file))
+    docs_dir = "docs"
+    try:
+        with open(config_file, encoding="utf-8") as fh:
+            m = re.search(r"^docs_dir:\s*['\"]?([^'\"\s#]+)", fh.read(), re.M)
+        docs_dir = m.group(1) if m else docs_dir
+    except OSError:
+        return []
+    top = os.path.join(root, docs_dir)
+    shown = os.path.relpath(top)
+    out = []
+    for folder, dirs, names in os.walk(top):
+        for name in sorted(dirs + names):
+            path = os.path.join(folder, name)
+            rel = os.path.join(shown, os.path.relpath(path, top))
+            try:
+                mode = os.lstat(path).st_mode
+                if S_ISLNK(mode):
+                    real = os.path.realpath(path)
+                    if os.path.commonpath([real, root]) != root:
+                        out.append(
+                            f"{rel}: a symbolic link to outside the repository; the site publishes only files inside it"
+                        )
+                        continue
+                    mode = os.stat(path).st_mode
+            except (OSError, ValueError):
+                out.append(f"{rel}: cannot be read (a broken link?); the site publishes only regular files")
+                continue
+            if not (S_ISREG(mode) or S_ISDIR(mode)):
+                out.append(
+                    f"{rel}: not a regular file (a FIFO, device or socket); the site publishes only regular files"
+                )
+    return out
+
+
 class Builder:
     """Builds the site; keeps what the next build can reuse (in memory, and on disk)."""
 
@@ -172,6 +213,9 @@ class Builder:
 
         report = Report()
         t0 = time.perf_counter()
+        refused = outside_files(self.config_file)
+        if refused:
+            raise SiteError("\n".join(refused), self.site_dir)
         key = config_key(self.config_file)
         prev = self._usable(report, key)
         docs = walk(prev.docs_dir) if prev is not None else None  # the same docs_dir: same config

@@ -10,6 +10,7 @@ for error messages.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 
 import yaml
@@ -204,15 +205,42 @@ class FileBytes:
     size: int = 0  # its whole size in bytes
 
 
-def read_bytes(path_on_disk: str) -> FileBytes:
-    """The I/O half of reading a data file; `check_bytes` is the rest."""
+def read_bytes(path_on_disk: str, inside: str | None = None) -> FileBytes:
+    """The I/O half of reading a data file; `check_bytes` is the rest. Only a regular file is
+    read, and with `inside`, only one within that folder: a symbolic link that leaves it, a FIFO
+    (which would block), a device or a socket is refused, and its error says nothing of what it
+    points at or holds (a link to a secret must not print the secret)."""
+    if inside is not None and os.path.islink(path_on_disk):
+        real, root = os.path.realpath(path_on_disk), os.path.realpath(inside)
+        if os.path.commonpath([real, root]) != root:
+            return FileBytes(None, "it is a symbolic link to outside the data folder; only files inside it are read")
     try:
-        with open(path_on_disk, "rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)
-            size = os.fstat(fh.fileno()).st_size if len(raw) > MAX_BYTES else len(raw)
+        fd = os.open(path_on_disk, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
         return FileBytes(None, exc.strerror or str(exc))
+    with os.fdopen(fd, "rb") as fh:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            return FileBytes(None, f"it is {_kind(mode)}, not a regular file; only regular files are read")
+        try:
+            raw = fh.read(MAX_BYTES + 1)
+            size = os.fstat(fd).st_size if len(raw) > MAX_BYTES else len(raw)
+        except OSError as exc:
+            return FileBytes(None, exc.strerror or str(exc))
     return FileBytes(raw, "", size)
+
+
+def _kind(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return name
+    return "not a file"
 
 
 def check_bytes(read: FileBytes, shown_path: str, problems: Problems) -> Y | None:

@@ -85,3 +85,24 @@ def test_a_mkdocs_warning_fails_the_site_build_and_keeps_the_old_site(built, tmp
     assert result.returncode == 1
     assert "missing.md" in result.stderr and "Error: mkdocs build failed; site/ was left as it was." in result.stderr
     assert tree(project / "site") == before
+
+
+def test_a_docs_link_to_outside_the_repository_is_refused_and_the_site_kept(built, tmp_path):
+    """MkDocs publishes `docs/assets/x -> /etc/passwd`; the site build refuses it, and a FIFO,
+    naming them and quoting nothing of their target."""
+    project = Path(tmp_path / "p")
+    subprocess.run(["cp", "-a", str(built), str(project)], check=True)
+    secret = tmp_path / "token.txt"
+    secret.write_text("ghp_SECRETSECRETSECRET\n")
+    (project / "docs" / "assets" / "x").symlink_to(secret)
+    os.mkfifo(project / "docs" / "assets" / "pipe")
+    (project / "docs" / "assets" / "inside.css").symlink_to(project / "docs" / "assets" / "lsfmm.css")
+    before = tree(project / "site")
+    result = run_cli("site", "--strict", cwd=project)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "docs/assets/pipe: not a regular file (a FIFO, device or socket); the site publishes only regular files",
+        "docs/assets/x: a symbolic link to outside the repository; the site publishes only files inside it",
+        "Error: mkdocs build failed; site/ was left as it was.",
+    ]
+    assert tree(project / "site") == before

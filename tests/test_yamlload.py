@@ -98,3 +98,35 @@ def test_very_large_file_is_refused_before_parsing(tmp_path):
     assert read(str(path), "big.yaml", problems) is None
     size = path.stat().st_size
     assert [str(p) for p in problems.items] == [f"big.yaml: file too large: {size:,} bytes, at most {MAX_BYTES:,}"]
+
+
+def test_only_regular_files_inside_the_data_folder_are_read(tmp_path):
+    """A link that leaves data/, a FIFO (which blocked `check` until killed), a device (which
+    read as "0 bytes") and a dangling link are refused by name, quoting nothing of their target;
+    a link to a file inside data/ is read."""
+    import os
+    import shutil
+    from pathlib import Path
+
+    from tests.conftest import SAMPLE, run_cli
+
+    data = Path(shutil.copytree(SAMPLE, tmp_path / "data"))
+    secret = tmp_path / "token.txt"
+    secret.write_text("ghp_SECRETSECRETSECRETSECRET1234567890\n")
+    (data / "proposals" / "leak.yaml").symlink_to(secret)
+    os.mkfifo(data / "proposals" / "fifo.yaml")
+    (data / "proposals" / "zero.yaml").symlink_to("/dev/zero")
+    (data / "proposals" / "stats-copy.yaml").symlink_to(data / "proposals" / "stats-kfuncs.yaml")
+    result = run_cli("check", "--data", "data", cwd=tmp_path, process=True)  # in a process: a hang times out
+    lines = result.stderr.splitlines()
+    assert result.returncode == 1
+    assert lines[:4] == [
+        "data/proposals/fifo.yaml: cannot read the file: it is a FIFO, not a regular file; only regular files are read",
+        "data/proposals/leak.yaml: cannot read the file: it is a symbolic link to outside the data folder; only "
+        "files inside it are read",
+        # The link inside data/ is read: its only complaint is its id.
+        "data/proposals/stats-copy.yaml:1: id 'stats-kfuncs' does not match the file name; expected 'stats-copy'",
+        "data/proposals/zero.yaml: cannot read the file: it is a symbolic link to outside the data folder; only "
+        "files inside it are read",
+    ]
+    assert "SECRET" not in result.stderr and "token" not in result.stderr
