@@ -22,7 +22,16 @@ from generator.incremental import open_layer
 from generator.jsonschemas import schemas
 from generator.model import CONFLICT, Site
 from generator.render import Renderer, fmt_date
-from generator.write import create_file, read_current, replace_text, write_data, write_files, write_pages
+from generator.write import (
+    build_lock,
+    create_file,
+    read_current,
+    recover_site,
+    replace_text,
+    write_data,
+    write_files,
+    write_pages,
+)
 
 
 def say(lines: list[str]) -> None:
@@ -83,7 +92,8 @@ def agenda(data: str, event: str | None, day: str | None, strict: bool, use_cach
 
 
 def build(data: str, out: str, config: str, strict: bool, use_cache: bool) -> int:
-    built = runner.build(data, out, config, strict, _layer(data, use_cache), say)
+    with build_lock(out):
+        built = runner.build(data, out, config, strict, _layer(data, use_cache), say)
     print(_generated(out, built))
     return 0
 
@@ -101,18 +111,20 @@ def site(
 ) -> int:
     """build, then MkDocs into a fresh folder that replaces site/ only when all succeeded;
     with `inputs`, what it was made from is recorded once it succeeded."""
-    before = inputs.before() if inputs else None
-    started = time.perf_counter()
-    built = runner.build(data, out, config, strict, _layer(data, use_cache), say, pdf=pdf, site_dir=site_dir)
-    generated = time.perf_counter() - started
-    print(_generated(out, built))
-    report = runner.site(sitebuild.Builder(config, site_dir, reuse=use_cache), built.briefs)
+    with build_lock(out):
+        _recover(site_dir)
+        before = inputs.before() if inputs else None
+        started = time.perf_counter()
+        built = runner.build(data, out, config, strict, _layer(data, use_cache), say, pdf=pdf, site_dir=site_dir)
+        generated = time.perf_counter() - started
+        print(_generated(out, built))
+        report = runner.site(sitebuild.Builder(config, site_dir, reuse=use_cache), built.briefs)
+        if inputs and before:
+            inputs.record(before)  # under the lock: another build may follow at once
     print(_site_line(site_dir, report))
     if timings:
         stages = ", ".join(f"{k} {v:.2f} s" for k, v in report.seconds.items() if k != "total")
         print(f"Timings: generation {generated:.2f} s; site: {stages}.")
-    if inputs and before:
-        inputs.record(before)
     folder = os.path.join(site_dir, layout.BRIEFS)
     if built.briefs.files:
         print(f"Session briefs: {len(built.briefs.files)} PDF files in {folder}/.")
@@ -121,6 +133,12 @@ def site(
         kept = f"Session briefs kept in {folder}/ for {len(built.briefs.manifest)} topics"
         print(kept + (f"; made before what they show changed: {', '.join(stale)} (make pdf)." if stale else "."))
     return 0
+
+
+def _recover(site_dir: str) -> None:
+    came_from = recover_site(site_dir)
+    if came_from:
+        print(f"Put back {site_dir}/ from {os.path.basename(came_from)}/, where a killed build left it.", flush=True)
 
 
 def _site_line(site_dir: str, report: sitebuild.Report) -> str:
@@ -156,8 +174,10 @@ def serve(
         nonlocal failed
         started = time.perf_counter()
         try:
-            built = runner.build(data, out, config, strict, layer, say)
-            report = runner.site(builder, built.briefs)
+            with build_lock(out):
+                _recover(site_dir)
+                built = runner.build(data, out, config, strict, layer, say)
+                report = runner.site(builder, built.briefs)
         except LsfError as exc:  # reported; the last good site stays
             say(exc.lines())
             failed = True

@@ -210,6 +210,7 @@ def brief_href(tid: str, paper: str) -> str:
 SITE_NEW = ".site-new-"  # MkDocs builds here, beside site/, before the swap
 SITE_OLD = ".site-old-"  # the previous site/ during the swap
 STAGING = ".lsfmm-staging-"  # changed pages staged under docs/ before they are moved into place
+LOCK = ".lsfmm-build.lock"  # beside docs/: one build, site or serve rebuild at a time in a checkout
 CACHE_FOLDER = ".lsfmm-cache"  # beside the data folder: what a rebuild can reuse
 
 

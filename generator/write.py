@@ -19,11 +19,15 @@ into the fresh folder this module swaps in.)
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import glob
 import json
 import os
 import shutil
+import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from generator import layout
@@ -338,14 +342,57 @@ def write_data(
 # ---------------------------------------------------------------------------------- site/
 
 
+@contextlib.contextmanager
+def build_lock(out_dir: str) -> Iterator[None]:
+    """One build at a time in a checkout: `build`, `site` and each rebuild of `serve` hold an
+    exclusive lock on .lsfmm-build.lock beside `out_dir` (docs/). A second one waits, saying
+    so. The lock is the system's (flock): it is released on any exit, a kill included, so it
+    is never stale; the file only names the process that last held it."""
+    root = os.path.dirname(os.path.abspath(out_dir))
+    path = os.path.join(root, layout.LOCK)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise WriteError(f"{path}: cannot open the build lock ({exc.strerror or exc})") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 40, 0).decode("ascii", "replace").strip() or "?"
+            print(f"Waiting for another build in {root} (process {holder}) to finish...", file=sys.stderr, flush=True)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)
+
+
+def recover_site(site_dir: str) -> str | None:
+    """Put back the site a killed swap left in .site-old-*/site when site/ is missing (the
+    newest, if several); returns the folder it came from. Run first, under the build lock."""
+    if os.path.lexists(site_dir):
+        return None
+    parent = os.path.dirname(os.path.abspath(site_dir))
+    kept = [p for p in glob.glob(os.path.join(parent, layout.SITE_OLD + "*")) if os.path.isdir(os.path.join(p, "site"))]
+    if not kept:
+        return None
+    newest = max(kept, key=lambda p: os.stat(os.path.join(p, "site")).st_mtime_ns)
+    os.replace(os.path.join(newest, "site"), site_dir)
+    shutil.rmtree(newest, ignore_errors=True)
+    return newest
+
+
 def fresh_site_folder(site_dir: str) -> str:
     """A new empty folder beside `site_dir` for MkDocs to build into, readable by a web server;
     first removes what builds that were killed left there."""
     parent = os.path.dirname(os.path.abspath(site_dir))
+    recover_site(site_dir)  # never remove the only copy of the site
     for leftover in glob.glob(os.path.join(parent, layout.SITE_NEW + "*")) + glob.glob(
         os.path.join(parent, layout.SITE_OLD + "*")
     ):
-        shutil.rmtree(leftover, ignore_errors=True)
+        if os.path.lexists(site_dir) or not os.path.isdir(os.path.join(leftover, "site")):
+            shutil.rmtree(leftover, ignore_errors=True)
     fresh = tempfile.mkdtemp(prefix=layout.SITE_NEW, dir=parent)
     umask = os.umask(0)
     os.umask(umask)
@@ -355,9 +402,9 @@ def fresh_site_folder(site_dir: str) -> str:
 
 def swap_site(fresh: str, site_dir: str, remove_old: bool = True) -> str | None:
     """Put the built site in place of `site_dir` with renames only: a kill at any moment leaves
-    either the old or the new site whole (or, between the two renames, the old one in
-    .site-old-*). Returns the folder that holds the old site when it is left for the caller
-    to remove (`remove_old` false)."""
+    either the old or the new site whole, or, between the two renames, the old one in
+    .site-old-*/site, which the next run puts back first (`recover_site`). Returns the folder
+    that holds the old site when it is left for the caller to remove (`remove_old` false)."""
     parent = os.path.dirname(os.path.abspath(site_dir))
     old = None
     if os.path.exists(site_dir):

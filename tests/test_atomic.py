@@ -106,3 +106,73 @@ def test_a_docs_link_to_outside_the_repository_is_refused_and_the_site_kept(buil
         "Error: mkdocs build failed; site/ was left as it was.",
     ]
     assert tree(project / "site") == before
+
+
+def test_a_site_a_killed_swap_left_aside_is_put_back_first_even_when_the_build_fails(built, tmp_path):
+    project = Path(tmp_path / "p")
+    subprocess.run(["cp", "-a", str(built), str(project)], check=True)
+    before = tree(project / "site")
+    aside = project / ".site-old-killed"
+    aside.mkdir()
+    os.replace(project / "site", aside / "site")  # a kill between the swap's two renames
+    record = project / "data" / "topics" / "later-topic.yaml"
+    record.write_text(record.read_text().replace("lead: cy-author", "lead: nobody"))
+    result = run_cli("site", "--strict", cwd=project)
+    assert result.returncode == 1 and "unknown person 'nobody'" in result.stderr
+    assert result.stdout.startswith("Put back site/ from .site-old-killed/, where a killed build left it.\n")
+    assert tree(project / "site") == before
+    assert not aside.exists()
+
+
+def _site_process(project: Path, *args: str) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    return subprocess.Popen(
+        [sys.executable, "-m", "generator", *args],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_a_second_build_waits_for_the_first_and_says_so(built, tmp_path):
+    project = Path(tmp_path / "p")
+    subprocess.run(["cp", "-a", str(built), str(project)], check=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import fcntl, os, sys, time\n"
+            "fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)\n"
+            "fcntl.flock(fd, fcntl.LOCK_EX); os.write(fd, b'4242\\n')\n"
+            "print('held', flush=True); time.sleep(3)\n",
+            str(project / ".lsfmm-build.lock"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+    started = time.monotonic()
+    second = _site_process(project, "site", "--strict")
+    _, err = second.communicate(timeout=120)
+    holder.wait()
+    assert second.returncode == 0, err
+    assert f"Waiting for another build in {project} (process 4242) to finish...\n" in err
+    assert time.monotonic() - started > 1.5  # it did wait for the holder
+
+
+def test_two_builds_at_once_both_finish_with_a_whole_site(built, tmp_path):
+    """Two `site` runs in one checkout: before the lock, the second one's clean-up removed the
+    folder the first was building into, and the first said "Site built" over 78 of 169 files."""
+    project = Path(tmp_path / "p")
+    subprocess.run(["cp", "-a", str(built), str(project)], check=True)
+    expected = sorted(tree(project / "site"))
+    record = project / "data" / "proposals" / "cache-policy.yaml"
+    record.write_text(record.read_text().replace("title: Cache policy", "title: Cache policy v2"))
+    runs = [_site_process(project, "site", "--strict", "--no-cache") for _ in range(2)]
+    results = [(p.wait(timeout=300), p.communicate()) for p in runs]
+    assert [rc for rc, _ in results] == [0, 0], results
+    assert sorted(tree(project / "site")) == expected
+    assert "Cache policy v2" in (project / "site" / "proposals" / "cache-policy" / "index.html").read_text()
+    assert not list(project.glob(".site-new-*")) and not list(project.glob(".site-old-*"))

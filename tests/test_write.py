@@ -1,3 +1,6 @@
+import os
+from pathlib import Path
+
 import pytest
 
 from generator.write import WriteError, is_generated, write_pages
@@ -118,3 +121,35 @@ def test_git_ignores_every_place_the_generator_writes():
 
     ignored = {line.strip() for line in (REPO / ".gitignore").read_text().splitlines()}
     assert {f"/docs/{place}" for place in GENERATED_PLACES} <= ignored
+
+
+@pytest.mark.parametrize("step", [1, 2])
+def test_a_swap_killed_at_each_rename_never_loses_the_site(tmp_path, monkeypatch, step):
+    """Inject a kill at each of the swap's renames: afterwards either site/ or a copy the next
+    run puts back exists, whole; and cleaning up leftovers never removes that copy."""
+    from generator import write
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("old")
+    fresh = Path(write.fresh_site_folder(str(site)))
+    (fresh / "index.html").write_text("new")
+    real, calls = os.replace, [0]
+
+    class Killed(BaseException):
+        pass
+
+    def replace(src, dst):
+        calls[0] += 1
+        if calls[0] == step:
+            raise Killed
+        real(src, dst)
+
+    monkeypatch.setattr(write.os, "replace", replace)
+    with pytest.raises(Killed):
+        write.swap_site(str(fresh), str(site))
+    monkeypatch.setattr(write.os, "replace", real)
+    # The next run: the cleanup of a new build first puts back what the kill left.
+    write.fresh_site_folder(str(site))
+    assert (site / "index.html").read_text() == "old"
+    assert not list(tmp_path.glob(".site-old-*"))
