@@ -188,9 +188,47 @@ def briefs_html(site: Site, layer: Clean, tids: list[str]) -> dict[str, str]:
 def make_pdf(site: Site, layer: Clean) -> Briefs:
     """The printable brief of every session on every paper size, laid out in memory."""
     html = briefs_html(site, layer, sorted(t["id"] for t in site.topics.values() if site.on_agenda(t)))
-    files = pdf.make_briefs(html, pdf.read_stylesheet())
+    try:
+        files = pdf.make_briefs(html, pdf.read_stylesheet())
+    except pdf.MissingGlyphs as exc:
+        raise DataError(_glyph_problems(site, exc.topics)) from None
     manifest = {tid: _sha(text) for tid, text in html.items()}
     return Briefs(files, manifest, dict.fromkeys(manifest, "current"))
+
+
+def _glyph_problems(site: Site, topics: dict[str, set[str]]) -> Problems:
+    """Where each character that no font has is written: the first line of the data that holds
+    it (a data file read as text), one problem per character."""
+    import unicodedata
+
+    problems = Problems()
+    files = sorted(
+        {
+            rec.path
+            for table in (site.topics, site.proposals, site.people, site.threads, site.questions, site.events)
+            for rec in table.values()
+        }
+    )
+    texts: dict[str, list[str]] = {}
+    for path in files:
+        try:
+            with open(path, encoding="utf-8") as fh:
+                texts[path] = fh.read().split("\n")
+        except (OSError, UnicodeDecodeError):
+            continue
+    for char in sorted({c for chars in topics.values() for c in chars}):
+        where = [tid for tid, chars in sorted(topics.items()) if char in chars]
+        named = f"{char!r} (U+{ord(char):04X} {unicodedata.name(char, 'unnamed')})"
+        path, line = next(
+            ((p, n) for p in texts for n, text in enumerate(texts[p], 1) if char in text), (site.data_dir, 0)
+        )
+        problems.error(
+            layout.display_path(path) if line else path,
+            line,
+            f"{named} has no glyph in any installed font, so the PDF brief of {', '.join(where)} cannot show it; "
+            "install a font that has it (see the README's PDF briefs) or write the text without it",
+        )
+    return problems
 
 
 def kept_briefs(site: Site, layer: Clean, site_dir: str) -> Briefs:

@@ -7,8 +7,10 @@ The layout engine is WeasyPrint: it implements CSS Paged Media (page size, margi
 rows, orphans and widows) and runs in this process from a package pinned in requirements.txt,
 so every machine lays the brief out the same way; headless Chromium's print-to-PDF would need a
 browser process and does not pin with the project. It needs Pango from the system (Debian:
-libpango-1.0-0, libpangoft2-1.0-0, libharfbuzz-subset0, and a font such as fonts-dejavu-core;
-.ci/run installs them).
+libpango-1.0-0, libpangoft2-1.0-0, libharfbuzz-subset0, and fonts: fonts-dejavu-core,
+fonts-noto-cjk, fonts-noto-color-emoji; .ci/run installs them). A character no installed font
+has is reported (MissingGlyphs) with every brief that needs it, for the build to name its
+file and line.
 
 The brief loads nothing: every address is refused, so data can never make the engine read a
 file or reach the network, and any attempt is an error.
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -76,17 +79,45 @@ def make_pdf(html: str, paper: str, stylesheet: str) -> bytes:
         raise PdfError(f"the brief asked for {asked[0]}; it may load nothing") from None
     finally:
         logger.removeHandler(problems)
-    if problems.messages:
-        raise PdfError("WeasyPrint: " + "; ".join(problems.messages))
+    missing = [m for m in problems.messages if _NOTDEF.search(m)]
+    others = [m for m in problems.messages if not _NOTDEF.search(m)]
+    if others:
+        raise PdfError("WeasyPrint: " + "; ".join(others))
+    if missing:
+        raise MissingGlyphs({chr(int(code, 16)) for m in missing for code in _NOTDEF.findall(m)})
     return pdf
 
 
+# WeasyPrint's warning for a character no installed font has: '... fonts: "X" (U+1F680)'.
+_NOTDEF = re.compile(r"\.notdef glyph rendered for Unicode string unsupported by fonts: .*?\(U\+([0-9A-Fa-f]{4,6})\)")
+
+
+class MissingGlyphs(PdfError):
+    """Characters of a brief that no installed font can show."""
+
+    def __init__(self, chars: set[str]):
+        super().__init__("characters no installed font has: " + ", ".join(sorted(chars)))
+        self.chars = chars
+        self.topics: dict[str, set[str]] = {}
+
+
 def make_briefs(briefs: Mapping[str, str], stylesheet: str) -> dict[str, bytes]:
-    """Every brief on every paper size: {file name under briefs/: PDF bytes}."""
+    """Every brief on every paper size: {file name under briefs/: PDF bytes}. Characters that
+    no installed font has are gathered over every brief, then raised at once (MissingGlyphs,
+    with `topics`: topic -> its characters), for the caller to name where they are written."""
     out = {}
+    missing: dict[str, set[str]] = {}
     for tid in sorted(briefs):
         for paper, name in brief_files(tid).items():
-            out[name] = make_pdf(briefs[tid], paper, stylesheet)
+            try:
+                out[name] = make_pdf(briefs[tid], paper, stylesheet)
+            except MissingGlyphs as exc:
+                missing.setdefault(tid, set()).update(exc.chars)
+                break  # the other paper size has the same characters
+    if missing:
+        found = MissingGlyphs({c for chars in missing.values() for c in chars})
+        found.topics = missing
+        raise found
     return out
 
 

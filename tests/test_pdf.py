@@ -245,3 +245,32 @@ def test_site_pdf_with_bad_data_writes_nothing(engine, tmp_path):
     assert result.stderr.splitlines()[0].startswith("data/topics/later-topic.yaml:3:")
     assert "Traceback" not in result.stderr
     assert not (project / "site").exists() and not Path(project / "docs" / "topics").exists()
+
+
+def test_briefs_show_emoji_cjk_and_rtl_and_name_a_character_no_font_has(engine, tmp_path):
+    """Kernel mail carries names like 吉藤英明, and titles carry emoji: the fonts .ci/run installs
+    (Noto CJK, Noto Color Emoji, DejaVu) show them. A character no installed font has is named
+    with the file and line that hold it, instead of a WeasyPrint message for every brief."""
+    project = make_project(tmp_path, SAMPLE)
+    topic = project / "data" / "topics" / "hooks-in-mm.yaml"
+    people = project / "data" / "people.yaml"
+    topic.write_text(topic.read_text().replace("title: Hooks in MM\n", 'title: "Hooks in MM 🚀 שלום"\n'))
+    people.write_text(people.read_text().replace("name: Bob Reviewer\n", "name: 吉藤 英明\n"))
+    result = run_cli("site", "--strict", "--pdf", cwd=project)
+    if result.returncode and "no glyph in any installed font" in result.stderr:
+        pytest.skip(f"the fonts .ci/run installs are not here: {result.stderr.splitlines()[0]}")
+    assert result.returncode == 0, result.stderr
+    text = flat(" ".join(page_texts((project / "site" / "briefs" / "hooks-in-mm.pdf").read_bytes())))
+    assert "吉藤 英明" in text and "שלום" in text
+    # Linear A is in no font: its file and line are named, and nothing is written.
+    before = (project / "site" / "briefs" / "hooks-in-mm.pdf").read_bytes()
+    topic.write_text(topic.read_text().replace("Hooks in MM 🚀", "Hooks in MM \U00010600"))
+    result = run_cli("site", "--strict", "--pdf", cwd=project)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "data/topics/hooks-in-mm.yaml:2: '\U00010600' (U+10600 LINEAR A SIGN AB001) has no glyph in any installed "
+        "font, so the PDF brief of hooks-in-mm cannot show it; install a font that has it (see the README's PDF "
+        "briefs) or write the text without it",
+        "Failed: 1 error; nothing was written.",
+    ]
+    assert (project / "site" / "briefs" / "hooks-in-mm.pdf").read_bytes() == before
