@@ -1,6 +1,7 @@
 """A failed or killed build never leaves a half-written site or touches data/."""
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -176,3 +177,16 @@ def test_two_builds_at_once_both_finish_with_a_whole_site(built, tmp_path):
     assert sorted(tree(project / "site")) == expected
     assert "Cache policy v2" in (project / "site" / "proposals" / "cache-policy" / "index.html").read_text()
     assert not list(project.glob(".site-new-*")) and not list(project.glob(".site-old-*"))
+
+
+def test_builds_at_once_in_one_checkout_all_succeed(built, tmp_path):
+    """Before the lock, two `build` runs at once failed 4 times in 15 with an unexpected
+    FileNotFoundError in docs/.lsfmm-staging-*: each cleaned up what the other was staging."""
+    project = Path(tmp_path / "p")
+    subprocess.run(["cp", "-a", str(built), str(project)], check=True)
+    shutil.rmtree(project / "docs" / "topics")  # every run has pages to stage
+    runs = [_site_process(project, "build", "--strict", "--no-cache") for _ in range(4)]
+    results = [(p.wait(timeout=300), p.communicate()[1]) for p in runs]
+    assert [rc for rc, _ in results] == [0, 0, 0, 0], results
+    assert {"hooks-in-mm.md", "later-topic.md"} <= {p.name for p in (project / "docs" / "topics").iterdir()}
+    assert not list((project / "docs").glob(".lsfmm-staging-*"))
