@@ -41,7 +41,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from stat import S_ISDIR, S_ISLNK, S_ISREG
+from stat import S_ISDIR, S_ISREG
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -151,6 +151,10 @@ class _Captured(logging.Handler):
         self.lines.append(f"{record.levelname:<8}-  {record.getMessage()}")
 
 
+NOT_REGULAR = "; the site publishes only regular files"
+OUTSIDE = "; the site publishes only files inside it"
+
+
 def outside_files(config_file: str) -> list[str]:
     """What MkDocs must not publish from docs/: a symbolic link that leads out of the repository
     (MkDocs copies `docs/assets/x -> /etc/passwd` into the site), and a FIFO, device or socket.
@@ -165,29 +169,36 @@ def outside_files(config_file: str) -> list[str]:
         return []
     top = os.path.join(root, docs_dir)
     shown = os.path.relpath(top)
-    out = []
-    for folder, dirs, names in os.walk(top):
-        for name in sorted(dirs + names):
-            path = os.path.join(folder, name)
-            rel = os.path.join(shown, os.path.relpath(path, top))
-            try:
-                mode = os.lstat(path).st_mode
-                if S_ISLNK(mode):
-                    real = os.path.realpath(path)
-                    if os.path.commonpath([real, root]) != root:
-                        out.append(
-                            f"{rel}: a symbolic link to outside the repository; the site publishes only files inside it"
-                        )
-                        continue
-                    mode = os.stat(path).st_mode
-            except (OSError, ValueError):
-                out.append(f"{rel}: cannot be read (a broken link?); the site publishes only regular files")
-                continue
-            if not (S_ISREG(mode) or S_ISDIR(mode)):
-                out.append(
-                    f"{rel}: not a regular file (a FIFO, device or socket); the site publishes only regular files"
-                )
-    return out
+    out: list[str] = []
+
+    def name(entry: os.DirEntry[str]) -> str:  # made only for a message: most entries need none
+        return os.path.join(shown, os.path.relpath(entry.path, top))
+
+    folders = [top]
+    while folders:  # os.scandir: the kind of each entry comes with the listing, without a stat
+        folder = folders.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_symlink():
+                try:
+                    real = os.path.realpath(entry.path)
+                    inside = os.path.commonpath([real, root]) == root
+                    mode = os.stat(entry.path).st_mode
+                except (OSError, ValueError):
+                    out.append(f"{name(entry)}: cannot be read (a broken link?){NOT_REGULAR}")
+                    continue
+                if not inside:
+                    out.append(f"{name(entry)}: a symbolic link to outside the repository{OUTSIDE}")
+                elif not (S_ISREG(mode) or S_ISDIR(mode)):
+                    out.append(f"{name(entry)}: not a regular file (a FIFO, device or socket){NOT_REGULAR}")
+            elif entry.is_dir(follow_symlinks=False):
+                folders.append(entry.path)
+            elif not entry.is_file(follow_symlinks=False):
+                out.append(f"{name(entry)}: not a regular file (a FIFO, device or socket){NOT_REGULAR}")
+    return sorted(out)
 
 
 class Builder:
