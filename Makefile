@@ -70,7 +70,7 @@ schema: $(STAMP)
 
 clean:
 	-$(BIN)/python -m generator clean 2>/dev/null || true
-	rm -rf site .pytest_cache .lsfmm-cache .bench test-artifacts
+	rm -rf site .site-new-* .site-old-* .pytest_cache .lsfmm-cache .lsfmm-build.lock .bench test-artifacts
 
 distclean: clean
 	rm -rf $(VENV) node_modules

@@ -93,8 +93,20 @@ def load(data_dir: str, overlay: dict[str, bytes] | None = None) -> Loaded:
     old_event = os.path.join(data_dir, layout.OLD_EVENT_FILE)
     if os.path.isfile(old_event):
         out.problems.error(layout.display_path(old_event), 0, _moved_event(old_event, data_dir))
+    real_data = os.path.realpath(data_dir)
     for place in layout.DATA_PLACES:
         where = os.path.join(data_dir, place.path)
+        if (
+            place.folder
+            and os.path.islink(where)
+            and os.path.commonpath([os.path.realpath(where), real_data]) != real_data
+        ):
+            out.problems.error(
+                layout.display_path(where),
+                0,
+                "it is a symbolic link to outside the data folder; only files inside it are read",
+            )
+            continue
         if not place.folder:
             paths = [where]
         elif not os.path.isdir(where):
@@ -216,11 +228,21 @@ def _glyph_problems(site: Site, topics: dict[str, set[str]]) -> Problems:
                 texts[path] = fh.read().split("\n")
         except (OSError, UnicodeDecodeError):
             continue
+
+    def holds(text: str, char: str) -> bool:  # as written, or as a YAML escape; never in a comment
+        if text.lstrip().startswith("#"):
+            return False
+        escaped = (f"\\u{ord(char):04x}" if ord(char) < 0x10000 else f"\\U{ord(char):08x}").lower()
+        return char in text or escaped in text.lower()
+
     for char in sorted({c for chars in topics.values() for c in chars}):
         where = [tid for tid, chars in sorted(topics.items()) if char in chars]
         named = f"{char!r} (U+{ord(char):04X} {unicodedata.name(char, 'unnamed')})"
+        first = [site.topics[tid].path for tid in where if tid in site.topics]  # the brief's own topic first
+        order = first + [p for p in texts if p not in first]
         path, line = next(
-            ((p, n) for p in texts for n, text in enumerate(texts[p], 1) if char in text), (site.data_dir, 0)
+            ((p, n) for p in order if p in texts for n, text in enumerate(texts[p], 1) if holds(text, char)),
+            (site.data_dir, 0),
         )
         problems.error(
             layout.display_path(path) if line else path,

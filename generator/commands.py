@@ -92,7 +92,7 @@ def agenda(data: str, event: str | None, day: str | None, strict: bool, use_cach
 
 
 def build(data: str, out: str, config: str, strict: bool, use_cache: bool) -> int:
-    with build_lock(out):
+    with build_lock(out, data):
         built = runner.build(data, out, config, strict, _layer(data, use_cache), say)
     print(_generated(out, built))
     return 0
@@ -111,7 +111,7 @@ def site(
 ) -> int:
     """build, then MkDocs into a fresh folder that replaces site/ only when all succeeded;
     with `inputs`, what it was made from is recorded once it succeeded."""
-    with build_lock(out):
+    with build_lock(out, data):
         _recover(site_dir)
         before = inputs.before() if inputs else None
         started = time.perf_counter()
@@ -174,7 +174,7 @@ def serve(
         nonlocal failed
         started = time.perf_counter()
         try:
-            with build_lock(out):
+            with build_lock(out, data):
                 _recover(site_dir)
                 built = runner.build(data, out, config, strict, layer, say)
                 report = runner.site(builder, built.briefs)
@@ -254,7 +254,8 @@ def _watched(data: str, out: str, config: str) -> list[str]:
 
 
 def clean(out: str) -> int:
-    report = write_pages(out, {}) if os.path.isdir(out) else None
+    with build_lock(out):
+        report = write_pages(out, {}) if os.path.isdir(out) else None
     print(f"Removed {len(report.removed) if report else 0} generated files from {out}/.")
     return 0
 

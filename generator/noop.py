@@ -30,10 +30,21 @@ Stat = tuple[int, int]  # (mtime_ns, size)
 
 def walk(folder: str, keep: Any = None) -> dict[str, Stat]:
     """Every file under `folder` ('/'-separated relative paths) with its time and size;
-    `keep(rel)` chooses which. Python's own __pycache__ folders are left out."""
+    `keep(rel)` chooses which. Python's own __pycache__ folders are left out; linked folders are
+    followed, as MkDocs follows them, once each."""
     found: dict[str, Stat] = {}
-    for top, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+    seen = {os.path.realpath(folder)}
+    for top, dirs, names in os.walk(folder, followlinks=True):  # as MkDocs reads docs/
+        followed = []
+        for d in sorted(d for d in dirs if d != "__pycache__"):
+            path = os.path.join(top, d)
+            if os.path.islink(path):  # a linked folder is read once, and never its own ancestor
+                real = os.path.realpath(path)
+                if real in seen or any(real == p or p.startswith(real + os.sep) for p in seen):
+                    continue
+                seen.add(real)
+            followed.append(d)
+        dirs[:] = followed
         rel = os.path.relpath(top, folder).replace(os.sep, "/")
         prefix = "" if rel == "." else rel + "/"
         for name in names:

@@ -33,7 +33,6 @@ import multiprocessing
 import os
 import pickle
 import posixpath
-import re
 import shutil
 import subprocess
 import sys
@@ -156,24 +155,26 @@ OUTSIDE = "; the site publishes only files inside it"
 
 
 def outside_files(config_file: str) -> list[str]:
-    """What MkDocs must not publish from docs/: a symbolic link that leads out of the repository
-    (MkDocs copies `docs/assets/x -> /etc/passwd` into the site), and a FIFO, device or socket.
-    One line each, naming the entry and quoting nothing of its target."""
+    """What MkDocs must not publish from docs/, which it reads following links: a symbolic
+    link that leads out of the repository (MkDocs copies `docs/assets/x -> /etc/passwd`, or a
+    folder linked in that holds such a link), a link to a folder that holds it (a loop), and a
+    FIFO, device or socket. One line each, naming the entry and quoting nothing of its target."""
+    from mkdocs.config import load_config  # its docs_dir as MkDocs reads it (!ENV, relative paths)
+
     root = os.path.dirname(os.path.realpath(config_file))
-    docs_dir = "docs"
     try:
-        with open(config_file, encoding="utf-8") as fh:
-            m = re.search(r"^docs_dir:\s*['\"]?([^'\"\s#]+)", fh.read(), re.M)
-        docs_dir = m.group(1) if m else docs_dir
-    except OSError:
+        top = str(load_config(config_file=config_file).docs_dir)
+    except Exception:  # MkDocs' own load reports a broken mkdocs.yml
         return []
-    top = os.path.join(root, docs_dir)
+    if not os.path.isdir(top):
+        return [f"{config_file}: its docs_dir {top!r} is not a folder"]
     shown = os.path.relpath(top)
     out: list[str] = []
 
     def name(entry: os.DirEntry[str]) -> str:  # made only for a message: most entries need none
         return os.path.join(shown, os.path.relpath(entry.path, top))
 
+    seen = {os.path.realpath(top)}
     folders = [top]
     while folders:  # os.scandir: the kind of each entry comes with the listing, without a stat
         folder = folders.pop()
@@ -192,7 +193,13 @@ def outside_files(config_file: str) -> list[str]:
                     continue
                 if not inside:
                     out.append(f"{name(entry)}: a symbolic link to outside the repository{OUTSIDE}")
-                elif not (S_ISREG(mode) or S_ISDIR(mode)):
+                elif S_ISDIR(mode):
+                    if any(real == p or p.startswith(real + os.sep) for p in seen):
+                        out.append(f"{name(entry)}: a link to a folder that holds it, or read already (a loop)")
+                    else:
+                        seen.add(real)
+                        folders.append(entry.path)  # MkDocs reads a linked folder: so is it checked
+                elif not S_ISREG(mode):
                     out.append(f"{name(entry)}: not a regular file (a FIFO, device or socket){NOT_REGULAR}")
             elif entry.is_dir(follow_symlinks=False):
                 folders.append(entry.path)
@@ -224,7 +231,7 @@ class Builder:
 
         report = Report()
         t0 = time.perf_counter()
-        refused = outside_files(self.config_file)
+        refused = outside_files(self.config_file)  # before anything: MkDocs would publish them
         if refused:
             raise SiteError("\n".join(refused), self.site_dir)
         key = config_key(self.config_file)

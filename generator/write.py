@@ -343,12 +343,21 @@ def write_data(
 
 
 @contextlib.contextmanager
-def build_lock(out_dir: str) -> Iterator[None]:
-    """One build at a time in a checkout: `build`, `site` and each rebuild of `serve` hold an
-    exclusive lock on .lsfmm-build.lock beside `out_dir` (docs/). A second one waits, saying
-    so. The lock is the system's (flock): it is released on any exit, a kill included, so it
-    is never stale; the file only names the process that last held it."""
-    root = os.path.dirname(os.path.abspath(out_dir))
+def build_lock(*folders: str) -> Iterator[None]:
+    """One build at a time over the same files: `build`, `site`, `clean` and each rebuild of
+    `serve` hold an exclusive lock on .lsfmm-build.lock beside each folder they write (docs/,
+    and data/ for its calendar history and cache), taken in the order of their paths. A second
+    one waits, saying so. The lock is the system's (flock): it is released on any exit, a kill
+    included, so it is never stale; the file only names the process that last held it."""
+    roots = sorted({os.path.dirname(os.path.abspath(f)) for f in folders})
+    with contextlib.ExitStack() as stack:
+        for root in roots:
+            stack.enter_context(_lock(root))
+        yield
+
+
+@contextlib.contextmanager
+def _lock(root: str) -> Iterator[None]:
     path = os.path.join(root, layout.LOCK)
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -368,13 +377,27 @@ def build_lock(out_dir: str) -> Iterator[None]:
         os.close(fd)
 
 
+SWAP_MARK = "swapping"  # in .site-old-*: the site folder whose swap is under way
+
+
 def recover_site(site_dir: str) -> str | None:
-    """Put back the site a killed swap left in .site-old-*/site when site/ is missing (the
-    newest, if several); returns the folder it came from. Run first, under the build lock."""
+    """Put back the site a killed swap left in .site-old-*/site when site/ is missing; returns
+    the folder it came from. Only a copy whose swap never finished counts: its folder holds
+    SWAP_MARK naming this very site folder (written before the first rename, deleted before
+    the copy is removed), so a half-removed old site or another site folder's copy is never
+    put back. Run first, under the build lock."""
     if os.path.lexists(site_dir):
         return None
     parent = os.path.dirname(os.path.abspath(site_dir))
-    kept = [p for p in glob.glob(os.path.join(parent, layout.SITE_OLD + "*")) if os.path.isdir(os.path.join(p, "site"))]
+    kept = []
+    for folder in glob.glob(os.path.join(parent, layout.SITE_OLD + "*")):
+        try:
+            with open(os.path.join(folder, SWAP_MARK), encoding="utf-8") as fh:
+                named = fh.read().strip()
+        except OSError:
+            continue
+        if named == os.path.abspath(site_dir) and os.path.isdir(os.path.join(folder, "site")):
+            kept.append(folder)
     if not kept:
         return None
     newest = max(kept, key=lambda p: os.stat(os.path.join(p, "site")).st_mtime_ns)
@@ -391,7 +414,7 @@ def fresh_site_folder(site_dir: str) -> str:
     for leftover in glob.glob(os.path.join(parent, layout.SITE_NEW + "*")) + glob.glob(
         os.path.join(parent, layout.SITE_OLD + "*")
     ):
-        if os.path.lexists(site_dir) or not os.path.isdir(os.path.join(leftover, "site")):
+        if os.path.lexists(site_dir) or not os.path.isfile(os.path.join(leftover, SWAP_MARK)):
             shutil.rmtree(leftover, ignore_errors=True)
     fresh = tempfile.mkdtemp(prefix=layout.SITE_NEW, dir=parent)
     umask = os.umask(0)
@@ -409,8 +432,13 @@ def swap_site(fresh: str, site_dir: str, remove_old: bool = True) -> str | None:
     old = None
     if os.path.exists(site_dir):
         old = tempfile.mkdtemp(prefix=layout.SITE_OLD, dir=parent)
+        with open(os.path.join(old, SWAP_MARK), "w", encoding="utf-8") as fh:
+            fh.write(os.path.abspath(site_dir) + "\n")
         os.replace(site_dir, os.path.join(old, "site"))
     os.replace(fresh, site_dir)
+    if old:
+        with contextlib.suppress(OSError):
+            os.unlink(os.path.join(old, SWAP_MARK))  # the swap is done: this copy is no longer one to put back
     if old and remove_old:
         shutil.rmtree(old, ignore_errors=True)
         return None

@@ -115,6 +115,7 @@ def test_a_site_a_killed_swap_left_aside_is_put_back_first_even_when_the_build_f
     before = tree(project / "site")
     aside = project / ".site-old-killed"
     aside.mkdir()
+    (aside / "swapping").write_text(f"{project / 'site'}\n")  # as swap_site marks it, before its renames
     os.replace(project / "site", aside / "site")  # a kill between the swap's two renames
     record = project / "data" / "topics" / "later-topic.yaml"
     record.write_text(record.read_text().replace("lead: cy-author", "lead: nobody"))
@@ -190,3 +191,80 @@ def test_builds_at_once_in_one_checkout_all_succeed(built, tmp_path):
     assert [rc for rc, _ in results] == [0, 0, 0, 0], results
     assert {"hooks-in-mm.md", "later-topic.md"} <= {p.name for p in (project / "docs" / "topics").iterdir()}
     assert not list((project / "docs").glob(".lsfmm-staging-*"))
+
+
+def test_only_a_copy_whose_swap_never_finished_is_put_back(built, tmp_path):
+    """A copy half removed after a finished swap (no mark), or marked for another site folder,
+    is never put back: it may lack files, or belong to `--site-dir public`."""
+    project = Path(tmp_path / "p")
+    subprocess.run(["cp", "-a", str(built), str(project)], check=True)
+    for name, mark in (("half", None), ("other", f"{project / 'public'}\n")):
+        aside = project / f".site-old-{name}"
+        shutil.copytree(project / "site", aside / "site")
+        (aside / "site" / "index.html").unlink()
+        if mark:
+            (aside / "swapping").write_text(mark)
+    shutil.rmtree(project / "site")
+    result = run_cli("site", "--strict", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "Put back" not in result.stdout
+    assert (project / "site" / "index.html").is_file()
+    # The half-removed copy is gone; the one that `--site-dir public` may need is kept for it.
+    assert [p.name for p in project.glob(".site-old-*")] == [".site-old-other"]
+
+
+def test_folders_linked_into_docs_are_checked_as_mkdocs_reads_them(built, tmp_path):
+    project = Path(tmp_path / "p")
+    subprocess.run(["cp", "-a", str(built), str(project)], check=True)
+    secret = tmp_path / "token.txt"
+    secret.write_text("ghp_SECRET\\n")
+    (project / "extra").mkdir()
+    (project / "extra" / "note.md").write_text("# A note\\n")
+    (project / "extra" / "passwd.txt").symlink_to(secret)
+    (project / "docs" / "extra").symlink_to(project / "extra")  # a folder inside the repository
+    (project / "docs" / "up").symlink_to(project)  # the whole repository, .git included: a loop
+    before = tree(project / "site")
+    result = run_cli("site", "--strict", cwd=project)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[:2] == [
+        "docs/extra/passwd.txt: a symbolic link to outside the repository; the site publishes only files inside it",
+        "docs/up: a link to a folder that holds it, or read already (a loop)",
+    ]
+    assert "SECRET" not in result.stderr and tree(project / "site") == before
+    # Without them, the linked folder is read, and an edit in it is built again.
+    (project / "extra" / "passwd.txt").unlink()
+    (project / "docs" / "up").unlink()
+    assert run_cli("site", "--strict", cwd=project).returncode == 0
+    assert "A note" in (project / "site" / "extra" / "note" / "index.html").read_text()
+    (project / "extra" / "note.md").write_text("# A note, edited\\n")
+    assert run_cli("site", "--strict", cwd=project).returncode == 0
+    assert "A note, edited" in (project / "site" / "extra" / "note" / "index.html").read_text()
+
+
+def test_a_data_folder_linked_to_outside_data_is_refused(built, tmp_path):
+    project = Path(tmp_path / "p")
+    subprocess.run(["cp", "-a", str(built), str(project)], check=True)
+    shutil.move(project / "data" / "topics", tmp_path / "topics")
+    (project / "data" / "topics").symlink_to(tmp_path / "topics")
+    result = run_cli("check", "--data", "data", cwd=project)
+    assert result.returncode == 1
+    assert (
+        "data/topics: it is a symbolic link to outside the data folder; only files inside it are read"
+        in result.stderr.splitlines()
+    )
+
+
+def test_a_build_into_another_docs_folder_waits_for_a_site_of_the_same_data(built, tmp_path):
+    """The lock is taken beside data/ too: its calendar history and cache are written by both."""
+    project = Path(tmp_path / "p")
+    subprocess.run(["cp", "-a", str(built), str(project)], check=True)
+    record = project / "data" / "topics" / "hooks-in-mm.yaml"
+    record.write_text(record.read_text().replace('start: "09:30"', 'start: "10:00"'))
+    other = tmp_path / "other" / "docs"
+    other.mkdir(parents=True)
+    runs = [
+        _site_process(project, "site", "--strict"),
+        _site_process(project, "build", "--strict", "--out", str(other)),
+    ]
+    results = [(p.wait(timeout=300), p.communicate()[1]) for p in runs]
+    assert [rc for rc, _ in results] == [0, 0], results
