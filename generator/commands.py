@@ -176,7 +176,7 @@ def serve(
         try:
             with build_lock(out, data):
                 _recover(site_dir)
-                built = runner.build(data, out, config, strict, layer, say)
+                built = runner.build(data, out, config, strict, layer, say, site_dir=site_dir)  # keeps the briefs
                 report = runner.site(builder, built.briefs)
         except LsfError as exc:  # reported; the last good site stays
             say(exc.lines())

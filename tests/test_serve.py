@@ -69,3 +69,40 @@ def test_saving_a_yaml_file_updates_the_served_page(tmp_path):
     assert 1 <= text.count("unknown field 'staus'") <= 2, text
     mended = text[text.index("Failed: 1 error; nothing was written.") :]
     assert "Generated 25 pages and 5 export files in docs/: 0 written, 30 unchanged, 0 removed." in mended
+
+
+def test_serve_keeps_the_pdf_briefs_a_make_pdf_made(tmp_path):
+    """serve rebuilt without the briefs: after `make pdf`, the first saved edit dropped
+    site/briefs/ and the topic pages' links to them."""
+    from tests.conftest import run_cli
+
+    project = make_project(tmp_path, SAMPLE)
+    made = run_cli("site", "--strict", "--pdf", cwd=project)
+    if made.returncode and "Pango" in made.stderr:
+        import pytest
+
+        pytest.skip(f"the PDF engine cannot run here: {made.stderr.splitlines()[0]}")
+    assert made.returncode == 0, made.stderr
+    brief = project / "site" / "briefs" / "hooks-in-mm.pdf"
+    assert brief.is_file()
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/proposals/cache-policy/"
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--addr", f"127.0.0.1:{port}"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        assert wait_for(url, "Cache policy"), "the site was not served"
+        record = project / "data" / "proposals" / "cache-policy.yaml"
+        record.write_text(record.read_text().replace("title: Cache policy", "title: Cache policy, edited"))
+        assert wait_for(url, "Cache policy, edited"), "the edit did not reach the served page"
+        assert brief.is_file()
+        assert "hooks-in-mm.pdf" in fetch(f"http://127.0.0.1:{port}/topics/hooks-in-mm/")
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=30)
