@@ -347,12 +347,27 @@ def _occurs(needle: str, runs: tuple[str, ...], whole_end: bool = True) -> bool:
     """Whether `needle` occurs in a run, not starting inside a word (when it starts with a
     letter or digit) nor, with `whole_end`, ending inside one.
 
-    One regular-expression search per run, the needle first: the engine then finds the needle
-    as a literal (its prefix search is linear in the run) and checks the character before it
-    with a lookbehind of the needle's width, after it with a lookahead. A loop over the needle's
+    `str.find` tries the first 16 occurrences (the usual case, with no pattern to compile: a
+    cold build checks 15,000 quotes); after that, one regular-expression search, the needle
+    first: the engine finds the needle as a literal (its prefix search is linear in the run)
+    and checks the character before it with a lookbehind of the needle's width, after it with a
+    lookahead. A loop over the needle's
     occurrences took 1.5 s for "a" in a 1.9 MB message; a lookbehind in front made the engine
     compare the needle at every place (30 s for a long quote)."""
-    return any(needle in run and _needle(needle, whole_end).search(run) for run in runs)
+    lead_ok = not needle[:1].isalnum()
+    tail_ok = not whole_end or not needle[-1:].isalnum()
+    for run in runs:
+        start, tries = run.find(needle), 0
+        while start >= 0 and tries < 16:  # the usual case: found at once, with no pattern to compile
+            end = start + len(needle)
+            if (lead_ok or start == 0 or not run[start - 1].isalnum()) and (
+                tail_ok or end == len(run) or not run[end].isalnum()
+            ):
+                return True
+            start, tries = run.find(needle, start + 1), tries + 1
+        if start >= 0 and _needle(needle, whole_end).search(run, start):
+            return True
+    return False
 
 
 @functools.lru_cache(maxsize=256)
