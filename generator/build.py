@@ -96,11 +96,7 @@ def load(data_dir: str, overlay: dict[str, bytes] | None = None) -> Loaded:
     real_data = os.path.realpath(data_dir)
     for place in layout.DATA_PLACES:
         where = os.path.join(data_dir, place.path)
-        if (
-            place.folder
-            and os.path.islink(where)
-            and os.path.commonpath([os.path.realpath(where), real_data]) != real_data
-        ):
+        if place.folder and os.path.islink(where) and not layout.within(os.path.realpath(where), real_data):
             out.problems.error(
                 layout.display_path(where),
                 0,

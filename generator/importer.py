@@ -29,7 +29,6 @@ from generator.mbox import Mail
 from generator.model import Site
 
 MESSAGE_FIELDS = ("message_id", "author", "date", "subject", "in_reply_to", "text")
-_PREFIXES = re.compile(r"^\s*(?:(?:re|fwd?|aw|sv|antw)\s*:\s*)+", re.I)
 _TAGS = re.compile(r"^\s*(?:\[[^\]]*\]\s*)+")
 
 
@@ -132,7 +131,7 @@ def slug(text: str, limit: int = 60) -> str:
 
 
 def thread_subject(subject: str) -> str:
-    return _PREFIXES.sub("", subject).strip()
+    return mailtext.REPLY_PREFIX.sub("", subject).strip()
 
 
 def thread_slug(subject: str) -> str:

@@ -216,3 +216,14 @@ CACHE_FOLDER = ".lsfmm-cache"  # beside the data folder: what a rebuild can reus
 
 def cache_path(data_dir: str) -> str:
     return os.path.join(os.path.dirname(os.path.abspath(data_dir)), CACHE_FOLDER, "cache.pickle")
+
+
+def within(real: str, root: str) -> bool:
+    """Whether the real path `real` is `root` or inside it (both already real paths)."""
+    return os.path.commonpath([real, root]) == root
+
+
+def loops(real: str, seen: set[str]) -> bool:
+    """Whether a linked folder (its real path) was read already or holds one that was: following
+    it would read files twice or never end."""
+    return any(real == p or p.startswith(real + os.sep) for p in seen)

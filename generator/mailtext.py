@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 
 from generator import memo
 
+# "Re: ", "Fwd: ", "AW: ", "SV: ", "Antw: " as clients put them before a subject, repeated.
+REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fwd?|aw|sv|antw)\s*:\s*)+", re.I)
 _PREFIX = re.compile(r">(?:[ \t]?>)*[ \t]?")  # '>', '>>', '> >', with one optional space after
 # The line that starts an original message below a top-posted reply (Outlook, Outlook Express,
 # Lotus Notes, Thunderbird; in the languages their users on the lists write).
@@ -383,15 +385,20 @@ def _body_digest(body: str) -> bytes:
     return hashlib.sha256(body.encode("utf-8", "surrogatepass")).digest()
 
 
+def _quote_parts(quote: str) -> tuple[list[Line], bool, list[str]]:
+    """A quote's non-empty lines, whether it holds quoted lines itself, and each line as the
+    runs of a body hold it (whitespace folded, its own '>' markers kept)."""
+    qlines = [ln for ln in quote_lines(quote) if ln.text.strip()]
+    return qlines, any(ln.level > 0 for ln in qlines), ["> " * ln.level + _norm(ln.text) for ln in qlines]
+
+
 @memo.pure("provenance", key=lambda quote, body, level: (_body_digest(body), level, quote))
 def find_quote(quote: str, body: str, level: int) -> int:
     """0 when the quote occurs in the body at quote `level` (whitespace-insensitive, whole words
     at both ends); otherwise the 1-based line of the quote that is the first not to follow."""
-    qlines = [ln for ln in quote_lines(quote) if ln.text.strip()]
+    qlines, nested, parts = _quote_parts(quote)
     if not qlines:
         return 0
-    nested = any(ln.level > 0 for ln in qlines)
-    parts = [("> " * ln.level + _norm(ln.text)) for ln in qlines]
     runs = _runs(body, level, nested)
     if _occurs(" ".join(parts), runs):
         return 0
@@ -417,11 +424,10 @@ def lookalike(quote: str, body: str, level: int) -> str:
     """When a quote fails only for characters that look alike (a Cyrillic 'ѕ' for an 's', a
     typographic quote mark for a plain one), which pair: "the message has 'ѕ' (U+0455 CYRILLIC
     SMALL LETTER DZE) where the quote has 's'"; '' otherwise."""
-    qlines = [ln for ln in quote_lines(quote) if ln.text.strip()]
+    qlines, nested, parts = _quote_parts(quote)
     if not qlines:
         return ""
-    nested = any(ln.level > 0 for ln in qlines)
-    needle = " ".join("> " * ln.level + _norm(ln.text) for ln in qlines)
+    needle = " ".join(parts)
     skeleton = needle.translate(_LOOKALIKE)
     for run, same in zip(_runs(body, level, nested), _runs(body.translate(_LOOKALIKE), level, nested), strict=False):
         at = same.find(skeleton) if len(run) == len(same) else -1

@@ -40,7 +40,7 @@ def walk(folder: str, keep: Any = None) -> dict[str, Stat]:
             path = os.path.join(top, d)
             if os.path.islink(path):  # a linked folder is read once, and never its own ancestor
                 real = os.path.realpath(path)
-                if real in seen or any(real == p or p.startswith(real + os.sep) for p in seen):
+                if layout.loops(real, seen):
                     continue
                 seen.add(real)
             followed.append(d)

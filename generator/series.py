@@ -23,7 +23,6 @@ from typing import Any
 
 from generator import mailtext
 
-_REPLY = re.compile(r"^\s*(?:(?:re|fwd?|aw|sv|antw)\s*:\s*)+", re.I)
 _GROUP = re.compile(r"\s*\[([^\[\]]{0,200})\]")
 _IS_PATCH = re.compile(r"\bPATCH(?:SET|ES)?(?:v\d+)?\b", re.I)
 _VERSION = re.compile(r"(?:\b|(?<=PATCH)|(?<=PATCHSET)|(?<=RFC))v(\d{1,3})(?:\.(\d{1,2}))?\b", re.I)
@@ -38,7 +37,7 @@ def patch_tag(subject: str) -> dict[str, Any] | None:
     None when the subject is not a part of a series (no patch tag, or a reply). The tag is every
     bracketed group that opens the subject ("[f2fs-dev] [PATCH v2 1/3]", "[RFC][PATCH 1/2]",
     "[PATCHv2 1/3]", "[PATCHSET v3 0/4]", "[PATCH RFCv2 0/3]", "[PATCH 6.1 012/123]")."""
-    if not subject or _REPLY.match(subject):
+    if not subject or mailtext.REPLY_PREFIX.match(subject):
         return None
     groups, pos = [], 0
     while (m := _GROUP.match(subject, pos)) is not None:

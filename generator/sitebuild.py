@@ -154,7 +154,7 @@ NOT_REGULAR = "; the site publishes only regular files"
 OUTSIDE = "; the site publishes only files inside it"
 
 
-def outside_files(config_file: str) -> list[str]:
+def outside_files(config_file: str, docs_dir: str | None = None) -> list[str]:
     """What MkDocs must not publish from docs/, which it reads following links: a symbolic
     link that leads out of the repository (MkDocs copies `docs/assets/x -> /etc/passwd`, or a
     folder linked in that holds such a link), a link to a folder that holds it (a loop), and a
@@ -162,8 +162,8 @@ def outside_files(config_file: str) -> list[str]:
     from mkdocs.config import load_config  # its docs_dir as MkDocs reads it (!ENV, relative paths)
 
     root = os.path.dirname(os.path.realpath(config_file))
-    try:
-        top = str(load_config(config_file=config_file).docs_dir)
+    try:  # known from the last build of the same config, else as MkDocs loads it
+        top = docs_dir or str(load_config(config_file=config_file).docs_dir)
     except Exception:  # MkDocs' own load reports a broken mkdocs.yml
         return []
     if not os.path.isdir(top):
@@ -186,7 +186,7 @@ def outside_files(config_file: str) -> list[str]:
             if entry.is_symlink():
                 try:
                     real = os.path.realpath(entry.path)
-                    inside = os.path.commonpath([real, root]) == root
+                    inside = layout.within(real, root)
                     mode = os.stat(entry.path).st_mode
                 except (OSError, ValueError):
                     out.append(f"{name(entry)}: cannot be read (a broken link?){NOT_REGULAR}")
@@ -194,7 +194,7 @@ def outside_files(config_file: str) -> list[str]:
                 if not inside:
                     out.append(f"{name(entry)}: a symbolic link to outside the repository{OUTSIDE}")
                 elif S_ISDIR(mode):
-                    if any(real == p or p.startswith(real + os.sep) for p in seen):
+                    if layout.loops(real, seen):
                         out.append(f"{name(entry)}: a link to a folder that holds it, or read already (a loop)")
                     else:
                         seen.add(real)
@@ -231,11 +231,12 @@ class Builder:
 
         report = Report()
         t0 = time.perf_counter()
-        refused = outside_files(self.config_file)  # before anything: MkDocs would publish them
-        if refused:
-            raise SiteError("\n".join(refused), self.site_dir)
         key = config_key(self.config_file)
         prev = self._usable(report, key)
+        # Before anything is built: MkDocs would publish them. The same config: the same docs_dir.
+        refused = outside_files(self.config_file, prev.docs_dir if prev is not None else None)
+        if refused:
+            raise SiteError("\n".join(refused), self.site_dir)
         docs = walk(prev.docs_dir) if prev is not None else None  # the same docs_dir: same config
         if prev is not None and may_skip and docs == prev.docs:
             report.clean, report.unchanged = False, True

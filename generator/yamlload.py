@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import yaml
 
+from generator import layout
 from generator.errors import Problems
 
 try:  # libyaml is ten times faster; the pure-Python loader gives the same nodes.
@@ -212,7 +213,7 @@ def read_bytes(path_on_disk: str, inside: str | None = None) -> FileBytes:
     points at or holds (a link to a secret must not print the secret)."""
     if inside is not None and os.path.islink(path_on_disk):
         real, root = os.path.realpath(path_on_disk), os.path.realpath(inside)
-        if os.path.commonpath([real, root]) != root:
+        if not layout.within(real, root):
             return FileBytes(None, "it is a symbolic link to outside the data folder; only files inside it are read")
     try:
         fd = os.open(path_on_disk, os.O_RDONLY | os.O_NONBLOCK)

@@ -33,19 +33,23 @@ def wait_for(url: str, text: str, seconds: float = 60) -> bool:
     return False
 
 
-def test_saving_a_yaml_file_updates_the_served_page(tmp_path):
-    project = make_project(tmp_path, SAMPLE)
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/proposals/cache-policy/"
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    proc = subprocess.Popen(
+def start_serve(project, port: int) -> subprocess.Popen:
+    """`python -m generator serve` in its own process group, its output captured."""
+    return subprocess.Popen(
         [sys.executable, "-m", "generator", "serve", "--addr", f"127.0.0.1:{port}"],
         cwd=project,
-        env=env,
+        env=dict(os.environ, PYTHONPATH=str(REPO)),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+
+
+def test_saving_a_yaml_file_updates_the_served_page(tmp_path):
+    project = make_project(tmp_path, SAMPLE)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/proposals/cache-policy/"
+    proc = start_serve(project, port)
     try:
         assert wait_for(url, "Cache policy"), "the site was not served"
         record = project / "data" / "proposals" / "cache-policy.yaml"
@@ -87,15 +91,7 @@ def test_serve_keeps_the_pdf_briefs_a_make_pdf_made(tmp_path):
     assert brief.is_file()
     port = free_port()
     url = f"http://127.0.0.1:{port}/proposals/cache-policy/"
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "--addr", f"127.0.0.1:{port}"],
-        cwd=project,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    proc = start_serve(project, port)
     try:
         assert wait_for(url, "Cache policy"), "the site was not served"
         record = project / "data" / "proposals" / "cache-policy.yaml"
