@@ -10,7 +10,7 @@ ten quoted-printable) and times, best of three:
   reading nothing (what parsing alone costs);
 - stdlib parse + fields: the same, reading Message-ID, From, Date, Subject, In-Reply-To,
   References and the text/plain body (what any importer must at least do);
-- lsfmm-prep read: `generator.mbox.read_inputs` (split, un-escape, guarded parse, decode,
+- lsfmm-prep read: `generator.mail.mbox.read_inputs` (split, un-escape, guarded parse, decode,
   signature), plus splitting every body into quote blocks with attributions;
 - lsfmm-prep import: the whole `import-mbox` command on M of those messages into a copy of
   the sample data (people matching, attribution, thread order, YAML, validation, write).
@@ -34,7 +34,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from generator import mailtext, mbox  # noqa: E402
+from generator.mail import mbox  # noqa: E402
+from generator.records import mailtext  # noqa: E402
 
 WORDS = (  # noqa: SIM905 (a word list reads better as text)
     "memory cgroup reclaim folio page cache eviction policy hook kfunc struct_ops bpf program verifier "

@@ -10,8 +10,9 @@ import os
 import sys
 import traceback
 
-from generator import __version__, stubs
+from generator import __version__
 from generator.errors import LsfError
+from generator.records import stubs
 
 DESCRIPTION = """\
 Turn the YAML records under data/ into the Markdown pages of an LSF/MM/BPF session site.
@@ -143,7 +144,7 @@ def run(args: argparse.Namespace) -> int:
     c = args.command
     inputs = None
     if c == "site" and args.strict and not args.pdf and not args.no_cache:
-        from generator import noop  # before the build's imports: a no-op costs a walk of the files
+        from generator.cache import noop  # before the build's imports: a no-op costs a walk of the files
 
         inputs = noop.Inputs(args.data, args.out, args.config, args.site_dir)
         if inputs.unchanged():

@@ -1,5 +1,5 @@
 """One function per command of `python -m generator`: each runs the build's phases
-(`generator.build`) or the import's, and says what happened. Output goes to the terminal here
+(`generator.build.pipeline`) or the import's, and says what happened. Output goes to the terminal here
 and nowhere else: results to standard output, problems and warnings to standard error. Errors
 are raised (`generator.errors`) and printed once, by `cli.main`.
 """
@@ -14,15 +14,13 @@ import sys
 import time
 from typing import Any
 
-from generator import build as runner
-from generator import grid, importer, layout, markup, mbox, noop, sitebuild, stubs
-from generator import schema as S
+from generator import layout
+from generator.build import pipeline as runner
+from generator.cache import noop
+from generator.cache.incremental import open_layer
 from generator.errors import DataError, Problem, Problems, UsageError
-from generator.incremental import open_layer
-from generator.jsonschemas import schemas
-from generator.model import CONFLICT, Site
-from generator.render import Renderer, fmt_date
-from generator.write import (
+from generator.exports.jsonschemas import schemas
+from generator.files import (
     build_lock,
     create_file,
     read_current,
@@ -32,6 +30,13 @@ from generator.write import (
     write_files,
     write_pages,
 )
+from generator.mail import importer, mbox
+from generator.pages import grid, markup
+from generator.pages.render import Renderer, fmt_date
+from generator.records import schema as S
+from generator.records import stubs
+from generator.records.model import CONFLICT, Site
+from generator.site import sitebuild
 
 
 def say(lines: list[str]) -> None:

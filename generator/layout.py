@@ -32,7 +32,7 @@ class DataPlace:
     """A record file, or a folder of one-record files named after their ids."""
 
     path: str  # relative to the data folder
-    kind: str  # the schema's name for what the file holds (generator.schema.SPECS)
+    kind: str  # the schema's name for what the file holds (generator.records.schema.SPECS)
     folder: bool
     schema: str  # its JSON Schema: docs/schemas/<schema>.schema.json
 
@@ -50,7 +50,7 @@ RECORD_SUFFIX = ".yaml"
 OLD_EVENT_FILE = "event.yaml"
 # What import-mbox may create or extend, relative to the data folder.
 IMPORT_PLACES = ("people.yaml", "threads/")
-# What the calendars last showed of each session (generator.history): written by the build,
+# What the calendars last showed of each session (generator.exports.history): written by the build,
 # committed with the data.
 HISTORY_FILE = "calendar-history.yaml"
 SCHEMA_FOLDER = "docs/schemas"  # relative to the repository; published as schemas/

@@ -10,9 +10,9 @@ import html
 import os
 import re
 
-from generator.build import load_site
+from generator.build.pipeline import load_site
 from generator.errors import Problems
-from generator.render import key_links, letter_label, render_briefs
+from generator.pages.render import key_links, letter_label, render_briefs
 from tests.conftest import REPO, SAMPLE
 
 GOLDEN = REPO / "tests" / "golden" / "briefs"

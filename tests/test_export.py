@@ -14,14 +14,14 @@ import jsonschema
 import pytest
 from icalendar import Calendar
 
-from generator.build import load_site
+from generator.build.pipeline import load_site
 from generator.errors import Problems
-from generator.export import CALENDAR, DATA, exports
-from generator.history import advance
-from generator.jsonschemas import schemas
-from generator.model import Site
-from generator.siteconfig import Publish
-from generator.write import is_generated
+from generator.exports.export import CALENDAR, DATA, exports
+from generator.exports.history import advance
+from generator.exports.jsonschemas import schemas
+from generator.files import is_generated
+from generator.records.model import Site
+from generator.site.config import Publish
 from tests.conftest import REPO, SAMPLE
 from tests.hostile import RLO_NAME, write_hostile
 
@@ -89,7 +89,7 @@ def test_sample_agenda_has_the_scheduled_session_with_time_zone_room_and_brief()
         "See the write-up <https://example.org/writeup>."
     )
     assert [str(c) for c in event["categories"].cats] == ["Memory management", "BPF"]
-    # When the calendars first showed it (generator.history), not when the topic was posted.
+    # When the calendars first showed it (generator.exports.history), not when the topic was posted.
     assert event.get("dtstamp").dt == event.get("last-modified").dt == changed
     assert (event["sequence"], str(event["status"])) == (0, "TENTATIVE")  # scheduled, not yet accepted
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import grid
-from generator.build import load_site
+from generator.build.pipeline import load_site
 from generator.errors import Problems
-from generator.schema import clock_text
+from generator.pages import grid
+from generator.records.schema import clock_text
 from tests.conftest import REPO, SAMPLE, SCHEDULE, SUMMIT, run_cli
 
 GOLDEN = REPO / "tests" / "golden" / "agenda"

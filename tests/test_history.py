@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from generator import history
-from generator.build import load_site
+from generator.build.pipeline import load_site
 from generator.errors import Problems
+from generator.exports import history
 from tests.conftest import SCHEDULE, run_cli
 
 T0 = dt.datetime(2030, 3, 1, 12, 0, tzinfo=dt.UTC)
@@ -250,7 +250,7 @@ def test_a_damaged_history_says_how_to_repair_it(data):
 
 
 def test_a_history_that_changed_during_the_build_is_left_and_said_so(data, monkeypatch):
-    from generator import build as runner
+    from generator.build import pipeline as runner
     from generator.errors import WriteError
 
     def changed(*args, **kwargs):

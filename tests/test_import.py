@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import write
-from generator.build import load_site
+from generator import files as write
+from generator.build.pipeline import load_site
 from generator.errors import Problems
 from tests.conftest import REPO, SAMPLE, SEED_MBOX, SHARED, run_cli
 from tests.test_cli import snapshot
@@ -104,7 +104,7 @@ def test_importing_the_seed_reproduces_the_default_thread(tmp_path, shared):
 
 
 def test_the_default_quotes_are_verified_against_the_seed_text(shared):
-    (mail,) = __import__("generator.mbox", fromlist=["x"]).read_inputs([str(SEED_MBOX)]).mails
+    (mail,) = __import__("generator.mail.mbox", fromlist=["x"]).read_inputs([str(SEED_MBOX)]).mails
     site = site_of(REPO / "data")
     assert site.messages["7ia4h5ov6o0n.fsf@castle.c.googlers.com"]["text"] == mail.text
     assert run_cli("check", "--strict").returncode == 0  # which verifies all 11 quotes against it
@@ -491,8 +491,9 @@ def test_attribution_is_linear_in_the_size_of_the_mail(tmp_path, monkeypatch):
     clones, at most as many again); each block is then looked up in it once per candidate
     message, word by word. The words visited are counted, not timed: ten times the blocks and
     ten times the words must cost at most about ten times the work (it was a hundred)."""
-    from generator import importer, mailtext
-    from generator.mbox import read_inputs
+    from generator.mail import importer
+    from generator.mail.mbox import read_inputs
+    from generator.records import mailtext
 
     visited = {"words": 0}
     real_init, real_holds = mailtext.OwnWords.__init__, mailtext.OwnWords.holds
@@ -557,7 +558,7 @@ def test_lists_grow_on_reimport_and_a_dry_run_can_only_count(tmp_path):
 
 
 def test_an_import_that_would_leave_a_file_over_the_size_limit_fails_cleanly(tmp_path, monkeypatch):
-    from generator import yamlload
+    from generator.records import yamlload
 
     data = Path(shutil.copytree(SAMPLE, tmp_path / "data"))
     (tmp_path / "post.mbox").write_text(mbox(POST))
@@ -679,8 +680,9 @@ def test_attribution_stops_at_two_candidates_and_skips_words_too_many_messages_s
     """Bound: a quoted block is compared with at most MAX_CANDIDATES messages, and no more once
     two hold it. N bot messages with one paragraph, and a reply quoting it N times, cost N
     comparisons, not N squared (1,000 took 4 s, 4,000 took 72 s)."""
-    from generator import importer, mailtext
-    from generator.mbox import read_inputs
+    from generator.mail import importer
+    from generator.mail.mbox import read_inputs
+    from generator.records import mailtext
 
     calls = {"holds": 0}
     real = mailtext.OwnWords.holds
@@ -712,8 +714,8 @@ def test_attribution_stops_at_two_candidates_and_skips_words_too_many_messages_s
 
 
 def test_mail_related_to_the_thread_only_through_other_mail_is_related(tmp_path):
-    from generator import importer
-    from generator.mbox import read_inputs
+    from generator.mail import importer
+    from generator.mail.mbox import read_inputs
 
     site = site_of(SAMPLE)
     chain = []
@@ -804,7 +806,7 @@ def test_copies_that_disagree_fill_nothing_into_a_resolved_record(tmp_path):
 
 
 def test_finding_the_message_of_a_block_leaves_the_index_as_it_was():
-    from generator.importer import _WordIndex
+    from generator.mail.importer import _WordIndex
 
     index = _WordIndex({"A": "we should keep the sysctl\n", "B": "we should keep the sysctl\n"})
     assert index.holding("we should keep the", "X") == ["A", "B"]

@@ -8,9 +8,9 @@ import jsonschema
 import pytest
 
 from generator.errors import Problems
-from generator.jsonschemas import schemas
+from generator.exports.jsonschemas import schemas
 from generator.layout import schema_line as modeline
-from generator.yamlload import Y, parse
+from generator.records.yamlload import Y, parse
 from tests.conftest import REPO, SAMPLE
 from tests.test_bad_cases import BAD, CASES
 

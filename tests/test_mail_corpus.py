@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import mailtext, mbox
+from generator.mail import mbox
+from generator.records import mailtext
 from tests.conftest import SAMPLE, SHARED, run_cli
 
 MAIL = SHARED / "mail"
@@ -119,7 +120,7 @@ def with_ids(mail_dir: Path, name: str) -> list[mbox.Mail]:
 
 
 def test_the_table_covers_every_file(mail_dir):
-    assert sorted(CORPUS) == sorted(p.name for p in mail_dir.iterdir() if p.name != "README.md")
+    assert sorted(CORPUS) == sorted(p.name for p in mail_dir.iterdir() if p.is_file() and p.name != "README.md")
 
 
 @pytest.mark.parametrize("name", sorted(CORPUS))

@@ -2,8 +2,8 @@
 
 import pytest
 
-from generator import mailtext as T
-from generator.mbox import read_inputs
+from generator.mail.mbox import read_inputs
+from generator.records import mailtext as T
 from tests.conftest import SEED_MBOX
 
 REPLY = """\

@@ -1,7 +1,7 @@
 import markdown
 import pytest
 
-from generator import markup
+from generator.pages import markup
 
 MD = markdown.Markdown(extensions=["attr_list", "tables", "toc"])
 
@@ -123,7 +123,7 @@ def test_front_matter_reads_back_as_yaml_for_any_text(title, shown):
 
 
 def test_print_url_gives_the_short_lore_form():
-    from generator.markup import print_url
+    from generator.pages.markup import print_url
 
     assert print_url("https://lore.kernel.org/linux-mm/abc.fsf@x.com/") == "https://lore.kernel.org/r/abc.fsf@x.com"
     assert print_url("https://lore.kernel.org/all/a%2Bb@x.org/T/#u") == "https://lore.kernel.org/r/a+b@x.org"
@@ -133,7 +133,7 @@ def test_print_url_gives_the_short_lore_form():
 
 
 def test_link_notes_numbers_links_found_by_a_real_tokenizer():
-    from generator.markup import endnote_list, link_notes, site_link_resolver
+    from generator.pages.markup import endnote_list, link_notes, site_link_resolver
 
     fragment = (
         '<p><a title="x</a>y>" href="https://e.org/?a=1&amp;b=2">one</a> '

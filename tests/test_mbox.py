@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from generator import mbox
+from generator.mail import mbox
 from tests.conftest import SEED_MBOX
 
 MSG = """\
@@ -250,7 +250,7 @@ def test_mutated_mail_never_raises():
     """Broken input never crashes the reader: 400 deterministic byte mutations of a message."""
     import random
 
-    from generator import mailtext
+    from generator.records import mailtext
 
     rng = random.Random(6)
     base = MULTIPART + b"From mboxrd@z Thu Jan  1 00:00:00 1970\n" + MSG.format(subject="s", body="> q\nt").encode()

@@ -2,8 +2,8 @@
 
 import pytest
 
-from generator import mkdocs_hooks
 from generator.layout import MARK
+from generator.site import hooks as mkdocs_hooks
 
 
 @pytest.mark.parametrize(
@@ -40,7 +40,7 @@ def test_the_hook_knows_the_front_matter_of_generated_pages():
     YAML edit link, a hand-written page keeps MkDocs' own."""
     import yaml
 
-    from generator.markup import front_matter
+    from generator.pages.markup import front_matter
 
     meta = yaml.safe_load(front_matter("A title", "data/topics/x.yaml").strip("-\n"))
 

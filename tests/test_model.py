@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import load_site
+from generator.build.pipeline import load_site
 from generator.errors import Problems
 from tests.conftest import SAMPLE
 
@@ -120,7 +120,7 @@ def test_invalid_record_is_not_reported_again_as_unknown(data):
 
 
 def test_the_schedule_fixture_has_no_conflict_and_the_default_data_none_either():
-    from generator import model
+    from generator.records import model
     from tests.conftest import REPO, SCHEDULE
 
     for folder in (SCHEDULE, REPO / "data"):

@@ -14,9 +14,9 @@ import pytest
 import yaml
 
 from generator.errors import Problems
-from generator.jsonschemas import schemas
+from generator.exports.jsonschemas import schemas
 from generator.layout import schema_line as modeline
-from generator.yamlload import parse
+from generator.records.yamlload import parse
 from tests.conftest import REPO, SAMPLE, run_cli
 from tests.test_jsonschemas import as_json
 

@@ -1,4 +1,4 @@
-"""`site --strict` with nothing changed (generator.noop): known from the files' times and sizes,
+"""`site --strict` with nothing changed (generator.cache.noop): known from the files' times and sizes,
 before the build's imports; anything changed runs the build."""
 
 from __future__ import annotations

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from generator import pdf
-from generator.build import load_site
+from generator.build.pipeline import load_site
 from generator.errors import Problems
+from generator.exports import pdf
 from generator.layout import brief_files
-from generator.render import render_briefs
+from generator.pages.render import render_briefs
 from tests.conftest import REPO, SAMPLE, make_project, run_cli
 
 pypdf = pytest.importorskip("pypdf", reason="pypdf is not installed (make installs it)")

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from generator import markup
-from generator.build import load_site
+from generator.build.pipeline import load_site
 from generator.errors import Problems
-from generator.export import exports
+from generator.exports.export import exports
 from generator.layout import relative
-from generator.render import add_minutes, render_pages, running_order
-from generator.siteconfig import Publish
+from generator.pages import markup
+from generator.pages.render import add_minutes, render_pages, running_order
+from generator.site.config import Publish
 from tests.conftest import REPO, SAMPLE, SCHEDULE, SUMMIT
 
 GOLDENS = REPO / "tests" / "golden"

@@ -1,8 +1,8 @@
 import pytest
 
-from generator import schema as S
 from generator.errors import Problems
-from generator.yamlload import parse
+from generator.records import schema as S
+from generator.records.yamlload import parse
 
 
 def check(spec: S.Type, text: str):

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import series
+from generator.records import series
 from tests.conftest import REPO, SAMPLE, SHARED, run_cli
 
 FIXTURE = REPO / "tests" / "fixtures" / "mail" / "oom-hook-v2-v3.mbox"

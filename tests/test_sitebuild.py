@@ -1,4 +1,4 @@
-"""The incremental site build (generator.sitebuild) against `mkdocs build`, the reference: after
+"""The incremental site build (generator.site.sitebuild) against `mkdocs build`, the reference: after
 a scripted series of edits of every kind of record (adds, renames, deletes, hand-written pages
 and assets), the site a chain of incremental builds made is, page by page and byte for byte,
 the site a clean `mkdocs build` makes of the same docs/, search index included."""
@@ -314,7 +314,7 @@ def test_other_plugins_run_mkdocs_build_itself(tmp_path):
 def test_pages_rendered_by_forked_workers_are_the_same(tmp_path, monkeypatch):
     """A cold build of many pages renders them in forked processes: the site is byte for byte
     `mkdocs build`'s, and a warning raised in a worker still fails the build."""
-    from generator import sitebuild
+    from generator.site import sitebuild
 
     monkeypatch.setattr(sitebuild, "PARALLEL_FROM", 2)
     project = make_project(tmp_path, SAMPLE)

@@ -3,7 +3,7 @@
 import pytest
 
 from generator.errors import Problems
-from generator.siteconfig import Publish, read_publish
+from generator.site.config import Publish, read_publish
 from tests.conftest import REPO
 
 

@@ -12,11 +12,11 @@ import re
 import pytest
 from icalendar import Calendar
 
-from generator.build import load_site
+from generator.build.pipeline import load_site
 from generator.errors import Problems
-from generator.export import exports
-from generator.render import render_briefs, render_pages
-from generator.siteconfig import Publish
+from generator.exports.export import exports
+from generator.pages.render import render_briefs, render_pages
+from generator.site.config import Publish
 from tests.conftest import SUMMIT
 
 PUBLISH = Publish(site_url="https://briefs.example.org/")
@@ -173,7 +173,7 @@ def test_kept_briefs_whose_files_are_gone_are_not_linked(site, tmp_path):
     """`make site` keeps the briefs of the site it replaces, but only those whose files are there."""
     import hashlib
 
-    from generator import build as runner
+    from generator.build import pipeline as runner
 
     folder = tmp_path / "site" / "briefs"
     folder.mkdir(parents=True)

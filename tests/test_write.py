@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.write import WriteError, is_generated, write_pages
+from generator.files import WriteError, is_generated, write_pages
 
 
 def page(body: str) -> str:
@@ -91,7 +91,7 @@ def test_pages_are_ordinary_readable_files(tmp_path):
 
 
 def test_a_new_record_file_never_replaces_one(tmp_path):
-    from generator.write import create_file
+    from generator.files import create_file
 
     create_file(str(tmp_path / "x.yaml"), "id: x\n")
     with pytest.raises(WriteError, match=r"x\.yaml already exists; it was left as it was"):
@@ -102,7 +102,7 @@ def test_a_new_record_file_never_replaces_one(tmp_path):
 
 
 def test_adding_to_a_file_that_changed_meanwhile_loses_no_edit(tmp_path):
-    from generator.write import replace_text
+    from generator.files import replace_text
 
     path = tmp_path / "questions.yaml"
     path.write_text("questions:\n  - id: a\n")
@@ -127,7 +127,7 @@ def test_git_ignores_every_place_the_generator_writes():
 def test_a_swap_killed_at_each_rename_never_loses_the_site(tmp_path, monkeypatch, step):
     """Inject a kill at each of the swap's renames: afterwards either site/ or a copy the next
     run puts back exists, whole; and cleaning up leftovers never removes that copy."""
-    from generator import write
+    from generator import files as write
 
     site = tmp_path / "site"
     site.mkdir()

@@ -1,5 +1,5 @@
 from generator.errors import Problems
-from generator.yamlload import parse
+from generator.records.yamlload import parse
 
 
 def load(text: str):
@@ -80,7 +80,7 @@ def test_empty_file_and_bom():
 
 
 def test_non_utf8_file(tmp_path):
-    from generator.yamlload import read
+    from generator.records.yamlload import read
 
     path = tmp_path / "x.yaml"
     path.write_bytes(b"id: a\ntitle: caf\xe9\n")
@@ -90,7 +90,7 @@ def test_non_utf8_file(tmp_path):
 
 
 def test_very_large_file_is_refused_before_parsing(tmp_path):
-    from generator.yamlload import MAX_BYTES, read
+    from generator.records.yamlload import MAX_BYTES, read
 
     path = tmp_path / "big.yaml"
     path.write_bytes(b"quotes:\n" + b"  - x\n" * (MAX_BYTES // 6 + 1))

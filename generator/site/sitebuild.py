@@ -46,7 +46,7 @@ from urllib.parse import urlsplit
 
 from generator import layout
 from generator.errors import SiteError
-from generator.noop import Stat, shaping_dirs, site_stamp, stat, walk
+from generator.cache.noop import Stat, shaping_dirs, site_stamp, stat, walk
 
 KNOWN_PLUGINS = {"search", "material/search"}
 PACKAGES = ("mkdocs", "mkdocs-material", "Markdown", "Jinja2", "pymdown-extensions", "Pygments")
@@ -227,7 +227,7 @@ class Builder:
     def build(self, finish: Any = None, may_skip: bool = True) -> Report:
         """Build into a fresh folder, let `finish(fresh)` add to it (the briefs), swap it in
         for site/. Nothing is written when nothing changed and `may_skip`."""
-        from generator.write import discard, fresh_site_folder, swap_site
+        from generator.files import discard, fresh_site_folder, swap_site
 
         report = Report()
         t0 = time.perf_counter()

@@ -1,13 +1,13 @@
 """The one incremental layer: what a rebuild may reuse, and the proof that it may.
 
 The core (model, render, export) knows nothing of it. This layer wraps the phases of the build
-(`generator.build.Clean` is the same interface, keeping nothing) and keeps three kinds of
+(`generator.build.pipeline.Clean` is the same interface, keeping nothing) and keeps three kinds of
 results between builds, in one pickle file in .lsfmm-cache/ beside the data folder (and Jinja's
 compiled templates in a folder beside it):
 
 1. Files: each data file's parse result (`model.parse_file`, a pure function of its bytes), by
    its path, the SHA-256 of its bytes and its size.
-2. Pure functions: the `generator.memo` tables (quote provenance, Markdown as HTML), by their
+2. Pure functions: the `generator.cache.memo` tables (quote provenance, Markdown as HTML), by their
    arguments.
 3. Work that reads the Site: every page, and each `Site.derive` text that asks to be kept (the
    parts of the whole-site pages, calendars, lines of data.json), with what it read.
@@ -40,13 +40,15 @@ from dataclasses import dataclass
 from importlib import metadata
 from typing import Any, TypeVar
 
-from generator import layout, memo, render
-from generator.build import Clean
-from generator.export import exports
-from generator.history import History
-from generator.model import DataFile, FileResult, Site, parse_file
-from generator.render import Renderer, plan
-from generator.siteconfig import Publish
+from generator import layout
+from generator.build.pipeline import Clean
+from generator.cache import memo
+from generator.exports.export import exports
+from generator.exports.history import History
+from generator.pages import render
+from generator.pages.render import Renderer, plan
+from generator.records.model import DataFile, FileResult, Site, parse_file
+from generator.site.config import Publish
 
 T = TypeVar("T")
 
@@ -59,7 +61,7 @@ Read = tuple[str, Any]  # (table or relation name, id or ALL)
 def code_version() -> str:
     """Changes whenever the generator's code (every module of the package), its templates, the
     libraries that make what is kept, Python itself, or the time zone rules change."""
-    here = os.path.dirname(__file__)
+    here = os.path.dirname(os.path.dirname(__file__))
     h = hashlib.sha256(sys.version.encode())
     for lib in _LIBRARIES:
         try:
@@ -71,7 +73,7 @@ def code_version() -> str:
         os.path.relpath(os.path.join(top, n), here)
         for top, dirs, files in os.walk(here)
         for n in files
-        if (n.endswith(".py") or os.path.relpath(top, here).startswith("templates")) and "__pycache__" not in top
+        if n.endswith((".py", ".j2", ".css")) and "__pycache__" not in top
     )
     for name in names:
         with open(os.path.join(here, name), "rb") as fh:
@@ -222,7 +224,7 @@ class Incremental(Clean):
         self.version = code_version()
         self.live: dict[tuple[str, str, str, int], FileResult] | None = {} if live else None
         self.files: dict[tuple[str, str, str, int], bytes] = {}  # (file, kind, sha, size) -> pickled FileResult
-        self.tables: dict[str, dict[Any, Any]] = {}  # generator.memo tables
+        self.tables: dict[str, dict[Any, Any]] = {}  # generator.cache.memo tables
         self.derived: dict[Any, Entry] = {}  # Site.derive texts of the last build
         self.pages: dict[str, Entry] = {}  # page path -> entry of the last build
         self.recorder = Recorder()

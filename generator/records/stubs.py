@@ -18,14 +18,15 @@ from dataclasses import dataclass
 
 import jinja2
 
-from generator import layout, yamledit
-from generator import schema as S
+from generator import layout
 from generator.errors import Problems, UsageError
-from generator.model import Site
-from generator.yamlload import Y, parse
+from generator.records import schema as S
+from generator.records import yamledit
+from generator.records.model import Site
+from generator.records.yamlload import Y, parse
 
 KINDS = ("topic", "proposal", "question", "person", "event")
-TEMPLATES = os.path.join(os.path.dirname(__file__), "templates", "stubs")
+TEMPLATES = os.path.join(os.path.dirname(__file__), "stubs")
 
 _env = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATES),

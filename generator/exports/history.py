@@ -24,10 +24,11 @@ from typing import Any
 
 import yaml
 
-from generator import layout, yamlload
-from generator import schema as S
+from generator import layout
 from generator.errors import Problems
-from generator.model import Site
+from generator.records import schema as S
+from generator.records import yamlload
+from generator.records.model import Site
 
 FILE = layout.HISTORY_FILE
 STATUSES = ("tentative", "confirmed", "cancelled")  # iCalendar STATUS values of a VEVENT

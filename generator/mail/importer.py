@@ -21,12 +21,12 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from generator import mailtext, yamledit
-from generator import schema as S
 from generator.errors import MailError, Problem
 from generator.layout import schema_line
-from generator.mbox import Mail
-from generator.model import Site
+from generator.mail.mbox import Mail
+from generator.records import mailtext, yamledit
+from generator.records import schema as S
+from generator.records.model import Site
 
 MESSAGE_FIELDS = ("message_id", "author", "date", "subject", "in_reply_to", "text")
 _TAGS = re.compile(r"^\s*(?:\[[^\]]*\]\s*)+")

@@ -1,6 +1,6 @@
 """The model: each data file's record, then the `Site` that every record and the relations
 between them make, with every rule that spans records checked. Pure: bytes in (read by
-`generator.build.load`), records and problems out.
+`generator.build.pipeline.load`), records and problems out.
 
 - `parse_file`: one file's bytes -> its record, the references it makes, its problems. A pure
   function of the bytes, so the incremental layer keeps its result by their SHA-256.
@@ -20,9 +20,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from generator import layout, mailtext, series, yamlload
-from generator import schema as S
+from generator import layout
 from generator.errors import Problem, Problems
+from generator.records import mailtext, series, yamlload
+from generator.records import schema as S
 
 T = TypeVar("T")
 
@@ -33,7 +34,7 @@ class Site:
     Render and export read only this. Anything they compute once and use for several pages
     (an order of records, a quote block, a person's line on the people page) goes through
     `derive`, so that a view of the Site that records what each page reads
-    (`generator.incremental`) sees those reads for every page that uses the result."""
+    (`generator.cache.incremental`) sees those reads for every page that uses the result."""
 
     # The tables of records by id, and the relations (record id -> ids), in the order the
     # incremental layer knows them by.

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from generator import layout
-from generator import schema as S
+from generator.records import schema as S
 
 
 def to_json(t: S.Type, exported: bool = False) -> dict[str, Any]:
@@ -99,7 +99,7 @@ def _with(schema: dict[str, Any], **derived: dict[str, Any]) -> dict[str, Any]:
 
 
 def data_schema() -> dict[str, Any]:
-    """The JSON Schema of data.json (generator.export.data): every record, cross-linked."""
+    """The JSON Schema of data.json (generator.exports.export.data): every record, cross-linked."""
     thread = to_json(S.THREAD, exported=True)
     topic = to_json(S.TOPIC, exported=True)
     for name in S.EXPORT_SKIP["topic"]:  # fields that only spell another one

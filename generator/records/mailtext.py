@@ -6,7 +6,7 @@
   level ("On <date>, X wrote:", "X writes:", "At <date>, X wrote:", an Outlook header block).
 - `find_quote`: whether a curated quote occurs in a message's text at a given quote level,
   ignoring whitespace, and if not, which of its lines is the first that does not follow
-  (remembered between builds by the incremental layer: `generator.memo`).
+  (remembered between builds by the incremental layer: `generator.cache.memo`).
 - `strip_signature`, `names_match`: the signature block, and comparing names as people write them.
 """
 
@@ -21,7 +21,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from generator import memo
+from generator.cache import memo
 
 # "Re: ", "Fwd: ", "AW: ", "SV: ", "Antw: " as clients put them before a subject, repeated.
 REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fwd?|aw|sv|antw)\s*:\s*)+", re.I)

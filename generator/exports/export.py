@@ -10,14 +10,14 @@
 - `people/<id>.ics`: the sessions a person leads or must attend, linked from their page.
 - `data.json`: every record as validated, the relations derived from them, the data file each
   came from and the page that shows it. Its JSON Schema is `docs/schemas/data.schema.json`
-  (`generator.jsonschemas.data_schema`, built from the same field definitions).
+  (`generator.exports.jsonschemas.data_schema`, built from the same field definitions).
 
 Values in the exports are the records' text as written: these are not Markdown or HTML, and a
 consumer escapes them for its own output. The one change is the one the pages make too: bidi
 controls are shown as [U+202E] in the calendar, which people read in a calendar program.
 
 Output is deterministic: SEQUENCE, DTSTAMP and LAST-MODIFIED come from the calendar history
-(`generator.history`, kept in data/ by the build), and nothing depends on the clock or on hash
+(`generator.exports.history`, kept in data/ by the build), and nothing depends on the clock or on hash
 order. Each calendar and each record's line of data.json is a `Site.derive` value, so a
 recording view keeps them between builds while what they read is unchanged.
 """
@@ -33,11 +33,12 @@ from typing import Any
 
 from icalendar import Calendar, Event, Timezone
 
-from generator import layout, markup
-from generator import schema as S
-from generator.history import History, Published, advance
-from generator.model import Site, needed
-from generator.siteconfig import Publish
+from generator import layout
+from generator.exports.history import History, Published, advance
+from generator.pages import markup
+from generator.records import schema as S
+from generator.records.model import Site, needed
+from generator.site.config import Publish
 
 CALENDAR = layout.target("calendar")
 DATA = layout.target("data")

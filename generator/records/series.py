@@ -21,7 +21,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from generator import mailtext
+from generator.records import mailtext
 
 _GROUP = re.compile(r"\s*\[([^\[\]]{0,200})\]")
 _IS_PATCH = re.compile(r"\bPATCH(?:SET|ES)?(?:v\d+)?\b", re.I)

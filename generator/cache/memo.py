@@ -3,7 +3,7 @@
 A function decorated with `@pure("name", key)` computes as usual; its callers never see the
 difference. While a table is open under its name, each result is kept there under `key(*args)`
 (a function of everything the result is computed from), and a later call with the same key
-gets it back. A build opens the tables: the incremental layer (`generator.incremental`) fills
+gets it back. A build opens the tables: the incremental layer (`generator.cache.incremental`) fills
 them from its cache file and saves them again; a build without it (`build.Clean`) starts them
 empty and drops them at its end. Outside a build nothing is kept.
 

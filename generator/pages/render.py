@@ -11,7 +11,7 @@ Whatever is computed once and shown on several pages (orders of records, quote b
 sections of the people and questions pages, the rows of the proposals page) goes through
 `Site.derive` with a key that names everything it depends on besides the Site: never through
 a dictionary of this module's own, so that a recording view of the Site sees, for every page,
-everything that page shows (generator.incremental).
+everything that page shows (generator.cache.incremental).
 """
 
 from __future__ import annotations
@@ -25,9 +25,10 @@ from typing import Any
 
 import jinja2
 
-from generator import grid, layout, markup
-from generator import schema as S
-from generator.model import Site
+from generator import layout
+from generator.pages import grid, markup
+from generator.records import schema as S
+from generator.records.model import Site
 
 TEMPLATES = os.path.join(os.path.dirname(__file__), "templates")
 

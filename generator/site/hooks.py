@@ -16,7 +16,7 @@ adjust what MkDocs makes of it.
 2. The links of every page's content printed as endnotes. After the page is built (so the
    search index never sees the notes), each link in the article gets a number that only print
    shows, and a print-only list of the full addresses is added at the end of the article. The
-   work is `generator.markup.link_notes`; this file only finds the article in the theme's HTML.
+   work is `generator.pages.markup.link_notes`; this file only finds the article in the theme's HTML.
    Hidden on screen by docs/assets/lsfmm.css.
 """
 
@@ -30,9 +30,10 @@ import sys
 from typing import Any
 from urllib.parse import quote
 
-# MkDocs loads this file by path; the generator package sits one folder up.
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
-from generator import layout, markup
+# MkDocs loads this file by path; the generator package sits two folders up.
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__)))))
+from generator import layout
+from generator.pages import markup
 
 del sys.path[0]
 

@@ -120,7 +120,7 @@ class Inputs:
         args = json.dumps([os.path.abspath(p) for p in (data, out, config, site_dir)])
         tag = hashlib.sha256(args.encode()).hexdigest()[:12]
         self.path = os.path.join(os.path.dirname(layout.cache_path(data)), f"noop-{tag}.json")
-        self.code = os.path.dirname(os.path.abspath(__file__))
+        self.code = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
     def before(self) -> dict[str, Any]:
         """What the build is about to read: taken before it starts."""

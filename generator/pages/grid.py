@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from generator.schema import clock_minutes, clock_text
+from generator.records.schema import clock_minutes, clock_text
 
 NO_ROOM = "Room not given"
 

@@ -1,9 +1,9 @@
 """Record schemas: what each YAML file may hold, with a short doc for every field, and every
 vocabulary (statuses, kinds, roles, link types, confidence) once, with the label pages show.
 
-Types check positioned YAML nodes (`generator.yamlload.Y`) and turn them into plain Python
+Types check positioned YAML nodes (`generator.records.yamlload.Y`) and turn them into plain Python
 values; validated mappings become `Rec` dicts that remember where each key was written.
-References between records are collected here and resolved in `generator.model` once all
+References between records are collected here and resolved in `generator.records.model` once all
 files are read. Pure. The templates' label filters, the JSON Schemas (`jsonschemas`) and the
 exports read the vocabularies from here.
 """
@@ -22,7 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 from generator import layout
 from generator.errors import Problems
-from generator.yamlload import Y
+from generator.records.yamlload import Y
 
 INVALID = object()
 

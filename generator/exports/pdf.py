@@ -26,7 +26,7 @@ from typing import Any
 
 from generator.errors import PdfError
 from generator.layout import brief_files
-from generator.render import TEMPLATES
+from generator.pages.render import TEMPLATES
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}  # CSS page sizes
 STYLESHEET = os.path.join(TEMPLATES, "brief.css")

@@ -41,8 +41,8 @@ from typing import Any
 
 import nh3
 
-from generator import mailtext
 from generator.errors import Problem
+from generator.records import mailtext
 
 POLICY = email.policy.default.clone(raise_on_defect=False, linesep="\n")
 

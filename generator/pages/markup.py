@@ -32,7 +32,9 @@ from urllib.parse import unquote, urlsplit
 import markdown
 import nh3
 
-from generator import layout, memo, yamledit
+from generator import layout
+from generator.cache import memo
+from generator.records import yamledit
 
 LORE = "https://lore.kernel.org/r/"
 

@@ -16,7 +16,7 @@
 
 `check` and `build` run them in order for the commands (`site` after `build`). The phases that
 can reuse earlier work (parse, render, export) go through a layer: `Clean` keeps nothing;
-`generator.incremental.Incremental` (the same interface) keeps what a rebuild may reuse and
+`generator.cache.incremental.Incremental` (the same interface) keeps what a rebuild may reuse and
 proves it still holds. A clean build and an incremental one run the same core code.
 """
 
@@ -28,20 +28,24 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from generator import history, layout, memo, model, pdf, sitebuild, yamlload
+from generator import layout
+from generator.cache import memo
 from generator.errors import DataError, Problems, UsageError, WriteError
-from generator.export import exports
-from generator.model import DataFile, FileResult, Site
-from generator.render import Renderer, render_pages
-from generator.siteconfig import Publish, read_publish
-from generator.write import WriteReport, keep_briefs, read_brief_manifest, write_briefs, write_data, write_pages
+from generator.exports import history, pdf
+from generator.exports.export import exports
+from generator.files import WriteReport, keep_briefs, read_brief_manifest, write_briefs, write_data, write_pages
+from generator.pages.render import Renderer, render_pages
+from generator.records import model, yamlload
+from generator.records.model import DataFile, FileResult, Site
+from generator.site import sitebuild
+from generator.site.config import Publish, read_publish
 
 Say = Callable[[list[str]], None]  # shows lines to the user (warnings, as soon as they are known)
 
 
 class Clean:
     """The phases that could reuse earlier work, doing all of it: nothing is kept between
-    builds (within one, the pure functions of `generator.memo` still answer a repeated call)."""
+    builds (within one, the pure functions of `generator.cache.memo` still answer a repeated call)."""
 
     def start(self) -> None:
         """A build starts."""

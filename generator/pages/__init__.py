@@ -1,0 +1,3 @@
+"""The pages: the Site rendered into Markdown through the templates, the agenda grid, and text
+made safe for Markdown.
+"""
