@@ -1,18 +1,21 @@
 """Command line: `python -m generator COMMAND`. Parses the arguments, calls the command's
-function (`generator.commands`), and prints any error once, here."""
+`run(args)` (one module per command in `generator.commands`, registered once with
+`set_defaults(func=...)` and imported only when it runs), and prints any error once, here."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import gc
+import importlib
 import os
 import sys
 import traceback
+from typing import Any
 
 from generator import __version__
 from generator.errors import LsfError
-from generator.records import stubs
+from generator.records.stubs import KINDS
 
 DESCRIPTION = """\
 Turn the YAML records under data/ into the Markdown pages of an LSF/MM/BPF session site.
@@ -62,24 +65,31 @@ def _parser() -> argparse.ArgumentParser:
         default="mkdocs.yml",
         help="MkDocs configuration whose site_url the exports link to (default: mkdocs.yml)",
     )
-    sub.add_parser("build", parents=[common, out], help="validate and write the generated pages and exports")
+    sub.add_parser(
+        "build", parents=[common, out], help="validate and write the generated pages and exports"
+    ).set_defaults(func=_command("build"))
     site_p = sub.add_parser("site", parents=[common, out], help="build, then build site/ with MkDocs, atomically")
+    site_p.set_defaults(func=_command("site"))
     site_p.add_argument("--site-dir", default="site", help="the built site (default: site)")
     site_p.add_argument(
         "--pdf", action="store_true", help="also write each topic's session brief as PDF into site/briefs/"
     )
     site_p.add_argument("--timings", action="store_true", help="say how long each stage took")
-    sub.add_parser("check", parents=[common], help="validate only; write nothing")
+    sub.add_parser("check", parents=[common], help="validate only; write nothing").set_defaults(func=_command("check"))
     ag = sub.add_parser("agenda", parents=[common], help="print an event's agenda as a 72-column text grid")
+    ag.set_defaults(func=_command("agenda"))
     ag.add_argument("--event", metavar="ID", help="the event (default: the current one)")
     ag.add_argument("--day", metavar="YYYY-MM-DD", type=_day, help="one day of it (default: every day)")
     serve = sub.add_parser("serve", parents=[common, out], help="build, serve, rebuild on data changes")
+    serve.set_defaults(func=_command("serve"))
     serve.add_argument("--addr", default="127.0.0.1:8000", help="address to serve on (default: 127.0.0.1:8000)")
     serve.add_argument("--site-dir", default="site", help="the built site, kept up to date (default: site)")
     clean = sub.add_parser("clean", help="remove the generated pages and exports")
+    clean.set_defaults(func=_command("clean"))
     clean.add_argument("--out", default="docs", help="docs folder of the generated pages (default: docs)")
     new = sub.add_parser("new", help="write a commented stub for a new topic, proposal, question, person or event")
-    new.add_argument("kind", choices=stubs.KINDS, help="what to start")
+    new.set_defaults(func=_command("new"))
+    new.add_argument("kind", choices=KINDS, help="what to start")
     new.add_argument("id", help="its id: lower-case letters, digits and single dashes")
     new.add_argument("--data", default="data", help="folder of YAML records (default: data)")
     new.add_argument(
@@ -98,6 +108,7 @@ def _parser() -> argparse.ArgumentParser:
     new.add_argument("--start", metavar="YYYY-MM-DD", help="event: its first day (required)")
     new.add_argument("--end", metavar="YYYY-MM-DD", help="event: its last day (required)")
     sch = sub.add_parser("schema", help="write the JSON Schemas for editors")
+    sch.set_defaults(func=_command("schema"))
     sch.add_argument("--out", default=os.path.join("docs", "schemas"), help="folder (default: docs/schemas)")
     sch.add_argument("--check", action="store_true", help="exit 1 if the files on disk are stale; write nothing")
     serve.add_argument(
@@ -112,6 +123,7 @@ def _parser() -> argparse.ArgumentParser:
         "thread order, messages known only through quotes, new senders as people marked for review. "
         "Adds only what is new; what is on record is never changed.",
     )
+    imp.set_defaults(func=_command("import_mbox"))
     imp.add_argument("paths", nargs="+", metavar="PATH", help="mbox, mboxrd, .eml or .gz file; '-' for standard input")
     imp.add_argument("--topic", metavar="ID", help="import into the thread of this topic (its `thread`, else its id)")
     imp.add_argument("--thread", metavar="ID", help="import into data/threads/ID.yaml")
@@ -139,65 +151,15 @@ def _day(text: str) -> str:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, found {text!r}") from None
 
 
-def run(args: argparse.Namespace) -> int:
-    """The command's function, with its arguments."""
-    c = args.command
-    inputs = None
-    if c == "site" and args.strict and not args.pdf and not args.no_cache:
-        from generator.cache import noop  # before the build's imports: a no-op costs a walk of the files
+def _command(name: str) -> Any:
+    """The `run(args)` of generator.commands.<name>, imported when it is called: `site` with
+    nothing to do imports nothing of the build."""
 
-        inputs = noop.Inputs(args.data, args.out, args.config, args.site_dir)
-        if inputs.unchanged():
-            print(
-                f"Nothing changed since the last build: the pages in {args.out}/ and the site in "
-                f"{args.site_dir}/ are up to date; nothing was written."
-            )
-            return 0
-    from generator import commands
+    def run(args: argparse.Namespace) -> int:
+        module = importlib.import_module(f"generator.commands.{name}")
+        return int(module.run(args))
 
-    if c == "check":
-        return commands.check(args.data, args.strict, not args.no_cache)
-    if c == "agenda":
-        return commands.agenda(args.data, args.event, args.day, args.strict, not args.no_cache)
-    if c == "build":
-        return commands.build(args.data, args.out, args.config, args.strict, not args.no_cache)
-    if c == "site":
-        return commands.site(
-            args.data,
-            args.out,
-            args.config,
-            args.site_dir,
-            args.strict,
-            not args.no_cache,
-            args.pdf,
-            args.timings,
-            inputs,
-        )
-    if c == "serve":
-        return commands.serve(
-            args.data, args.out, args.config, args.site_dir, args.strict, args.addr, args.interval, args.poll
-        )
-    if c == "clean":
-        return commands.clean(args.out)
-    if c == "schema":
-        return commands.schema(args.out, args.check)
-    if c == "new":
-        ask = stubs.Ask(
-            args.kind,
-            args.id,
-            dt.date.today().isoformat(),
-            leads=tuple(args.lead),
-            event=args.event,
-            topic=args.topic,
-            name=args.name,
-            email=args.email,
-            affiliation=args.affiliation,
-            source=args.source,
-            start=args.start,
-            end=args.end,
-        )
-        return commands.new(ask, args.data)
-    return commands.import_mbox(args.data, args.paths, args.topic, args.thread, args.dry_run, args.force)
+    return run
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -216,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     thresholds = gc.get_threshold()
     gc.set_threshold(200_000, 30, 30)
     try:
-        return run(args)
+        return int(args.func(args))
     except LsfError as exc:
         if getattr(args, "debug", False):
             traceback.print_exc()

@@ -199,10 +199,11 @@ def brief_files(tid: str) -> dict[str, str]:
     return {"a4": f"{tid}.pdf", "letter": f"{tid}.letter.pdf"}
 
 
-def brief_href(tid: str, paper: str) -> str:
-    """The link from a built topic page (topics/<id>/index.html: MkDocs' directory URLs) to
-    its PDF. Raw HTML, since MkDocs would report a Markdown link to a file it does not build."""
-    return f"../../{BRIEFS}/{brief_files(tid)[paper]}"
+def brief_href(tid: str, paper: str, directory_urls: bool = True) -> str:
+    """The link from a built topic page (topics/<id>/ with MkDocs' directory URLs, else
+    topics/<id>.html) to its PDF. Raw HTML, since MkDocs would report a Markdown link to a file
+    it does not build."""
+    return relative(page_url(target("topic", tid), directory_urls), f"{BRIEFS}/{brief_files(tid)[paper]}")
 
 
 # ---------------------------------------------------------------------------------- work folders
@@ -211,11 +212,8 @@ SITE_NEW = ".site-new-"  # MkDocs builds here, beside site/, before the swap
 SITE_OLD = ".site-old-"  # the previous site/ during the swap
 STAGING = ".lsfmm-staging-"  # changed pages staged under docs/ before they are moved into place
 LOCK = ".lsfmm-build.lock"  # beside docs/: one build, site or serve rebuild at a time in a checkout
-CACHE_FOLDER = ".lsfmm-cache"  # beside the data folder: what a rebuild can reuse
-
-
-def cache_path(data_dir: str) -> str:
-    return os.path.join(os.path.dirname(os.path.abspath(data_dir)), CACHE_FOLDER, "cache.pickle")
+CACHE_FOLDER = ".lsfmm-cache"  # beside the data folder: what a rebuild can reuse (generator.cache.store)
+SITE_STAMP = "search/search_index.json"  # in a built site: written anew by every build, so it tells builds apart
 
 
 def within(real: str, root: str) -> bool:

@@ -37,6 +37,19 @@ def write_tree(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
+def tree(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` (relative path -> bytes): two trees compare whole."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def edit(path: Path, old: str, new: str, every: bool = False) -> None:
+    """Replace `old` by `new` in a file: its first occurrence, or `every` one. `old` must be
+    there: an edit that changes nothing would make the test that follows prove nothing."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new) if every else text.replace(old, new, 1), encoding="utf-8")
+
+
 def copy_data(src: Path, dst: Path) -> Path:
     shutil.copytree(src, dst)
     return dst
@@ -87,7 +100,7 @@ def make_project(tmp: Path, data: Path) -> Path:
 
 
 def _only_hand_written(folder: str, names: list[str]) -> list[str]:
-    from generator.files import is_generated
+    from generator.build.write import is_generated
 
     return [n for n in names if is_generated(os.path.join(folder, n))] + [
         n for n in names if folder == str(REPO / "docs") and n in {"topics", "proposals", "questions", "people"}

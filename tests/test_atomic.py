@@ -10,11 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, SAMPLE, make_project, run_cli
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+from tests.conftest import REPO, SAMPLE, make_project, run_cli, tree
 
 
 @pytest.fixture(scope="module")

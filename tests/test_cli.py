@@ -3,11 +3,7 @@
 import shutil
 from pathlib import Path
 
-from tests.conftest import REPO, SAMPLE, run_cli
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+from tests.conftest import REPO, SAMPLE, run_cli, tree
 
 
 def test_help_documents_build_and_check():
@@ -37,11 +33,11 @@ def test_bad_data_lists_every_problem_exits_1_and_writes_nothing(tmp_path):
     data = Path(shutil.copytree(SAMPLE, tmp_path / "data"))
     out = tmp_path / "docs"
     assert run_cli("build", "--data", str(data), "--out", str(out)).returncode == 0
-    before = snapshot(out)
-    data_before = snapshot(data)
+    before = tree(out)
+    data_before = tree(data)
     topic = data / "topics" / "hooks-in-mm.yaml"
     topic.write_text(topic.read_text().replace("lead: ada-lead", "lead: ada-led").replace("tracks:", "trakcs:"))
-    data_before = snapshot(data)
+    data_before = tree(data)
     result = run_cli("build", "--data", "data", "--out", "docs", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout == ""
@@ -51,8 +47,8 @@ def test_bad_data_lists_every_problem_exits_1_and_writes_nothing(tmp_path):
         "Failed: 2 errors; nothing was written.\n"
     )
     assert "Traceback" not in result.stderr
-    assert snapshot(out) == before
-    assert snapshot(data) == data_before
+    assert tree(out) == before
+    assert tree(data) == data_before
 
 
 def test_strict_turns_warnings_into_failure(tmp_path):
@@ -99,7 +95,7 @@ def test_clean_removes_only_generated_pages(tmp_path):
     run_cli("build", "--data", "data", "--out", "docs", cwd=tmp_path)
     result = run_cli("clean", "--out", "docs", cwd=tmp_path)
     assert result.stdout == "Removed 30 generated files from docs/.\n"
-    assert snapshot(docs) == {"guide.md": b"# hand-written\n"}
+    assert tree(docs) == {"guide.md": b"# hand-written\n"}
 
 
 def test_readme_shows_the_two_commands_and_every_subcommand():

@@ -15,11 +15,11 @@ import pytest
 from icalendar import Calendar
 
 from generator.build.pipeline import load_site
+from generator.build.write import is_generated
 from generator.errors import Problems
 from generator.exports.export import CALENDAR, DATA, exports
 from generator.exports.history import advance
 from generator.exports.jsonschemas import schemas
-from generator.files import is_generated
 from generator.records.model import Site
 from generator.site.config import Publish
 from tests.conftest import REPO, SAMPLE

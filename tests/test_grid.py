@@ -16,7 +16,7 @@ from generator.build.pipeline import load_site
 from generator.errors import Problems
 from generator.pages import grid
 from generator.records.schema import clock_text
-from tests.conftest import REPO, SAMPLE, SCHEDULE, SUMMIT, run_cli
+from tests.conftest import REPO, SAMPLE, SCHEDULE, SUMMIT, edit, run_cli
 
 GOLDEN = REPO / "tests" / "golden" / "agenda"
 UPDATE = os.environ.get("UPDATE_GOLDENS") == "1"
@@ -34,13 +34,6 @@ def grid_of(folder: Path, eid: str) -> list[grid.Day]:
     site, _ = site_of(folder)
     sessions = [site.topics[t] for t in site.topics_of_event[eid] if site.on_agenda(site.topics[t])]
     return grid.days(site.events[eid], sessions)
-
-
-def edit(data: Path, rel: str, old: str, new: str) -> None:
-    path = data / rel
-    text = path.read_text()
-    assert old in text, (rel, old)
-    path.write_text(text.replace(old, new))
 
 
 def cells(day: grid.Day) -> list[tuple[str, str, int, int, int, int]]:
@@ -77,21 +70,26 @@ def test_the_fixture_grid_spans_what_every_track_or_two_tracks_share():
 
 def test_a_joint_session_whose_rooms_are_not_side_by_side_keeps_to_its_own(tmp_path):
     data = Path(shutil.copytree(SCHEDULE, tmp_path / "data"))
-    edit(data, "topics/bpf-in-mm.yaml", "tracks: [mm, bpf]", "tracks: [storage, bpf]")
-    edit(data, "topics/zoned-storage.yaml", 'start: "10:30"', 'start: "14:00"')
-    edit(data, "topics/verifier-limits.yaml", "minutes: 60", "minutes: 30")
+    edit(data / "topics/bpf-in-mm.yaml", "tracks: [mm, bpf]", "tracks: [storage, bpf]", every=True)
+    edit(data / "topics/zoned-storage.yaml", 'start: "10:30"', 'start: "14:00"', every=True)
+    edit(data / "topics/verifier-limits.yaml", "minutes: 60", "minutes: 30", every=True)
     monday = grid_of(data, "grid-2030")[0]
     # Blue (storage) and Red (bpf) with Green (its own room) between: all three.
     assert ("bpf-in-mm", "Blue room", 3, 0, 1, 3) in cells(monday)
-    edit(data, "events/grid-2030.yaml", "    tracks: [bpf]", "    tracks: [bpf]\n  - id: grey\n    name: Grey room")
-    edit(data, "topics/bpf-in-mm.yaml", "room: green", "room: grey")
+    edit(
+        data / "events/grid-2030.yaml",
+        "    tracks: [bpf]",
+        "    tracks: [bpf]\n  - id: grey\n    name: Grey room",
+        every=True,
+    )
+    edit(data / "topics/bpf-in-mm.yaml", "room: green", "room: grey", every=True)
     monday = grid_of(data, "grid-2030")[0]
     assert ("bpf-in-mm", "Grey room", 3, 3, 1, 1) in cells(monday)  # Blue, Red and Grey: not side by side
 
 
 def test_a_session_that_clashes_is_left_out_of_the_grid_and_named(tmp_path):
     data = Path(shutil.copytree(SCHEDULE, tmp_path / "data"))
-    edit(data, "topics/zoned-storage.yaml", 'start: "10:30"', 'start: "10:15"')
+    edit(data / "topics/zoned-storage.yaml", 'start: "10:30"', 'start: "10:15"', every=True)
     monday = grid_of(data, "grid-2030")[0]
     assert [(u.topic["id"], u.against.topic["id"]) for u in monday.unplaced] == [("zoned-storage", "block-queues")]
     assert "zoned-storage" not in [c.topic["id"] for c in monday.cells if c.topic is not None]
@@ -99,7 +97,7 @@ def test_a_session_that_clashes_is_left_out_of_the_grid_and_named(tmp_path):
 
 def test_a_session_without_a_room_gets_a_column_of_its_own(tmp_path):
     data = Path(shutil.copytree(SCHEDULE, tmp_path / "data"))
-    edit(data, "topics/swap-day-two.yaml", "  room: green\n", "")
+    edit(data / "topics/swap-day-two.yaml", "  room: green\n", "", every=True)
     tuesday = grid_of(data, "grid-2030")[1]
     assert [c.name for c in tuesday.columns][-1] == grid.NO_ROOM
     assert ("swap-day-two", grid.NO_ROOM, 2, 3, 1, 1) in cells(tuesday)
@@ -126,7 +124,7 @@ def test_a_session_in_a_room_of_a_joint_sessions_track_keeps_its_room(tmp_path):
     """Each session is placed in its own room first; the joint session spans only what is
     free (here: its own room alone), so the grid drops nothing that `check` accepts."""
     data = Path(shutil.copytree(SCHEDULE, tmp_path / "data"))
-    edit(data, "topics/zoned-storage.yaml", "room: blue", "room: red")
+    edit(data / "topics/zoned-storage.yaml", "room: blue", "room: red", every=True)
     _, problems = site_of(data)
     assert problems.items == []
     monday = grid_of(data, "grid-2030")[0]
@@ -138,10 +136,10 @@ def test_a_session_in_a_room_of_a_joint_sessions_track_keeps_its_room(tmp_path):
 def test_two_breaks_at_once_are_warned_of_and_the_second_is_listed_apart(tmp_path):
     data = Path(shutil.copytree(SCHEDULE, tmp_path / "data"))
     edit(
-        data,
-        "events/grid-2030.yaml",
+        data / "events/grid-2030.yaml",
         "    minutes: 60\n",
         '    minutes: 60\n  - title: Coffee\n    start: "13:00"\n    minutes: 60\n',
+        every=True,
     )
     _, problems = site_of(data)
     assert [str(p) for p in problems.items] == [
@@ -182,9 +180,14 @@ def test_the_text_agenda_matches_its_golden_file(name, args, tmp_path):
 
 def test_every_line_fits_72_columns_whatever_the_names(tmp_path):
     data = Path(shutil.copytree(SCHEDULE, tmp_path / "data"))
-    edit(data, "events/grid-2030.yaml", "name: Blue room", "name: The large auditorium on the ground floor")
     edit(
-        data, "topics/folio-sizes.yaml", "title: Folio sizes", "title: 大きなフォリオ and folio_split_unmapped_pages()"
+        data / "events/grid-2030.yaml", "name: Blue room", "name: The large auditorium on the ground floor", every=True
+    )
+    edit(
+        data / "topics/folio-sizes.yaml",
+        "title: Folio sizes",
+        "title: 大きなフォリオ and folio_split_unmapped_pages()",
+        every=True,
     )
     result = run_cli("agenda", "--no-cache", "--data", str(data), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
@@ -195,7 +198,7 @@ def test_every_line_fits_72_columns_whatever_the_names(tmp_path):
 
 def test_a_clash_is_warned_of_and_listed_under_the_grid(tmp_path):
     data = Path(shutil.copytree(SCHEDULE, tmp_path / "data"))
-    edit(data, "topics/zoned-storage.yaml", 'start: "10:30"', 'start: "10:15"')
+    edit(data / "topics/zoned-storage.yaml", 'start: "10:30"', 'start: "10:15"', every=True)
     result = run_cli("agenda", "--no-cache", "--data", str(data), "--day", "2030-05-06", cwd=tmp_path)
     assert result.returncode == 0
     assert "is in Blue room at the same time as 'block-queues'" in result.stderr
@@ -223,9 +226,9 @@ def test_usage_errors_say_what_to_give(args, message, tmp_path):
 
 def test_names_are_shown_safely_and_many_rooms_are_shown_four_at_a_time(tmp_path):
     data = Path(shutil.copytree(SCHEDULE, tmp_path / "data"))
-    edit(data, "people.yaml", "name: Bo Block", 'name: "Bo \\u202eBlock"')
+    edit(data / "people.yaml", "name: Bo Block", 'name: "Bo \\u202eBlock"', every=True)
     rooms = "".join(f"  - id: extra-{n}\n    name: 大きな部屋 {n}\n" for n in range(14))
-    edit(data, "events/grid-2030.yaml", "breaks:", f"{rooms}breaks:")
+    edit(data / "events/grid-2030.yaml", "breaks:", f"{rooms}breaks:", every=True)
     result = subprocess.run(  # a hang would be a timeout, not a silent pass
         [sys.executable, "-m", "generator", "agenda", "--no-cache", "--data", str(data), "--day", "2030-05-06"],
         capture_output=True, text=True, timeout=60, cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(REPO)},

@@ -15,7 +15,7 @@ from icalendar import Calendar
 from generator.build.pipeline import load_site
 from generator.errors import Problems
 from generator.exports import history
-from tests.conftest import SCHEDULE, run_cli
+from tests.conftest import SCHEDULE, edit, run_cli
 
 T0 = dt.datetime(2030, 3, 1, 12, 0, tzinfo=dt.UTC)
 T1 = dt.datetime(2030, 4, 2, 8, 30, tzinfo=dt.UTC)
@@ -26,13 +26,6 @@ def site_of(data: Path):
     site = load_site(str(data), problems)
     assert site is not None, [str(p) for p in problems.items]
     return site
-
-
-def edit(data: Path, rel: str, old: str, new: str) -> None:
-    path = data / rel
-    text = path.read_text()
-    assert old in text, (rel, old)
-    path.write_text(text.replace(old, new, 1))
 
 
 @pytest.fixture
@@ -64,7 +57,7 @@ def test_a_new_session_starts_at_sequence_0_and_an_unchanged_one_stays_as_it_was
 )
 def test_a_significant_change_adds_one_to_that_session_alone(data, rel, old, new):
     before = history.advance({}, site_of(data), T0)
-    edit(data, rel, old, new)
+    edit(data / rel, old, new)
     after = history.advance(before, site_of(data), T1)
     changed = {key for key in after if after[key] != before[key]}
     assert changed == {"folio-sizes@grid-2030.lsfmm-prep"}
@@ -74,7 +67,7 @@ def test_a_significant_change_adds_one_to_that_session_alone(data, rel, old, new
 
 def test_a_new_title_is_newer_but_not_a_new_sequence(data):
     before = history.advance({}, site_of(data), T0)
-    edit(data, "topics/folio-sizes.yaml", "title: Folio sizes", "title: Large folios")
+    edit(data / "topics/folio-sizes.yaml", "title: Folio sizes", "title: Large folios")
     after = history.advance(before, site_of(data), T1)["folio-sizes@grid-2030.lsfmm-prep"]
     assert (after.title, after.sequence, after.modified) == ("Large folios", 0, T1)
 
@@ -87,7 +80,7 @@ def test_a_session_taken_off_the_agenda_stays_as_cancelled(data, how):
     before = history.advance({}, site_of(data), T0)
     topic = data / "topics" / "zoned-storage.yaml"
     if how == "declined":
-        edit(data, "topics/zoned-storage.yaml", "status: accepted", "status: declined")
+        edit(data / "topics/zoned-storage.yaml", "status: accepted", "status: declined")
     elif how == "unscheduled":
         topic.write_text(topic.read_text().split("slot:")[0])
     else:
@@ -100,9 +93,9 @@ def test_a_session_taken_off_the_agenda_stays_as_cancelled(data, how):
 
 def test_a_cancelled_session_scheduled_again_is_confirmed_one_further(data):
     before = history.advance({}, site_of(data), T0)
-    edit(data, "topics/zoned-storage.yaml", "status: accepted", "status: declined")
+    edit(data / "topics/zoned-storage.yaml", "status: accepted", "status: declined")
     cancelled = history.advance(before, site_of(data), T1)
-    edit(data, "topics/zoned-storage.yaml", "status: declined", "status: accepted")
+    edit(data / "topics/zoned-storage.yaml", "status: declined", "status: accepted")
     again = history.advance(cancelled, site_of(data), T1 + dt.timedelta(hours=1))
     assert (
         again["zoned-storage@grid-2030.lsfmm-prep"].status,
@@ -167,7 +160,7 @@ def test_a_moved_session_changes_its_sequence_and_nothing_else(data, monkeypatch
             assert (e["sequence"], e.get("last-modified").dt, e.get("dtstamp").dt) == (0, T0, T0)
     # Una Chair leads the opening and must attend folio-sizes: her calendar has both.
     assert sorted(events(before["people/una-chair.ics"])) == ["folio-sizes", "opening"]
-    edit(data, "topics/folio-sizes.yaml", 'start: "09:30"', 'start: "10:00"')
+    edit(data / "topics/folio-sizes.yaml", 'start: "09:30"', 'start: "10:00"')
     build(project, T1, monkeypatch)
     after = calendars(project / "docs")
     for name, cal in after.items():
@@ -191,7 +184,7 @@ def test_a_moved_session_changes_its_sequence_and_nothing_else(data, monkeypatch
 def test_a_declined_session_is_cancelled_in_every_calendar_that_had_it(data, monkeypatch):
     project = data.parent
     build(project, T0, monkeypatch)
-    edit(data, "topics/zoned-storage.yaml", "status: accepted", "status: declined")
+    edit(data / "topics/zoned-storage.yaml", "status: accepted", "status: declined")
     build(project, T1, monkeypatch)
     after = calendars(project / "docs")
     for name in ("agenda.ics", "events/grid-2030/agenda.ics", "people/bo-block.ics", "topics/zoned-storage.ics"):
@@ -205,8 +198,8 @@ def test_a_build_of_bad_data_writes_no_history(data, monkeypatch):
     project = data.parent
     build(project, T0, monkeypatch)
     kept = (data / history.FILE).read_bytes()
-    edit(data, "topics/folio-sizes.yaml", 'start: "09:30"', 'start: "10:00"')
-    edit(data, "topics/opening.yaml", "leads: [una-chair]", "leads: [nobody]")
+    edit(data / "topics/folio-sizes.yaml", 'start: "09:30"', 'start: "10:00"')
+    edit(data / "topics/opening.yaml", "leads: [una-chair]", "leads: [nobody]")
     result = run_cli("build", "--data", "data", "--out", "docs", cwd=project)
     assert result.returncode == 1
     assert (data / history.FILE).read_bytes() == kept
@@ -216,7 +209,7 @@ def test_no_history_file_while_no_session_has_a_slot(tmp_path, monkeypatch):
     shutil.copytree(SCHEDULE, tmp_path / "data")
     for topic in (tmp_path / "data" / "topics").glob("*.yaml"):
         topic.write_text(topic.read_text().split("slot:")[0])
-    edit(tmp_path / "data", "events/grid-2030.yaml", "schedule: final", "schedule: draft")
+    edit(tmp_path / "data" / "events/grid-2030.yaml", "schedule: final", "schedule: draft")
     build(tmp_path, T0, monkeypatch)
     assert not (tmp_path / "data" / history.FILE).exists()
 
@@ -224,7 +217,7 @@ def test_no_history_file_while_no_session_has_a_slot(tmp_path, monkeypatch):
 def test_a_new_time_zone_moves_every_session_of_the_event(data):
     """The same clock time in another zone is another moment: every session is newer."""
     before = history.advance({}, site_of(data), T0)
-    edit(data, "events/grid-2030.yaml", "timezone: Europe/Prague", "timezone: Europe/Lisbon")
+    edit(data / "events/grid-2030.yaml", "timezone: Europe/Prague", "timezone: Europe/Lisbon")
     after = history.advance(before, site_of(data), T1)
     assert {(p.sequence, p.timezone) for p in after.values()} == {(1, "Europe/Lisbon")}
 
@@ -233,7 +226,7 @@ def test_a_placeholder_title_in_the_history_never_blocks_a_build(data, monkeypat
     """A title the build copied while it was still a placeholder (`make serve` builds without
     --strict) is the build's own record, not a fact left to fill in."""
     project = data.parent
-    edit(data, "topics/zoned-storage.yaml", "title: Zoned storage", 'title: "TODO: the title"')
+    edit(data / "topics/zoned-storage.yaml", "title: Zoned storage", 'title: "TODO: the title"')
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(T0.timestamp())))
     assert run_cli("build", "--data", "data", "--out", "docs", cwd=project).returncode == 0
     assert "TODO: the title" in (data / history.FILE).read_text()
@@ -250,13 +243,13 @@ def test_a_damaged_history_says_how_to_repair_it(data):
 
 
 def test_a_history_that_changed_during_the_build_is_left_and_said_so(data, monkeypatch):
-    from generator.build import pipeline as runner
+    from generator.build import write
     from generator.errors import WriteError
 
     def changed(*args, **kwargs):
         raise WriteError("data/calendar-history.yaml changed while it was being written; nothing was written")
 
-    monkeypatch.setattr(runner, "write_data", changed)
+    monkeypatch.setattr(write, "write_data", changed)
     result = run_cli("build", "--data", "data", "--out", "docs", cwd=data.parent)
     assert result.returncode == 1
     assert "the pages and calendars in the docs folder were written, but the history they follow was not" in (

@@ -13,8 +13,7 @@ import pytest
 from generator import files as write
 from generator.build.pipeline import load_site
 from generator.errors import Problems
-from tests.conftest import REPO, SAMPLE, SEED_MBOX, SHARED, run_cli
-from tests.test_cli import snapshot
+from tests.conftest import REPO, SAMPLE, SEED_MBOX, SHARED, run_cli, tree
 
 GOLDEN = REPO / "tests" / "golden" / "import"
 UPDATE = os.environ.get("UPDATE_GOLDENS") == "1"
@@ -55,14 +54,14 @@ def site_of(data: Path):
 
 def test_reimporting_the_seed_into_the_default_data_changes_nothing(tmp_path, shared):
     data = Path(shutil.copytree(REPO / "data", tmp_path / "data"))
-    before = snapshot(data)
+    before = tree(data)
     result = run_cli("import-mbox", str(SEED_MBOX), cwd=tmp_path)
     assert (result.returncode, result.stderr) == (0, "")
     assert result.stdout.splitlines() == [
         *SEED_LINES,
         "data/threads/using-bpf-in-mm.yaml: up to date (3 messages on record); nothing was written.",
     ]
-    assert snapshot(data) == before
+    assert tree(data) == before
 
 
 def test_importing_the_seed_reproduces_the_default_thread(tmp_path, shared):
@@ -150,14 +149,14 @@ def test_a_quote_from_the_wrong_level_fails(tmp_path):
 
 def test_dry_run_shows_the_changes_and_writes_nothing(tmp_path, shared):
     data = sample_with_seed_people(tmp_path)
-    before = snapshot(data)
+    before = tree(data)
     result = run_cli("import-mbox", "--dry-run", str(SEED_MBOX), cwd=tmp_path)
     assert result.returncode == 0
     out = result.stdout
     assert "--- /dev/null\n+++ data/threads/using-bpf-in-mm.yaml\n" in out
     assert "+  - message_id: 7ia4o6j4c5y1.fsf@castle.c.googlers.com\n+    author: roman-gushchin\n" in out
     assert out.endswith("Dry run: nothing was written.\n")
-    assert snapshot(data) == before
+    assert tree(data) == before
 
 
 def test_standard_input_and_gzip(tmp_path, shared):
@@ -263,7 +262,7 @@ def test_importing_into_a_topic_thread_inserts_in_thread_order(tmp_path, shared)
 
 def test_bad_inputs_and_choices_fail_cleanly(tmp_path, shared):
     data = sample_with_seed_people(tmp_path)
-    before = snapshot(data)
+    before = tree(data)
     missing = run_cli("import-mbox", "nope.mbox", cwd=tmp_path)
     assert (missing.returncode, missing.stderr) == (
         1,
@@ -280,7 +279,7 @@ def test_bad_inputs_and_choices_fail_cleanly(tmp_path, shared):
     assert (topic.returncode, topic.stderr) == (1, "Error: no topic 'nope' in data/topics/; nothing was written.\n")
     bad_id = run_cli("import-mbox", "--thread", "Bad Id", str(SEED_MBOX), cwd=tmp_path)
     assert bad_id.returncode == 2 and "expected an id of lower-case letters" in bad_id.stderr
-    assert snapshot(data) == before
+    assert tree(data) == before
     # Invalid data is not imported into.
     (data / "people.yaml").write_text((data / "people.yaml").read_text().replace("name: Ada Lead", "nme: Ada Lead"))
     broken = run_cli("import-mbox", str(SEED_MBOX), cwd=tmp_path)
@@ -565,7 +564,7 @@ def test_an_import_that_would_leave_a_file_over_the_size_limit_fails_cleanly(tmp
     (tmp_path / "reply.mbox").write_text(mbox(REPLY))
     assert run_cli("import-mbox", "post.mbox", cwd=tmp_path).returncode == 0
     thread = data / "threads" / "page-cache-policies-in-bpf.yaml"
-    before = snapshot(data)
+    before = tree(data)
     largest = max(len(p.read_bytes()) for p in data.rglob("*.yaml"))
     assert len(thread.read_bytes()) + 600 > largest  # the reply adds more than 600 bytes
     monkeypatch.setattr(yamlload, "MAX_BYTES", largest + 10)
@@ -577,7 +576,7 @@ def test_an_import_that_would_leave_a_file_over_the_size_limit_fails_cleanly(tmp
             "Failed: the import would leave the data invalid (above); nothing was written.\n"
         ), result.stderr
         assert "file too large" in result.stderr and "Traceback" not in result.stderr
-        assert snapshot(data) == before
+        assert tree(data) == before
 
 
 def test_one_person_under_several_addresses(tmp_path):

@@ -1,4 +1,4 @@
-"""The incremental layer (generator/incremental.py): a no-op build writes nothing, an edit
+"""What a rebuild reuses (generator/cache/): a no-op build writes nothing, an edit
 renders only the pages that read what changed, and the result is always byte-identical to a
 build from scratch, after an edit of every record kind and of every relation between records."""
 
@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from generator import cli
-from generator.build import pipeline as runner
-from generator.cache import incremental
+from generator.build import pipeline
+from generator.cache.store import Cache
 from generator.pages.render import Renderer
-from tests.conftest import REPO, SAMPLE, SCHEDULE, SUMMIT, run_cli
+from tests.conftest import REPO, SAMPLE, SCHEDULE, SUMMIT, edit, run_cli, tree
 
 # (file under data/, text, its replacement): each leaves the sample data valid (check --strict).
 EDITS = [
@@ -62,21 +62,10 @@ EDITS = [
 NOOP = "Generated 25 pages and 5 export files in docs/: 0 written, 30 unchanged, 0 removed.\n"
 
 
-def tree(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 def build(tmp: Path, out: str, *extra: str) -> str:
     result = run_cli("build", "--strict", "--data", "data", "--out", out, *extra, cwd=tmp)
     assert result.returncode == 0, result.stderr
     return result.stdout
-
-
-def edit(project: Path, rel: str, old: str, new: str) -> None:
-    path = project / "data" / rel
-    text = path.read_text()
-    assert old in text, (rel, old)
-    path.write_text(text.replace(old, new, 1))
 
 
 @pytest.fixture
@@ -110,7 +99,11 @@ def test_noop_rebuild_renders_and_writes_nothing(project, monkeypatch, capsys, r
 
 
 def test_one_proposal_edit_renders_only_what_shows_it(project, monkeypatch, capsys, rendered):
-    edit(project, "proposals/cache-policy.yaml", "summary: Nobody has tried this yet.", "summary: Still nobody.")
+    edit(
+        project / "data" / "proposals/cache-policy.yaml",
+        "summary: Nobody has tried this yet.",
+        "summary: Still nobody.",
+    )
     before = tree(project / "docs")
     monkeypatch.chdir(project)
     assert cli.main(["build", "--strict", "--data", "data", "--out", "docs"]) == 0
@@ -131,7 +124,7 @@ def test_an_event_edit_renders_the_pages_that_read_the_event(project, monkeypatc
     """Reads are recorded as rendering makes them: an event's record is read by its own pages and
     by every topic and proposal page (they name their summit), not by the lists of proposals,
     questions and people, which never show it."""
-    edit(project, "events/example-summit.yaml", "    name: Main hall", "    name: Main hall (upstairs)")
+    edit(project / "data" / "events/example-summit.yaml", "    name: Main hall", "    name: Main hall (upstairs)")
     monkeypatch.chdir(project)
     assert cli.main(["build", "--strict", "--data", "data", "--out", "docs"]) == 0
     capsys.readouterr()
@@ -141,7 +134,7 @@ def test_an_event_edit_renders_the_pages_that_read_the_event(project, monkeypatc
 
 @pytest.mark.parametrize(("rel", "old", "new"), EDITS, ids=[f"{e[0]}:{n}" for n, e in enumerate(EDITS)])
 def test_incremental_equals_from_scratch(project, rel, old, new):
-    edit(project, rel, old, new)
+    edit(project / "data" / rel, old, new)
     build(project, "docs")
     build(project, "fresh", "--no-cache")
     assert tree(project / "docs") == tree(project / "fresh")
@@ -193,27 +186,22 @@ FIXTURE_EDITS = [(SUMMIT, *e) for e in SUMMIT_EDITS] + [(SCHEDULE, *e) for e in 
 def test_incremental_equals_from_scratch_for_a_summit_and_a_schedule(tmp_path, fixture, rel, old, new):
     shutil.copytree(fixture, tmp_path / "data")
     build(tmp_path, "docs")
-    edit(tmp_path, rel, old, new)
+    edit(tmp_path / "data" / rel, old, new)
     build(tmp_path, "docs")
     build(tmp_path, "fresh", "--no-cache")
     assert tree(tmp_path / "docs") == tree(tmp_path / "fresh")
 
 
 def test_how_the_site_addresses_pages_renders_the_grid_again(project, rendered):
-    """The grid's links are raw HTML, written as the site addresses pages: a change of
-    mkdocs.yml's use_directory_urls renders the event pages again (and only those)."""
+    """The grid's links and the brief links are raw HTML, written as the site addresses
+    pages: mkdocs.yml is part of the cache's one fingerprint, so a change of its
+    use_directory_urls renders every page again, as a clean build would."""
     (project / "mkdocs.yml").write_text("site_name: x\nuse_directory_urls: false\n")
     build(project, "docs")
-    assert sorted(rendered) == sorted(p for p in tree(project / "docs") if p.endswith(".md") and _event_page(p))
+    assert sorted(rendered) == sorted(p for p in tree(project / "docs") if p.endswith(".md"))
     assert 'href="topics/hooks-in-mm.html"' in (project / "docs" / "agenda.md").read_text()
     build(project, "fresh", "--no-cache")
     assert tree(project / "docs") == tree(project / "fresh")
-
-
-def _event_page(path: str) -> bool:
-    return path in ("index.md", "agenda.md", "committee.md", "schedule.md") or (
-        path.startswith("events/") and path != "events/index.md"
-    )
 
 
 def test_added_and_removed_files(project):
@@ -281,15 +269,19 @@ def test_serve_keeps_one_layer_and_stays_exact_through_every_edit(project, monke
     """`serve` keeps one layer, with the parsed records in memory, for its whole run: after
     each edit in turn (all of EDITS, one after the other), the pages equal a build from scratch."""
     monkeypatch.chdir(project)
-    layer = incremental.open_layer("data", live=True)
-    runner.build("data", "docs", "mkdocs.yml", True, layer, print)
-    assert layer.live  # filled by the first build
+    cache = Cache("data", "mkdocs.yml", live=True)
+    req = pipeline.Request("data", "docs", "mkdocs.yml", True)
+    assert pipeline.run(req, cache).error is None
+    reuse = cache.reuse()
+    assert reuse.live  # filled by the first build
     for rel, old, new in EDITS:
-        edit(project, rel, old, new)
-        runner.build("data", "docs", "mkdocs.yml", True, layer, print)
+        edit(project / "data" / rel, old, new)
+        cache.refresh()
+        assert pipeline.run(req, cache).error is None
+        assert cache.reuse() is reuse
         assert cli.main(["build", "--strict", "--no-cache", "--data", "data", "--out", "fresh"]) == 0
         assert tree(project / "docs") == tree(project / "fresh"), rel
-    assert layer.live is not None and set(layer.live) == set(layer.files)  # only the files as they are now
+    assert reuse.live is not None and set(reuse.live) == set(reuse.files)  # only the files as they are now
     capsys.readouterr()
 
 
@@ -314,8 +306,8 @@ def test_the_same_data_gives_the_same_cache_entries(tmp_path):
             "build", "--strict", "--data", "data", "--out", "docs", cwd=project, env={"PYTHONHASHSEED": seed}
         )
         assert result.returncode == 0, result.stderr
-        with open(project / ".lsfmm-cache" / "cache.pickle", "rb") as fh:
-            _version, files, tables, derived, pages = pickle.load(fh)
+        with open(project / ".lsfmm-cache" / "records.pickle", "rb") as fh:
+            _fingerprint, (files, tables, derived, pages) = pickle.load(fh)
         kept.append((sorted(files), sorted(tables), sorted(map(repr, derived)), sorted(pages)))
     assert kept[0] == kept[1]
 
@@ -324,7 +316,7 @@ def test_the_same_data_gives_the_same_cache_entries(tmp_path):
 
 
 def version_of(package_parent: Path) -> str:
-    code = "from generator.cache.incremental import code_version; print(code_version())"
+    code = "from generator.cache.fingerprint import fingerprint; print(fingerprint())"
     return subprocess.run(
         [sys.executable, "-c", code], cwd=package_parent, capture_output=True, text=True, check=True
     ).stdout.strip()
@@ -346,14 +338,14 @@ def test_every_module_and_template_is_in_the_code_version(tmp_path):
 def test_compiled_templates_are_kept_per_code_version(tmp_path):
     """Jinja knows a compiled template by its source alone; the options templates are compiled
     with live in the code, so each code version has its own folder and the others go."""
-    path = str(tmp_path / ".lsfmm-cache" / "cache.pickle")
-    old = incremental.Incremental(path)
-    old.version = "a" * 64
-    old_dir = Path(old._template_folder())
+    (tmp_path / "data").mkdir()
+    old = Cache(str(tmp_path / "data"), str(REPO / "mkdocs.yml"))
+    old.fingerprint = "a" * 64
+    old_dir = Path(old.templates() or "")
     (old_dir / "__jinja2_x.cache").write_bytes(b"compiled by old code")
-    new = incremental.Incremental(path)
-    new.version = "b" * 64
-    new_dir = Path(new._template_folder())
+    new = Cache(str(tmp_path / "data"), str(REPO / "mkdocs.yml"))
+    new.fingerprint = "b" * 64
+    new_dir = Path(new.templates() or "")
     assert new_dir != old_dir and new_dir.is_dir()
     assert not old_dir.exists()
 

@@ -5,7 +5,7 @@ import pytest
 
 from generator.build.pipeline import load_site
 from generator.errors import Problems
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, edit
 
 
 @pytest.fixture
@@ -18,12 +18,6 @@ def run(data: Path):
     site = load_site(str(data), problems)
     shown = [str(p).replace(str(data), "data") for p in problems.sorted()]
     return site, shown
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1))
 
 
 def test_sample_loads_with_derived_relations(data):

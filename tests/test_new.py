@@ -17,7 +17,7 @@ from generator.errors import Problems
 from generator.exports.jsonschemas import schemas
 from generator.layout import schema_line as modeline
 from generator.records.yamlload import parse
-from tests.conftest import REPO, SAMPLE, run_cli
+from tests.conftest import REPO, SAMPLE, run_cli, tree
 from tests.test_jsonschemas import as_json
 
 TODAY = dt.date.today().isoformat()
@@ -27,10 +27,6 @@ TODAY = dt.date.today().isoformat()
 def project(request, tmp_path) -> Path:
     shutil.copytree(SAMPLE if request.param == "sample" else REPO / "data", tmp_path / "data")
     return tmp_path
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def editor_errors(path: Path, rel: str) -> list[str]:
@@ -197,7 +193,7 @@ def test_new_never_overwrites(project):
     assert run_cli("new", "proposal", "bpf-swap", cwd=project).returncode == 0
     stub = project / "data" / "proposals" / "bpf-swap.yaml"
     stub.write_text(stub.read_text().replace("TODO: the name of the proposal", "BPF swap policy"))
-    before = snapshot(project)
+    before = tree(project)
     again = run_cli("new", "proposal", "bpf-swap", cwd=project)
     assert (again.returncode, again.stdout) == (2, "")
     assert again.stderr == "Usage error: data/proposals/bpf-swap.yaml already exists; it was left as it was\n"
@@ -208,7 +204,7 @@ def test_new_never_overwrites(project):
         2,
         f"Usage error: question '{qid}' already exists in data/questions.yaml; it was left as it was\n",
     )
-    assert snapshot(project) == before
+    assert tree(project) == before
 
 
 @pytest.mark.parametrize(
@@ -225,18 +221,18 @@ def test_new_never_overwrites(project):
 )
 def test_bad_usage_is_one_clear_line_and_writes_nothing(tmp_path, args, message):
     shutil.copytree(SAMPLE, tmp_path / "data")
-    before = snapshot(tmp_path)
+    before = tree(tmp_path)
     result = run_cli("new", *args, cwd=tmp_path)
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.startswith(f"Usage error: {message}") and result.stderr.count("\n") == 1
-    assert snapshot(tmp_path) == before
+    assert tree(tmp_path) == before
 
 
 def test_new_refuses_to_add_to_data_that_does_not_check(tmp_path):
     data = Path(shutil.copytree(SAMPLE, tmp_path / "data"))
     topic = data / "topics" / "later-topic.yaml"
     topic.write_text(topic.read_text().replace("lead: cy-author", "lead: nobody"))
-    before = snapshot(tmp_path)
+    before = tree(tmp_path)
     result = run_cli("new", "proposal", "bpf-swap", cwd=tmp_path)
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr == (
@@ -244,7 +240,7 @@ def test_new_refuses_to_add_to_data_that_does_not_check(tmp_path):
         "Failed: 1 error; nothing was written.\n"
         "Fix these first: a stub is only added to data that checks.\n"
     )
-    assert snapshot(tmp_path) == before
+    assert tree(tmp_path) == before
 
 
 def test_a_flow_style_questions_list_is_left_to_the_user(tmp_path):
@@ -253,13 +249,13 @@ def test_a_flow_style_questions_list_is_left_to_the_user(tmp_path):
     flow = yaml.safe_dump(yaml.safe_load(questions.read_text()), default_flow_style=True, width=100_000)
     questions.write_text(flow, encoding="utf-8")
     assert flow.startswith("{questions: [{") and run_cli("check", cwd=tmp_path).returncode == 0
-    before = snapshot(tmp_path)
+    before = tree(tmp_path)
     result = run_cli("new", "question", "another", "--topic", "hooks-in-mm", cwd=tmp_path)
     assert (result.returncode, result.stderr) == (
         2,
         "Usage error: data/questions.yaml has no block list of questions to add to; add it by hand\n",
     )
-    assert snapshot(tmp_path) == before
+    assert tree(tmp_path) == before
 
 
 def test_the_readme_example_is_what_the_command_prints(tmp_path):
@@ -290,9 +286,9 @@ def test_the_first_person_goes_into_an_empty_list(tmp_path, empty):
 
 def test_new_event_first_or_with_topics_that_must_then_name_theirs(tmp_path):
     data = Path(shutil.copytree(SAMPLE, tmp_path / "data"))
-    before = snapshot(tmp_path)
+    before = tree(tmp_path)
     two = run_cli("new", "event", "summit-2031", "--start", "2031-05-05", "--end", "2031-05-06", cwd=tmp_path)
-    assert two.returncode == 1 and snapshot(tmp_path) == before  # nothing written
+    assert two.returncode == 1 and tree(tmp_path) == before  # nothing written
     assert "data/topics/later-topic.yaml:1: topic 'later-topic' names no event, and there are 2" in two.stderr
     assert two.stderr.endswith("every topic names its own: add `event: ID` to each above.\n")
     assert "placeholder" not in two.stderr  # the stub's own are expected, not reasons to refuse

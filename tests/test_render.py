@@ -221,3 +221,11 @@ def test_grid_links_are_written_as_the_site_addresses_pages(directory_urls, top,
     pages = render_pages(site, directory_urls=directory_urls)
     assert f'<a class="lsf-slot-title" href="{top}">Hooks in MM</a>' in pages["agenda.md"]
     assert f'<a class="lsf-slot-title" href="{below}">Hooks in MM</a>' in pages["events/example-summit/agenda.md"]
+
+
+def test_a_topic_page_links_its_brief_as_the_site_addresses_pages():
+    """topics/<id>/ (directory URLs) is two folders below the site root; topics/<id>.html one."""
+    from generator.layout import brief_href
+
+    assert brief_href("bpf-in-mm", "a4") == "../../briefs/bpf-in-mm.pdf"
+    assert brief_href("bpf-in-mm", "letter", directory_urls=False) == "../briefs/bpf-in-mm.letter.pdf"

@@ -15,20 +15,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLE, make_project, run_cli
+from tests.conftest import SAMPLE, edit, make_project, run_cli, tree, write_tree
 
 Edit = Callable[[Path], None]
 
 
 def replace(rel: str, old: str, new: str) -> Edit:
-    def edit(project: Path) -> None:
-        path = project / rel
-        text = path.read_text()
-        assert old in text, f"{rel}: {old!r} not found"
-        path.write_text(text.replace(old, new, 1))
+    def change(project: Path) -> None:
+        edit(project / rel, old, new)
 
-    edit.__name__ = f"{rel}: {old!r} -> {new!r}"
-    return edit
+    change.__name__ = f"{rel}: {old!r} -> {new!r}"
+    return change
 
 
 def add(rel: str, text: str) -> Edit:
@@ -188,10 +185,6 @@ def reference(project: Path, into: Path) -> None:
     assert result.returncode == 0, result.stderr
 
 
-def tree(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 def assert_same_site(built: Path, ref: Path) -> None:
     ours, theirs = tree(built), tree(ref)
     assert sorted(ours) == sorted(theirs)
@@ -212,8 +205,8 @@ def test_a_chain_of_incremental_builds_equals_mkdocs_build(project, tmp_path):
     assert any(e["location"] == "proposals/oom-hook/" for e in first["docs"])
     outputs = []
     for n, step in enumerate(STEPS):
-        for edit in step:
-            edit(project)
+        for change in step:
+            change(project)
         outputs.append(site(project))
         if n in CHECKPOINTS:
             reference(project, tmp_path / f"ref-{n}")
@@ -289,7 +282,7 @@ def test_a_change_of_configuration_builds_clean(tmp_path):
     site(project)
     replace("mkdocs.yml", "site_name: LSF/MM/BPF session briefs", "site_name: Briefs")(project)
     out = site(project)
-    assert "the configuration, theme overrides, hooks or packages changed" in out
+    assert "the code, configuration, theme overrides, hooks, packages or time zone data changed" in out
     reference(project, tmp_path / "ref")
     assert_same_site(project / "site", tmp_path / "ref")
 
@@ -338,3 +331,37 @@ def test_a_page_missing_from_the_site_is_rendered_again(tmp_path):
     assert "reused" in site(project)
     reference(project, tmp_path / "ref")
     assert_same_site(project / "site", tmp_path / "ref")
+
+
+def test_a_page_removed_renders_again_every_page_that_linked_to_it(tmp_path):
+    """Each page records the files its links were resolved against: removing `extra/index.md`
+    renders `extra/intro.md` again, whose link now points nowhere, and `site --strict` fails as
+    `mkdocs build --strict` does (the folder's name appears in no page's Markdown: a guess by
+    names would miss it)."""
+    project = make_project(tmp_path, SAMPLE)
+    write_tree(project / "docs", {"extra/index.md": "# Extra\n", "extra/intro.md": "# Intro\n\n[Back](index.md)\n"})
+    assert "Site built in site/" in site(project)
+    (project / "docs" / "extra" / "index.md").unlink()
+    result = run_cli("site", "--strict", "--data", "data", "--out", "docs", cwd=project)
+    assert result.returncode == 1, result.stdout
+    assert "Doc file 'extra/intro.md' contains a link 'index.md', but the target 'extra/index.md'" in result.stderr
+    (project / "docs" / "extra" / "intro.md").write_text("# Intro\n\n[Back](../guide.md)\n")
+    assert "pages rendered" in site(project)
+    reference(project, project / "ref")
+    assert_same_site(project / "site", project / "ref")
+
+
+def test_a_page_added_renders_again_the_pages_that_looked_it_up(tmp_path):
+    """A link written before its target existed (a warning then) is resolved once the target
+    is added: the page that looked it up is rendered again, and only it and the new page."""
+    project = make_project(tmp_path, SAMPLE)
+    write_tree(project / "docs", {"extra/intro.md": "# Intro\n\n[Next](next.md)\n"})
+    result = run_cli("site", "--data", "data", "--out", "docs", cwd=project)
+    assert result.returncode == 1 and "'extra/next.md' is not found" in result.stderr
+    write_tree(project / "docs", {"extra/intro.md": "# Intro\n\nNo link yet.\n"})
+    site(project)
+    write_tree(project / "docs", {"extra/intro.md": "# Intro\n\n[Next](next.md)\n", "extra/next.md": "# Next\n"})
+    assert "2 pages rendered" in site(project)
+    assert 'href="../next/"' in (project / "site" / "extra" / "intro" / "index.html").read_text()
+    reference(project, project / "ref")
+    assert_same_site(project / "site", project / "ref")

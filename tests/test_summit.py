@@ -173,17 +173,18 @@ def test_kept_briefs_whose_files_are_gone_are_not_linked(site, tmp_path):
     """`make site` keeps the briefs of the site it replaces, but only those whose files are there."""
     import hashlib
 
-    from generator.build import pipeline as runner
+    from generator.build.briefs import briefs_html, kept_briefs
+    from generator.pages.render import Renderer
 
     folder = tmp_path / "site" / "briefs"
     folder.mkdir(parents=True)
-    html = runner.briefs_html(site, runner.Clean(), ["swap-backends", "swap-tiers-2029"])
+    html = briefs_html(Renderer(site), ["swap-backends", "swap-tiers-2029"])
     manifest = {tid: hashlib.sha256(text.encode()).hexdigest() for tid, text in html.items()}
     (folder / "briefs.json").write_text(json.dumps(manifest))
     for name in ("swap-backends.pdf", "swap-backends.letter.pdf", "swap-tiers-2029.pdf"):  # one of 2029's is gone
         (folder / name).write_bytes(b"%PDF-1.7 made earlier")
-    kept = runner.kept_briefs(site, runner.Clean(), str(tmp_path / "site"))
+    kept = kept_briefs(site, Renderer(site), str(tmp_path / "site"))
     assert kept.states == {"swap-backends": "current"}
-    pages = render_pages(site, kept.states)
+    pages = render_pages(site.with_inputs({f"brief:{tid}": state for tid, state in kept.states.items()}))
     assert "../../briefs/swap-backends.pdf" in pages["topics/swap-backends.md"]
     assert "briefs/" not in pages["topics/swap-tiers-2029.md"]

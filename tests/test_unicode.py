@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLE
+from tests.conftest import SAMPLE, edit
 from tests.test_site import EDIT_ROOT, build_site, edit_links, front_matter, read
 
 TITLE = "Hooks in MM 🚀 吉藤英明 שלום Cafe\u0301 𝔘nicode"
@@ -17,20 +17,14 @@ NAME = "吉藤 英明"
 QUOTE = "Nothing is stable 🚀"
 
 
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, (old, path)
-    path.write_text(text.replace(old, new), encoding="utf-8")
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("unicode")
     data = Path(shutil.copytree(SAMPLE, tmp / "edited"))
-    edit(data / "topics" / "hooks-in-mm.yaml", "title: Hooks in MM\n", f'title: "{TITLE}"\n')
-    edit(data / "proposals" / "oom-hook.yaml", "title: OOM hook\n", f"title: {PROPOSAL}\n")
-    edit(data / "people.yaml", "name: Bob Reviewer\n", f"name: {NAME}\n")
-    edit(data / "threads" / "hooks-in-mm.yaml", "Nothing is stable\n", f"{QUOTE}\n")
+    edit(data / "topics" / "hooks-in-mm.yaml", "title: Hooks in MM\n", f'title: "{TITLE}"\n', every=True)
+    edit(data / "proposals" / "oom-hook.yaml", "title: OOM hook\n", f"title: {PROPOSAL}\n", every=True)
+    edit(data / "people.yaml", "name: Bob Reviewer\n", f"name: {NAME}\n", every=True)
+    edit(data / "threads" / "hooks-in-mm.yaml", "Nothing is stable\n", f"{QUOTE}\n", every=True)
     (tmp / "project").mkdir()
     return build_site(tmp / "project", data)
 

@@ -3,7 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.files import WriteError, is_generated, write_pages
+from generator.build.write import is_generated, write_pages
+from generator.errors import WriteError
 
 
 def page(body: str) -> str:
@@ -127,7 +128,7 @@ def test_git_ignores_every_place_the_generator_writes():
 def test_a_swap_killed_at_each_rename_never_loses_the_site(tmp_path, monkeypatch, step):
     """Inject a kill at each of the swap's renames: afterwards either site/ or a copy the next
     run puts back exists, whole; and cleaning up leftovers never removes that copy."""
-    from generator import files as write
+    from generator.site import swap as write
 
     site = tmp_path / "site"
     site.mkdir()

@@ -5,13 +5,16 @@ Pure: reads the Site and the template files, nothing else.
   without rendering any; `Renderer.page(spec)` renders one. `render_pages` does both.
   Every page goes through `Renderer.page`, which passes the same base context and puts the
   front matter and the generated-file notice on top.
+- `render_changed` renders, of every page, only those whose reads changed since the build
+  that the `Reuse` it is handed remembers (a fresh `Reuse` remembers none: all are rendered).
 - `render_briefs` gives the printable session brief of each topic, as HTML for the PDF engine.
 
 Whatever is computed once and shown on several pages (orders of records, quote blocks, the
 sections of the people and questions pages, the rows of the proposals page) goes through
-`Site.derive` with a key that names everything it depends on besides the Site: never through
-a dictionary of this module's own, so that a recording view of the Site sees, for every page,
-everything that page shows (generator.cache.incremental).
+`Site.derive`, keyed by its name and arguments: never through a dictionary of this module's
+own, so that a recording view of the Site (`records.view`) sees, for every page, everything
+that page shows. What a page shows besides the records (its brief's state) is in
+`Site.inputs`, read the same way.
 """
 
 from __future__ import annotations
@@ -19,16 +22,18 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import jinja2
 
 from generator import layout
+from generator.cache.reuse import Reuse, sha
 from generator.pages import grid, markup
 from generator.records import schema as S
 from generator.records.model import Site
+from generator.records.view import RecordedSite
 
 TEMPLATES = os.path.join(os.path.dirname(__file__), "templates")
 
@@ -122,10 +127,12 @@ def quote_order(quote: Any) -> tuple[str, int]:
 
 
 @functools.cache
-def environment() -> jinja2.Environment:
-    """The templates, compiled on first use, once per process (they are part of the code).
-    Filters are pure functions of their value."""
+def environment(compiled: str | None = None) -> jinja2.Environment:
+    """The templates, compiled on first use, once per process (they are part of the code), and
+    kept compiled in the folder `compiled` between processes (Jinja checks each against its
+    template's source before use). Filters are pure functions of their value."""
     env = jinja2.Environment(
+        bytecode_cache=jinja2.FileSystemBytecodeCache(compiled) if compiled else None,
         loader=jinja2.FileSystemLoader(TEMPLATES),
         auto_reload=False,  # templates do not change while the generator runs
         autoescape=False,  # output is Markdown: escaping is done by the markup filters
@@ -158,12 +165,6 @@ def environment() -> jinja2.Environment:
         extract=lambda key, table: table[key],
     )
     return env
-
-
-def keep_compiled_templates(folder: str | None) -> None:
-    """Keep compiled templates in `folder` between processes, or no longer (None): the
-    incremental layer's choice. Jinja checks each against its template's source before use."""
-    environment().bytecode_cache = jinja2.FileSystemBytecodeCache(folder) if folder else None
 
 
 # ---------------------------------------------------------------------------------- pages
@@ -238,26 +239,20 @@ BRIEF_STATES = ("current", "stale")
 
 
 class Renderer:
-    """Renders the pages of one Site. `briefs`: the topics whose PDF briefs are in the site, with
-    their state (BRIEF_STATES); their pages link to them."""
+    """Renders the pages of one Site. The topics whose PDF briefs are in the site link to them
+    (`Site.inputs`, "brief:<topic>": their state, one of BRIEF_STATES). `directory_urls`: how
+    MkDocs addresses pages (mkdocs.yml, under the cache's fingerprint), which raw HTML links
+    need. `templates_cache`: a folder where Jinja keeps compiled templates, or None."""
 
-    def __init__(self, site: Site, briefs: Mapping[str, str] | None = None, directory_urls: bool = True):
+    def __init__(self, site: Site, directory_urls: bool = True, templates_cache: str | None = None):
         self.site = site
-        self.briefs = dict(briefs or {})
-        self.directory_urls = directory_urls  # how MkDocs addresses pages: raw HTML links need it
-        self.env = environment()
+        self.directory_urls = directory_urls
+        self.env = environment(templates_cache)
 
     def derive(self, name: str, *args: Any, make: Callable[[], str], keep: bool = False) -> str:
         """A text shown on several pages, computed once per Site (and with `keep`, kept between
         builds by a recording view): keyed by its name and `args`."""
         return self.site.derive((name, *args), make, keep)
-
-    def options(self, spec: PageSpec) -> Any:
-        """What a page shows besides the Site: a topic page, the state of its PDF brief; an
-        event page, the links of its grid (raw HTML, which MkDocs leaves as written)."""
-        if spec.kind == "topic":
-            return self.briefs.get(spec.rid)
-        return self.directory_urls if spec.kind == "event" else None
 
     # ------------------------------------------------------------------ orders (whole-site pages)
 
@@ -549,8 +544,8 @@ class Renderer:
             **self._base(),
             "link": link,
             "href": href,
-            "brief_state": lambda tid: self.briefs.get(tid),
-            "brief_href": layout.brief_href,
+            "brief_state": lambda tid: site.inputs.get(f"brief:{tid}"),
+            "brief_href": lambda tid, paper: layout.brief_href(tid, paper, self.directory_urls),
             "person": lambda pid: self.person_link(path, pid),
             "record": record,
             "page_path": path,
@@ -594,11 +589,41 @@ class Renderer:
         return self.env.get_template("brief.html.j2").render(**ctx, body=body, notes=notes, marker=notice)
 
 
-def render_pages(site: Site, briefs: Mapping[str, str] | None = None, directory_urls: bool = True) -> dict[str, str]:
-    """Every generated page of the site, keyed by its path under docs/; the topics in `briefs`
-    link to their PDF briefs."""
-    renderer = Renderer(site, briefs, directory_urls)
+def render_pages(site: Site, directory_urls: bool = True) -> dict[str, str]:
+    """Every generated page of the site, keyed by its path under docs/, with nothing reused."""
+    renderer = Renderer(site, directory_urls)
     return {spec.path: renderer.page(spec) for spec in plan(site)}
+
+
+def render_changed(
+    site: Site, reuse: Reuse, out_dir: str, directory_urls: bool = True, templates_cache: str | None = None
+) -> tuple[dict[str, str], set[str]]:
+    """The pages to write: those whose reads changed (or whose file in `out_dir` did), and the
+    paths of the pages current on disk as they are. `reuse` records what each page reads."""
+    renderer = Renderer(RecordedSite(site, reuse), directory_urls, templates_cache)
+    pages: dict[str, str] = {}
+    kept: set[str] = set()
+    for spec in plan(site):
+        text = reuse.page(
+            spec.path,
+            spec,
+            lambda spec=spec: renderer.page(spec),  # type: ignore[misc]
+            lambda sha, spec=spec: _intact(out_dir, spec.path, sha),  # type: ignore[misc]
+        )
+        if text is None:
+            kept.add(spec.path)
+        else:
+            pages[spec.path] = text
+    return pages, kept
+
+
+def _intact(out_dir: str, rel: str, digest: str) -> bool:
+    """Whether a page on disk still holds what was written (its SHA-256)."""
+    try:
+        with open(os.path.join(out_dir, rel), "rb") as fh:
+            return sha(fh.read()) == digest
+    except OSError:
+        return False
 
 
 def render_briefs(site: Site) -> dict[str, str]:

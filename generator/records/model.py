@@ -18,9 +18,11 @@ import urllib.parse
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, TypeVar
 
 from generator import layout
+from generator.cache.reuse import Reuse
 from generator.errors import Problem, Problems
 from generator.records import mailtext, series, yamlload
 from generator.records import schema as S
@@ -55,6 +57,7 @@ class Site:
         "topics_of_thread",
         "proposals_of_status",
         "revisions_of_proposal",
+        "inputs",
     )
 
     current_event: str  # the id of the event the site shows first
@@ -82,20 +85,28 @@ class Site:
     topics_of_thread: Mapping[str, list[str]]
     proposals_of_status: Mapping[str, list[str]]  # status -> its proposals, by id
     revisions_of_proposal: Mapping[str, list[dict[str, Any]]]  # proposal -> its series' versions (series.py)
+    # What a build hands the pages besides the records, read like a relation (so a recording
+    # view notes it): "brief:<topic>" -> the state of the topic's PDF brief in the site.
+    inputs: Mapping[str, Any]
     data_dir: str  # as messages show it
 
     def __init__(self, current_event: str, data_dir: str, **tables: Mapping[str, Any]):
         self.current_event = current_event
         self.data_dir = data_dir
+        tables.setdefault("inputs", {})
         for name in (*self.TABLES, *self.RELATIONS):
             setattr(self, name, tables[name])
         self._derived: dict[Any, Any] = {}
 
+    def with_inputs(self, inputs: Mapping[str, Any]) -> Site:
+        """The same records and relations, with the build's inputs."""
+        tables = {name: getattr(self, name) for name in (*self.TABLES, *self.RELATIONS)}
+        return Site(self.current_event, self.data_dir, **{**tables, "inputs": dict(inputs)})
+
     def derive(self, key: Any, make: Callable[[], T], keep: bool = False) -> T:
-        """make(): a value computed from this Site and from what `key` names, which must be
-        everything else it depends on (the page it is shown on, options). Computed once per
-        Site. A recording view may keep a text (`keep`) between builds while what it read
-        stays the same."""
+        """make(): a value computed from this Site; `key` names it and the arguments it is
+        made from. Computed once per Site. A recording view notes what it reads (records,
+        relations, inputs) and may keep it (`keep`) between builds while those stay the same."""
         try:
             return self._derived[key]
         except KeyError:
@@ -186,6 +197,19 @@ def parse_file(file: DataFile) -> FileResult:
         broken.extend((kind, "*") for kind in HOLDS[spec.name])
         rec = None
     return FileResult(spec.name, rec, refs, broken, problems.items)
+
+
+def parse_all(files: list[DataFile], reuse: Reuse | None = None) -> list[FileResult]:
+    """Every file parsed and checked on its own; with `reuse`, a file whose bytes a build
+    parsed before gets that result back."""
+    out = []
+    for file in files:
+        read = file.read
+        if reuse is None or read is None or read.raw is None:  # nothing to key it by: missing or unreadable
+            out.append(parse_file(file))
+        else:
+            out.append(reuse.parsed(file.shown, file.place.kind, read.raw, read.size, partial(parse_file, file)))
+    return out
 
 
 def validate(results: list[FileResult], problems: Problems, data_dir: str) -> Site | None:

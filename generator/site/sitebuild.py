@@ -10,14 +10,16 @@ by page. What a rebuild can reuse is kept in `SiteState` (in memory under `serve
 - every source file's size and time (and, for pages, the hash of its Markdown),
 - each page's anchors, its links to anchors of other pages, and its search index entries.
 
-A rebuild renders a page again when its Markdown changed, or when a file it may link to was
-added or removed (any page whose Markdown names that file). Every other page, static file and
+A rebuild renders a page again when its Markdown changed, or when a file it looked up while it
+was rendered (a link's target, found or not: MkDocs resolves every relative link through
+`Files.get_file_from_path`) was added or removed. Every other page, static file and
 theme file is hard-linked from the site it replaces, so the old site/ is never written to
 and stays whole until the swap. The anchor checks run over every page (reused pages keep
 what they link to and what they hold), and the search index is written whole from the
 entries of every page. Nothing of one page's HTML depends on another page's content when the
 navigation names its titles, so this is exact; the navigation is checked, and any change of
-the configuration, the theme's overrides, the hooks or the packages means a clean build.
+the configuration, the theme's overrides, the hooks or the packages (the cache's fingerprint,
+under which the state is kept) means a clean build.
 
 MkDocs must be configured with this project's plugins only (`search` and the hooks in
 generator/); with any other, every build is a plain `mkdocs build` in a subprocess.
@@ -45,12 +47,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from generator import layout
+from generator.cache import snapshot
+from generator.cache.snapshot import Stat, walk
+from generator.cache.store import Cache, tag
 from generator.errors import SiteError
-from generator.cache.noop import Stat, shaping_dirs, site_stamp, stat, walk
+from generator.site.briefs import keep_briefs, write_briefs
+from generator.site.swap import discard, fresh_site_folder, swap_site
 
 KNOWN_PLUGINS = {"search", "material/search"}
-PACKAGES = ("mkdocs", "mkdocs-material", "Markdown", "Jinja2", "pymdown-extensions", "Pygments")
-VERSION = 2  # of the state kept between runs
 
 
 @dataclass
@@ -61,13 +65,13 @@ class PageState:
     anchors: list[str]
     anchor_links: dict[str, dict[str, str]]  # target page src_uri -> {anchor: link as written}
     search: list[dict[str, Any]]  # its entries in the search index, in order
+    looked_up: frozenset[str] = frozenset()  # the files its links were resolved against (src_uri)
 
 
 @dataclass
 class SiteState:
     """What one build of the site was made from; `stamp` identifies the site/ it made."""
 
-    key: str  # config, packages, theme overrides, hooks: any change means a clean build
     docs_dir: str
     docs: dict[str, Stat]  # every file under docs_dir (by path relative to it)
     pages: dict[str, PageState]  # by src_uri
@@ -90,49 +94,6 @@ class Report:
 
 
 # ------------------------------------------------------------------------------------- state
-
-
-def state_path(config_file: str, site_dir: str) -> str:
-    """Where the state of the site at `site_dir` is kept: the cache beside mkdocs.yml."""
-    root = os.path.dirname(os.path.abspath(config_file))
-    tag = hashlib.sha256(os.path.abspath(site_dir).encode()).hexdigest()[:12]
-    return os.path.join(root, layout.CACHE_FOLDER, f"site-{tag}.pickle")
-
-
-def load_state(path: str) -> SiteState | None:
-    try:
-        with open(path, "rb") as fh:
-            version, state = pickle.load(fh)
-    except Exception:  # absent, damaged or foreign: the next build is clean
-        return None
-    return state if version == VERSION and isinstance(state, SiteState) else None
-
-
-def save_state(path: str, state: SiteState) -> None:
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        tmp = f"{path}.{os.getpid()}.tmp"
-        with open(tmp, "wb") as fh:
-            pickle.dump((VERSION, state), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:  # the next build is clean; this one is done
-        pass
-
-
-def config_key(config_file: str) -> str:
-    """Everything but docs/ that a page's HTML depends on: the configuration, the installed
-    packages, and the files of the theme overrides and the hooks' folders."""
-    h = hashlib.sha256()
-    with open(config_file, "rb") as fh:
-        h.update(fh.read())
-    for name in PACKAGES:
-        try:
-            h.update(f"{name}={importlib.metadata.version(name)};".encode())
-        except importlib.metadata.PackageNotFoundError:
-            h.update(f"{name}=none;".encode())
-    for folder in shaping_dirs(config_file):
-        h.update(repr((folder, sorted(walk(folder).items()))).encode())
-    return h.hexdigest()
 
 
 # ------------------------------------------------------------------------------------- build
@@ -209,84 +170,78 @@ def outside_files(config_file: str, docs_dir: str | None = None) -> list[str]:
 
 
 class Builder:
-    """Builds the site; keeps what the next build can reuse (in memory, and on disk)."""
+    """Builds the site into `site_dir`; keeps in `cache` what the next build can reuse."""
 
-    def __init__(
-        self, config_file: str, site_dir: str, reuse: bool = True, workers: int | None = None, live: bool = False
-    ) -> None:
-        self.config_file = config_file
+    def __init__(self, cache: Cache, site_dir: str, workers: int | None = None) -> None:
+        self.cache = cache
+        self.config_file = cache.config
         self.site_dir = site_dir
-        self.reuse = reuse
-        self.live = live  # under serve: the old site is removed after the swap, while the page reloads
+        self.live = cache.live  # under serve: the old site is removed after the swap, while the page reloads
         self.workers = min(os.cpu_count() or 1, 4) if workers is None else workers  # processes that render pages
-        self.path = state_path(config_file, site_dir)
-        self.state: SiteState | None = load_state(self.path) if reuse else None
+        self.name = f"site-{tag(site_dir)}"
 
     # -- the one entry point
 
-    def build(self, finish: Any = None, may_skip: bool = True) -> Report:
-        """Build into a fresh folder, let `finish(fresh)` add to it (the briefs), swap it in
-        for site/. Nothing is written when nothing changed and `may_skip`."""
-        from generator.files import discard, fresh_site_folder, swap_site
-
+    def build(self, briefs: dict[str, bytes], manifest: dict[str, str], may_skip: bool = True) -> Report:
+        """Build into a fresh folder, put the briefs into it (`briefs`, made now; else those of
+        the old site that `manifest` names), swap it in for site/. Nothing is written when
+        nothing changed and `may_skip`."""
         report = Report()
         t0 = time.perf_counter()
-        key = config_key(self.config_file)
-        prev = self._usable(report, key)
+        prev = self._usable(report)
         # Before anything is built: MkDocs would publish them. The same config: the same docs_dir.
         refused = outside_files(self.config_file, prev.docs_dir if prev is not None else None)
         if refused:
             raise SiteError("\n".join(refused), self.site_dir)
         docs = walk(prev.docs_dir) if prev is not None else None  # the same docs_dir: same config
-        if prev is not None and may_skip and docs == prev.docs:
+        if prev is not None and may_skip and docs is not None and snapshot.same_files(prev.docs, docs, prev.docs_dir):
             report.clean, report.unchanged = False, True
             report.seconds["check"] = time.perf_counter() - t0
             return report
         report.seconds["check"] = time.perf_counter() - t0
         fresh = fresh_site_folder(self.site_dir)
         try:
-            state = self._build(fresh, prev, key, docs, report)
+            state = self._build(fresh, prev, docs, report)
             if state is None:  # other plugins: MkDocs' own command
                 _mkdocs_subprocess(self.config_file, fresh, self.site_dir)
             t = time.perf_counter()
-            if finish is not None:
-                finish(fresh)
+            if briefs:
+                write_briefs(fresh, briefs, manifest)
+            elif manifest:
+                keep_briefs(self.site_dir, fresh, manifest)
             old = swap_site(fresh, self.site_dir, remove_old=not self.live)
             if old:
                 threading.Thread(target=shutil.rmtree, args=(old, True), daemon=True).start()
             report.seconds["swap"] = time.perf_counter() - t
         finally:
             discard(fresh)
+        t = time.perf_counter()
         if state is not None:
-            state.stamp = site_stamp(self.site_dir)
-        self.state = state
-        if self.reuse and state is not None:
-            t = time.perf_counter()
-            save_state(self.path, state)
+            state.stamp = snapshot.stat(os.path.join(self.site_dir, layout.SITE_STAMP))
+            self.cache.save(self.name, state)
             report.seconds["save state"] = time.perf_counter() - t
-        elif os.path.exists(self.path):
-            os.unlink(self.path)
+        else:
+            self.cache.forget(self.name)
         report.seconds["total"] = time.perf_counter() - t0
         return report
 
     # -- what can be reused
 
-    def _usable(self, report: Report, key: str) -> SiteState | None:
-        prev = self.state
-        if prev is None:
+    def _usable(self, report: Report) -> SiteState | None:
+        prev = self.cache.load(self.name)
+        if not isinstance(prev, SiteState):
+            if self.cache.outdated(self.name):
+                report.why = "the code, configuration, theme overrides, hooks, packages or time zone data changed"
             return None
-        if prev.stamp is None or prev.stamp != site_stamp(self.site_dir):
+        if prev.stamp is None or not snapshot.same_file(prev.stamp, os.path.join(self.site_dir, layout.SITE_STAMP)):
             report.why = f"{self.site_dir}/ is not the one the last build made"
-            return None
-        if prev.key != key:
-            report.why = "the configuration, theme overrides, hooks or packages changed"
             return None
         return prev
 
     # -- the build
 
     def _build(
-        self, fresh: str, prev: SiteState | None, key: str, docs: dict[str, Stat] | None, report: Report
+        self, fresh: str, prev: SiteState | None, docs: dict[str, Stat] | None, report: Report
     ) -> SiteState | None:
         """The build into `fresh`; None, having done nothing, when MkDocs is configured with
         plugins (or extra templates) this build does not know."""
@@ -341,7 +296,7 @@ class Builder:
                 if old is None or old.sha != shas[f.src_uri]:
                     redo.add(f.src_uri)
             if prev is not None:
-                redo |= _naming_changed_files(prev, docs, doc_files)
+                redo |= _linking_to_changed(prev, docs)
             stages["compare"] = time.perf_counter() - t
 
             env = config.plugins.on_env(env, config=config, files=files)
@@ -376,7 +331,7 @@ class Builder:
                     assert prev is not None
                     old = prev.pages[f.src_uri]
                     _link(os.path.join(self.site_dir, f.dest_uri), f.abs_dest_path)
-                    state = PageState(shas[f.src_uri], old.anchors, old.anchor_links, old.search)
+                    state = PageState(shas[f.src_uri], old.anchors, old.anchor_links, old.search, old.looked_up)
                     report.reused += 1
                 pages[f.src_uri] = state
                 # What the anchor checks read of a page: its anchors, its links to anchors.
@@ -397,7 +352,6 @@ class Builder:
             if captured.lines:
                 raise SiteError("\n".join(captured.lines), self.site_dir)
             return SiteState(
-                key,
                 os.path.abspath(config.docs_dir),
                 docs,
                 pages,
@@ -430,16 +384,19 @@ def _load(config_file: str, site_dir: str) -> Any:
         raise SiteError(f"ERROR   -  {exc}", site_dir) from None
 
 
-def _render(page: Any, config: Any, files: Any, nav: Any, env: Any, doc_files: Any, index: Any) -> list[dict[str, Any]]:
+def _render(
+    page: Any, config: Any, files: Any, nav: Any, env: Any, doc_files: Any, index: Any
+) -> tuple[list[dict[str, Any]], frozenset[str]]:
     """One page as `mkdocs build` makes it: Markdown to HTML, then the theme's template,
-    written. Returns its search index entries."""
+    written. Returns its search index entries, and the files its links were resolved against."""
     from mkdocs import utils
     from mkdocs.commands.build import get_context
 
     page = config.plugins.on_pre_page(page, config=config, files=files)
     page.read_source(config)
     page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
-    page.render(config, files)
+    looked_up = _LookedUp(files)
+    page.render(config, looked_up)
     page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=files)
     page.active = True
     try:
@@ -454,7 +411,35 @@ def _render(page: Any, config: Any, files: Any, nav: Any, env: Any, doc_files: A
             utils.write_file(output.encode("utf-8", errors="xmlcharrefreplace"), page.file.abs_dest_path)
     finally:
         page.active = False
-    return list(entries)
+    return list(entries), frozenset(looked_up.paths)
+
+
+class _LookedUp:
+    """MkDocs' files as a page's Markdown is rendered, noting every path looked up: each
+    relative link is resolved by `Files.get_file_from_path` (found or not, the page's HTML
+    depends on whether the file is there). Everything else is the files' own."""
+
+    def __init__(self, files: Any) -> None:
+        self._files = files
+        self.paths: set[str] = set()
+
+    def get_file_from_path(self, path: str) -> Any:
+        self.paths.add(path)
+        return self._files.get_file_from_path(path)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._files, name)
+
+    def __iter__(self) -> Any:
+        return iter(self._files)
+
+    def __len__(self) -> int:
+        return len(self._files)
+
+    def __contains__(self, path: object) -> bool:
+        if isinstance(path, str):
+            self.paths.add(path)
+        return path in self._files
 
 
 @dataclass
@@ -480,12 +465,13 @@ def _render_some(job: _Job, todo: list[Any]) -> tuple[dict[str, PageState], list
     out = {}
     for f in todo:
         page = f.page
-        entries = _render(page, job.config, job.files, job.nav, job.env, job.doc_files, job.index)
+        entries, looked_up = _render(page, job.config, job.files, job.nav, job.env, job.doc_files, job.index)
         out[f.src_uri] = PageState(
             job.shas[f.src_uri],
             sorted(page.present_anchor_ids or ()),
             {t.src_uri: dict(links) for t, links in (page.links_to_anchors or {}).items()},
             entries,
+            looked_up,
         )
         page.content = None  # written: free it (a summit's pages do not all fit in memory twice)
         page.markdown = None
@@ -560,7 +546,7 @@ def _static_files(files: Any, inclusion: Any) -> Iterator[Any]:
 def _static_stats(files: Any, inclusion: Any) -> dict[str, Stat]:
     found = {}
     for f in _static_files(files, inclusion):
-        st = stat(f.abs_src_path) if f.abs_src_path else None
+        st = snapshot.stat(f.abs_src_path) if f.abs_src_path else None
         if st is not None:
             found[f.abs_src_path] = st
     return found
@@ -570,7 +556,7 @@ def _copy_static(files: Any, inclusion: Any, prev: SiteState | None, site_dir: s
     """Static files (theme assets, docs/assets, exports) into the fresh site: linked from
     the previous site when their source did not change, else copied."""
     for f in _static_files(files, inclusion):
-        same = prev is not None and f.abs_src_path and prev.statics.get(f.abs_src_path) == stat(f.abs_src_path)
+        same = prev is not None and f.abs_src_path and prev.statics.get(f.abs_src_path) == snapshot.stat(f.abs_src_path)
         if not (same and _link(os.path.join(site_dir, f.dest_uri), f.abs_dest_path)):
             f.copy_file()
 
@@ -588,26 +574,13 @@ def _link(old: str, new: str) -> bool:
     return True
 
 
-def _naming_changed_files(prev: SiteState, docs: dict[str, Stat], doc_files: Any) -> set[str]:
-    """Pages that may link to a file that was added or removed: those whose Markdown names it
-    (its file name without the extension, or its folder's for an index page: a link to it is
-    written with that name in it). Every page, when the name is the site's own index."""
+def _linking_to_changed(prev: SiteState, docs: dict[str, Stat]) -> set[str]:
+    """The pages that looked up a file that was added or removed since: their links (or the
+    warnings about them) may change."""
     changed = set(docs) ^ set(prev.docs)
     if not changed:
         return set()
-    names = set()
-    for path in changed:
-        stem = posixpath.splitext(posixpath.basename(path))[0]
-        names.add(posixpath.basename(posixpath.dirname(path)) if stem in ("index", "README") else stem)
-    if "" in names:
-        return {f.src_uri for f in doc_files}
-    found = set()
-    for f in doc_files:
-        with open(f.abs_src_path, encoding="utf-8", errors="replace") as fh:
-            text = fh.read()
-        if any(n and n in text for n in names):
-            found.add(f.src_uri)
-    return found
+    return {uri for uri, page in prev.pages.items() if page.looked_up & changed}
 
 
 def _mkdocs_subprocess(config_file: str, fresh: str, site_dir: str) -> None:

@@ -1,0 +1,154 @@
+"""The one cache: a folder `.lsfmm-cache/` beside the data folder, and the one object a command
+opens at its edge and hands to the build.
+
+Everything in it is kept under the one fingerprint (`cache.fingerprint`: the code, the packages
+whose output is kept, the time zone data, mkdocs.yml, the theme overrides and the hooks): a
+file made under another fingerprint is never used. Each part is one pickle, written by the one
+atomic write (`files.atomic_write`):
+
+- `records.pickle`: what a rebuild reuses of the records and the pages (`cache.reuse`);
+- `site-<tag>.pickle`: what a rebuild of one site folder reuses (`site.sitebuild.SiteState`);
+- `noop-<tag>.pickle`: what the last successful `site --strict` with the same folders was made
+  from, so that the next one with nothing changed does nothing (`cache.noop`).
+
+The cache is a convenience: when it cannot be read, a build starts afresh; when it cannot be
+written, the build goes on and says so in its warnings. With the cache off (`--no-cache`)
+nothing is read or written, and the same code runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import shutil
+from typing import Any
+
+from generator import layout
+from generator.cache.fingerprint import fingerprint
+from generator.cache.reuse import Reuse
+from generator.files import atomic_write
+
+
+def folder_of(data_dir: str) -> str:
+    """Where the cache of a data folder lives: beside it."""
+    return os.path.join(os.path.dirname(os.path.abspath(data_dir)), layout.CACHE_FOLDER)
+
+
+def tag(*paths: str) -> str:
+    """A short name for a set of folders (their absolute paths)."""
+    return hashlib.sha256(repr([os.path.abspath(p) for p in paths]).encode()).hexdigest()[:12]
+
+
+class Cache:
+    """The cache of one data folder for one configuration. `enabled` false: nothing is read or
+    written. `live` (serve): what is reused also stays in memory between rebuilds."""
+
+    def __init__(self, data_dir: str, config: str, enabled: bool = True, live: bool = False):
+        self.folder = folder_of(data_dir)
+        self.config = config
+        self.enabled = enabled
+        self.live = live
+        self.warnings: list[str] = []
+        self.fingerprint = fingerprint(config)
+        self._reuse: Reuse | None = None
+        self._held: dict[str, Any] = {}  # parts kept in memory (live)
+
+    def refresh(self) -> None:
+        """Take the fingerprint again (serve, before each rebuild: mkdocs.yml may have changed);
+        parts made under another are dropped."""
+        now = fingerprint(self.config)
+        if now != self.fingerprint:
+            self.fingerprint = now
+            self._reuse = None
+            self._held.clear()
+
+    # ------------------------------------------------------------------ parts
+
+    def path(self, name: str) -> str:
+        return os.path.join(self.folder, f"{name}.pickle")
+
+    def load(self, name: str) -> Any:
+        """A part as saved under this fingerprint, or None."""
+        if not self.enabled:
+            return None
+        if name in self._held:
+            return self._held[name]
+        try:
+            with open(self.path(name), "rb") as fh:
+                made_under, value = pickle.load(fh)
+        except Exception:  # absent, damaged or foreign: made afresh
+            return None
+        return value if made_under == self.fingerprint else None
+
+    def outdated(self, name: str) -> bool:
+        """Whether a part is on disk, made under another fingerprint."""
+        if not self.enabled:
+            return False
+        try:
+            with open(self.path(name), "rb") as fh:
+                made_under, _ = pickle.load(fh)
+        except Exception:
+            return False
+        return bool(made_under != self.fingerprint)
+
+    def save(self, name: str, value: Any) -> None:
+        """Keep a part (atomically); a failure is a warning: the next build starts afresh."""
+        if not self.enabled:
+            return
+        if self.live:
+            self._held[name] = value
+        try:
+            atomic_write(self.path(name), pickle.dumps((self.fingerprint, value), protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError as exc:
+            self._cannot("save what a rebuild could reuse", exc, "the next build starts afresh")
+
+    def forget(self, name: str) -> None:
+        self._held.pop(name, None)
+        with contextlib.suppress(OSError):
+            os.unlink(self.path(name))
+
+    # ------------------------------------------------------------------ the records and pages
+
+    def reuse(self) -> Reuse:
+        """What this build may reuse of the records and pages (one for every rebuild of serve)."""
+        if self._reuse is None or not self.live:
+            self._reuse = Reuse(self.load("records"), live=self.live)
+        self._reuse.begin()
+        return self._reuse
+
+    def keep(self, reuse: Reuse, written: bool | None) -> None:
+        """A build ended (see `Reuse.end`): save what changed."""
+        if reuse.end(written):
+            self.save("records", reuse.state())
+
+    def templates(self) -> str | None:
+        """Where Jinja keeps compiled templates: a folder of this fingerprint (the options
+        templates are compiled with are in the code); the others are removed. None with the
+        cache off, or when it cannot be made (they are compiled again)."""
+        if not self.enabled:
+            return None
+        parent = os.path.join(self.folder, "templates")
+        folder = os.path.join(parent, self.fingerprint[:32])
+        try:
+            if not os.path.isdir(folder):
+                if os.path.isdir(parent):
+                    for old in os.listdir(parent):
+                        shutil.rmtree(os.path.join(parent, old), ignore_errors=True)
+                os.makedirs(folder, exist_ok=True)
+        except OSError as exc:
+            self._cannot("keep compiled templates", exc, "they are compiled again")
+            return None
+        return folder
+
+    def take_warnings(self) -> list[str]:
+        out, self.warnings = self.warnings, []
+        return out
+
+    def _cannot(self, what: str, exc: OSError, then: str) -> None:
+        """The cache is a convenience: a failure to use it costs speed, never the build."""
+        where = layout.display_path(self.folder)
+        line = f"{where}: warning: cannot {what} ({exc.strerror or exc}); {then}"
+        if line not in self.warnings:
+            self.warnings.append(line)

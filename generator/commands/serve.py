@@ -1,0 +1,114 @@
+"""`serve`: build the site, serve it with live reload, and build again whenever a file under
+data/ (or a hand-written page, or mkdocs.yml) changes: only the pages that changed are rendered
+again, and the browser reloads once the new site is in place. The cache is opened once, live:
+the parsed records and what the site build can reuse stay in memory for the whole run."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import time
+from typing import Any
+
+from generator import layout
+from generator.build import pipeline
+from generator.build.load import data_folder
+from generator.cache.store import Cache
+from generator.commands.output import generated, recovered, say, site_line
+from generator.errors import UsageError
+
+
+def run(args: argparse.Namespace) -> int:
+    from mkdocs.livereload import LiveReloadServer
+
+    data, out, config, site_dir, addr = args.data, args.out, args.config, args.site_dir, args.addr
+    data_folder(data)
+    host, _, port = addr.rpartition(":")
+    if not host or not port.isdigit():
+        raise UsageError(f"--addr {addr!r}: expected HOST:PORT, such as 127.0.0.1:8000")
+    cache = Cache(data, config, enabled=not args.no_cache, live=True)
+    req = pipeline.Request(data, out, config, args.strict, site_dir=site_dir)  # keeps the briefs
+    failed = True  # the first build always says what it did, and so does one after a failure
+
+    def rebuild() -> None:
+        nonlocal failed
+        started = time.perf_counter()
+        cache.refresh()
+        result = pipeline.run(req, cache)
+        recovered(site_dir, result.recovered)
+        say(result.warnings)
+        if result.error is not None:  # reported; the last good site stays
+            say(result.error.lines())
+            failed = True
+            return
+        assert result.built is not None and result.site is not None
+        if failed or not result.site.unchanged or result.built.history:
+            print(generated(out, result.built), flush=True)
+            print(f"{site_line(site_dir, result)} Save to page: {time.perf_counter() - started:.1f} s.", flush=True)
+        failed = False
+
+    rebuild()
+    server = LiveReloadServer(
+        builder=rebuild,
+        host=host,
+        port=int(port),
+        root=site_dir,
+        mount_path=_mount_path(config),
+        polling_interval=args.interval,
+    )
+    if not args.poll:  # told of changes by the system (inotify on Linux): polling a summit's files kept a core busy
+        server.observer = _changes_observer()  # MkDocs only schedules, starts and stops it
+    for path in _watched(data, out, config):
+        server.watch(path)
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    print(f"Serving {site_dir}/ on http://{addr}{_mount_path(config)} (Ctrl-C stops).", flush=True)
+    try:
+        server.serve()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+    return 0
+
+
+def _changes_observer() -> Any:
+    """watchdog's native observer, reporting changes only: a build reads every data file, and
+    reporting those reads (a native observer's opened and closed events) would rebuild forever."""
+    from watchdog import events
+    from watchdog.observers import Observer
+
+    changes: list[type[events.FileSystemEvent]] = [
+        events.FileCreatedEvent,
+        events.FileModifiedEvent,
+        events.FileDeletedEvent,
+        events.FileMovedEvent,
+        events.FileClosedEvent,  # closed after writing
+    ]
+
+    class ChangesOnly(Observer):  # type: ignore[misc,valid-type]
+        def schedule(self, handler: Any, path: Any, *, recursive: bool = False, **kwargs: Any) -> Any:
+            return super().schedule(handler, path, recursive=recursive, event_filter=changes)
+
+    return ChangesOnly()
+
+
+def _mount_path(config: str) -> str:
+    """The path the site is published under (site_url's), as `mkdocs serve` serves it."""
+    from urllib.parse import urlsplit
+
+    site_url = pipeline.publishing(config, False).site_url
+    path = urlsplit(site_url or "/").path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
+def _watched(data: str, out: str, config: str) -> list[str]:
+    """What a change in triggers a rebuild: data/, mkdocs.yml, and every hand-written file and
+    folder in docs/ (not the generated ones: the build writes those itself)."""
+    mine = {p.rstrip("/") for p in layout.GENERATED_PLACES}
+    docs = sorted(os.path.join(out, n) for n in os.listdir(out) if n not in mine) if os.path.isdir(out) else []
+    return [data, config, *docs]
