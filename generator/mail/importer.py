@@ -1,8 +1,9 @@
 """import-mbox's middle stage (pure): `Mail` records and the current data in, the new text of
 one thread file and of people.yaml out.
 
-- Senders are matched to people by address, then by name; new ones become people records with
-  a `review` line. Messages are keyed by Message-ID.
+- The thread is chosen and its messages ordered in `generator.mail.threads` (`choose_thread` and
+  `unrelated` are imported here, where `commands` and the tests call them); senders are matched
+  to people in `generator.mail.people`. Messages are keyed by Message-ID.
 - Each quoted block is attributed to the message it came from: by the In-Reply-To/References
   chain (level n is the n-th message up the chain), checked against the attribution line that
   introduced the level ("On ..., X wrote:", "X writes:"), and confirmed by finding the words in
@@ -16,20 +17,19 @@ one thread file and of people.yaml out.
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from generator.errors import MailError, Problem
 from generator.layout import schema_line
 from generator.mail.mbox import Mail
+from generator.mail.people import NewPerson, People
+from generator.mail.threads import choose_thread, thread_order, thread_subject, unrelated  # noqa: F401
 from generator.records import mailtext, yamledit
 from generator.records import schema as S
 from generator.records.model import Site
 
 MESSAGE_FIELDS = ("message_id", "author", "date", "subject", "in_reply_to", "text")
-_TAGS = re.compile(r"^\s*(?:\[[^\]]*\]\s*)+")
 
 
 @dataclass
@@ -54,21 +54,6 @@ class Record:
             out.append(("conflict", self.conflict))
         if self.text:
             out.append(("text", self.text))
-        return out
-
-
-@dataclass
-class NewPerson:
-    id: str
-    name: str
-    addresses: list[str]
-    review: str
-
-    def fields(self) -> list[tuple[str, object]]:
-        out: list[tuple[str, object]] = [("id", self.id), ("name", self.name)]
-        if self.addresses:
-            out.append(("addresses", list(self.addresses)))
-        out.append(("review", self.review))
         return out
 
 
@@ -101,262 +86,6 @@ class Plan:
     records: dict[str, Record] = field(default_factory=dict)  # what each new or filled record must read back as
 
 
-_LATIN = str.maketrans(
-    {
-        "ł": "l",
-        "Ł": "L",
-        "đ": "d",
-        "Đ": "D",
-        "ø": "o",
-        "Ø": "O",
-        "æ": "ae",
-        "Æ": "Ae",
-        "ß": "ss",
-        "þ": "th",
-        "Þ": "Th",
-        "œ": "oe",
-        "Œ": "Oe",
-        "ı": "i",
-    }
-)
-
-
-def slug(text: str, limit: int = 60) -> str:
-    t = unicodedata.normalize("NFKD", text.translate(_LATIN))
-    t = "".join(c for c in t if not unicodedata.combining(c)).lower()
-    t = re.sub(r"[^a-z0-9]+", "-", t).strip("-")
-    if len(t) > limit:
-        t = t[:limit].rsplit("-", 1)[0] if "-" in t[:limit] else t[:limit]
-    return t
-
-
-def thread_subject(subject: str) -> str:
-    return mailtext.REPLY_PREFIX.sub("", subject).strip()
-
-
-def thread_slug(subject: str) -> str:
-    base = slug(_TAGS.sub("", thread_subject(subject))) or slug(thread_subject(subject)) or "thread"
-    return base if base != "index" else "index-thread"
-
-
-# ---------------------------------------------------------------------------- which thread
-
-
-def unrelated(mails: list[Mail], site: Site, thread_id: str) -> list[Mail]:
-    """The mails that share nothing with the thread on record: no Message-ID, no In-Reply-To
-    or References to its messages, and no subject, directly or through the other mails (a walk
-    over the links, each followed once)."""
-    thread = site.threads.get(thread_id)
-    if thread is None:
-        return []
-    subjects = {_subject_key(thread["subject"])} | {_subject_key(m["subject"] or "") for m in thread["messages"]}
-    subjects.discard("")
-    mails_of: dict[str, list[int]] = defaultdict(list)  # Message-ID -> the mails linked to it
-    for n, m in enumerate(mails):
-        for mid in {m.message_id, *m.references, *([m.in_reply_to] if m.in_reply_to else [])}:
-            mails_of[mid].append(n)
-    related: set[int] = set()
-    todo = [n for n, m in enumerate(mails) if _subject_key(m.subject) in subjects]
-    todo += [n for mid in {m["message_id"] for m in thread["messages"]} for n in mails_of.get(mid, [])]
-    seen_ids: set[str] = set()
-    while todo:
-        n = todo.pop()
-        if n in related:
-            continue
-        related.add(n)
-        m = mails[n]
-        for mid in {m.message_id, *m.references, *([m.in_reply_to] if m.in_reply_to else [])}:
-            if mid not in seen_ids:
-                seen_ids.add(mid)
-                todo.extend(mails_of[mid])
-    return [m for n, m in enumerate(mails) if n not in related]
-
-
-def _subject_key(subject: str) -> str:
-    return " ".join(_TAGS.sub("", thread_subject(subject)).casefold().split())
-
-
-def choose_thread(mails: list[Mail], site: Site, topic: str | None, thread: str | None, force: bool = False) -> str:
-    """The thread to write: --thread, the thread of --topic, the one thread already holding
-    any of these messages (or one they refer to), or a new one named after the subject. Mail
-    unrelated to the thread of --thread or --topic is refused without `force`."""
-    ids = {m.message_id for m in mails}
-    related = ids | {r for m in mails for r in m.references} | {m.in_reply_to for m in mails if m.in_reply_to}
-    holding = sorted({site.messages[i]["thread"] for i in ids if i in site.messages})
-    if thread or topic:
-        if thread:
-            chosen = thread
-        else:
-            assert topic is not None
-            if topic not in site.topics:
-                raise MailError(f"no topic '{topic}' in {site.data_dir}/topics/")
-            chosen = site.topics[topic]["thread"] or topic
-        others = [t for t in holding if t != chosen]
-        if others:
-            mid = next(i for i in sorted(ids) if i in site.messages and site.messages[i]["thread"] != chosen)
-            raise MailError(f"<{mid}> is already in thread '{others[0]}'; a message belongs to one thread")
-        strays = [] if force else unrelated(mails, site, chosen)
-        if strays:
-            first = strays[0]
-            raise MailError(
-                f"no Message-ID, reference or subject in common with thread '{chosen}' for {len(strays)} of the "
-                f"{len(mails)} messages (the first: message {first.number} of {first.source}, "
-                f"{first.subject[:80]!r}); import them into another thread, or add --force to import them into this one"
-            )
-        return chosen
-    if len(holding) > 1:
-        raise MailError(f"these messages are in several threads ({', '.join(holding)}); choose one with --thread")
-    if holding:
-        return holding[0]
-    referred = sorted({site.messages[i]["thread"] for i in related if i in site.messages})
-    if len(referred) == 1:
-        return referred[0]
-    first = min(mails, key=lambda m: (m.date or dt.datetime.max.replace(tzinfo=dt.UTC), m.source, m.number))
-    chosen = thread_slug(first.subject)
-    if chosen in site.threads:
-        raise MailError(
-            f"thread '{chosen}' exists and holds none of these messages; choose a thread with --thread or --topic"
-        )
-    return chosen
-
-
-# ---------------------------------------------------------------------------- people
-
-
-_GMANE = re.compile(r"(.+)-[A-Za-z0-9_]{4,}@public\.gmane\.(?:org|io)", re.I)
-
-
-class People:
-    """Existing people by address and by name, plus the ones this import adds.
-
-    A sender is matched by address. A name alone matches a person only when no address of
-    theirs is on record, and then files the mail under review: the person gets the address
-    and a `review` line (so `check --strict` fails until someone confirms it). A name that
-    matches a person whose addresses are on record, from another address, is a new person under
-    review: "Roman Gushchin <attacker@evil.example>" is not roman-gushchin. gmane's mangled form
-    of a known address ("user-hash@public.gmane.org", its domain hidden) is matched by name and
-    user name, under review too. Addresses are compared without case."""
-
-    def __init__(self, site: Site):
-        self.ids = set(site.people)
-        self.names: dict[str, str] = {pid: p["name"] for pid, p in site.people.items()}
-        self.addresses: dict[str, set[str]] = {
-            pid: {a.casefold() for a in p["addresses"]} for pid, p in site.people.items()
-        }
-        self.by_address: dict[str, str] = {}
-        self.by_name: dict[str, str | None] = {}
-        for pid, person in site.people.items():
-            for address in person["addresses"]:
-                self.by_address.setdefault(address.casefold(), pid)
-            key = mailtext.name_key(person["name"])
-            self.by_name[key] = None if key in self.by_name else pid  # two people, one name: no match
-        self.keys: dict[str, set[str]] = {pid: set(p.lines) for pid, p in site.people.items()}  # keys written
-        self.new: list[NewPerson] = []
-        self.fills: dict[str, tuple[str, str]] = {}  # person on record -> (address, review) to add
-        self.notes: list[str] = []  # what the import must say of people already under review
-
-    def find(self, name: str, address: str) -> str | None:
-        """Who an attribution line names (a claim that the reply chain then checks)."""
-        if address and address.casefold() in self.by_address:
-            return self.by_address[address.casefold()]
-        key = mailtext.name_key(name)
-        return self.by_name.get(key) if key else None
-
-    def is_sender(self, pid: str, name: str, address: str) -> str:
-        """How mail from `name <address>` can be by person `pid`: 'address' (one of theirs),
-        'name' (their name, and no address of theirs on record), 'gmane' (their name and the
-        user name of one of their addresses, mangled by gmane), or '' (it cannot)."""
-        known = self.addresses.get(pid, set())
-        if address.casefold() in known:
-            return "address"
-        if not mailtext.names_match(name, self.names.get(pid, "")):
-            return ""
-        if self.by_address.get(address.casefold(), pid) != pid:
-            return ""  # someone else's address
-        if not known:
-            # An `addresses` key written empty cannot take the address: no match by name then.
-            return "" if "addresses" in self.keys.get(pid, set()) else "name"
-        gmane = _GMANE.fullmatch(address)
-        if gmane and any(a.split("@")[0] == gmane.group(1).casefold() for a in known):
-            return "gmane"
-        return ""
-
-    def review(self, pid: str, how: str, address: str, mid: str) -> None:
-        """File mail matched by name alone under review: a person on record gets the address
-        (when none of theirs is on record) and a review line, once."""
-        if pid in self.fills or how == "address" or any(p.id == pid for p in self.new):
-            return
-        if how == "name":
-            why = f"import-mbox took {address} as theirs by their name alone (from <{mid}>)"
-        else:
-            why = f"import-mbox took <{mid}>, from {address} (gmane hides the domain), as theirs by their name"
-        review = f"{why}: check that it is theirs, then delete this line"
-        if "review" in self.keys.get(pid, set()):
-            self.notes.append(f"person '{pid}' already awaits review; {why}: check that too")
-        self.fills[pid] = ("" if how == "gmane" else address, review[:600])
-        if how == "name" and address:
-            self.addresses[pid].add(address.casefold())
-            self.by_address.setdefault(address.casefold(), pid)
-
-    def sender(self, name: str, address: str, mid: str) -> str:
-        """The person a message is filed under: matched by address, else by name when that
-        person has no address on record (under review); otherwise a new person, under review."""
-        if address and address.casefold() in self.by_address:
-            return self.by_address[address.casefold()]
-        key = mailtext.name_key(name)
-        same_name = self.by_name.get(key) if key else None
-        if same_name is not None:
-            how = self.is_sender(same_name, name, address)
-            if how:
-                self.review(same_name, how, address, mid)
-                return same_name
-            added = next((p for p in self.new if p.id == same_name), None)
-            if added is not None and address:  # a person this import adds, writing from another address
-                added.addresses.append(address)
-                self.addresses[added.id].add(address.casefold())
-                self.by_address[address.casefold()] = added.id
-                return added.id
-            review = (
-                f"added by import-mbox as the author of <{mid}>: named as '{same_name}', but from {address}, not one "
-                f"of their addresses. If it is them, add it to their addresses, make '{same_name}' the author of "
-                "this person's messages and delete this person; if not, delete this line"
-            )
-            return self._add(name, address, review)
-        return self.get(name, address, mid)
-
-    def get(self, name: str, address: str, mid: str) -> str:
-        found = self.find(name, address)
-        if found:
-            return found
-        review = (
-            f"added by import-mbox as the author of <{mid}>: check the name (and the id: the thread files "
-            "name it as author), then delete this line"
-        )
-        if len(review) > 300:
-            review = "added by import-mbox as the author of a message: check the name, then delete this line"
-        return self._add(name, address, review)
-
-    def _add(self, name: str, address: str, review: str) -> str:
-        shown = name or address.split("@")[0]
-        shown = shown[:120].strip()
-        base = slug(name, 50) or slug(address.split("@")[0], 50) or "person"
-        pid, n = base, 2
-        while pid in self.ids or pid == "index":
-            pid, n = f"{base}-{n}", n + 1
-        if len(review) > 600:
-            review = review[:599] + "\u2026"
-        self.new.append(NewPerson(pid, shown, [address] if address else [], review))
-        self.ids.add(pid)
-        self.names[pid] = shown
-        self.addresses[pid] = {address.casefold()} if address else set()
-        if address:
-            self.by_address[address.casefold()] = pid
-        key = mailtext.name_key(name)
-        if key and key not in self.by_name:
-            self.by_name[key] = pid
-        return pid
-
-
 # ---------------------------------------------------------------------------- the plan
 
 
@@ -374,51 +103,6 @@ def _chain(mail: Mail, parent: dict[str, str | None]) -> list[str]:
         chain.append(nxt)
         seen.add(nxt)
     return [c for c in chain if c != mail.message_id]
-
-
-def thread_order(nodes: dict[str, tuple[str | None, dt.datetime | None]]) -> list[str]:
-    """Depth first from the roots; siblings (and roots) by the earliest date in their subtree."""
-    children: dict[str, list[str]] = defaultdict(list)
-    roots: list[str] = []
-    for mid, (parent, _) in nodes.items():
-        (children[parent] if parent in nodes and parent != mid else roots).append(mid)
-    latest = dt.datetime.max.replace(tzinfo=dt.UTC)
-    earliest: dict[str, dt.datetime] = {}
-
-    def first(mid: str) -> dt.datetime:
-        stack, order = [mid], []
-        while stack:  # iterative: a long reply chain must not hit the recursion limit
-            m = stack.pop()
-            if m in earliest or m in order:
-                continue
-            order.append(m)
-            stack.extend(children[m])
-        for m in reversed(order):
-            own = nodes[m][1] or latest
-            earliest[m] = min([own] + [earliest.get(c, latest) for c in children[m]])
-        return earliest[mid]
-
-    out: list[str] = []
-    visited: set[str] = set()
-    pending = sorted(roots, key=lambda m: (first(m), m))
-    rest = sorted(nodes)
-    while pending or rest:
-        if not pending:  # a cycle of In-Reply-To: start anywhere in it
-            pending = [m for m in rest if m not in visited][:1]
-            rest = [m for m in rest if m not in visited and m not in pending]
-            if not pending:
-                break
-        stack = list(reversed(pending))
-        pending = []
-        while stack:
-            m = stack.pop()
-            if m in visited:
-                continue
-            visited.add(m)
-            out.append(m)
-            stack.extend(reversed(sorted(children[m], key=lambda c: (first(c), c))))
-        rest = [m for m in rest if m not in visited]
-    return out
 
 
 def plan(mails: list[Mail], site: Site, thread_id: str, current: dict[str, bytes | None], data_dir: str) -> Plan:
