@@ -3,7 +3,8 @@
 - `quote_lines`: each body line's quote level ('>' markers, and Outlook's "-----Original
   Message-----", after which the rest is one level deeper) and its text without the markers.
 - `blocks`: runs of lines at one level, each with the attribution line that introduced its
-  level ("On <date>, X wrote:", "X writes:", "At <date>, X wrote:", an Outlook header block).
+  level ("On <date>, X wrote:", "X writes:", "At <date>, X wrote:", an Outlook header block),
+  as `generator.records.attribution` reads them.
 - `find_quote`: whether a curated quote occurs in a message's text at a given quote level,
   ignoring whitespace, and if not, which of its lines is the first that does not follow
   (remembered between builds by the incremental layer: `generator.cache.memo`).
@@ -12,9 +13,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
-import email.utils
 import functools
 import hashlib
 import re
@@ -22,6 +20,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from generator.cache import memo
+from generator.records.attribution import _ON_AT, Attribution, _who, parse_attribution
 
 # "Re: ", "Fwd: ", "AW: ", "SV: ", "Antw: " as clients put them before a subject, repeated.
 REPLY_PREFIX = re.compile(r"^\s*(?:(?:re|fwd?|aw|sv|antw)\s*:\s*)+", re.I)
@@ -42,50 +41,7 @@ _OUTLOOK_HEADER = re.compile(
 )
 _OUTLOOK_FROM = {"from", "von", "de", "da", "van", "från", "od"}
 _OUTLOOK_SENT = {"sent", "gesendet", "envoyé", "enviado", "inviato", "verzonden", "skickat", "wysłano"}
-# "On <date>, X wrote:" and its translations: the words that open such a line, and the forms
-# that name the person (group `who`), before or after the verb. A date may come first.
-_LEAD = r"(?:On|At|Le|Am|El|Il|Op|Den|Em|W dniu|Dnia|Dne|В|在)\s*"
-_ON_AT = re.compile(_LEAD, re.I)
 MAX_ORIGINALS = 20  # top-posted originals nested in one message: deeper ones count no more
-MAX_ATTRIBUTION = 300  # characters: longer lines are not attribution lines (and cost nothing)
-# Each form is found by one search for its verb, anchored at the line's end or followed by the
-# name; no pattern holds two unbounded parts, so a line costs time linear in its length.
-_VERB_LAST = re.compile(
-    r"\s(?:wrote|writes|a\s+écrit|schrieb|schreef|skrev|kirjoitti|escribió|escreveu|ha\s+scritto|"
-    r"napisał\(a\)|napisała|napisał|pisze|napsal\(a\)|napsal|napsala|пишет|написал\(а\)|написал|написала|写道)"
-    r"\s*:$",
-    re.I,
-)
-_VERB_ON = re.compile(r"\s(?:wrote|writes)\s+on\s", re.I)  # Lotus Notes: "X wrote on <date>:"
-_VERB_BEFORE_NAME = re.compile(r"\s(?:schrieb|schreef|skrev|napsal|napsala)\s", re.I)  # "Am <date> schrieb X:"
-_GMAIL_AFTER = (
-    re.compile(  # Gmail: "X <x@y> schrieb am Di., 28. Apr. 2026, 10:12:", "X <x@y> 于2026年4月28日周二 10:12写道："
-        r"([^<>]{1,100}<[^<>\s]+@[^<>\s]+>)\s*(?:schrieb am\s.{1,60}|于\d{4}年.{1,40}写道)\s*:"
-    )
-)
-_MUTT_STAR = re.compile(r"\*\s+([^\[\]]{1,120}?)\s+\[\d{6}\s+\d{1,2}:\d{2}\]:")  # "* X <x@y> [260428 10:12]:"
-_QUOTING = re.compile(r"Quoting\s+([^()]{1,120}?)\s+\(\d{4}-\d{2}-\d{2}[^()]{0,40}\)\s*:?", re.I)
-_EXCERPTS = re.compile(r"Excerpts from\s+([^:]{1,120}?)'s message of\s.{1,80}", re.I)
-# A date in the words before the name: a time, a numeric date or a year.
-_HAS_DATE = re.compile(r"\b\d{1,2}(?::|h)\d{2}\b|\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b")  # a time, a full date
-_HAS_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
-# What is left of a date before the name: "2026 at 10:12 AM ", "10:12:16AM +0200 (CEST) ", "à 10:12, ".
-_TIME_LEAD = re.compile(
-    r"^.*?\b\d{1,2}[:.h]\d{2}(?:[:.]\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?\s*(?:[+-]\d{4})?\s*"
-    r"(?:\([A-Za-z]{2,6}\)|[A-Z]{3,5}(?=\s))?\s*,?\s*"
-)
-_NAME_ADDR = re.compile(r"(.*?)\s*[<\[](?:mailto:)?([^<>\[\]\s]+@[^<>\[\]\s]+)[>\]]")
-_BARE_ADDR = re.compile(r"[^\s<>@]+@[^\s<>@]+")
-# Words no name is made of: "In groff_man_style(7) you wrote:" names nobody.
-_NOT_NAME = {
-    "you", "he", "she", "i", "we", "they", "someone", "somebody", "everyone", "who", "which", "that",
-    "this", "what", "above", "below", "earlier", "previously", "already", "also", "here", "there", "in", "as",
-    "the", "my", "your", "his", "her", "their", "our", "its", "patch", "mail", "email", "message",
-    "commit", "log", "changelog", "documentation", "code", "comment", "then", "and", "but", "if", "when",
-    "where", "because", "since", "have", "has", "had", "not", "never", "just", "originally", "quoting",
-    "like", "unlike", "back", "later", "again", "yes", "no", "ok", "okay", "well", "sorry", "thanks", "hi",
-    "hello", "dear", "once", "someone's", "kernel", "maintainer", "maintainers", "bot", "test", "robot",
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -93,18 +49,6 @@ class Line:
     level: int
     text: str  # without the quote markers
     number: int  # 1-based line of the body
-
-
-@dataclass(frozen=True)
-class Attribution:
-    """Who an attribution line says wrote the quoted text below it."""
-
-    line: int
-    name: str  # as written ('' when only an address is given)
-    address: str  # '' when not given
-    # When the quoted message was sent, if the line says so to the second with a UTC offset
-    # (mutt's "On Wed, Jan 15, 2025 at 10:14:56AM +1100, X wrote:", or an RFC 2822 date).
-    date: dt.datetime | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -182,94 +126,6 @@ def _already_quoted(raw: list[tuple[int, str]], i: int) -> bool:
             return False
         seen = True
     return seen
-
-
-def parse_attribution(text: str, line: int = 0) -> Attribution | None:
-    """The person an attribution line names ("On <date>, X wrote:", "X a écrit :", "Am <date>
-    schrieb X:", "* X [260428 10:12]:", ...), or None if the line is not one or what it names
-    is not a name. A line that opens with "On", "At", "Le", ... must hold a date."""
-    t = " ".join(text.split()).replace("：", ":")
-    if len(t) > MAX_ATTRIBUTION or not t:
-        return None
-    for special in (_GMAIL_AFTER, _MUTT_STAR, _QUOTING, _EXCERPTS):
-        m = special.fullmatch(t)
-        if m:
-            return _who(m.group(1), line)
-    if not t.endswith(":"):
-        return None
-    m = _VERB_ON.search(t)
-    if m and _HAS_DATE.search(t, m.end()):
-        who = t[: m.start()]
-    elif (m := _VERB_LAST.search(t)) is not None:
-        who = t[: m.start()]
-        before = _VERB_BEFORE_NAME.search(who)
-        if before and _HAS_DATE.search(who, 0, before.start()) and not _ON_AT.match(who[before.end() :]):
-            who = who[before.end() :]  # "Am <date> schrieb X" would read as "X schrieb": not here
-    elif (m := _VERB_BEFORE_NAME.search(t)) is not None and _HAS_DATE.search(t, 0, m.start()):
-        who = t[m.end() : -1]  # "Am 28.04.26 um 10:12 schrieb X:", "Den <date> skrev X:"
-    else:
-        return None
-    lead = _ON_AT.match(who)
-    when = None
-    if lead and not (_HAS_DATE.search(who) or _HAS_YEAR.search(who)):
-        return None  # "On arm64 it wrote:", "At least Ada wrote:", "On x86-64, 4.19 kernels, David wrote:"
-    if lead or (", " in who and _HAS_DATE.search(who.rsplit(", ", 1)[0])):
-        if lead:
-            who = who[lead.end() :]
-        when = _attribution_date(who.rsplit(", ", 1)[0]) if ", " in who else None
-        who = who.rsplit(", ", 1)[-1]  # "Tue, 28 Apr 2026 10:12, David" -> "David"
-        who = _TIME_LEAD.sub("", who, count=1)
-    found = _who(who, line)
-    return dataclasses.replace(found, date=when) if found and when else found
-
-
-_MUTT_DATE = re.compile(
-    r"(?:[A-Za-z]{3},\s+)?([A-Za-z]{3})\s+(\d{1,2}),\s+(\d{4})\s+at\s+(\d{1,2}):(\d{2}):(\d{2})\s*([AaPp][Mm])?\s*([+-]\d{4})"
-)
-
-
-def _attribution_date(text: str) -> dt.datetime | None:
-    """The date of an attribution line, when it is given to the second with its UTC offset."""
-    text = text.strip()
-    m = _MUTT_DATE.fullmatch(text)
-    if m:
-        month, day, year, hour, minute, second, half, zone = m.groups()
-        hour_n = int(hour) % 12 + (12 if half and half.lower() == "pm" else 0) if half else int(hour)
-        text = f"{day} {month} {year} {hour_n:02d}:{minute}:{second} {zone}"
-    elif not re.search(r"\d{1,2}:\d{2}:\d{2}\s*[+-]\d{4}$", text):
-        return None
-    try:
-        when = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    if when is None or when.tzinfo is None or not 1990 <= when.year <= 9999:
-        return None
-    return when.astimezone(dt.UTC)
-
-
-def _who(who: str, line: int) -> Attribution | None:
-    who = who.strip().replace("(<", "<").replace(">)", ">")  # Gmail: "Ana (<ana@...>)"
-    who = re.sub(r"\(([^()\s]+@[^()\s]+)\)$", r"<\1>", who)  # "X (x@y)"
-    last_first = re.match(r'"([^",]+),\s*([^",]+)"\s*(<.*)?$', who)  # '"Hildenbrand, David" <...>'
-    if last_first:
-        who = f"{last_first.group(2)} {last_first.group(1)} {last_first.group(3) or ''}".strip()
-    who = who.strip("\"'").strip()
-    name, address = who, ""
-    m = _NAME_ADDR.fullmatch(who)
-    if m:
-        name, address = m.group(1), m.group(2)
-    elif _BARE_ADDR.fullmatch(who):
-        name, address = "", who
-    name = name.strip().strip("\"'").strip()
-    if "@" in name or "<" in name or "," in name or len(name) > 100 or len(name.split()) > 6:
-        return None
-    bare = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", name)  # "(Arm)", "[corp]"
-    words = [w.strip(".,;:!?\"'").casefold() for w in bare.split()]
-    if any(w in _NOT_NAME or any(c in w for c in "_()/\\{}=*#$%&|") or w.isdigit() for w in words):
-        return None
-    if not name and not address:
-        return None
-    return Attribution(line, name, address)
 
 
 def blocks(body: str) -> list[Block]:
