@@ -13,8 +13,8 @@
     ├── UsageError           exit 2  "Usage error: <message>"  (bad arguments, an unknown id for `new`)
     ├── DataError            exit 1  every problem, then "Failed: 2 errors; nothing was written."
     ├── WriteError           exit 1  "Error: <message>"  (a file in the way, a file that changed meanwhile)
-    ├── MailError            exit 1  "Error: <message>; nothing was written."  (import-mbox cannot go on)
-    ├── PdfError             exit 1  "Error: <message>; nothing was written."  (the briefs cannot be laid out)
+    ├── InputError            exit 1  "Error: <message>; nothing was written."  (import-mbox cannot go on)
+    ├── InputError             exit 1  "Error: <message>; nothing was written."  (the briefs cannot be laid out)
     └── SiteError            exit 1  MkDocs' log, then "Error: mkdocs build failed; site/ was left as it was."
 """
 
@@ -107,6 +107,13 @@ class UsageError(LsfError):
         return [f"Usage error: {self}"]
 
 
+def data_problem(path: str, line: int, message: str) -> DataError:
+    """A DataError of one problem at one place (a command that finds it in the data)."""
+    problems = Problems()
+    problems.error(path, line, message)
+    return DataError(problems, summary="Failed: 1 error; nothing was written.")
+
+
 class DataError(LsfError):
     """The data has problems (or, with --strict, warnings): every one is shown with its place,
     then the summary (counted, unless one is given; "" for none), then what to do next."""
@@ -133,18 +140,18 @@ class WriteError(LsfError):
     hand-written file, or changed by someone else meanwhile."""
 
 
-class MailError(LsfError):
-    """import-mbox cannot go on: the choice of thread, or a file it must extend."""
+class InputError(LsfError):
+    """Work on input other than the data cannot go on, and nothing was written: import-mbox (the
+    choice of thread, a file it must extend), or the PDF engine (missing, or a brief it could
+    not lay out cleanly)."""
 
     def lines(self) -> list[str]:
         return [f"Error: {self}; nothing was written."]
 
 
-class PdfError(LsfError):
-    """The PDF engine is missing, or it could not lay out a brief cleanly."""
-
-    def lines(self) -> list[str]:
-        return [f"Error: {self}; nothing was written."]
+class EditError(LsfError):
+    """A hand-written YAML file has a shape that an edit by the generator cannot extend without
+    rewriting it (import-mbox adds to people.yaml and thread files line by line)."""
 
 
 class SiteError(LsfError):

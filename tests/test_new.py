@@ -195,14 +195,19 @@ def test_new_never_overwrites(project):
     stub.write_text(stub.read_text().replace("TODO: the name of the proposal", "BPF swap policy"))
     before = tree(project)
     again = run_cli("new", "proposal", "bpf-swap", cwd=project)
-    assert (again.returncode, again.stdout) == (2, "")
-    assert again.stderr == "Usage error: data/proposals/bpf-swap.yaml already exists; it was left as it was\n"
+    assert (again.returncode, again.stdout) == (1, "")  # a problem in the data, with its place: exit 1
+    assert again.stderr == (
+        "data/proposals/bpf-swap.yaml: proposal 'bpf-swap' already exists; it was left as it was\n"
+        "Failed: 1 error; nothing was written.\n"
+    )
     existing_question = parse((project / "data" / "questions.yaml").read_text(), "q", Problems())
     qid = existing_question.entries["questions"][1].items[0].entries["id"][1].scalar
     dup = run_cli("new", "question", qid, "--topic", "x", cwd=project)
+    line = (project / "data" / "questions.yaml").read_text().splitlines().index(f"  - id: {qid}") + 1
     assert (dup.returncode, dup.stderr) == (
-        2,
-        f"Usage error: question '{qid}' already exists in data/questions.yaml; it was left as it was\n",
+        1,
+        f"data/questions.yaml:{line}: question '{qid}' already exists; it was left as it was\n"
+        "Failed: 1 error; nothing was written.\n",
     )
     assert tree(project) == before
 
@@ -252,8 +257,9 @@ def test_a_flow_style_questions_list_is_left_to_the_user(tmp_path):
     before = tree(tmp_path)
     result = run_cli("new", "question", "another", "--topic", "hooks-in-mm", cwd=tmp_path)
     assert (result.returncode, result.stderr) == (
-        2,
-        "Usage error: data/questions.yaml has no block list of questions to add to; add it by hand\n",
+        1,
+        "data/questions.yaml: it has no block list of questions to add to; add it by hand\n"
+        "Failed: 1 error; nothing was written.\n",
     )
     assert tree(tmp_path) == before
 

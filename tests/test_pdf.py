@@ -33,7 +33,7 @@ MAX_PAGES = {"using-bpf-in-mm": 13, "cache-ext": 5, "memcg-ext": 5, "userspace-m
 def engine():
     try:
         pdf._engine()
-    except pdf.PdfError as exc:
+    except pdf.InputError as exc:
         pytest.skip(f"the PDF engine cannot run here: {exc}")
 
 
@@ -175,7 +175,7 @@ def test_the_engine_loads_nothing(engine):
         '<link rel="stylesheet" href="https://example.org/x.css"><p>x</p>',
         '<p style="background: url(http://127.0.0.1:9/x.png)">x</p>',
     ):
-        with pytest.raises(pdf.PdfError, match="it may load nothing"):
+        with pytest.raises(pdf.InputError, match="it may load nothing"):
             pdf.make_pdf(html, "a4", "")
 
 

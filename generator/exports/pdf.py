@@ -24,7 +24,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from generator.errors import PdfError
+from generator.errors import InputError
 from generator.layout import brief_files
 from generator.pages.render import TEMPLATES
 
@@ -36,7 +36,7 @@ def _engine() -> Any:
     try:
         import weasyprint
     except OSError as exc:  # WeasyPrint loads Pango when imported
-        raise PdfError(
+        raise InputError(
             f"WeasyPrint cannot load Pango ({exc}); on Debian: apt-get install libpango-1.0-0 "
             "libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core"
         ) from None
@@ -76,13 +76,13 @@ def make_pdf(html: str, paper: str, stylesheet: str) -> bytes:
         document = weasyprint.HTML(string=html, url_fetcher=fetcher, base_url=None)
         pdf = document.write_pdf(stylesheets=sheets, pdf_tags=True)
     except FatalURLFetchingError:
-        raise PdfError(f"the brief asked for {asked[0]}; it may load nothing") from None
+        raise InputError(f"the brief asked for {asked[0]}; it may load nothing") from None
     finally:
         logger.removeHandler(problems)
     missing = [m for m in problems.messages if _NOTDEF.search(m)]
     others = [m for m in problems.messages if not _NOTDEF.search(m)]
     if others:
-        raise PdfError("WeasyPrint: " + "; ".join(others))
+        raise InputError("WeasyPrint: " + "; ".join(others))
     if missing:
         raise MissingGlyphs({chr(int(code, 16)) for m in missing for code in _NOTDEF.findall(m)})
     return pdf
@@ -92,7 +92,7 @@ def make_pdf(html: str, paper: str, stylesheet: str) -> bytes:
 _NOTDEF = re.compile(r"\.notdef glyph rendered for Unicode string unsupported by fonts: .*?\(U\+([0-9A-Fa-f]{4,6})\)")
 
 
-class MissingGlyphs(PdfError):
+class MissingGlyphs(InputError):
     """Characters of a brief that no installed font can show."""
 
     def __init__(self, chars: set[str]):

@@ -20,7 +20,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from generator.errors import MailError, Problem
+from generator.errors import EditError, InputError, Problem
 from generator.layout import schema_line
 from generator.mail.mbox import Mail
 from generator.mail.people import NewPerson, People
@@ -252,7 +252,7 @@ def plan(mails: list[Mail], site: Site, thread_id: str, current: dict[str, bytes
             text = _extend_thread(text, order, out.added, records, fills, thread_path).decode("utf-8")
         try:
             text = yamledit.extend_scalars(text, "lists", out.lists, "messages")
-        except yamledit.EditError as exc:
+        except EditError as exc:
             out.warnings.append(
                 Problem(thread_path, 0, 0, f"{exc}; add the lists {', '.join(out.lists)} by hand", True)
             )
@@ -265,7 +265,7 @@ def plan(mails: list[Mail], site: Site, thread_id: str, current: dict[str, bytes
     if out.people or out.person_fills:
         people_text = current.get(people_path)
         if people_text is None:
-            raise MailError(f"{people_path}: missing; it holds the people")
+            raise InputError(f"{people_path}: missing; it holds the people")
         out.files[people_path] = _extend_people(
             people_text.decode("utf-8"), people_path, [p.fields() for p in out.people], out.person_fills
         )
@@ -454,7 +454,7 @@ def _extend_thread(
 ) -> bytes:
     place = yamledit.list_place(text, "messages")
     if place is None or not place.block or not place.items:
-        raise MailError(f"{shown}: its messages are not a block list of mappings; add the messages by hand")
+        raise InputError(f"{shown}: its messages are not a block list of mappings; add the messages by hand")
     items = {item.values.get("message_id", "").strip("<>"): item for item in place.items}
     indent = place.items[0].key_column
     after: dict[int, list[str]] = defaultdict(list)
@@ -478,7 +478,7 @@ def _extend_people(
     people on record that mail was filed under by name alone (each only when they lack it)."""
     place = yamledit.list_place(text, "people")
     if place is None or not place.block or not place.items:
-        raise MailError(f"{shown}: its people are not a block list of mappings; add them by hand")
+        raise InputError(f"{shown}: its people are not a block list of mappings; add them by hand")
     after: dict[int, list[str]] = defaultdict(list)
     for item in place.items:
         pid = item.values.get("id")

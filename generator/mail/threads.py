@@ -18,7 +18,7 @@ import re
 import unicodedata
 from collections import defaultdict
 
-from generator.errors import MailError
+from generator.errors import InputError
 from generator.mail.mbox import Mail
 from generator.records import mailtext
 from generator.records.model import Site
@@ -114,23 +114,23 @@ def choose_thread(mails: list[Mail], site: Site, topic: str | None, thread: str 
         else:
             assert topic is not None
             if topic not in site.topics:
-                raise MailError(f"no topic '{topic}' in {site.data_dir}/topics/")
+                raise InputError(f"no topic '{topic}' in {site.data_dir}/topics/")
             chosen = site.topics[topic]["thread"] or topic
         others = [t for t in holding if t != chosen]
         if others:
             mid = next(i for i in sorted(ids) if i in site.messages and site.messages[i]["thread"] != chosen)
-            raise MailError(f"<{mid}> is already in thread '{others[0]}'; a message belongs to one thread")
+            raise InputError(f"<{mid}> is already in thread '{others[0]}'; a message belongs to one thread")
         strays = [] if force else unrelated(mails, site, chosen)
         if strays:
             first = strays[0]
-            raise MailError(
+            raise InputError(
                 f"no Message-ID, reference or subject in common with thread '{chosen}' for {len(strays)} of the "
                 f"{len(mails)} messages (the first: message {first.number} of {first.source}, "
                 f"{first.subject[:80]!r}); import them into another thread, or add --force to import them into this one"
             )
         return chosen
     if len(holding) > 1:
-        raise MailError(f"these messages are in several threads ({', '.join(holding)}); choose one with --thread")
+        raise InputError(f"these messages are in several threads ({', '.join(holding)}); choose one with --thread")
     if holding:
         return holding[0]
     referred = sorted({site.messages[i]["thread"] for i in related if i in site.messages})
@@ -139,7 +139,7 @@ def choose_thread(mails: list[Mail], site: Site, topic: str | None, thread: str 
     first = min(mails, key=lambda m: (m.date or dt.datetime.max.replace(tzinfo=dt.UTC), m.source, m.number))
     chosen = thread_slug(first.subject)
     if chosen in site.threads:
-        raise MailError(
+        raise InputError(
             f"thread '{chosen}' exists and holds none of these messages; choose a thread with --thread or --topic"
         )
     return chosen

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import jinja2
 
 from generator import layout
-from generator.errors import Problems, UsageError
+from generator.errors import Problems, UsageError, data_problem
 from generator.records import schema as S
 from generator.records import yamledit
 from generator.records.model import Site
@@ -112,7 +112,7 @@ def plan(ask: Ask, site: Site | None, data_dir: str, texts: Mapping[str, str]) -
         path = os.path.join(data_dir, folder, rid + ".yaml")
         values: dict[str, object] = {"id": rid, "today": ask.today, "modeline": layout.schema_line(shown)}
         if os.path.exists(path):
-            raise UsageError(f"{shown} already exists; it was left as it was")
+            raise data_problem(shown, 0, f"{ask.kind} '{rid}' already exists; it was left as it was")
         if ask.kind == "topic":
             assert site is not None
             values.update(_topic(ask, site))
@@ -134,9 +134,14 @@ def plan(ask: Ask, site: Site | None, data_dir: str, texts: Mapping[str, str]) -
     if ask.kind != "question":
         raise UsageError(f"cannot make a stub of a {ask.kind}; choose one of {', '.join(KINDS)}")
     if rid in site.questions:
-        raise UsageError(f"question '{rid}' already exists in data/questions.yaml; it was left as it was")
+        known = site.questions[rid]
+        raise data_problem(known.path, known.line_of("id"), f"question '{rid}' already exists; it was left as it was")
     if not site.topics:
-        raise UsageError("there is no topic yet: make one first (python -m generator new topic ID --lead PERSON)")
+        raise data_problem(
+            os.path.join(site.data_dir, "topics"),
+            0,
+            "there is no topic yet: make one first (python -m generator new topic ID --lead PERSON)",
+        )
     if ask.topic is None:
         raise UsageError(
             f"new question needs --topic TOPIC: the id of the session that discusses it ({_some(site.topics)})"
@@ -186,7 +191,8 @@ def _event(ask: Ask) -> dict[str, object]:
 
 def _person(ask: Ask, rid: str, site: Site, data_dir: str, current: str) -> Stub:
     if rid in site.people:
-        raise UsageError(f"person '{rid}' already exists in data/people.yaml; it was left as it was")
+        known = site.people[rid]
+        raise data_problem(known.path, known.line_of("id"), f"person '{rid}' already exists; it was left as it was")
     if not ask.name:
         raise UsageError('new person needs --name "NAME": the full name as the person writes it')
     if ask.affiliation and not ask.source:
@@ -244,7 +250,7 @@ def _indent(current: str, seq: Y | None, key: str, item: str, shown: str) -> str
     """An item of the list `key` (written with '- ' at column 0), indented like the items there."""
     flow = seq is not None and current.split("\n")[seq.line - 1][seq.column - 1 : seq.column] == "["
     if seq is None or seq.kind != "seq" or flow or not seq.items or seq.items[0].kind != "map":
-        raise UsageError(f"{shown} has no block list of {key} to add to; add it by hand")
+        raise data_problem(shown, 0, f"it has no block list of {key} to add to; add it by hand")
     dash, column = seq.column - 1, seq.items[0].column - 1
     lines = item.splitlines(keepends=True)
     first = " " * dash + "-" + " " * (column - dash - 1) + lines[0][2:]

@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from generator.errors import EditError
+
 try:
     _Loader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover
@@ -99,10 +101,6 @@ class ListPlace:
     key_line: int
     items: list[Item]
     block: bool  # a block sequence of block mappings (what can be extended)
-
-
-class EditError(Exception):
-    pass
 
 
 def list_place(text: str, key: str) -> ListPlace | None:
