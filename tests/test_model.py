@@ -114,14 +114,14 @@ def test_invalid_record_is_not_reported_again_as_unknown(data):
 
 
 def test_the_schedule_fixture_has_no_conflict_and_the_default_data_none_either():
-    from generator.records import model
+    from generator.records import schedule
     from tests.conftest import REPO, SCHEDULE
 
     for folder in (SCHEDULE, REPO / "data"):
         problems = Problems()
         site = load_site(str(folder), problems)
         assert site is not None and problems.items == []
-        assert model.schedule_conflicts(dict(site.topics), dict(site.events), dict(site.event_of_topic)) == []
+        assert schedule.schedule_conflicts(dict(site.topics), dict(site.events), dict(site.event_of_topic)) == []
 
 
 def test_sessions_that_were_held_are_never_a_conflict(tmp_path):

@@ -17,7 +17,8 @@ from generator.errors import Problems
 from generator.exports.export import exports
 from generator.layout import relative
 from generator.pages import markup
-from generator.pages.render import add_minutes, render_pages, running_order
+from generator.pages.queries import add_minutes, running_order
+from generator.pages.render import render_pages
 from generator.site.config import Publish
 from tests.conftest import REPO, SAMPLE, SCHEDULE, SUMMIT
 

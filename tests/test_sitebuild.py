@@ -307,9 +307,9 @@ def test_other_plugins_run_mkdocs_build_itself(tmp_path):
 def test_pages_rendered_by_forked_workers_are_the_same(tmp_path, monkeypatch):
     """A cold build of many pages renders them in forked processes: the site is byte for byte
     `mkdocs build`'s, and a warning raised in a worker still fails the build."""
-    from generator.site import sitebuild
+    from generator.site import pages
 
-    monkeypatch.setattr(sitebuild, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(pages, "PARALLEL_FROM", 2)
     project = make_project(tmp_path, SAMPLE)
     assert "Site built in site/" in site(project)
     reference(project, tmp_path / "ref")

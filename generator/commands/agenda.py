@@ -7,7 +7,8 @@ import argparse
 from generator.commands.check import checked
 from generator.errors import UsageError
 from generator.pages import grid, markup
-from generator.pages.render import Renderer, fmt_date
+from generator.pages.queries import Queries
+from generator.pages.render import fmt_date
 from generator.records import schema as S
 
 
@@ -20,6 +21,6 @@ def run(args: argparse.Namespace) -> int:
     day = args.day
     if day is not None and not str(ev["start"]) <= day <= str(ev["end"]):
         raise UsageError(f"{day} is not a day of {ev['name']} ({ev['start']} to {ev['end']})")
-    sessions = Renderer(site).sessions_of(eid)
+    sessions = Queries(site).sessions_of(eid)
     print(grid.agenda_text(ev, sessions, site.people, S.TOPIC_KIND.labels, fmt_date, markup.plain, day), end="")
     return 0

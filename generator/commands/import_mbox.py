@@ -19,7 +19,8 @@ from generator.commands.output import plural, say
 from generator.errors import DataError, Problem, Problems, UsageError
 from generator.files import read_current, write_data
 from generator.mail import importer, mbox
-from generator.records.model import CONFLICT, Site
+from generator.records.mailrules import CONFLICT
+from generator.records.model import Site
 
 
 def run(args: argparse.Namespace) -> int:

@@ -37,7 +37,8 @@ from generator import layout
 from generator.exports.history import History, Published, advance
 from generator.pages import markup
 from generator.records import schema as S
-from generator.records.model import Site, needed
+from generator.records.model import Site
+from generator.records.schedule import needed
 from generator.site.config import Publish
 
 CALENDAR = layout.target("calendar")

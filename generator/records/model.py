@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
-import urllib.parse
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -24,7 +22,7 @@ from typing import Any, TypeVar
 from generator import layout
 from generator.cache.reuse import Reuse
 from generator.errors import Problem, Problems
-from generator.records import mailtext, series, yamlload
+from generator.records import mailrules, schedule, yamlload
 from generator.records import schema as S
 
 T = TypeVar("T")
@@ -128,7 +126,7 @@ class Site:
     def on_agenda(self, topic: S.Rec) -> bool:
         """A session that is (or may still be) on its event's agenda: not merged into another
         topic, declined or withdrawn, and not an attend request."""
-        return _on_agenda(topic)
+        return schedule.on_agenda(topic)
 
 
 # What else is lost when a whole file of this kind is unusable.
@@ -287,7 +285,7 @@ def validate(results: list[FileResult], problems: Problems, data_dir: str) -> Si
             elif key == "message":
                 quote["author"] = msg["author"]
                 quote["date"] = msg["date"]
-    unverified = _verify_quotes(quotes, messages, problems)
+    unverified = mailrules.verify_quotes(quotes, messages, problems)
 
     known = {
         "person": people,
@@ -307,7 +305,7 @@ def validate(results: list[FileResult], problems: Problems, data_dir: str) -> Si
             owner = topic_in.get(ref.path)
             place_of = events.get(event_of.get(owner["id"], "")) if owner is not None else event_in.get(ref.path)
             if place_of is not None:
-                _check_place(ref, place_of, problems)
+                schedule.check_place(ref, place_of, problems)
             continue
         table = known[ref.kind]
         if ref.target not in table and not broken & {(ref.kind, ref.target), (ref.kind, "*")}:
@@ -345,7 +343,7 @@ def validate(results: list[FileResult], problems: Problems, data_dir: str) -> Si
             )
     _check_continues(topics, events, event_of, problems)
     _check_merges(topics, event_of, problems)
-    conflicts = schedule_conflicts(topics, events, event_of)
+    conflicts = schedule.schedule_conflicts(topics, events, event_of)
     for conflict in conflicts:
         problems.warn(conflict["path"], conflict["line"], conflict["message"])
     if problems.errors:
@@ -357,12 +355,13 @@ def validate(results: list[FileResult], problems: Problems, data_dir: str) -> Si
             f"quote '{quote['id']}' is not verified: message <{container}> has no text on record "
             "(import it with `python -m generator import-mbox`)",
         )
-    _newer_mail(topics, threads, problems)
-    revisions = _revisions(proposals, threads, messages, people)
-    _stale_proposals(proposals, revisions, threads, messages, problems)
-    for msg in messages.values():  # the Site is still made: import-mbox reads it back (commands.py)
+    mailrules.newer_mail(topics, threads, problems)
+    revisions = mailrules.revisions(proposals, threads, messages, people)
+    mailrules.stale_proposals(proposals, revisions, threads, messages, problems)
+    for msg in messages.values():  # the Site is still made: import-mbox reads it back (commands/import_mbox.py)
         if msg["conflict"]:
-            problems.error(msg.path, msg.line_of("conflict"), f"{CONFLICT} <{msg['message_id']}>: {msg['conflict']}")
+            said = f"{mailrules.CONFLICT} <{msg['message_id']}>: {msg['conflict']}"
+            problems.error(msg.path, msg.line_of("conflict"), said)
     for pid, person in people.items():
         if person["review"]:
             problems.warn(person.path, person.line_of("review"), f"person '{pid}' awaits review: {person['review']}")
@@ -426,177 +425,7 @@ def _events_of_topics(topics: dict[str, S.Rec], events: dict[str, S.Rec], proble
     return out
 
 
-def _check_place(ref: S.RefUse, event: S.Rec, problems: Problems) -> None:
-    """A topic's track or slot room must be one of its event's."""
-    kind, plural = ref.kind, ref.kind + "s"
-    ids = [x["id"] for x in event[plural]]
-    if ref.target in ids:
-        return
-    if not ids:
-        message = f"unknown {kind} '{ref.target}': {event.path} lists no {plural}"
-        message += (
-            " (add them under `rooms:`, or leave `room` out)" if kind == "room" else f" (add them under `{plural}:`)"
-        )
-    else:
-        hint = S.suggest(ref.target, ids) or f" ({event['id']} has: {', '.join(ids)})"
-        message = f"unknown {kind} '{ref.target}'{hint}"
-    problems.error(ref.path, ref.line, message, ref.column)
-
-
 # ---------------------------------------------------------------------------------- the schedule
-
-
-def schedule_conflicts(
-    topics: dict[str, S.Rec], events: dict[str, S.Rec], event_of: dict[str, str]
-) -> list[dict[str, Any]]:
-    """What a schedule gets wrong, as the program committee must hear it before it is released
-    (pretalx warns of the same): two sessions in one room at once; a person in two sessions at
-    once (as lead or must-attend); a joint session while its tracks have other sessions, or a
-    plenary session while anything else runs; a session across midnight, outside the event's
-    daily hours, or over a break; an accepted topic without a slot once the schedule is final.
-    Sessions that were held are as the record says: two of them are never a conflict.
-
-    Each is a dict: event, kind, topics (ids), the place to report it (path, line) and the
-    message, which names the other record involved with its file:line."""
-    out: list[dict[str, Any]] = []
-
-    def add(eid: str, kind: str, t: S.Rec, line: int, message: str) -> None:
-        out.append(_conflict(eid, kind, [t["id"]], t.path, line, message))
-
-    sessions: dict[str, list[tuple[int, int, S.Rec]]] = defaultdict(list)  # (event, day) -> spans
-    for tid, t in topics.items():
-        eid = event_of.get(tid, "")
-        event = events.get(eid)
-        if event is None or not _on_agenda(t):
-            continue
-        slot = t["slot"]
-        if slot is None:
-            if event["schedule"] == "final" and S.decision_status(t) == "accepted":
-                add(
-                    eid,
-                    "unscheduled",
-                    t,
-                    t.line_of("decision"),
-                    f"accepted topic '{tid}' has no slot, and the schedule of {event['name']} is final "
-                    f"({event.path}:{event.line_of('schedule')})",
-                )
-            continue
-        start = S.clock_minutes(slot["start"])
-        end = start + slot["minutes"]
-        sessions[f"{eid}\0{slot['day']}"].append((start, end, t))
-        if _held(t):
-            continue  # it took place as recorded: a warning cannot change it
-        line = slot.line
-        span = _span(t)
-        if end > 24 * 60:
-            add(eid, "midnight", t, line, f"session '{tid}' runs past midnight ({span} on {slot['day']}): split it")
-        hours = event["hours"]
-        if hours and (start < S.clock_minutes(hours["start"]) or end > S.clock_minutes(hours["end"])):
-            add(
-                eid,
-                "hours",
-                t,
-                line,
-                f"session '{tid}' ({span}) is outside the daily hours of {event['name']} "
-                f"({hours['start']}–{hours['end']}, {event.path}:{event.line_of('hours')})",
-            )
-        for pause in event["breaks"]:
-            if pause["day"] not in (None, slot["day"]):
-                continue
-            b_start = S.clock_minutes(pause["start"])
-            b_end = b_start + pause["minutes"]
-            if start < b_end and b_start < end:
-                add(
-                    eid,
-                    "break",
-                    t,
-                    line,
-                    f"session '{tid}' ({span}) overlaps '{pause['title']}' ({pause['start']}–{S.clock_text(b_end)}, "
-                    f"{pause.path}:{pause.line}), which every track shares",
-                )
-    for key, spans in sessions.items():
-        eid = key.split("\0")[0]
-        spans.sort(key=lambda s: (s[0], s[2]["id"]))
-        for n, (a_start, a_end, a) in enumerate(spans):
-            for b_start, b_end, b in spans[:n]:  # b starts no later than a
-                if not (a_start < b_end and b_start < a_end) or (_held(a) and _held(b)):
-                    continue
-                out.extend(_pair(eid, events[eid], a, b))
-    kinds = S.CONFLICT.values
-    return sorted(out, key=lambda c: (c["event"], kinds.index(c["kind"]), c["path"], c["line"], c["message"]))
-
-
-def _conflict(eid: str, kind: str, tids: list[str], path: str, line: int, message: str) -> dict[str, Any]:
-    """A conflict as the schedule page lists it and `check` reports it (at path:line)."""
-    return {"event": eid, "kind": kind, "topics": tids, "path": path, "line": line, "message": message}
-
-
-def needed(topic: S.Rec) -> dict[str, str]:
-    """Who a session needs, and as what: its leads (lead, or co-lead), then who must attend."""
-    roles = {pid: "lead" if len(topic["leads"]) == 1 else "co-lead" for pid in topic["leads"]}
-    for want in topic["must_attend"]:
-        roles.setdefault(want["person"], "must attend")
-    return roles
-
-
-def _span(topic: S.Rec) -> str:
-    slot = topic["slot"]
-    return f"{slot['start']}–{S.clock_text(S.clock_minutes(slot['start']) + slot['minutes'])}"
-
-
-def _pair(eid: str, event: S.Rec, a: S.Rec, b: S.Rec) -> list[dict[str, Any]]:
-    """The conflicts of two sessions at overlapping times, reported at `a` (which starts no
-    earlier than `b`) and naming `b` with its file:line."""
-    out = []
-    where_b = f"{b.path}:{b['slot'].line}"
-
-    def add(kind: str, message: str) -> None:
-        out.append(_conflict(eid, kind, [a["id"], b["id"]], a.path, a["slot"].line, message))
-
-    rooms = {r["id"]: r["name"] for r in event["rooms"]}
-    if a["slot"]["room"] and a["slot"]["room"] == b["slot"]["room"]:
-        add(
-            "room",
-            f"session '{a['id']}' ({_span(a)}) is in {rooms.get(a['slot']['room'], a['slot']['room'])} "
-            f"at the same time as '{b['id']}' ({_span(b)}, {where_b})",
-        )
-    them = needed(b)
-    for pid, role in sorted(needed(a).items()):
-        if pid in them:
-            add(
-                "person",
-                f"'{pid}' is in two sessions at once: {role} of '{a['id']}' ({_span(a)}) and "
-                f"{them[pid]} of '{b['id']}' ({_span(b)}, {where_b})",
-            )
-    names = {tr["id"]: tr["name"] for tr in event["tracks"]}
-    where = {a["id"]: f"{_span(a)}", b["id"]: f"{_span(b)}, {where_b}"}
-    for joint, other in ((a, b), (b, a)):  # one message for the pair
-        shared = [tr for tr in other["tracks"] if tr in joint["tracks"]]
-        if joint["kind"] == "plenary":
-            add(
-                "plenary",
-                f"plenary session '{joint['id']}' ({where[joint['id']]}) and '{other['id']}' "
-                f"({where[other['id']]}) are at the same time: a plenary session is for every track",
-            )
-            break
-        if joint["kind"] == "joint-session" and shared:
-            add(
-                "joint",
-                f"joint session '{joint['id']}' ({where[joint['id']]}) overlaps '{other['id']}' "
-                f"({where[other['id']]}) of the {', '.join(names.get(tr, tr) for tr in shared)} track: "
-                "the people of that track are wanted in both",
-            )
-            break
-    return out
-
-
-def _held(topic: S.Rec) -> bool:
-    return S.decision_status(topic) == "held"
-
-
-def _on_agenda(topic: S.Rec) -> bool:
-    status = S.decision_status(topic)
-    return status in S.ON_AGENDA and topic["kind"] not in S.NOT_SESSIONS
 
 
 def _check_merges(topics: dict[str, S.Rec], event_of: dict[str, str], problems: Problems) -> None:
@@ -729,170 +558,3 @@ def _relations(
     for roles in rel["roles_of_person"].values():
         roles.sort(key=lambda r: (rank.get(r[0], len(rank)), r[1], r[2]))
     return rel
-
-
-_LORE_ID = re.compile(r"^https://lore\.kernel\.org/(?:[^/]+/)?([^/?#]+%40[^/?#]+|[^/?#]+@[^/?#]+)")
-
-
-def series_threads(proposal: S.Rec, messages: Mapping[str, S.Rec]) -> list[str]:
-    """The threads that carry a proposal's series: its `threads`, and the threads of the
-    messages its lore links name, when those are on record."""
-    out = list(proposal["threads"])
-    for link in proposal["links"]:
-        m = _LORE_ID.match(link["url"])
-        msg = messages.get(urllib.parse.unquote(m.group(1))) if m else None
-        if msg is not None and msg["thread"] not in out:
-            out.append(msg["thread"])
-    return out
-
-
-def _revisions(
-    proposals: dict[str, S.Rec], threads: dict[str, S.Rec], messages: dict[str, S.Rec], people: dict[str, S.Rec]
-) -> dict[str, list[dict[str, Any]]]:
-    out = {}
-    for pid, proposal in proposals.items():
-        mail = [msg for tid in series_threads(proposal, messages) if tid in threads for msg in threads[tid]["messages"]]
-        found = series.revisions(mail, people) if mail else []
-        if found:
-            out[pid] = found
-    return out
-
-
-def _newer_mail(topics: dict[str, S.Rec], threads: dict[str, S.Rec], problems: Problems) -> None:
-    """A topic whose thread holds mail dated after the day its brief was last updated."""
-    for tid, topic in topics.items():
-        thread = threads.get(topic["thread"] or "")
-        if thread is None or not topic["brief_updated"]:
-            continue
-        day = str(topic["brief_updated"])
-        newer = sorted(
-            (m for m in thread["messages"] if m["date"] and m["date"].date().isoformat() > day),
-            key=lambda m: (m["date"], m["message_id"]),
-        )
-        if newer:
-            problems.warn(
-                topic.path,
-                topic.line_of("brief_updated"),
-                f"topic '{tid}': its thread has {len(newer)} message{'s' * (len(newer) != 1)} dated after "
-                f"{day}, when its brief was last updated (the newest: <{newer[-1]['message_id']}>, "
-                f"{newer[-1]['date'].date().isoformat()}): read them into the brief, then update brief_updated",
-            )
-
-
-def _version_text(version: tuple[int, int]) -> str:
-    return f"v{version[0]}" + (f".{version[1]}" if version[1] else "")
-
-
-def _stale_proposals(
-    proposals: dict[str, S.Rec],
-    revisions: dict[str, list[dict[str, Any]]],
-    threads: dict[str, S.Rec],
-    messages: dict[str, S.Rec],
-    problems: Problems,
-) -> None:
-    """A proposal whose record is older than the mail on record: a newer version than its links
-    name, or mail in its series' threads dated after the last step its record dates."""
-    threads_of = {tid: t["messages"] for tid, t in threads.items()}
-    for pid, versions in sorted(revisions.items()):
-        proposal = proposals[pid]
-        newest = ([v for v in versions if not v["branch"]] or versions)[-1]  # not a stable backport
-        stated = series.stated_version(proposal["links"])
-        when = f" of {newest['date'].date().isoformat()}" if newest["date"] else ""
-        if stated is not None and newest["version"] > stated:
-            problems.warn(
-                proposal.path,
-                proposal.line_of("links"),
-                f"proposal '{pid}': its links name {_version_text(stated)}, but the mail on record has "
-                f"{newest['label']}{when} (<{newest['message_id']}>): add it to its links and check its status",
-            )
-            continue
-        dated = [str(h["date"]) for h in proposal["history"]] + [
-            str(lk["date"]) for lk in proposal["links"] if lk["date"]
-        ]
-        last = max(dated, default="")
-        mail = [m for tid in series_threads(proposal, messages) for m in threads_of.get(tid, []) if m["date"]]
-        latest = max(mail, key=lambda m: (m["date"], m["message_id"]), default=None)
-        if latest is not None and last and latest["date"].date().isoformat()[: len(last)] > last:
-            what = f"{newest['label']} was posted" if latest["message_id"] == newest["message_id"] else "mail came"
-            problems.warn(
-                proposal.path,
-                proposal.line_of("status"),
-                f"proposal '{pid}': {what} on {latest['date'].date().isoformat()} (<{latest['message_id']}>), "
-                f"after the last step its record dates ({last}): check its status",
-            )
-
-
-CONFLICT = "another mail came with the Message-ID of"
-
-
-def _verify_quotes(quotes: dict[str, S.Rec], messages: dict[str, S.Rec], problems: Problems) -> list[tuple[S.Rec, str]]:
-    """Quote provenance: a quote is checked against the earliest text on record that it claims.
-
-    - When the text of `message` (whose author wrote the words) is on record, the words must
-      occur in that text, unquoted, whatever `seen_in` says: a reply's '>' lines are only the
-      replier's word for what was said, and anyone can reply with a made-up '>' line.
-    - Only when `message` has no text on record is the quote checked in `seen_in`, at the quote
-      level of `message` there (the number of in_reply_to steps between the two); the quote's
-      `via` is then set to `seen_in`, and pages say the words are known from a quote in a reply.
-
-    Mismatches are errors (whitespace is ignored); returns the quotes that cannot be checked
-    because no text they claim is on record."""
-    unverified = []
-    for quote in quotes.values():
-        quote["via"] = None
-        author = messages.get(quote["message"])
-        if author is None or author["thread"] != quote["thread"]:
-            continue  # reported above
-        if author["text"]:
-            _compare(quote, author, 0, problems)
-            continue
-        cid = quote["seen_in"]
-        container = messages.get(cid or "")
-        if cid is None or container is None or container["thread"] != quote["thread"]:
-            if cid is None:
-                unverified.append((quote, quote["message"]))
-            continue  # a missing seen_in is reported above
-        level, seen = 0, set()
-        current: S.Rec | None = container
-        while current is not None and current["message_id"] != quote["message"] and current["message_id"] not in seen:
-            seen.add(current["message_id"])
-            current = messages.get(current["in_reply_to"] or "")
-            level += 1
-        if current is None or current["message_id"] != quote["message"]:
-            problems.error(
-                quote.path,
-                quote.line_of("seen_in"),
-                f"quote '{quote['id']}': <{quote['message']}> is not among the messages <{cid}> replies to "
-                "(by in_reply_to), so its quote level there is unknown",
-            )
-            continue
-        if not container["text"]:
-            unverified.append((quote, cid))
-            continue
-        if _compare(quote, container, level, problems):
-            quote["via"] = cid
-    return unverified
-
-
-def _compare(quote: S.Rec, container: S.Rec, level: int, problems: Problems) -> bool:
-    cid = container["message_id"]
-    stop = mailtext.find_quote(quote["text"], container["text"], level)
-    if not stop:
-        return True
-    lines = quote["text"].split("\n")
-    where = f" at quote level {level}" if level else ""
-    own = ""
-    if quote["seen_in"] and cid == quote["message"]:
-        own = f"; <{cid}>'s own text is on record, so the quote is checked there and not in <{quote['seen_in']}>"
-    problems.error(
-        quote.path,
-        quote.line_of("text"),
-        f"quote '{quote['id']}' is not in the text of <{cid}>{where} (compared ignoring whitespace){own}; "
-        f"its line {stop} does not follow: {lines[stop - 1].strip()[:60]!r}{_lookalike(quote, container, level)}",
-    )
-    return False
-
-
-def _lookalike(quote: S.Rec, container: S.Rec, level: int) -> str:
-    found = mailtext.lookalike(quote["text"], container["text"], level)
-    return f" ({found}: copy the words from the message itself)" if found else ""

@@ -52,20 +52,11 @@ from generator.cache.snapshot import Stat, walk
 from generator.cache.store import Cache, tag
 from generator.errors import SiteError
 from generator.site.briefs import keep_briefs, write_briefs
+from generator.site.entries import outside_files
+from generator.site.pages import Captured, Job, PageState, render_all
 from generator.site.swap import discard, fresh_site_folder, swap_site
 
 KNOWN_PLUGINS = {"search", "material/search"}
-
-
-@dataclass
-class PageState:
-    """What a later build needs of a page it does not render again."""
-
-    sha: str  # of its Markdown file
-    anchors: list[str]
-    anchor_links: dict[str, dict[str, str]]  # target page src_uri -> {anchor: link as written}
-    search: list[dict[str, Any]]  # its entries in the search index, in order
-    looked_up: frozenset[str] = frozenset()  # the files its links were resolved against (src_uri)
 
 
 @dataclass
@@ -97,76 +88,6 @@ class Report:
 
 
 # ------------------------------------------------------------------------------------- build
-
-
-class _Captured(logging.Handler):
-    """MkDocs' log during the build: every message at WARNING or above, as `mkdocs build`
-    prints them ('WARNING -  ...'); in strict mode any one fails the build."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(f"{record.levelname:<8}-  {record.getMessage()}")
-
-
-NOT_REGULAR = "; the site publishes only regular files"
-OUTSIDE = "; the site publishes only files inside it"
-
-
-def outside_files(config_file: str, docs_dir: str | None = None) -> list[str]:
-    """What MkDocs must not publish from docs/, which it reads following links: a symbolic
-    link that leads out of the repository (MkDocs copies `docs/assets/x -> /etc/passwd`, or a
-    folder linked in that holds such a link), a link to a folder that holds it (a loop), and a
-    FIFO, device or socket. One line each, naming the entry and quoting nothing of its target."""
-    from mkdocs.config import load_config  # its docs_dir as MkDocs reads it (!ENV, relative paths)
-
-    root = os.path.dirname(os.path.realpath(config_file))
-    try:  # known from the last build of the same config, else as MkDocs loads it
-        top = docs_dir or str(load_config(config_file=config_file).docs_dir)
-    except Exception:  # MkDocs' own load reports a broken mkdocs.yml
-        return []
-    if not os.path.isdir(top):
-        return [f"{config_file}: its docs_dir {top!r} is not a folder"]
-    shown = os.path.relpath(top)
-    out: list[str] = []
-
-    def name(entry: os.DirEntry[str]) -> str:  # made only for a message: most entries need none
-        return os.path.join(shown, os.path.relpath(entry.path, top))
-
-    seen = {os.path.realpath(top)}
-    folders = [top]
-    while folders:  # os.scandir: the kind of each entry comes with the listing, without a stat
-        folder = folders.pop()
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.is_symlink():
-                try:
-                    real = os.path.realpath(entry.path)
-                    inside = layout.within(real, root)
-                    mode = os.stat(entry.path).st_mode
-                except (OSError, ValueError):
-                    out.append(f"{name(entry)}: cannot be read (a broken link?){NOT_REGULAR}")
-                    continue
-                if not inside:
-                    out.append(f"{name(entry)}: a symbolic link to outside the repository{OUTSIDE}")
-                elif S_ISDIR(mode):
-                    if layout.loops(real, seen):
-                        out.append(f"{name(entry)}: a link to a folder that holds it, or read already (a loop)")
-                    else:
-                        seen.add(real)
-                        folders.append(entry.path)  # MkDocs reads a linked folder: so is it checked
-                elif not S_ISREG(mode):
-                    out.append(f"{name(entry)}: not a regular file (a FIFO, device or socket){NOT_REGULAR}")
-            elif entry.is_dir(follow_symlinks=False):
-                folders.append(entry.path)
-            elif not entry.is_file(follow_symlinks=False):
-                out.append(f"{name(entry)}: not a regular file (a FIFO, device or socket){NOT_REGULAR}")
-    return sorted(out)
 
 
 class Builder:
@@ -250,7 +171,7 @@ class Builder:
         from mkdocs.structure.pages import Page
 
         stages = report.seconds
-        captured = _Captured()
+        captured = Captured()
         mk_log = logging.getLogger("mkdocs")
         mk_log.addHandler(captured)
         propagate, mk_log.propagate = mk_log.propagate, False
@@ -319,8 +240,8 @@ class Builder:
                 for f in doc_files
                 if prev is None or f.src_uri in redo or not os.path.isfile(os.path.join(old_site, f.dest_uri))
             ]
-            job = _Job(config, files, nav, env, doc_files, index, shas, captured)
-            rendered = _render_all(job, todo, self.workers)
+            job = Job(config, files, nav, env, doc_files, index, shas, captured)
+            rendered = render_all(job, todo, self.workers)
             pages: dict[str, PageState] = {}
             for f in doc_files:
                 page = f.page
@@ -382,132 +303,6 @@ def _load(config_file: str, site_dir: str) -> Any:
         return load_config(config_file=config_file, site_dir=site_dir, strict=True)
     except (Abort, ConfigurationError) as exc:
         raise SiteError(f"ERROR   -  {exc}", site_dir) from None
-
-
-def _render(
-    page: Any, config: Any, files: Any, nav: Any, env: Any, doc_files: Any, index: Any
-) -> tuple[list[dict[str, Any]], frozenset[str]]:
-    """One page as `mkdocs build` makes it: Markdown to HTML, then the theme's template,
-    written. Returns its search index entries, and the files its links were resolved against."""
-    from mkdocs import utils
-    from mkdocs.commands.build import get_context
-
-    page = config.plugins.on_pre_page(page, config=config, files=files)
-    page.read_source(config)
-    page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
-    looked_up = _LookedUp(files)
-    page.render(config, looked_up)
-    page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=files)
-    page.active = True
-    try:
-        context = get_context(nav, doc_files, config, page)
-        template = env.get_template(page.meta.get("template", "main.html"))
-        before = len(index.entries) if index is not None else 0
-        context = config.plugins.on_page_context(context, page=page, config=config, nav=nav)
-        entries = index.entries[before:] if index is not None else []
-        output = template.render(context)
-        output = config.plugins.on_post_page(output, page=page, config=config)
-        if output.strip():
-            utils.write_file(output.encode("utf-8", errors="xmlcharrefreplace"), page.file.abs_dest_path)
-    finally:
-        page.active = False
-    return list(entries), frozenset(looked_up.paths)
-
-
-class _LookedUp:
-    """MkDocs' files as a page's Markdown is rendered, noting every path looked up: each
-    relative link is resolved by `Files.get_file_from_path` (found or not, the page's HTML
-    depends on whether the file is there). Everything else is the files' own."""
-
-    def __init__(self, files: Any) -> None:
-        self._files = files
-        self.paths: set[str] = set()
-
-    def get_file_from_path(self, path: str) -> Any:
-        self.paths.add(path)
-        return self._files.get_file_from_path(path)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._files, name)
-
-    def __iter__(self) -> Any:
-        return iter(self._files)
-
-    def __len__(self) -> int:
-        return len(self._files)
-
-    def __contains__(self, path: object) -> bool:
-        if isinstance(path, str):
-            self.paths.add(path)
-        return path in self._files
-
-
-@dataclass
-class _Job:
-    """What rendering a page needs: MkDocs' objects of this build."""
-
-    config: Any
-    files: Any
-    nav: Any
-    env: Any
-    doc_files: Any
-    index: Any
-    shas: dict[str, str]
-    captured: _Captured
-
-
-PARALLEL_FROM = 200  # pages to render before a second process is worth its start
-
-
-def _render_some(job: _Job, todo: list[Any]) -> tuple[dict[str, PageState], list[str]]:
-    """Render pages; what later steps need of each, and MkDocs' warnings meanwhile."""
-    logged = len(job.captured.lines)
-    out = {}
-    for f in todo:
-        page = f.page
-        entries, looked_up = _render(page, job.config, job.files, job.nav, job.env, job.doc_files, job.index)
-        out[f.src_uri] = PageState(
-            job.shas[f.src_uri],
-            sorted(page.present_anchor_ids or ()),
-            {t.src_uri: dict(links) for t, links in (page.links_to_anchors or {}).items()},
-            entries,
-            looked_up,
-        )
-        page.content = None  # written: free it (a summit's pages do not all fit in memory twice)
-        page.markdown = None
-    return out, job.captured.lines[logged:]
-
-
-_JOB: _Job | None = None  # the job of forked workers (inherited, never pickled)
-
-
-def _worker(todo: list[str]) -> tuple[dict[str, PageState], list[str]]:
-    assert _JOB is not None
-    by_uri = {f.src_uri: f for f in _JOB.doc_files}
-    return _render_some(_JOB, [by_uri[u] for u in todo])
-
-
-def _render_all(job: _Job, todo: list[Any], workers: int) -> dict[str, PageState]:
-    """Render the pages to render: in this process, or, for many pages, in forked workers that
-    share this build's MkDocs objects and write their pages into the fresh folder. Each page's
-    HTML depends on its own Markdown only, so the split cannot change a byte."""
-    global _JOB
-    if workers < 2 or len(todo) < PARALLEL_FROM or threading.active_count() > 1:  # never fork with threads
-        return _render_some(job, todo)[0]
-    from concurrent.futures import ProcessPoolExecutor
-
-    chunks = [[f.src_uri for f in todo[n :: workers * 4]] for n in range(workers * 4)]
-    _JOB = job
-    try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            done = list(pool.map(_worker, chunks))
-    finally:
-        _JOB = None
-    out: dict[str, PageState] = {}
-    for states, lines in done:
-        out.update(states)
-        job.captured.lines.extend(lines)
-    return out
 
 
 def _theme_template(name: str, env: Any, files: Any, config: Any, nav: Any) -> None:

@@ -1,0 +1,239 @@
+"""What the pages ask of the Site besides single records: orders of records (topics by
+session, events newest first, people by name), a summit's sessions and the committee's
+counts, what a topic shows (its questions, quotes, earlier and later sessions), and the agenda
+grid. Each answer that several pages share goes through `Site.derive`, so a recording view of
+the Site sees its reads for every page that uses it. Pure; `agenda` asks it too."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from generator import layout
+from generator.pages import grid
+from generator.records import schema as S
+from generator.records.model import Site
+
+
+def add_minutes(clock: str, minutes: int) -> str:
+    return S.clock_text(S.clock_minutes(clock) + minutes)
+
+
+def running_order(topic: Any) -> list[dict[str, Any]]:
+    """The items with their start times when the slot and every earlier length are known."""
+    slot = topic["slot"]
+    clock: str | None = slot["start"] if slot else None
+    out = []
+    for item in topic["running_order"]:
+        out.append({"item": item, "start": clock})
+        clock = add_minutes(clock, item["minutes"]) if clock and item["minutes"] else None
+    return out
+
+
+def session_key(topic: Any) -> tuple[Any, ...]:
+    """Topics in session order: scheduled first in time order, then unscheduled by title."""
+    slot = topic["slot"]
+    return (
+        slot is None,
+        slot["day"] if slot else "",
+        slot["start"] if slot else "",
+        topic["title"].lower(),
+        topic["id"],
+    )
+
+
+def session_order(site: Site) -> list[Any]:
+    """Every topic, in session order."""
+    return sorted(site.topics.values(), key=session_key)
+
+
+def quote_order(quote: Any) -> tuple[str, int]:
+    """Quotes in the order of the data: thread files by name, then as each file lists them
+    (this is the order of Site.quotes, told from the quote alone)."""
+    return (quote["thread"] + layout.RECORD_SUFFIX, quote.line)
+
+
+class Queries:
+    """The questions about one Site that pages ask."""
+
+    def __init__(self, site: Site):
+        self.site = site
+
+    def derive(self, name: str, *args: Any, make: Callable[[], str], keep: bool = False) -> str:
+        """A text shown on several pages, computed once per Site (and with `keep`, kept between
+        builds by a recording view): keyed by its name and `args`."""
+        return self.site.derive((name, *args), make, keep)
+
+    # ------------------------------------------------------------------ orders (whole-site pages)
+
+    def topic_order(self) -> list[Any]:
+        return self.site.derive(("topic_order",), lambda: session_order(self.site))
+
+    def topics_of_event(self, eid: str) -> list[Any]:
+        """An event's topics: scheduled first in time order, then unscheduled by title."""
+        site = self.site
+        return site.derive(
+            ("topics_of_event", eid),
+            lambda: sorted((site.topics[tid] for tid in site.topics_of_event.get(eid, [])), key=session_key),
+        )
+
+    def event_order(self) -> list[Any]:
+        """Every event, the newest first."""
+        site = self.site
+        return site.derive(
+            ("event_order",),
+            lambda: sorted(site.events.values(), key=lambda e: (str(e["start"]), e["id"]), reverse=True),
+        )
+
+    def people_order(self) -> list[Any]:
+        site = self.site
+        return site.derive(
+            ("people_order",), lambda: sorted(site.people.values(), key=lambda p: (p["name"].lower(), p["id"]))
+        )
+
+    def status_counts(self) -> list[tuple[str, int]]:
+        """How many proposals have each status (in the order of the statuses). Only the
+        relation is read, not the proposals: an edit that keeps every status keeps this."""
+        of_status = self.site.proposals_of_status
+        return [(s, len(of_status[s])) for s in S.STATUS.values if of_status.get(s)]
+
+    def proposals_with_status(self, status: str) -> list[Any]:
+        """The proposals of one status, by title: those records only are read."""
+        site = self.site
+        return site.derive(
+            ("proposals_with_status", status),
+            lambda: sorted(
+                (site.proposals[pid] for pid in site.proposals_of_status.get(status, [])),
+                key=lambda p: (p["title"].lower(), p["id"]),
+            ),
+        )
+
+    def event_status_counts(self, eid: str) -> list[tuple[str, int]]:
+        """How many of the proposals an event's topics discuss have each status."""
+
+        def count() -> list[tuple[str, int]]:
+            site = self.site
+            mine = {pid for tid in site.topics_of_event.get(eid, []) for pid in self.proposals_of(site.topics[tid])}
+            of_status = site.proposals_of_status
+            counts = [(s, len(mine.intersection(of_status.get(s, [])))) for s in S.STATUS.values]
+            return [(s, n) for s, n in counts if n]
+
+        return self.site.derive(("event_status_counts", eid), count)
+
+    @staticmethod
+    def proposals_of(topic: Any) -> list[str]:
+        """A topic's proposals: on its agenda and in its running order."""
+        ids = list(topic["proposals"])
+        ids += [pid for item in topic["running_order"] for pid in item["proposals"] if pid not in ids]
+        return ids
+
+    def sessions_of(self, eid: str) -> list[Any]:
+        """An event's topics that are sessions on its agenda, in session order."""
+        return [t for t in self.topics_of_event(eid) if self.site.on_agenda(t)]
+
+    def others_of(self, eid: str) -> list[Any]:
+        """An event's topics that are not sessions on its agenda (merged, declined, withdrawn,
+        requests to attend)."""
+        return [t for t in self.topics_of_event(eid) if not self.site.on_agenda(t)]
+
+    def committee(self, eid: str) -> dict[str, Any]:
+        """The committee's view of an event: its topics by track (in the event's order of
+        tracks, then those with none), with counts by decision."""
+        event = self.site.events[eid]
+        topics = self.topics_of_event(eid)
+        decisions = S.DECISION.values
+
+        def counts(group: list[Any]) -> list[int]:
+            status = [S.decision_status(t) for t in group]
+            return [status.count(d) for d in decisions]
+
+        tracks = []
+        for track in event["tracks"]:
+            group = [t for t in topics if track["id"] in t["tracks"]]
+            if group:
+                entry = {"anchor": f"track-{track['id']}", "name": track["name"], "topics": group}
+                tracks.append({**entry, "counts": counts(group)})
+        none = [t for t in topics if not t["tracks"]]
+        if none:
+            tracks.append({"anchor": "no-track", "name": "No track given", "topics": none, "counts": counts(none)})
+        return {"topics": topics, "decisions": decisions, "tracks": tracks, "counts": counts(topics)}
+
+    def grid_days(self, eid: str) -> list[grid.Day]:
+        """The agenda's grid of an event, a day at a time."""
+        return self.site.derive(("grid", eid), lambda: grid.days(self.site.events[eid], self.sessions_of(eid)))
+
+    def track_class(self, eid: str, track: str) -> str:
+        """The CSS class of a track's colour: by its place in the event's list (8 colours)."""
+        ids = [t["id"] for t in self.site.events[eid]["tracks"]]
+        return f"lsf-track-{ids.index(track) % 8 + 1}" if track in ids else "lsf-track-none"
+
+    def scheduled_of_person(self, pid: str) -> list[Any]:
+        """The sessions with a slot that a person leads or should attend (their calendar's)."""
+        site = self.site
+        tids = dict.fromkeys(rid for role, kind, rid in site.roles_of_person.get(pid, []) if kind == "topic")
+        return [site.topics[t] for t in tids if site.topics[t]["slot"] and site.on_agenda(site.topics[t])]
+
+    def proposal_sessions(self, pid: str) -> list[Any]:
+        """Every topic that discussed a proposal, the latest summit first."""
+        site = self.site
+        topics = [site.topics[tid] for tid in site.topics_of_proposal.get(pid, [])]
+        return sorted(topics, key=lambda t: (str(site.event_of(t["id"])["start"]), t["id"]), reverse=True)
+
+    # ------------------------------------------------------------------ what a topic shows
+
+    def questions_of(self, tid: str) -> list[Any]:
+        site = self.site
+        return [site.questions[q] for q in site.questions_of_topic.get(tid, [])]
+
+    def quotes_of_topic(self, tid: str) -> list[Any]:
+        """Quotes from the topic's thread, or about its proposals or questions, in data order;
+        of those about its proposals, only the ones written by the end of its summit (a past
+        session shows what was said before it, not a later year's replies)."""
+        site, topic = self.site, self.site.topics[tid]
+        ids = {q["id"] for q in site.threads[topic["thread"]]["quotes"]} if topic["thread"] else set()
+        for qid in site.questions_of_topic.get(tid, []):
+            ids.update(site.quotes_of_question.get(qid, []))
+        end = str(site.event_of(tid)["end"])
+        for pid in topic["proposals"]:
+            for quid in site.quotes_of_proposal.get(pid, []):
+                when = site.quotes[quid]["date"]
+                if when is None or when.date().isoformat() <= end:
+                    ids.add(quid)
+        return sorted((site.quotes[q] for q in ids), key=quote_order)
+
+    def later(self, tid: str) -> list[Any]:
+        """The topics that continue a topic, and those that continue them, the earliest first."""
+        site = self.site
+        seen, todo = set(), list(site.continued_by.get(tid, []))
+        while todo:
+            other = todo.pop(0)
+            if other not in seen:
+                seen.add(other)
+                todo.extend(site.continued_by.get(other, []))
+        return sorted((site.topics[o] for o in seen), key=lambda t: (str(site.event_of(t["id"])["start"]), t["id"]))
+
+    def room(self, topic: Any) -> str:
+        """The name of a scheduled topic's room (its event's), or ''."""
+        rid = topic["slot"]["room"] if topic["slot"] else None
+        if not rid:
+            return ""
+        rooms = self.site.event_of(topic["id"])["rooms"]
+        return str(next(r["name"] for r in rooms if r["id"] == rid))
+
+    def track_names(self, topic: Any) -> list[str]:
+        """The names of a topic's tracks, as its event names them."""
+        names = {t["id"]: t["name"] for t in self.site.event_of(topic["id"])["tracks"]}
+        return [names[tid] for tid in topic["tracks"]]
+
+    def earlier(self, tid: str) -> list[Any]:
+        """The topics a topic continues, and those they continue, the latest first."""
+        site = self.site
+        seen, todo = set(), list(site.topics[tid]["continues"])
+        while todo:
+            other = todo.pop(0)
+            if other not in seen:
+                seen.add(other)
+                todo.extend(site.topics[other]["continues"])
+        return sorted(
+            (site.topics[o] for o in seen), key=lambda t: (str(site.event_of(t["id"])["start"]), t["id"]), reverse=True
+        )

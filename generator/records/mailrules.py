@@ -1,0 +1,181 @@
+"""The rules over the mail on record: every quote checked against the earliest text of the
+message it cites (its provenance), a reused Message-ID that must be resolved by a person, and a
+proposal's series: its versions as the mail tells them, and a warning when its links or its
+dated history lag behind. Pure: records in, problems out."""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from collections.abc import Mapping
+from typing import Any
+
+from generator.errors import Problems
+from generator.records import mailtext, series
+from generator.records import schema as S
+
+_LORE_ID = re.compile(r"^https://lore\.kernel\.org/(?:[^/]+/)?([^/?#]+%40[^/?#]+|[^/?#]+@[^/?#]+)")
+
+
+def series_threads(proposal: S.Rec, messages: Mapping[str, S.Rec]) -> list[str]:
+    """The threads that carry a proposal's series: its `threads`, and the threads of the
+    messages its lore links name, when those are on record."""
+    out = list(proposal["threads"])
+    for link in proposal["links"]:
+        m = _LORE_ID.match(link["url"])
+        msg = messages.get(urllib.parse.unquote(m.group(1))) if m else None
+        if msg is not None and msg["thread"] not in out:
+            out.append(msg["thread"])
+    return out
+
+
+def revisions(
+    proposals: dict[str, S.Rec], threads: dict[str, S.Rec], messages: dict[str, S.Rec], people: dict[str, S.Rec]
+) -> dict[str, list[dict[str, Any]]]:
+    out = {}
+    for pid, proposal in proposals.items():
+        mail = [msg for tid in series_threads(proposal, messages) if tid in threads for msg in threads[tid]["messages"]]
+        found = series.revisions(mail, people) if mail else []
+        if found:
+            out[pid] = found
+    return out
+
+
+def newer_mail(topics: dict[str, S.Rec], threads: dict[str, S.Rec], problems: Problems) -> None:
+    """A topic whose thread holds mail dated after the day its brief was last updated."""
+    for tid, topic in topics.items():
+        thread = threads.get(topic["thread"] or "")
+        if thread is None or not topic["brief_updated"]:
+            continue
+        day = str(topic["brief_updated"])
+        newer = sorted(
+            (m for m in thread["messages"] if m["date"] and m["date"].date().isoformat() > day),
+            key=lambda m: (m["date"], m["message_id"]),
+        )
+        if newer:
+            problems.warn(
+                topic.path,
+                topic.line_of("brief_updated"),
+                f"topic '{tid}': its thread has {len(newer)} message{'s' * (len(newer) != 1)} dated after "
+                f"{day}, when its brief was last updated (the newest: <{newer[-1]['message_id']}>, "
+                f"{newer[-1]['date'].date().isoformat()}): read them into the brief, then update brief_updated",
+            )
+
+
+def _version_text(version: tuple[int, int]) -> str:
+    return f"v{version[0]}" + (f".{version[1]}" if version[1] else "")
+
+
+def stale_proposals(
+    proposals: dict[str, S.Rec],
+    revisions: dict[str, list[dict[str, Any]]],
+    threads: dict[str, S.Rec],
+    messages: dict[str, S.Rec],
+    problems: Problems,
+) -> None:
+    """A proposal whose record is older than the mail on record: a newer version than its links
+    name, or mail in its series' threads dated after the last step its record dates."""
+    threads_of = {tid: t["messages"] for tid, t in threads.items()}
+    for pid, versions in sorted(revisions.items()):
+        proposal = proposals[pid]
+        newest = ([v for v in versions if not v["branch"]] or versions)[-1]  # not a stable backport
+        stated = series.stated_version(proposal["links"])
+        when = f" of {newest['date'].date().isoformat()}" if newest["date"] else ""
+        if stated is not None and newest["version"] > stated:
+            problems.warn(
+                proposal.path,
+                proposal.line_of("links"),
+                f"proposal '{pid}': its links name {_version_text(stated)}, but the mail on record has "
+                f"{newest['label']}{when} (<{newest['message_id']}>): add it to its links and check its status",
+            )
+            continue
+        dated = [str(h["date"]) for h in proposal["history"]] + [
+            str(lk["date"]) for lk in proposal["links"] if lk["date"]
+        ]
+        last = max(dated, default="")
+        mail = [m for tid in series_threads(proposal, messages) for m in threads_of.get(tid, []) if m["date"]]
+        latest = max(mail, key=lambda m: (m["date"], m["message_id"]), default=None)
+        if latest is not None and last and latest["date"].date().isoformat()[: len(last)] > last:
+            what = f"{newest['label']} was posted" if latest["message_id"] == newest["message_id"] else "mail came"
+            problems.warn(
+                proposal.path,
+                proposal.line_of("status"),
+                f"proposal '{pid}': {what} on {latest['date'].date().isoformat()} (<{latest['message_id']}>), "
+                f"after the last step its record dates ({last}): check its status",
+            )
+
+
+CONFLICT = "another mail came with the Message-ID of"
+
+
+def verify_quotes(quotes: dict[str, S.Rec], messages: dict[str, S.Rec], problems: Problems) -> list[tuple[S.Rec, str]]:
+    """Quote provenance: a quote is checked against the earliest text on record that it claims.
+
+    - When the text of `message` (whose author wrote the words) is on record, the words must
+      occur in that text, unquoted, whatever `seen_in` says: a reply's '>' lines are only the
+      replier's word for what was said, and anyone can reply with a made-up '>' line.
+    - Only when `message` has no text on record is the quote checked in `seen_in`, at the quote
+      level of `message` there (the number of in_reply_to steps between the two); the quote's
+      `via` is then set to `seen_in`, and pages say the words are known from a quote in a reply.
+
+    Mismatches are errors (whitespace is ignored); returns the quotes that cannot be checked
+    because no text they claim is on record."""
+    unverified = []
+    for quote in quotes.values():
+        quote["via"] = None
+        author = messages.get(quote["message"])
+        if author is None or author["thread"] != quote["thread"]:
+            continue  # reported above
+        if author["text"]:
+            _compare(quote, author, 0, problems)
+            continue
+        cid = quote["seen_in"]
+        container = messages.get(cid or "")
+        if cid is None or container is None or container["thread"] != quote["thread"]:
+            if cid is None:
+                unverified.append((quote, quote["message"]))
+            continue  # a missing seen_in is reported above
+        level, seen = 0, set()
+        current: S.Rec | None = container
+        while current is not None and current["message_id"] != quote["message"] and current["message_id"] not in seen:
+            seen.add(current["message_id"])
+            current = messages.get(current["in_reply_to"] or "")
+            level += 1
+        if current is None or current["message_id"] != quote["message"]:
+            problems.error(
+                quote.path,
+                quote.line_of("seen_in"),
+                f"quote '{quote['id']}': <{quote['message']}> is not among the messages <{cid}> replies to "
+                "(by in_reply_to), so its quote level there is unknown",
+            )
+            continue
+        if not container["text"]:
+            unverified.append((quote, cid))
+            continue
+        if _compare(quote, container, level, problems):
+            quote["via"] = cid
+    return unverified
+
+
+def _compare(quote: S.Rec, container: S.Rec, level: int, problems: Problems) -> bool:
+    cid = container["message_id"]
+    stop = mailtext.find_quote(quote["text"], container["text"], level)
+    if not stop:
+        return True
+    lines = quote["text"].split("\n")
+    where = f" at quote level {level}" if level else ""
+    own = ""
+    if quote["seen_in"] and cid == quote["message"]:
+        own = f"; <{cid}>'s own text is on record, so the quote is checked there and not in <{quote['seen_in']}>"
+    problems.error(
+        quote.path,
+        quote.line_of("text"),
+        f"quote '{quote['id']}' is not in the text of <{cid}>{where} (compared ignoring whitespace){own}; "
+        f"its line {stop} does not follow: {lines[stop - 1].strip()[:60]!r}{_lookalike(quote, container, level)}",
+    )
+    return False
+
+
+def _lookalike(quote: S.Rec, container: S.Rec, level: int) -> str:
+    found = mailtext.lookalike(quote["text"], container["text"], level)
+    return f" ({found}: copy the words from the message itself)" if found else ""
