@@ -100,7 +100,7 @@ def make_project(tmp: Path, data: Path) -> Path:
 
 
 def _only_hand_written(folder: str, names: list[str]) -> list[str]:
-    from generator.build.write import is_generated
+    from generator.builder.write import is_generated
 
     return [n for n in names if is_generated(os.path.join(folder, n))] + [
         n for n in names if folder == str(REPO / "docs") and n in {"topics", "proposals", "questions", "people"}

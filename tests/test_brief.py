@@ -10,7 +10,7 @@ import html
 import os
 import re
 
-from generator.build.pipeline import load_site
+from generator.builder.pipeline import load_site
 from generator.errors import Problems
 from generator.pages.render import key_links, letter_label, render_briefs
 from tests.conftest import REPO, SAMPLE

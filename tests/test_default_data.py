@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from generator.build.pipeline import load_site
+from generator.builder.pipeline import load_site
 from generator.errors import Problems
 from tests.conftest import REPO, SEED_MBOX
 

@@ -14,8 +14,8 @@ import jsonschema
 import pytest
 from icalendar import Calendar
 
-from generator.build.pipeline import load_site
-from generator.build.write import is_generated
+from generator.builder.pipeline import load_site
+from generator.builder.write import is_generated
 from generator.errors import Problems
 from generator.exports.export import CALENDAR, DATA, exports
 from generator.exports.history import advance

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from generator.build.pipeline import load_site
+from generator.builder.pipeline import load_site
 from generator.errors import Problems
 from generator.exports import history
 from tests.conftest import SCHEDULE, edit, run_cli
@@ -243,7 +243,7 @@ def test_a_damaged_history_says_how_to_repair_it(data):
 
 
 def test_a_history_that_changed_during_the_build_is_left_and_said_so(data, monkeypatch):
-    from generator.build import write
+    from generator.builder import write
     from generator.errors import WriteError
 
     def changed(*args, **kwargs):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator import files as write
-from generator.build.pipeline import load_site
+from generator.builder.pipeline import load_site
 from generator.errors import Problems
 from tests.conftest import REPO, SAMPLE, SEED_MBOX, SHARED, run_cli, tree
 

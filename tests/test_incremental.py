@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from generator import cli
-from generator.build import pipeline
+from generator.builder import pipeline
 from generator.cache.store import Cache
 from generator.pages.render import Renderer
 from tests.conftest import REPO, SAMPLE, SCHEDULE, SUMMIT, edit, run_cli, tree

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build.pipeline import load_site
+from generator.builder.pipeline import load_site
 from generator.errors import Problems
 from tests.conftest import SAMPLE, edit
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build.pipeline import load_site
+from generator.builder.pipeline import load_site
 from generator.errors import Problems
 from generator.exports import pdf
 from generator.layout import brief_files

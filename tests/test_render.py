@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build.pipeline import load_site
+from generator.builder.pipeline import load_site
 from generator.errors import Problems
 from generator.exports.export import exports
 from generator.layout import relative

@@ -12,7 +12,7 @@ import re
 import pytest
 from icalendar import Calendar
 
-from generator.build.pipeline import load_site
+from generator.builder.pipeline import load_site
 from generator.errors import Problems
 from generator.exports.export import exports
 from generator.pages.render import render_briefs, render_pages
@@ -173,7 +173,7 @@ def test_kept_briefs_whose_files_are_gone_are_not_linked(site, tmp_path):
     """`make site` keeps the briefs of the site it replaces, but only those whose files are there."""
     import hashlib
 
-    from generator.build.briefs import briefs_html, kept_briefs
+    from generator.builder.briefs import briefs_html, kept_briefs
     from generator.pages.render import Renderer
 
     folder = tmp_path / "site" / "briefs"

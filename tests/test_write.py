@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build.write import is_generated, write_pages
+from generator.builder.write import is_generated, write_pages
 from generator.errors import WriteError
 
 

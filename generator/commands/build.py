@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from generator.build import pipeline
+from generator.builder import pipeline
 from generator.cache.store import Cache
 from generator.commands.output import finished, generated
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from generator.build.write import write_pages
+from generator.builder.write import write_pages
 from generator.files import build_lock
 
 

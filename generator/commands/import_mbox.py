@@ -12,8 +12,8 @@ import sys
 from typing import Any
 
 from generator import layout
-from generator.build import pipeline
-from generator.build.load import data_folder
+from generator.builder import pipeline
+from generator.builder.load import data_folder
 from generator.commands.new import _valid_site
 from generator.commands.output import plural, say
 from generator.errors import DataError, Problem, Problems, UsageError

@@ -8,8 +8,8 @@ import datetime as dt
 import os
 
 from generator import layout
-from generator.build import pipeline
-from generator.build.load import data_folder
+from generator.builder import pipeline
+from generator.builder.load import data_folder
 from generator.errors import DataError, Problems
 from generator.files import create_file, replace_text
 from generator.records import stubs

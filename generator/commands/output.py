@@ -7,7 +7,7 @@ import os
 import sys
 
 from generator import layout
-from generator.build.pipeline import Built, Result
+from generator.builder.pipeline import Built, Result
 
 
 def say(lines: list[str]) -> None:

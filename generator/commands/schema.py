@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from generator.build.write import write_files
+from generator.builder.write import write_files
 from generator.errors import DataError, Problem, Problems
 from generator.exports.jsonschemas import schemas
 

@@ -12,8 +12,8 @@ import time
 from typing import Any
 
 from generator import layout
-from generator.build import pipeline
-from generator.build.load import data_folder
+from generator.builder import pipeline
+from generator.builder.load import data_folder
 from generator.cache.store import Cache
 from generator.commands.output import generated, recovered, say, site_line
 from generator.errors import UsageError

@@ -8,7 +8,7 @@ import argparse
 import os
 
 from generator import layout
-from generator.build import pipeline
+from generator.builder import pipeline
 from generator.cache.store import Cache
 from generator.commands.output import finished, generated, recovered, site_line
 

@@ -1,6 +1,6 @@
 """The model: each data file's record, then the `Site` that every record and the relations
 between them make, with every rule that spans records checked. Pure: bytes in (read by
-`generator.build.pipeline.load`), records and problems out.
+`generator.builder.pipeline.load`), records and problems out.
 
 - `parse_file`: one file's bytes -> its record, the references it makes, its problems. A pure
   function of the bytes, so the incremental layer keeps its result by their SHA-256.

@@ -39,8 +39,8 @@ from generator.errors import DataError, LsfError, Problems
 from generator.files import WriteReport, build_lock
 
 if TYPE_CHECKING:
-    from generator.build.briefs import Briefs
-    from generator.build.load import Loaded
+    from generator.builder.briefs import Briefs
+    from generator.builder.load import Loaded
     from generator.cache.reuse import Reuse
     from generator.records.model import Site
     from generator.site.config import Publish
@@ -117,8 +117,8 @@ def generate(req: Request, cache: Cache, warnings: list[str]) -> Built:
     """load → validate → (pdf) → render → export → write. With `pdf`, the briefs are laid out
     first and topic pages link to them; else, with a site folder, the briefs of the site there
     are kept and linked (marked when stale)."""
-    from generator.build.briefs import Briefs, kept_briefs, make_pdf
-    from generator.build.write import write_history, write_pages
+    from generator.builder.briefs import Briefs, kept_briefs, make_pdf
+    from generator.builder.write import write_history, write_pages
     from generator.exports import history
     from generator.exports.export import exports
     from generator.pages.render import Renderer, render_changed
@@ -164,7 +164,7 @@ def build_site(site_dir: str, cache: Cache, briefs: Briefs) -> Report:
 
 
 def load(data_dir: str, overlay: dict[str, bytes] | None = None) -> Loaded:
-    from generator.build import load as loading
+    from generator.builder import load as loading
 
     return loading.load(loading.data_folder(data_dir), overlay)
 
