@@ -60,7 +60,7 @@ test: lint $(if $(NPM),$(AXE))
 
 # Every test module that writes golden files when UPDATE_GOLDENS=1 (found by that name).
 goldens: $(STAMP)
-	UPDATE_GOLDENS=1 $(BIN)/python -m pytest -q $(shell grep -l UPDATE_GOLDENS tests/test_*.py)
+	UPDATE_GOLDENS=1 $(BIN)/python -m pytest -q $(shell grep -rl --include="test_*.py" UPDATE_GOLDENS tests)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

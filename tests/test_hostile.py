@@ -1,5 +1,5 @@
 """The hostile corpus builds into a site where no data value became markup (static check of
-every page; tests/test_browser.py checks the same site in a real browser)."""
+every page; tests/site/test_browser.py checks the same site in a real browser)."""
 
 from html.parser import HTMLParser
 from pathlib import Path

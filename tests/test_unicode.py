@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SAMPLE, edit
-from tests.test_site import EDIT_ROOT, build_site, edit_links, front_matter, read
+from tests.site.test_site import EDIT_ROOT, build_site, edit_links, front_matter, read
 
 TITLE = "Hooks in MM 🚀 吉藤英明 שלום Cafe\u0301 𝔘nicode"
 PROPOSAL = "OOM hook 🐧"

@@ -1,5 +1,5 @@
 """The agenda's grid in a real browser (headless Chromium driven by Playwright, as in
-tests/test_browser_site.py), on the schedule fixture: two days, three rooms, a plenary and a
+tests/site/test_browser_site.py), on the schedule fixture: two days, three rooms, a plenary and a
 joint session, a shared lunch.
 
 At a desktop's width (1280 px) and a phone's (390 px): the joint session spans the rooms of its
@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SCHEDULE, make_project, run_cli
-from tests.test_browser_site import Watched, audit, axe_source, browser, served  # noqa: F401 (fixtures)
+from tests.site.test_browser_site import Watched, audit, axe_source, browser, served  # noqa: F401 (fixtures)
 
 WIDTHS = [1280, 390]
 

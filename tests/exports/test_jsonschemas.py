@@ -12,7 +12,7 @@ from generator.exports.jsonschemas import schemas
 from generator.layout import schema_line as modeline
 from generator.records.yamlload import Y, parse
 from tests.conftest import REPO, SAMPLE
-from tests.test_bad_cases import BAD, CASES
+from tests.records.test_bad_cases import BAD, CASES
 
 SCHEMA_DIR = REPO / "docs" / "schemas"
 _INT = re.compile(r"[-+]?[0-9]+")

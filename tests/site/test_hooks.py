@@ -1,4 +1,4 @@
-"""The edit-link hook's URL rule (the built sites are checked in tests/test_site.py)."""
+"""The edit-link hook's URL rule (the built sites are checked in tests/site/test_site.py)."""
 
 import pytest
 

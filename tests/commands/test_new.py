@@ -18,7 +18,7 @@ from generator.exports.jsonschemas import schemas
 from generator.layout import schema_line as modeline
 from generator.records.yamlload import parse
 from tests.conftest import REPO, SAMPLE, run_cli, tree
-from tests.test_jsonschemas import as_json
+from tests.exports.test_jsonschemas import as_json
 
 TODAY = dt.date.today().isoformat()
 

@@ -53,7 +53,7 @@ def test_the_b4_followups_give_their_trailers(shared, tmp_path):
     data = Path(shutil.copytree(SAMPLE, tmp_path / "data"))
     mbox = SHARED / "mail" / "b4__trailers-followup-name-parens.mbox"
     assert run_cli("import-mbox", str(mbox), cwd=tmp_path).returncode == 0
-    from tests.test_import import site_of
+    from tests.mail.test_import import site_of
 
     site = site_of(data)
     (v1,) = series.revisions(list(site.threads["simple-test"]["messages"]), site.people)

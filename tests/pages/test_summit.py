@@ -2,7 +2,7 @@
 topic posts): two events, a topic known only from a list archive, one known only through its
 replies, two leads, a declined meta-topic, a merged topic, a request to attend, and a session
 that continues the one of the year before. Its pages and exports are also golden files
-(tests/test_render.py); these tests say what each of them must show."""
+(tests/pages/test_render.py); these tests say what each of them must show."""
 
 from __future__ import annotations
 

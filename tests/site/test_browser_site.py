@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.conftest import REPO, make_project, run_cli
-from tests.test_browser import ARGS, CHROMIUM, SEARCH_READY
+from tests.site.test_browser import ARGS, CHROMIUM, SEARCH_READY
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = REPO / "test-artifacts"
