@@ -225,3 +225,19 @@ def loops(real: str, seen: set[str]) -> bool:
     """Whether a linked folder (its real path) was read already or holds one that was: following
     it would read files twice or never end."""
     return any(real == p or p.startswith(real + os.sep) for p in seen)
+
+
+@dataclass(frozen=True)
+class Publish:
+    """How pages are addressed on the published site."""
+
+    site_url: str | None = None  # absolute, ending in '/', or None when not configured
+    directory_urls: bool = True
+
+    def page_url(self, target: str) -> str:
+        """A page path under docs/ ('topics/x.md', anchors kept) as its URL relative to the site root."""
+        return page_url(target, self.directory_urls)
+
+    def absolute(self, url: str) -> str | None:
+        """A URL relative to the site root made absolute, or None without a site_url."""
+        return None if self.site_url is None else self.site_url + url

@@ -42,8 +42,8 @@ if TYPE_CHECKING:
     from generator.builder.briefs import Briefs
     from generator.builder.load import Loaded
     from generator.cache.reuse import Reuse
+    from generator.layout import Publish
     from generator.records.model import Site
-    from generator.site.config import Publish
     from generator.site.sitebuild import Report
 
 

@@ -35,11 +35,11 @@ from icalendar import Calendar, Event, Timezone
 
 from generator import layout
 from generator.exports.history import History, Published, advance
+from generator.layout import Publish
 from generator.pages import markup
 from generator.records import schema as S
 from generator.records.model import Site
 from generator.records.schedule import needed
-from generator.site.config import Publish
 
 CALENDAR = layout.target("calendar")
 DATA = layout.target("data")

@@ -1,4 +1,5 @@
-"""Where the site is published, read from mkdocs.yml (an I/O edge, like yamlload).
+"""Where the site is published, read from mkdocs.yml (an I/O edge, like yamlload) once per
+build by the pipeline, which hands the result (`layout.Publish`) to the exports.
 
 The calendar and data exports name pages by URL, so the generator needs two of the site's
 settings: `site_url` (absolute links in agenda.ics; left out when unset) and
@@ -12,30 +13,13 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from dataclasses import dataclass
 
 import yaml
 
-from generator import layout
+from generator.layout import Publish
 from generator.errors import Problems
 
 _URL = re.compile(r"https?://[^\s<>\"'`]+")
-
-
-@dataclass(frozen=True)
-class Publish:
-    """How pages are addressed on the published site."""
-
-    site_url: str | None = None  # absolute, ending in '/', or None when not configured
-    directory_urls: bool = True
-
-    def page_url(self, target: str) -> str:
-        """A page path under docs/ ('topics/x.md', anchors kept) as its URL relative to the site root."""
-        return layout.page_url(target, self.directory_urls)
-
-    def absolute(self, url: str) -> str | None:
-        """A URL relative to the site root made absolute, or None without a site_url."""
-        return None if self.site_url is None else self.site_url + url
 
 
 def read_publish(config_path: str, problems: Problems) -> Publish:

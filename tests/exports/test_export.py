@@ -20,8 +20,8 @@ from generator.errors import Problems
 from generator.exports.export import CALENDAR, DATA, exports
 from generator.exports.history import advance
 from generator.exports.jsonschemas import schemas
+from generator.layout import Publish
 from generator.records.model import Site
-from generator.site.config import Publish
 from tests.conftest import REPO, SAMPLE
 from tests.hostile import RLO_NAME, write_hostile
 

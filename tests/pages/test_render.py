@@ -15,11 +15,10 @@ import pytest
 from generator.builder.pipeline import load_site
 from generator.errors import Problems
 from generator.exports.export import exports
-from generator.layout import relative
+from generator.layout import Publish, relative
 from generator.pages import markup
 from generator.pages.queries import add_minutes, running_order
 from generator.pages.render import render_pages
-from generator.site.config import Publish
 from tests.conftest import REPO, SAMPLE, SCHEDULE, SUMMIT
 
 GOLDENS = REPO / "tests" / "golden"

@@ -15,8 +15,8 @@ from icalendar import Calendar
 from generator.builder.pipeline import load_site
 from generator.errors import Problems
 from generator.exports.export import exports
+from generator.layout import Publish
 from generator.pages.render import render_briefs, render_pages
-from generator.site.config import Publish
 from tests.conftest import SUMMIT
 
 PUBLISH = Publish(site_url="https://briefs.example.org/")

@@ -3,7 +3,8 @@
 import pytest
 
 from generator.errors import Problems
-from generator.site.config import Publish, read_publish
+from generator.layout import Publish
+from generator.site.config import read_publish
 from tests.conftest import REPO
 
 
