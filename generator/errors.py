@@ -13,8 +13,9 @@
     ├── UsageError           exit 2  "Usage error: <message>"  (bad arguments, an unknown id for `new`)
     ├── DataError            exit 1  every problem, then "Failed: 2 errors; nothing was written."
     ├── WriteError           exit 1  "Error: <message>"  (a file in the way, a file that changed meanwhile)
-    ├── InputError            exit 1  "Error: <message>; nothing was written."  (import-mbox cannot go on)
-    ├── InputError             exit 1  "Error: <message>; nothing was written."  (the briefs cannot be laid out)
+    ├── InputError           exit 1  "Error: <message>; nothing was written."  (import-mbox cannot go on,
+    │                                 or the briefs cannot be laid out)
+    ├── EditError            exit 1  "Error: <message>"  (a hand-written YAML file an edit cannot extend)
     └── SiteError            exit 1  MkDocs' log, then "Error: mkdocs build failed; site/ was left as it was."
 """
 

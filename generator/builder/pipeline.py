@@ -7,12 +7,12 @@
 | lock      | `files.build_lock`         | one build at a time over the same folders         | I/O |
 | recover   | `site.swap.recover_site`   | the site a killed swap left aside, put back       | I/O |
 | no-op     | `cache.noop`               | nothing changed since the last `site --strict`?   | I/O: stats |
-| load      | `build.load`               | data folder → every data file's bytes             | I/O: reads data/ |
+| load      | `builder.load`             | data folder → every data file's bytes             | I/O: reads data/ |
 | validate  | `records`                  | those bytes → the Site, or problems               | pure |
-| pdf       | `build.briefs`             | Site → {brief file: PDF bytes} (`--pdf`)          | pure |
+| pdf       | `builder.briefs`           | Site → {brief file: PDF bytes} (`--pdf`)          | pure |
 | render    | `pages`                    | Site → {page path: Markdown}                      | pure |
 | export    | `exports`                  | Site → {calendars, data.json}                     | pure |
-| write     | `build.write`              | pages and exports → docs/; calendar history → data/ | I/O |
+| write     | `builder.write`            | pages and exports → docs/; calendar history → data/ | I/O |
 | site      | `site`                     | docs/ → a fresh site folder swapped in for site/  | I/O: MkDocs |
 | record    | `cache`                    | what the build was made from, for the next        | I/O |
 
@@ -82,7 +82,7 @@ class Result:
     built: Built | None = None
     site: Report | None = None
     generated: float = 0.0  # seconds of the phases before the site
-    error: LsfError | None = None
+    error: LsfError | OSError | None = None
 
 
 def run(req: Request, cache: Cache) -> Result:
@@ -106,7 +106,7 @@ def run(req: Request, cache: Cache) -> Result:
                 result.site = build_site(req.site_dir, cache, result.built.briefs)
             if noop is not None and before is not None:
                 noop.record(before)  # under the lock: another build may follow at once
-    except LsfError as exc:
+    except (LsfError, OSError) as exc:  # the machine's (a full disk) as well: said with the rest
         result.error = exc
     finally:
         result.warnings += cache.take_warnings()
@@ -198,7 +198,11 @@ def check(data_dir: str, strict: bool, cache: Cache | None = None, overlay: dict
     warnings: list[str] = []
     reuse = cache.reuse() if cache is not None else None
     try:
-        site = validate(load(data_dir, overlay), reuse, strict, warnings)
+        if reuse is None:
+            site = validate(load(data_dir, overlay), reuse, strict, warnings)
+        else:
+            with reuse.remembering():
+                site = validate(load(data_dir, overlay), reuse, strict, warnings)
     finally:
         if cache is not None and reuse is not None:
             cache.keep(reuse, None)

@@ -1,10 +1,17 @@
 """The one fingerprint of everything a build depends on besides the data and the hand-written
 pages: a change to any part makes every cached result unusable, so the next build starts afresh.
 
-- the generator's own code, templates and stylesheet (by content);
-- every installed package whose output is kept (pages, calendars, the site), by version;
-- Python's version, and the time zone database the calendars embed (zoneinfo's files);
+- the generator's own code, templates and stylesheet (by content), and every installed package
+  whose output is kept (pages, calendars, the site), by version, and Python's version: taken
+  once per process, so that they describe the code that is running (under `serve`, an edit of
+  the generator's code on disk is not the code that builds: its results are not kept as the
+  new code's);
+- the time zone database the calendars embed (zoneinfo's files);
 - the MkDocs configuration, the theme overrides and the hooks' folders (by content).
+
+What the records and pages keep (`records` in `Fingerprint`) depends on the configuration only
+through two settings (site_url and use_directory_urls): another mkdocs.yml with the same two,
+or none, keeps them; the site and the no-op check depend on all of it (`whole`).
 
 Standard library only (PyYAML for mkdocs.yml, once): it is computed before the build's imports,
 for the no-op check.
@@ -12,10 +19,12 @@ for the no-op check.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import sys
 import zoneinfo
+from dataclasses import dataclass
 from importlib import metadata
 
 # Every package whose output a build keeps: the pages' Markdown and HTML, the calendars (and
@@ -38,21 +47,43 @@ CODE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the genera
 CODE_SUFFIXES = (".py", ".j2", ".css")
 
 
+@dataclass(frozen=True)
+class Fingerprint:
+    whole: str  # everything above
+    records: str  # the running code, packages, time zones, site_url and use_directory_urls
+
+
 def fingerprint(config_file: str | None = None) -> str:
     """The SHA-256 of every part above (the configuration's only with `config_file`)."""
-    h = hashlib.sha256(sys.version.encode())
-    for name, version in sorted(versions().items()):
-        h.update(f"\0{name} {version}".encode())
-    h.update(repr(tz_stamp()).encode())
-    _hash_files(h, CODE, lambda name: name.endswith(CODE_SUFFIXES))
+    return fingerprints(config_file).whole
+
+
+def fingerprints(config_file: str | None = None) -> Fingerprint:
+    base = hashlib.sha256(running().encode())
+    base.update(repr(tz_stamp()).encode())
+    records = base.copy()
+    whole = base.copy()
     if config_file is not None:
         try:
             with open(config_file, "rb") as fh:
-                h.update(b"\0config\0" + fh.read())
+                whole.update(b"\0config\0" + fh.read())
         except OSError:
-            h.update(b"\0config missing")
-        for folder in shaping_dirs(config_file):
-            _hash_files(h, folder, lambda name: True)
+            whole.update(b"\0config missing")
+        dirs, settings = _read_config(config_file)
+        records.update(repr(settings).encode())
+        for folder in dirs:
+            _hash_files(whole, folder, lambda name: True)
+    return Fingerprint(whole.hexdigest(), records.hexdigest())
+
+
+@functools.cache
+def running() -> str:
+    """The code that runs: Python, the packages whose output is kept, the generator's files as
+    they were when first asked (at the start of a command)."""
+    h = hashlib.sha256(sys.version.encode())
+    for name, version in sorted(versions().items()):
+        h.update(f"\0{name} {version}".encode())
+    _hash_files(h, CODE, lambda name: name.endswith(CODE_SUFFIXES))
     return h.hexdigest()
 
 
@@ -102,8 +133,14 @@ def _hash_files(h: hashlib._Hash, folder: str, keep: object) -> None:
 def shaping_dirs(config_file: str) -> list[str]:
     """The folders besides docs/ whose files shape the pages: the theme overrides
     (`custom_dir`) and the folders of the hooks, read from mkdocs.yml."""
+    return _read_config(config_file)[0]
+
+
+def _read_config(config_file: str) -> tuple[list[str], tuple[str | None, str | None]]:
+    """shaping_dirs, and the two settings the pages and exports read (as written)."""
     root = os.path.dirname(os.path.abspath(config_file))
     dirs = [os.path.join(root, "overrides")]
+    settings: tuple[str | None, str | None] = (None, None)
     try:
         import yaml
 
@@ -116,6 +153,9 @@ def shaping_dirs(config_file: str) -> list[str]:
         hooks = cfg.get("hooks")
         if isinstance(hooks, yaml.SequenceNode):
             dirs += [os.path.dirname(os.path.join(root, v.value)) for v in hooks.value]
+        settings = tuple(  # type: ignore[assignment]
+            getattr(cfg.get(key), "value", None) for key in ("site_url", "use_directory_urls")
+        )
     except Exception:  # MkDocs will say what is wrong with it
         pass
-    return sorted({d for d in dirs if os.path.isdir(d)})
+    return sorted({d for d in dirs if os.path.isdir(d)}), settings

@@ -198,8 +198,9 @@ class Reuse:
     def watch(self, site: Any, record_tables: tuple[str, ...]) -> None:
         """The Site the reads of this build are made of (`record_tables`: which of its tables
         hold records, compared by the file each came from; the others are relations)."""
-        if site is not self.site:
-            self._digests = {}  # a read of the build's inputs differs between two Sites
+        if site is not self.site and self.site is not None:  # the same records, other inputs
+            self._digests = {read: value for read, value in self._digests.items() if read[0] != "inputs"}
+            self.fresh = {k: e for k, e in self.fresh.items() if not any(r[0] == "inputs" for r in e.reads)}
         self.site = site
         self.record_tables = record_tables
 

@@ -2,9 +2,11 @@
 opens at its edge and hands to the build.
 
 Everything in it is kept under the one fingerprint (`cache.fingerprint`: the code, the packages
-whose output is kept, the time zone data, mkdocs.yml, the theme overrides and the hooks): a
-file made under another fingerprint is never used. Each part is one pickle, written by the one
-atomic write (`files.atomic_write`):
+whose output is kept, the time zone data, mkdocs.yml, the theme overrides and the hooks; for the
+records and pages, of mkdocs.yml only the two settings they read): a file made under another
+fingerprint is never used. Each part is one file of two pickles, the fingerprint it was made
+under and the part (read only when the first matches), written by the one atomic write
+(`files.atomic_write`):
 
 - `records.pickle`: what a rebuild reuses of the records and the pages (`cache.reuse`);
 - `site-<tag>.pickle`: what a rebuild of one site folder reuses (`site.sitebuild.SiteState`);
@@ -26,7 +28,7 @@ import shutil
 from typing import Any
 
 from generator import layout
-from generator.cache.fingerprint import fingerprint
+from generator.cache.fingerprint import Fingerprint, fingerprints
 from generator.cache.reuse import Reuse
 from generator.files import atomic_write
 
@@ -51,18 +53,28 @@ class Cache:
         self.enabled = enabled
         self.live = live
         self.warnings: list[str] = []
-        self.fingerprint = fingerprint(config)
+        self.fingerprints: Fingerprint = fingerprints(config)
         self._reuse: Reuse | None = None
         self._held: dict[str, Any] = {}  # parts kept in memory (live)
 
+    @property
+    def fingerprint(self) -> str:
+        return self.fingerprints.whole
+
     def refresh(self) -> None:
-        """Take the fingerprint again (serve, before each rebuild: mkdocs.yml may have changed);
-        parts made under another are dropped."""
-        now = fingerprint(self.config)
-        if now != self.fingerprint:
-            self.fingerprint = now
+        """Take the fingerprint again (serve, before each rebuild: mkdocs.yml, the overrides or
+        the time zone data may have changed; the code is the one running); parts made under
+        another are dropped."""
+        now = fingerprints(self.config)
+        if now.records != self.fingerprints.records:
             self._reuse = None
+        if now != self.fingerprints:
             self._held.clear()
+        self.fingerprints = now
+
+    def _under(self, name: str) -> str:
+        """The fingerprint a part is kept under."""
+        return self.fingerprints.records if name == "records" else self.fingerprints.whole
 
     # ------------------------------------------------------------------ parts
 
@@ -77,10 +89,11 @@ class Cache:
             return self._held[name]
         try:
             with open(self.path(name), "rb") as fh:
-                made_under, value = pickle.load(fh)
+                if pickle.load(fh) != self._under(name):
+                    return None
+                return pickle.load(fh)
         except Exception:  # absent, damaged or foreign: made afresh
             return None
-        return value if made_under == self.fingerprint else None
 
     def outdated(self, name: str) -> bool:
         """Whether a part is on disk, made under another fingerprint."""
@@ -88,10 +101,9 @@ class Cache:
             return False
         try:
             with open(self.path(name), "rb") as fh:
-                made_under, _ = pickle.load(fh)
+                return bool(pickle.load(fh) != self._under(name))
         except Exception:
             return False
-        return bool(made_under != self.fingerprint)
 
     def save(self, name: str, value: Any) -> None:
         """Keep a part (atomically); a failure is a warning: the next build starts afresh."""
@@ -100,7 +112,8 @@ class Cache:
         if self.live:
             self._held[name] = value
         try:
-            atomic_write(self.path(name), pickle.dumps((self.fingerprint, value), protocol=pickle.HIGHEST_PROTOCOL))
+            data = pickle.dumps(self._under(name), protocol=pickle.HIGHEST_PROTOCOL)
+            atomic_write(self.path(name), data + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         except OSError as exc:
             self._cannot("save what a rebuild could reuse", exc, "the next build starts afresh")
 
@@ -130,7 +143,7 @@ class Cache:
         if not self.enabled:
             return None
         parent = os.path.join(self.folder, "templates")
-        folder = os.path.join(parent, self.fingerprint[:32])
+        folder = os.path.join(parent, self.fingerprints.records[:32])
         try:
             if not os.path.isdir(folder):
                 if os.path.isdir(parent):

@@ -16,7 +16,7 @@ from generator.builder import pipeline
 from generator.builder.load import data_folder
 from generator.cache.store import Cache
 from generator.commands.output import generated, recovered, say, site_line
-from generator.errors import UsageError
+from generator.errors import LsfError, UsageError
 
 
 def run(args: argparse.Namespace) -> int:
@@ -39,7 +39,8 @@ def run(args: argparse.Namespace) -> int:
         recovered(site_dir, result.recovered)
         say(result.warnings)
         if result.error is not None:  # reported; the last good site stays
-            say(result.error.lines())
+            error = result.error
+            say(error.lines() if isinstance(error, LsfError) else [f"Error: {error}"])
             failed = True
             return
         assert result.built is not None and result.site is not None

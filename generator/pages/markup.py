@@ -126,7 +126,7 @@ def quote_html(text: str) -> str:
 @memo.pure("markdown", key=lambda text: text)
 def markdown_html(text: str) -> str:
     """A curated Markdown field as sanitized HTML, on one line (safe to embed in Markdown).
-    A pure function of the text, remembered between builds by the incremental layer."""
+    A pure function of the text, remembered between builds (`generator.cache.memo`)."""
     _md.reset()
     rendered = _md.convert(_show_bidi(text))
     clean = nh3.clean(

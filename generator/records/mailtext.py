@@ -7,7 +7,7 @@
   as `generator.records.attribution` reads them.
 - `find_quote`: whether a curated quote occurs in a message's text at a given quote level,
   ignoring whitespace, and if not, which of its lines is the first that does not follow
-  (remembered between builds by the incremental layer: `generator.cache.memo`).
+  (remembered between builds: `generator.cache.memo`).
 - `strip_signature`, `names_match`: the signature block, and comparing names as people write them.
 """
 

@@ -3,7 +3,7 @@ between them make, with every rule that spans records checked. Pure: bytes in (r
 `generator.builder.pipeline.load`), records and problems out.
 
 - `parse_file`: one file's bytes -> its record, the references it makes, its problems. A pure
-  function of the bytes, so the incremental layer keeps its result by their SHA-256.
+  function of the bytes, so the cache keeps its result by their SHA-256 (`cache.reuse`).
 - `validate`: every file's result -> the Site (or None when there are errors): duplicate ids,
   unknown references, quote provenance, slots inside the event, what nothing refers to.
 - `Site`: what render and export read; read-only once built.
@@ -34,10 +34,10 @@ class Site:
     Render and export read only this. Anything they compute once and use for several pages
     (an order of records, a quote block, a person's line on the people page) goes through
     `derive`, so that a view of the Site that records what each page reads
-    (`generator.cache.incremental`) sees those reads for every page that uses the result."""
+    (`generator.records.view`) sees those reads for every page that uses the result."""
 
     # The tables of records by id, and the relations (record id -> ids), in the order the
-    # incremental layer knows them by.
+    # recording view notes them by.
     TABLES = ("events", "people", "topics", "proposals", "threads", "questions", "quotes", "messages")
     RELATIONS = (
         "event_of_topic",

@@ -8,9 +8,8 @@ import json
 import os
 
 from generator import layout
-from generator.files import WriteReport
 from generator.errors import WriteError
-from generator.files import inside, write_if_changed
+from generator.files import WriteReport, inside, write_if_changed
 
 
 def write_briefs(site_dir: str, files: dict[str, bytes], manifest: dict[str, str] | None = None) -> WriteReport:

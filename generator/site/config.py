@@ -16,8 +16,8 @@ import re
 
 import yaml
 
-from generator.layout import Publish
 from generator.errors import Problems
+from generator.layout import Publish
 
 _URL = re.compile(r"https?://[^\s<>\"'`]+")
 

@@ -8,7 +8,6 @@ from stat import S_ISDIR, S_ISREG
 
 from generator import layout
 
-
 NOT_REGULAR = "; the site publishes only regular files"
 
 

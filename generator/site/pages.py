@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import os
 import threading
 from dataclasses import dataclass
 from typing import Any

@@ -29,12 +29,8 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import importlib.metadata
 import logging
-import multiprocessing
 import os
-import pickle
-import posixpath
 import shutil
 import subprocess
 import sys
@@ -42,7 +38,6 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from stat import S_ISDIR, S_ISREG
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -82,9 +77,6 @@ class Report:
     unchanged: bool = False  # nothing changed: site/ was left as it was
     why: str = ""  # why a clean build, when there was a previous site
     seconds: dict[str, float] = field(default_factory=dict)  # per stage
-
-
-# ------------------------------------------------------------------------------------- state
 
 
 # ------------------------------------------------------------------------------------- build

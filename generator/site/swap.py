@@ -12,7 +12,6 @@ import tempfile
 
 from generator import layout
 
-
 SWAP_MARK = "swapping"  # in .site-old-*: the site folder whose swap is under way
 
 

@@ -264,3 +264,31 @@ def test_a_build_into_another_docs_folder_waits_for_a_site_of_the_same_data(buil
     ]
     results = [(p.wait(timeout=300), p.communicate()[1]) for p in runs]
     assert [rc for rc, _ in results] == [0, 0], results
+
+
+def test_a_full_disk_mid_build_still_says_the_site_was_put_back(built, tmp_path, monkeypatch):
+    """An error of the machine (here ENOSPC while the pages are written) ends the build like
+    any other: the site a killed swap left aside is back, and the output says so first."""
+    import errno
+
+    from generator.builder import write
+
+    project = Path(tmp_path / "p")
+    subprocess.run(["cp", "-a", str(built), str(project)], check=True)
+    before = tree(project / "site")
+    aside = project / ".site-old-killed"
+    aside.mkdir()
+    (aside / "swapping").write_text(f"{project / 'site'}\n")
+    os.replace(project / "site", aside / "site")
+    record = project / "data" / "topics" / "later-topic.yaml"
+    record.write_text(record.read_text().replace("title: A later topic", "title: A later topic, v2"))
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(write, "write_pages", full)
+    result = run_cli("site", "--strict", cwd=project)
+    assert result.returncode == 1
+    assert result.stdout.startswith("Put back site/ from .site-old-killed/, where a killed build left it.\n")
+    assert "Error: [Errno 28] No space left on device" in result.stderr
+    assert tree(project / "site") == before

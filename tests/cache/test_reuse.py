@@ -14,6 +14,7 @@ import pytest
 
 from generator import cli
 from generator.builder import pipeline
+from generator.cache.fingerprint import Fingerprint
 from generator.cache.store import Cache
 from generator.pages.render import Renderer
 from tests.conftest import REPO, SAMPLE, SCHEDULE, SUMMIT, edit, run_cli, tree
@@ -307,7 +308,8 @@ def test_the_same_data_gives_the_same_cache_entries(tmp_path):
         )
         assert result.returncode == 0, result.stderr
         with open(project / ".lsfmm-cache" / "records.pickle", "rb") as fh:
-            _fingerprint, (files, tables, derived, pages) = pickle.load(fh)
+            pickle.load(fh)  # the fingerprint it was made under
+            files, tables, derived, pages = pickle.load(fh)
         kept.append((sorted(files), sorted(tables), sorted(map(repr, derived)), sorted(pages)))
     assert kept[0] == kept[1]
 
@@ -323,8 +325,8 @@ def version_of(package_parent: Path) -> str:
 
 
 def test_every_module_and_template_is_in_the_code_version(tmp_path):
-    """A result made by mailtext.find_quote (quote provenance) or siteconfig (URLs in data.json)
-    must not outlive a change to them: every module counts, not a list of some."""
+    """A result made by mailtext.find_quote (quote provenance) or site/config.py (URLs in
+    data.json) must not outlive a change to them: every module counts, not a list of some."""
     shutil.copytree(REPO / "generator", tmp_path / "generator", ignore=shutil.ignore_patterns("__pycache__"))
     first = version_of(tmp_path)
     for rel in ("records/mailtext.py", "site/config.py", "files.py", "pages/templates/person.md.j2"):
@@ -340,11 +342,11 @@ def test_compiled_templates_are_kept_per_code_version(tmp_path):
     with live in the code, so each code version has its own folder and the others go."""
     (tmp_path / "data").mkdir()
     old = Cache(str(tmp_path / "data"), str(REPO / "mkdocs.yml"))
-    old.fingerprint = "a" * 64
+    old.fingerprints = Fingerprint("a" * 64, "a" * 64)
     old_dir = Path(old.templates() or "")
     (old_dir / "__jinja2_x.cache").write_bytes(b"compiled by old code")
     new = Cache(str(tmp_path / "data"), str(REPO / "mkdocs.yml"))
-    new.fingerprint = "b" * 64
+    new.fingerprints = Fingerprint("b" * 64, "b" * 64)
     new_dir = Path(new.templates() or "")
     assert new_dir != old_dir and new_dir.is_dir()
     assert not old_dir.exists()
@@ -381,3 +383,26 @@ def test_a_file_over_the_size_limit_is_measured_again(project):
     size = people.stat().st_size
     assert f"data/people.yaml: file too large: {size:,} bytes, at most 4,194,304\n" in again.stderr
     assert again.stderr != first.stderr
+
+
+def test_code_edited_under_serve_is_not_the_code_whose_results_are_kept(tmp_path, monkeypatch):
+    """Under serve the code that builds is the code that was imported: an edit of the
+    generator's files on disk must not label what the running process makes as the new
+    code's, or the next `make site` (new code) would reuse pages the old code rendered."""
+    from generator.cache import fingerprint as fp
+
+    shutil.copytree(SAMPLE, tmp_path / "data")
+    code = tmp_path / "generator"
+    shutil.copytree(REPO / "generator", code, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(fp, "CODE", str(code))
+    fp.running.cache_clear()
+    try:
+        cache = Cache(str(tmp_path / "data"), str(tmp_path / "mkdocs.yml"), live=True)
+        before = cache.fingerprints
+        (code / "layout.py").write_text((code / "layout.py").read_text() + "\n# edited while serving\n")
+        cache.refresh()
+        assert cache.fingerprints == before  # the running code did not change
+        fp.running.cache_clear()  # a new process: the code on disk
+        assert Cache(str(tmp_path / "data"), str(tmp_path / "mkdocs.yml")).fingerprints.records != before.records
+    finally:
+        fp.running.cache_clear()
