@@ -15,7 +15,7 @@ from typing import Any
 
 from generator import __version__
 from generator.errors import LsfError
-from generator.records.stubs import KINDS
+from generator.layout import NEW_KINDS
 
 DESCRIPTION = """\
 Turn the YAML records under data/ into the Markdown pages of an LSF/MM/BPF session site.
@@ -89,7 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     clean.add_argument("--out", default="docs", help="docs folder of the generated pages (default: docs)")
     new = sub.add_parser("new", help="write a commented stub for a new topic, proposal, question, person or event")
     new.set_defaults(func=_command("new"))
-    new.add_argument("kind", choices=KINDS, help="what to start")
+    new.add_argument("kind", choices=NEW_KINDS, help="what to start")
     new.add_argument("id", help="its id: lower-case letters, digits and single dashes")
     new.add_argument("--data", default="data", help="folder of YAML records (default: data)")
     new.add_argument(
@@ -151,6 +151,10 @@ def _day(text: str) -> str:
         raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, found {text!r}") from None
 
 
+# What a command imports when it runs, from the virtual environment (requirements.txt).
+VENV_PACKAGES = ("yaml", "jinja2", "markdown", "nh3", "icalendar", "markupsafe", "mkdocs", "weasyprint")
+
+
 def _command(name: str) -> Any:
     """The `run(args)` of generator.commands.<name>, imported when it is called: `site` with
     nothing to do imports nothing of the build."""
@@ -179,6 +183,15 @@ def main(argv: list[str] | None = None) -> int:
     gc.set_threshold(200_000, 30, 30)
     try:
         return int(args.func(args))
+    except ModuleNotFoundError as exc:  # run outside the virtual environment that `make` creates
+        if (exc.name or "").split(".")[0] not in VENV_PACKAGES:
+            return _bug(exc)
+        print(
+            f"Usage error: lsfmm-prep needs the packages of its virtual environment ({exc.name} is missing): "
+            "run `make site` once, then `.venv/bin/python -m generator ...` (or `source .venv/bin/activate` first).",
+            file=sys.stderr,
+        )
+        return 2
     except LsfError as exc:
         if getattr(args, "debug", False):
             traceback.print_exc()
@@ -192,13 +205,18 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # a bug: say so, with what is needed to fix it
-        traceback.print_exc()
-        print(
-            f"Error: unexpected {type(exc).__name__}: {exc}. This is a bug in lsfmm-prep: please report it "
-            "with the traceback above.",
-            file=sys.stderr,
-        )
-        return 1
+    except Exception as exc:
+        return _bug(exc)
     finally:
         gc.set_threshold(*thresholds)
+
+
+def _bug(exc: Exception) -> int:
+    """A bug: say so, with what is needed to fix it."""
+    traceback.print_exc()
+    print(
+        f"Error: unexpected {type(exc).__name__}: {exc}. This is a bug in lsfmm-prep: please report it "
+        "with the traceback above.",
+        file=sys.stderr,
+    )
+    return 1

@@ -15,8 +15,9 @@ import fcntl
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from generator import layout
 from generator.errors import WriteError
@@ -42,18 +43,22 @@ def same(full: str, data: bytes) -> bool:
         return False
 
 
-def write_new(path: str, data: bytes) -> None:
+def write_new(path: str, data: bytes | Callable[[BinaryIO], object]) -> None:
+    """A new file (never one that exists) holding `data`, or what `data(fh)` writes into it."""
     umask = os.umask(0)
     os.umask(umask)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 & ~umask)
     with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
+        if callable(data):
+            data(fh)  # streamed: a large pickle is never held in memory twice
+        else:
+            fh.write(data)
 
 
-def atomic_write(full: str, data: bytes) -> None:
-    """Write `data` to a temporary file beside `full`, then rename it into place: a reader (or
-    a kill) sees the old file or the new one whole, never a part. The one way files are
-    replaced here: pages, exports, briefs, schemas and the cache."""
+def atomic_write(full: str, data: bytes | Callable[[BinaryIO], object]) -> None:
+    """Write `data` (or what `data(fh)` writes) to a temporary file beside `full`, then rename
+    it into place: a reader (or a kill) sees the old file or the new one whole, never a part.
+    The one way files are replaced here: pages, exports, briefs, schemas and the cache."""
     folder = os.path.dirname(full) or "."
     os.makedirs(folder, exist_ok=True)
     tmp = os.path.join(folder, f".tmp-{os.getpid()}-{os.path.basename(full)}")

@@ -17,6 +17,7 @@ GENERATOR = "lsfmm-prep"
 ID_RE = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 MAX_ID = 80
 RESERVED_IDS = ("index",)  # names a section's own page (topics/index.md)
+NEW_KINDS = ("topic", "proposal", "question", "person", "event")  # what `new` makes a stub of
 
 
 def is_id(text: str) -> bool:

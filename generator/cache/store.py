@@ -25,7 +25,7 @@ import hashlib
 import os
 import pickle
 import shutil
-from typing import Any
+from typing import Any, BinaryIO
 
 from generator import layout
 from generator.cache.fingerprint import Fingerprint, fingerprints
@@ -112,8 +112,13 @@ class Cache:
         if self.live:
             self._held[name] = value
         try:
-            data = pickle.dumps(self._under(name), protocol=pickle.HIGHEST_PROTOCOL)
-            atomic_write(self.path(name), data + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            under = self._under(name)
+
+            def dump(fh: BinaryIO) -> None:
+                pickle.dump(under, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+            atomic_write(self.path(name), dump)
         except OSError as exc:
             self._cannot("save what a rebuild could reuse", exc, "the next build starts afresh")
 
@@ -132,9 +137,12 @@ class Cache:
         return self._reuse
 
     def keep(self, reuse: Reuse, written: bool | None) -> None:
-        """A build ended (see `Reuse.end`): save what changed."""
+        """A build ended (see `Reuse.end`): save what changed. Outside serve it is let go at
+        once: the site phase (and its forked workers) need none of it in memory."""
         if reuse.end(written):
             self.save("records", reuse.state())
+        if not self.live:
+            self._reuse = None
 
     def templates(self) -> str | None:
         """Where Jinja keeps compiled templates: a folder of this fingerprint (the options

@@ -25,7 +25,7 @@ from generator.records import yamledit
 from generator.records.model import Site
 from generator.records.yamlload import Y, parse
 
-KINDS = ("topic", "proposal", "question", "person", "event")
+KINDS = layout.NEW_KINDS
 TEMPLATES = os.path.join(os.path.dirname(__file__), "stubs")
 
 _env = jinja2.Environment(
