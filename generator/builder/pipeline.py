@@ -29,6 +29,7 @@ costs a walk of the files, not the imports of MkDocs, Jinja and the records.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -95,10 +96,10 @@ def run(req: Request, cache: Cache) -> Result:
             if req.site_dir is not None:
                 result.recovered = recover_site(req.site_dir)
             noop = Noop(cache, req.data, req.out, req.site_dir) if req.may_skip and req.site_dir else None
-            if noop is not None and noop.unchanged():
+            before = noop.before() if noop is not None else None
+            if noop is not None and before is not None and noop.unchanged(before):
                 result.unchanged = True
                 return result
-            before = noop.before() if noop is not None else None
             started = time.perf_counter()
             result.built = generate(req, cache, result.warnings)
             result.generated = time.perf_counter() - started
@@ -194,19 +195,16 @@ def publishing(config: str, strict: bool) -> Publish:
 
 
 def check(data_dir: str, strict: bool, cache: Cache | None = None, overlay: dict[str, bytes] | None = None) -> Checked:
-    """load → validate, nothing written (but the cache): the Site and its warnings."""
+    """load → validate, nothing written (but the cache): the Site and its warnings. The
+    cache's own warnings stay in it (`Cache.take_warnings`), said even when the data fails."""
     warnings: list[str] = []
     reuse = cache.reuse() if cache is not None else None
     try:
-        if reuse is None:
+        with reuse.remembering() if reuse is not None else contextlib.nullcontext():
             site = validate(load(data_dir, overlay), reuse, strict, warnings)
-        else:
-            with reuse.remembering():
-                site = validate(load(data_dir, overlay), reuse, strict, warnings)
     finally:
         if cache is not None and reuse is not None:
             cache.keep(reuse, None)
-            warnings += cache.take_warnings()
     return Checked(site, warnings)
 
 

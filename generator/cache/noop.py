@@ -20,11 +20,11 @@ from typing import Any
 from generator import layout
 from generator.cache import snapshot
 from generator.cache.store import Cache, tag
+from generator.files import under
 
 
 def _generated(rel: str) -> bool:
-    top = rel.split("/", 1)[0]
-    return any(rel == p or (p.endswith("/") and top + "/" == p) for p in layout.GENERATED_PLACES)
+    return under(rel, layout.GENERATED_PLACES)
 
 
 class Noop:
@@ -51,13 +51,14 @@ class Noop:
             "site": snapshot.stat(os.path.join(self.site_dir, layout.SITE_STAMP)),
         }
 
-    def unchanged(self) -> bool:
-        """Whether the last successful `site --strict` was made from exactly what is here now."""
+    def unchanged(self, before: dict[str, Any]) -> bool:
+        """Whether the last successful `site --strict` was made from exactly what is here now
+        (`before`: what the build is about to read, taken once for this check and the record)."""
         kept = self.cache.load(self.name)
         if not isinstance(kept, dict) or not kept.get("site"):
             return False
         folders = {"data": self.data, "hand-written": self.out, "generated": self.out}
-        now = {**self.before(), "generated": snapshot.walk(self.out, _generated)}
+        now = {**before, "generated": snapshot.walk(self.out, _generated)}
         for part, folder in folders.items():
             if not snapshot.same_files(kept[part], now[part], folder):
                 return False

@@ -7,15 +7,28 @@ import argparse
 from generator.builder import pipeline
 from generator.cache.store import Cache
 from generator.commands.output import say
+from generator.errors import DataError
 from generator.records.model import Site
 
 
 def checked(args: argparse.Namespace) -> Site:
     """The Site of the data folder, validated, its warnings said."""
     cache = Cache(args.data, getattr(args, "config", "mkdocs.yml"), enabled=not args.no_cache)
-    result = pipeline.check(args.data, args.strict, cache)
-    say(result.warnings)
+    try:
+        result = pipeline.check(args.data, args.strict, cache)
+        say(result.warnings)
+    finally:
+        say(cache.take_warnings())
     return result.site
+
+
+def valid_site(data: str, hint: str) -> Site:
+    """The data as a Site, for commands that add records: they only add to data that checks
+    (its warnings are not theirs to show)."""
+    try:
+        return pipeline.check(data, False).site
+    except DataError as exc:
+        raise DataError(exc.problems, exc.strict, hint=hint, summary=exc.summary) from None
 
 
 def run(args: argparse.Namespace) -> int:

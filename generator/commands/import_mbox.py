@@ -14,7 +14,7 @@ from typing import Any
 from generator import layout
 from generator.builder import pipeline
 from generator.builder.load import data_folder
-from generator.commands.new import _valid_site
+from generator.commands.check import valid_site
 from generator.commands.output import plural, say
 from generator.errors import DataError, Problem, Problems, UsageError
 from generator.files import read_current, write_data
@@ -35,7 +35,7 @@ def import_mbox(
     data_folder(data)
     if thread and not layout.is_id(thread):
         raise UsageError(f"--thread {thread!r}: expected an id of lower-case letters, digits and single dashes")
-    site = _valid_site(data, "Fix the data before importing into it.")
+    site = valid_site(data, "Fix the data before importing into it.")
     read = mbox.read_inputs(paths)
     say([str(p) for p in sorted(read.problems)])
     unreadable = [p for p in read.problems if not p.warning]

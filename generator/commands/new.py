@@ -10,19 +10,10 @@ import os
 from generator import layout
 from generator.builder import pipeline
 from generator.builder.load import data_folder
+from generator.commands.check import valid_site
 from generator.errors import DataError, Problems
 from generator.files import create_file, replace_text
 from generator.records import stubs
-from generator.records.model import Site
-
-
-def _valid_site(data: str, hint: str) -> Site:
-    """The data as a Site, for commands that add records: they only add to data that checks
-    (its warnings are not theirs to show)."""
-    try:
-        return pipeline.check(data, False).site
-    except DataError as exc:
-        raise DataError(exc.problems, exc.strict, hint=hint, summary=exc.summary) from None
 
 
 def run(args: argparse.Namespace) -> int:
@@ -48,7 +39,7 @@ def new(ask: stubs.Ask, data: str) -> int:
     first), and so must the data with it, before anything is written."""
     data_folder(data)
     first_event = ask.kind == "event"
-    site = None if first_event else _valid_site(data, "Fix these first: a stub is only added to data that checks.")
+    site = None if first_event else valid_site(data, "Fix these first: a stub is only added to data that checks.")
     texts = {}
     for name in ("questions.yaml", "people.yaml"):
         with open(os.path.join(data, name), encoding="utf-8") as fh:

@@ -204,8 +204,11 @@ class Builder:
                 if old is not None and st is not None and prev is not None and prev.docs.get(f.src_uri) == st:
                     shas[f.src_uri] = old.sha
                     continue
-                with open(f.abs_src_path, "rb") as fh:
-                    shas[f.src_uri] = hashlib.sha256(fh.read()).hexdigest()
+                if st is not None and len(st) == 3:  # written just now: the walk took its content
+                    shas[f.src_uri] = st[2]
+                else:
+                    with open(f.abs_src_path, "rb") as fh:
+                        shas[f.src_uri] = hashlib.sha256(fh.read()).hexdigest()
                 if old is None or old.sha != shas[f.src_uri]:
                     redo.add(f.src_uri)
             if prev is not None:
