@@ -36,6 +36,7 @@ class DataPlace:
     kind: str  # the schema's name for what the file holds (generator.records.schema.SPECS)
     folder: bool
     schema: str  # its JSON Schema: docs/schemas/<schema>.schema.json
+    optional: bool = False  # a file that a data set may leave out
 
 
 DATA_PLACES = (
@@ -45,12 +46,15 @@ DATA_PLACES = (
     DataPlace("topics", "topic", True, "topic"),
     DataPlace("proposals", "proposal", True, "proposal"),
     DataPlace("threads", "thread", True, "thread"),
+    DataPlace("attendance.yaml", "attendance file", False, "attendance", optional=True),
 )
 RECORD_SUFFIX = ".yaml"
 # Where the one event of a data set lived before there could be several: `check` says to move it.
 OLD_EVENT_FILE = "event.yaml"
 # What import-mbox may create or extend, relative to the data folder.
 IMPORT_PLACES = ("people.yaml", "threads/")
+# What intake may create or extend besides those.
+INTAKE_PLACES = ("topics/", "attendance.yaml")
 # What the calendars last showed of each session (generator.exports.history): written by the build,
 # committed with the data.
 HISTORY_FILE = "calendar-history.yaml"

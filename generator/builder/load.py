@@ -46,7 +46,7 @@ def load(data_dir: str, overlay: dict[str, bytes] | None = None) -> Loaded:
             )
             continue
         if not place.folder:
-            paths = [where]
+            paths = [] if place.optional and where not in overlay and not os.path.lexists(where) else [where]
         elif not os.path.isdir(where):
             if not (place.kind == "event" and os.path.isfile(old_event)):  # said above
                 out.problems.error(layout.display_path(where), 0, f"missing folder; it holds one file per {place.kind}")

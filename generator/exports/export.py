@@ -141,7 +141,11 @@ def _event(site: Site, p: Published, publish: Publish, tz: dt.tzinfo) -> Event:
     tracks = {t["id"]: t["name"] for t in event["tracks"]}
     if topic["tracks"]:
         lines.append("Tracks: " + ", ".join(tracks[t] for t in topic["tracks"]))
-    lines += [f"Brief: {brief_url or brief + ' (on the session site)'}", "", markup.plain_text(topic["abstract"])]
+    lines += [
+        f"Brief: {brief_url or brief + ' (on the session site)'}",
+        "",
+        markup.plain_text(topic["abstract"] or "No abstract on record yet."),
+    ]
     vevent.add("description", markup.plain("\n".join(lines)))
     if brief_url:
         vevent.add("url", brief_url)
@@ -287,6 +291,10 @@ def _document(site: Site, publish: Publish, item: Callable[[str, str, Callable[[
         ]
         return doc
 
+    def request(rid: str) -> dict[str, Any]:
+        r = site.requests[rid]
+        return record(S.REQUEST, r, source=site.source(r.path))
+
     return {
         "generated_by": layout.GENERATOR,
         "$schema": DATA_SCHEMA,
@@ -298,6 +306,7 @@ def _document(site: Site, publish: Publish, item: Callable[[str, str, Callable[[
         "proposals": [item("proposal", pid, partial(proposal, pid)) for pid in site.proposals],
         "questions": [item("question", qid, partial(question, qid)) for qid in site.questions],
         "threads": [item("thread", thid, partial(thread, thid)) for thid in site.threads],
+        "requests": [item("request", rid, partial(request, rid)) for rid in site.requests],
     }
 
 

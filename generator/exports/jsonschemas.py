@@ -197,6 +197,10 @@ def data_schema() -> dict[str, Any]:
                 "The questions.",
             ),
             "threads": listed(_with(thread, source=_source("thread")), "The mailing-list threads with their quotes."),
+            "requests": listed(
+                _with(to_json(S.REQUEST, exported=True), source=_source("request")),
+                "The requests to attend, of every summit (data/attendance.yaml).",
+            ),
         },
         "required": [
             "generated_by",
@@ -209,6 +213,7 @@ def data_schema() -> dict[str, Any]:
             "proposals",
             "questions",
             "threads",
+            "requests",
         ],
         "additionalProperties": False,
     }

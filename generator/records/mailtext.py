@@ -393,3 +393,18 @@ class OwnWords:
             if state < 0:
                 return False
         return True
+
+
+def opening(text: str, limit: int = 1500) -> str:
+    """The opening of what a message's sender wrote (no quoted lines), at most `limit`
+    characters cut at a space: a request's `discuss`, a topic page without an abstract."""
+    kept: list[str] = []
+    for block in blocks(text):
+        if block.level == 0:
+            kept.extend(block.lines)
+    words = "\n".join(kept).strip()
+    while "\n\n\n" in words:
+        words = words.replace("\n\n\n", "\n\n")
+    if len(words) > limit:
+        words = words[:limit].rsplit(" ", 1)[0].rstrip() + " \u2026"
+    return words

@@ -38,7 +38,7 @@ class Site:
 
     # The tables of records by id, and the relations (record id -> ids), in the order the
     # recording view notes them by.
-    TABLES = ("events", "people", "topics", "proposals", "threads", "questions", "quotes", "messages")
+    TABLES = ("events", "people", "topics", "proposals", "threads", "questions", "quotes", "messages", "requests")
     RELATIONS = (
         "event_of_topic",
         "topics_of_event",
@@ -55,6 +55,7 @@ class Site:
         "topics_of_thread",
         "proposals_of_status",
         "revisions_of_proposal",
+        "requests_of_event",
         "inputs",
     )
 
@@ -67,6 +68,7 @@ class Site:
     questions: Mapping[str, S.Rec]
     quotes: Mapping[str, S.Rec]
     messages: Mapping[str, S.Rec]  # by Message-ID; each has .thread
+    requests: Mapping[str, S.Rec]  # requests to attend (data/attendance.yaml)
     # Derived relations, every list sorted for deterministic output.
     event_of_topic: Mapping[str, str]  # topic -> its event
     topics_of_event: Mapping[str, list[str]]
@@ -83,6 +85,7 @@ class Site:
     topics_of_thread: Mapping[str, list[str]]
     proposals_of_status: Mapping[str, list[str]]  # status -> its proposals, by id
     revisions_of_proposal: Mapping[str, list[dict[str, Any]]]  # proposal -> its series' versions (series.py)
+    requests_of_event: Mapping[str, list[str]]  # event -> its requests to attend, oldest first
     # What a build hands the pages besides the records, read like a relation (so a recording
     # view notes it): "brief:<topic>" -> the state of the topic's PDF brief in the site.
     inputs: Mapping[str, Any]
@@ -137,6 +140,7 @@ HOLDS: dict[str, tuple[str, ...]] = {
     "thread": ("quote", "message"),
     "topic": (),
     "proposal": (),
+    "attendance file": ("request",),
 }
 
 
@@ -244,6 +248,7 @@ def validate(results: list[FileResult], problems: Problems, data_dir: str) -> Si
     proposals = index("proposal", loaded.get("proposal", []))
     threads = index("thread", loaded.get("thread", []))
     events = index("event", loaded.get("event", []))
+    requests = index("request", [r for f in loaded.get("attendance file", []) for r in f["requests"]])
     broken = set(loaded.get("broken", []))  # invalid records, reported already: not "unknown" too
     for ev in events.values():  # each event's tracks and rooms: ids unique within it
         index("track", ev["tracks"])
@@ -341,6 +346,7 @@ def validate(results: list[FileResult], problems: Problems, data_dir: str) -> Si
                 t.line_of("running_order"),
                 f"running order takes {planned} minutes but the slot has {slot['minutes']}",
             )
+    _check_requests(requests, topics, event_of, problems)
     _check_continues(topics, events, event_of, problems)
     _check_merges(topics, event_of, problems)
     conflicts = schedule.schedule_conflicts(topics, events, event_of)
@@ -381,12 +387,45 @@ def validate(results: list[FileResult], problems: Problems, data_dir: str) -> Si
         "questions": questions,
         "quotes": quotes,
         "messages": messages,
+        "requests": requests,
     }
     relations = _relations(topics, proposals, questions, quotes, event_of)
+    relations["requests_of_event"] = _requests_of_events(requests)
     relations["revisions_of_proposal"] = revisions
     for conflict in conflicts:
         relations["conflicts_of_event"].setdefault(conflict["event"], []).append(conflict)
     return Site(current, data_dir, **tables, **relations)
+
+
+def _check_requests(
+    requests: dict[str, S.Rec], topics: dict[str, S.Rec], event_of: dict[str, str], problems: Problems
+) -> None:
+    """One request per person and summit; the topics it names are of its summit."""
+    first: dict[tuple[str, str], S.Rec] = {}
+    for r in requests.values():
+        seen = first.setdefault((r["person"], r["event"]), r)
+        if seen is not r:
+            problems.error(
+                r.path,
+                r.line_of("person"),
+                f"'{r['person']}' asks to attend {r['event']} twice: request '{seen['id']}' "
+                f"({seen.path}:{seen.line_of('id')}) is theirs already; keep one",
+            )
+        for tid in r["topics"]:
+            if tid in topics and event_of.get(tid) not in (None, r["event"]):
+                problems.error(
+                    r.path,
+                    r.line_of("topics"),
+                    f"topic '{tid}' is proposed for {event_of[tid]}, not {r['event']}",
+                )
+
+
+def _requests_of_events(requests: dict[str, S.Rec]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    order = sorted(requests.values(), key=lambda r: (str(r["posted"] or "~"), r["id"]))
+    for r in order:
+        out.setdefault(r["event"], []).append(r["id"])
+    return out
 
 
 def _current_event(events: dict[str, S.Rec], problems: Problems) -> str:

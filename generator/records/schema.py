@@ -346,6 +346,11 @@ EVENT = Obj(
             "without a slot is a warning.",
             default="draft",
         ),
+        "proposals_due": Field(
+            Date(),
+            "The day the call for proposals asks topics and attendance requests by: the committee's page "
+            "lists what came in later.",
+        ),
         "notes": Field(Text(2000, multiline=True, markdown=True), "Anything else worth knowing."),
         "sources": Field(ListOf(SOURCE, min_items=1), "Where the event facts come from.", required=True),
     },
@@ -556,6 +561,11 @@ TOPIC = Obj(
         "post_note": Field(Text(300), "How the topic e-mail is known when no address is (e.g. only through replies)."),
         "posted": Field(DateOrTime(), "When the topic e-mail was sent (a date alone if the time is unknown)."),
         "lists": Field(ListOf(Text(80)), "Mailing lists the topic was sent to."),
+        "posted_in": Field(
+            MessageId(),
+            "For a topic posted as a reply inside another thread (the call for proposals, another topic): "
+            "the Message-ID of the message it replied to.",
+        ),
         "thread": Field(Ref("thread"), "The thread record of the topic e-mail, if imported."),
         "brief_updated": Field(
             Date(),
@@ -563,7 +573,9 @@ TOPIC = Obj(
             "holds messages dated after it (imported since): read them, update the brief, then this date.",
         ),
         "abstract": Field(
-            Text(8000, multiline=True, markdown=True), "What the session is about (Markdown).", required=True
+            Text(8000, multiline=True, markdown=True),
+            "What the session is about (Markdown). Until it is written, pages show the opening of the topic "
+            "e-mail when its text is on record.",
         ),
         "decision": Field(DECISION_RECORD, "What the program committee decided (leave out while only proposed)."),
         "continues": Field(ListOf(Ref("topic")), "Earlier topics (of earlier summits) this one continues."),
@@ -723,6 +735,59 @@ THREAD = Obj(
 )
 
 
+# What the program committee made of a request to attend.
+ATTENDANCE = Enum(labels={"waiting": "waiting", "invited": "invited", "declined": "declined"})
+
+
+def _request_source(rec: Rec, y: Y, ctx: Ctx) -> bool:
+    """A request is known from its mail or from the form's row."""
+    if rec["message_id"] or rec["form"]:
+        return True
+    ctx.error(
+        y,
+        "missing required field 'message_id': the Message-ID of the request; for a request made "
+        "through the web form, give `form` (the export's file and row) instead",
+    )
+    return False
+
+
+REQUEST = Obj(
+    "request",
+    "A request to attend a summit, by mail or through the call's web form.",
+    {
+        "id": Field(Slug(), "Short id (intake makes <person>-<event>).", required=True),
+        "event": Field(Ref("event"), "The summit.", required=True),
+        "person": Field(Ref("person"), "Who asks to attend.", required=True),
+        "status": Field(
+            ATTENDANCE, "waiting (nothing decided yet), invited or declined: the committee's answer.", default="waiting"
+        ),
+        "decided": Field(Date(partial=True), "When the committee answered."),
+        "note": Field(Text(500), "The committee's note (why declined, which track invites them)."),
+        "message_id": Field(MessageId(), "Message-ID of the request's e-mail."),
+        "form": Field(Text(300), "For a request made through the web form: the export's file and row."),
+        "posted": Field(DateOrTime(), "When the request was sent."),
+        "subject": Field(Text(300), "The request's subject, as sent."),
+        "lists": Field(ListOf(Text(80)), "Mailing lists the request was sent to."),
+        "discuss": Field(
+            Text(4000, multiline=True),
+            "What they want to discuss, in their words (the opening of the mail, or the form's field).",
+        ),
+        "topics": Field(ListOf(Ref("topic")), "Topics the request names or was posted under."),
+        "thread": Field(Ref("thread"), "The thread record that holds the request's e-mail."),
+    },
+    rules=(_request_source,),
+)
+
+ATTENDANCE_FILE = Obj(
+    "attendance file",
+    "data/attendance.yaml: the requests to attend, of every summit.",
+    {
+        "requests": Field(ListOf(REQUEST, max_items=BIG_LIST), "The requests.", required=True),
+    },
+)
+
 # What each data file of the layout holds (layout.DATA_PLACES names them by kind).
-SPECS: dict[str, Obj] = {spec.name: spec for spec in (EVENT, PEOPLE_FILE, QUESTIONS_FILE, TOPIC, PROPOSAL, THREAD)}
+SPECS: dict[str, Obj] = {
+    spec.name: spec for spec in (EVENT, PEOPLE_FILE, QUESTIONS_FILE, TOPIC, PROPOSAL, THREAD, ATTENDANCE_FILE)
+}
 EXPORT_SKIP = {"topic": ("lead",)}  # fields that only spell another one (`lead` is `leads`)
