@@ -39,6 +39,10 @@ commands:
           thread file under data/threads/ (new senders go to data/people.yaml, marked for review);
           adds only what is new, never changes what is there (--dry-run: show the changes;
           --dry-run=summary: only count them; --force: into a --topic or --thread it seems unrelated to)
+  intake PATH... --event ID  take in a season's mail: every [LSF/MM/BPF TOPIC] post becomes a
+          topic and every request to attend a record in data/attendance.yaml, each with its thread;
+          calls for proposals, patch series and other mail are skipped with their reason
+          (--dry-run: report only)
 
 Problems are printed as path:line:column: message, all at once. Exit codes: 0 ok,
 1 bad data (nothing is written), 2 bad usage.
@@ -50,7 +54,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m generator", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--version", action="version", version=f"lsfmm-prep {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="{build,site,check,agenda,serve,clean,schema,new,import-mbox}")
+    sub = parser.add_subparsers(
+        dest="command", metavar="{build,site,check,agenda,serve,clean,schema,new,import-mbox,intake}"
+    )
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data", default="data", help="folder of YAML records (default: data)")
     common.add_argument("--strict", action="store_true", help="treat warnings as errors")
@@ -139,6 +145,26 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="with --topic or --thread: import mail that shares no Message-ID, reference or subject with that "
         "thread (refused otherwise)",
+    )
+    intake = sub.add_parser(
+        "intake",
+        parents=[common],
+        help="take in a season's mail: topics, requests to attend, their threads",
+        description="Read a season's mail and file every summit topic post and request to attend: topics "
+        "under data/topics/, requests in data/attendance.yaml, each with its thread under data/threads/, new "
+        "senders in data/people.yaml (marked for review). The call for proposals, patch series and other "
+        "mail are skipped, each with its reason. Adds only what is new; what is on record is never changed.",
+    )
+    intake.set_defaults(func=_command("intake"))
+    intake.add_argument(
+        "paths", nargs="+", metavar="PATH", help="mbox, mboxrd, .eml, .gz or maildir; '-' for standard input"
+    )
+    intake.add_argument("--event", required=True, metavar="ID", help="the summit the season's mail is for")
+    intake.add_argument(
+        "--dry-run",
+        metavar="{diff,summary}",
+        choices=["diff", "summary"],
+        help="write nothing: report what would be added, what is on record and what is skipped",
     )
     return parser
 

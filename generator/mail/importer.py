@@ -105,11 +105,21 @@ def _chain(mail: Mail, parent: dict[str, str | None]) -> list[str]:
     return [c for c in chain if c != mail.message_id]
 
 
-def plan(mails: list[Mail], site: Site, thread_id: str, current: dict[str, bytes | None], data_dir: str) -> Plan:
-    """What the import changes. `current` holds the files' bytes now (None: no such file)."""
+def plan(
+    mails: list[Mail],
+    site: Site,
+    thread_id: str,
+    current: dict[str, bytes | None],
+    data_dir: str,
+    people: People | None = None,
+) -> Plan:
+    """What the import changes. `current` holds the files' bytes now (None: no such file).
+    With `people` shared by several plans (intake plans one thread per topic), people.yaml is
+    left to `add_people`, once."""
     thread_rel = f"threads/{thread_id}.yaml"
     out = Plan(thread_id, thread_rel)
-    people = People(site)
+    shared = people is not None
+    people = people if people is not None else People(site)
 
     existing = site.threads.get(thread_id)
     on_record: dict[str, dict] = {}
@@ -259,7 +269,16 @@ def plan(mails: list[Mail], site: Site, thread_id: str, current: dict[str, bytes
             out.lists = []
         if text.encode("utf-8") != old_text:
             out.files[thread_path] = text.encode("utf-8")
+    if not shared:
+        add_people(out, people, current, data_dir)
+    return out
+
+
+def add_people(out: Plan, people: People, current: dict[str, bytes | None], data_dir: str) -> None:
+    """people.yaml as `people` leaves it, into `out`: the people added and the addresses and
+    review lines filled in."""
     people_path = f"{data_dir}/people.yaml"
+    out.people = list(people.new)
     out.person_fills = dict(people.fills)
     out.warnings.extend(Problem(people_path, 0, 0, note, True) for note in people.notes)
     if out.people or out.person_fills:
@@ -269,7 +288,6 @@ def plan(mails: list[Mail], site: Site, thread_id: str, current: dict[str, bytes
         out.files[people_path] = _extend_people(
             people_text.decode("utf-8"), people_path, [p.fields() for p in out.people], out.person_fills
         )
-    return out
 
 
 class _WordIndex:

@@ -6,11 +6,14 @@ the Site sees its reads for every page that uses it. Pure; `agenda` asks it too.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 
 from generator import layout
 from generator.pages import grid
+from generator.records import mailtext
 from generator.records import schema as S
 from generator.records.model import Site
 
@@ -65,6 +68,12 @@ class Queries:
         return self.site.derive((name, *args), make, keep)
 
     # ------------------------------------------------------------------ orders (whole-site pages)
+
+    def post_opening(self, tid: str) -> str:
+        """The opening of a topic e-mail's own words, when its text is on record ('' if not)."""
+        t = self.site.topics[tid]
+        msg = self.site.messages.get(t["message_id"] or "")
+        return mailtext.opening(msg["text"]) if msg is not None and msg["text"] else ""
 
     def topic_order(self) -> list[Any]:
         return self.site.derive(("topic_order",), lambda: session_order(self.site))
@@ -158,6 +167,11 @@ class Queries:
             tracks.append({"anchor": "no-track", "name": "No track given", "topics": none, "counts": counts(none)})
         return {"topics": topics, "decisions": decisions, "tracks": tracks, "counts": counts(topics)}
 
+    def inbox(self, eid: str) -> dict[str, Any]:
+        """What came in for an event, newest first (topics and requests to attend), the
+        requests counted by track and answer, and what the committee must chase."""
+        return self.site.derive(("inbox", eid), lambda: _inbox(self.site, eid, self.topics_of_event(eid)))
+
     def grid_days(self, eid: str) -> list[grid.Day]:
         """The agenda's grid of an event, a day at a time."""
         return self.site.derive(("grid", eid), lambda: grid.days(self.site.events[eid], self.sessions_of(eid)))
@@ -237,3 +251,86 @@ class Queries:
         return sorted(
             (site.topics[o] for o in seen), key=lambda t: (str(site.event_of(t["id"])["start"]), t["id"]), reverse=True
         )
+
+
+def _day_of(value: Any) -> str:
+    """The day (YYYY-MM-DD) of a `posted` value: a date, or a time in UTC."""
+    return S.utc_text(value)[:10] if isinstance(value, dt.datetime) else str(value or "")[:10]
+
+
+def _title_key(title: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", title.casefold()).split())
+
+
+def _inbox(site: Site, eid: str, topics: list[Any]) -> dict[str, Any]:
+    event = site.events[eid]
+    due = str(event["proposals_due"] or "")
+    start = dt.date.fromisoformat(str(event["start"]))
+    requests = [site.requests[rid] for rid in site.requests_of_event.get(eid, [])]
+
+    def before(value: Any) -> str:
+        day = _day_of(value)
+        if not day:
+            return "date unknown"
+        days = (start - dt.date.fromisoformat(day)).days
+        return f"{days} days before" if days >= 0 else f"{-days} days after"
+
+    received = [
+        {"kind": "topic", "rec": t, "posted": t["posted"], "day": _day_of(t["posted"]), "before": before(t["posted"])}
+        for t in topics
+    ] + [
+        {"kind": "request", "rec": r, "posted": r["posted"], "day": _day_of(r["posted"]), "before": before(r["posted"])}
+        for r in requests
+    ]
+    received.sort(key=lambda e: (e["day"] or "0000", e["kind"], e["rec"]["id"]), reverse=True)
+
+    chase: list[dict[str, Any]] = []
+    for e in received:
+        rec = e["rec"]
+        if rec["lists"] and "lsf-pc" not in rec["lists"]:
+            chase.append({**e, "why": "not sent to lsf-pc (lists: " + ", ".join(rec["lists"]) + ")"})
+        if due and e["day"] and e["day"] > due:
+            chase.append({**e, "why": f"posted {e['day']}, after the call closed ({due})"})
+    leads = {pid for t in topics for pid in t["leads"]}
+    for r in requests:
+        if not r["topics"] and r["person"] not in leads:
+            chase.append({"kind": "request", "rec": r, "day": _day_of(r["posted"]), "why": "names no topic on record"})
+    by_title: dict[str, list[Any]] = {}
+    for t in topics:
+        by_title.setdefault(_title_key(t["title"]), []).append(t)
+    for same in by_title.values():
+        for t in same[1:]:
+            chase.append(
+                {
+                    "kind": "topic",
+                    "rec": t,
+                    "day": _day_of(t["posted"]),
+                    "why": f"same title as {same[0]['id']}",
+                    "twin": same[0]["id"],
+                }
+            )
+
+    answers = S.ATTENDANCE.values
+    names = {tr["id"]: tr["name"] for tr in event["tracks"]}
+    per_track: dict[str, list[int]] = {}
+    for r in requests:
+        tracks = sorted({tr for tid in r["topics"] if tid in site.topics for tr in site.topics[tid]["tracks"]})
+        for tr in tracks or [""]:
+            row = per_track.setdefault(tr, [0] * len(answers))
+            row[answers.index(r["status"])] += 1
+    order = [tr["id"] for tr in event["tracks"]] + [""]
+    counts = [
+        {"track": names.get(tr, "No track (no topic named, or its topic has none)"), "counts": per_track[tr]}
+        for tr in order
+        if tr in per_track
+    ]
+    totals = [sum(1 for r in requests if r["status"] == a) for a in answers]
+    return {
+        "received": received,
+        "chase": chase,
+        "requests": requests,
+        "answers": answers,
+        "request_counts": counts,
+        "request_totals": totals,
+        "due": due,
+    }

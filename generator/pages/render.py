@@ -229,6 +229,8 @@ class Renderer(Queries):
             "sessions_of": self.sessions_of,
             "others_of": self.others_of,
             "committee": self.committee,
+            "inbox": self.inbox,
+            "post_opening": self.post_opening,
             "grid_days": self.grid_days,
             "track_class": self.track_class,
             "track_name": lambda eid, tr: next(t["name"] for t in site.events[eid]["tracks"] if t["id"] == tr),

@@ -1,0 +1,169 @@
+"""`intake`: a season's mail (tests/fixtures/mail/season-2030.mbox, written like lore threads:
+the call for proposals, a topic that also asks to attend, a reply, a request posted inside the
+topic's thread by a sender with an encoded-word name, a topic posted into the call's thread, a
+reply that starts a new topic, a BoF not sent to lsf-pc, a resend, an RFC patch series tagged
+for the summit, a robot's report naming an lsfmm branch, a request on its own with the
+committee's reply, a reply whose post is missing, a post after the summit) taken into the summit
+fixture."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, SUMMIT, edit, make_project, run_cli, tree
+
+SEASON = REPO / "tests" / "fixtures" / "mail" / "season-2030.mbox"
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    folder = Path(shutil.copytree(SUMMIT, tmp_path / "data"))
+    edit(folder / "events" / "example-2030.yaml", "end: 2030-05-08\n", "end: 2030-05-08\nproposals_due: 2030-02-15\n")
+    return folder
+
+
+def intake(data: Path, *extra: str, mbox: Path = SEASON):
+    return run_cli("intake", "--data", str(data), "--event", "example-2030", str(mbox), *extra)
+
+
+def test_a_season_becomes_topics_requests_and_their_threads(data: Path):
+    result = intake(data)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[:12] == [
+        "Read 14 messages from 1 input.",
+        "Topics: 3 new sessions, 1 new BoF, 0 already on record.",
+        "  + topic large-folios-for-anonymous-memory-2030 (session, lead gil-folio)",
+        "  + topic swap-readahead-again-2030 (session, lead hal-swap); posted as a reply to <cfp-2030@example.org>",
+        "  + topic per-vma-locks-everywhere-2030 (session, lead ivy-lock); posted as a reply to "
+        "<folio-re-dan@example.org>",
+        "  + topic filesystem-testing-2030 (bof, lead jo-test); not sent to lsf-pc",
+        "  = <folio-topic-resend@example.org> sends 'Large folios for anonymous memory' again: filed in the "
+        "first post's thread, not a new topic",
+        "Requests to attend: 3 new, 0 already on record.",
+        "  + request gil-folio-example-2030 (gil-folio, names large-folios-for-anonymous-memory-2030)",
+        "  + request zoe-strom-example-2030 (zoe-strom, names large-folios-for-anonymous-memory-2030)",
+        "  + request kim-attendee-example-2030 (kim-attendee, names no topic)",
+        "Threads: 5 threads, 9 messages added (2 of them replies); people: 7 new (marked for review).",
+    ]
+    skipped = [line for line in lines if line.startswith("  1 x ")]
+    assert skipped == [
+        "  1 x a patch series, not a topic post",
+        "  1 x a reply to a post that is neither in the input nor on record (import its thread)",
+        "  1 x names the summit but has no topic or attend tag (if it asks to attend, add it by hand)",
+        "  1 x posted after example-2030 ended (2030-05-08)",
+        "  1 x the call for proposals or a reminder of it",
+    ]
+    topic = (data / "topics" / "swap-readahead-again-2030.yaml").read_text()
+    assert topic.splitlines()[3:] == [
+        "id: swap-readahead-again-2030",
+        "title: Swap readahead, again",
+        "event: example-2030",
+        "kind: session",
+        "leads:",
+        "  - hal-swap",
+        "message_id: swap-ra@example.com",
+        "posted: 2030-01-20T10:00:00Z",
+        "lists:",
+        "  - linux-mm",
+        "  - lsf-pc",
+        "posted_in: cfp-2030@example.org",
+        "thread: swap-readahead-again-2030",
+    ]
+    bof = (data / "topics" / "filesystem-testing-2030.yaml").read_text()
+    assert "kind: bof\n" in bof and "lists:\n  - linux-fsdevel\nthread:" in bof
+    # The encoded-word name is decoded; the quoted-printable body is joined at its soft breaks.
+    people = (data / "people.yaml").read_text()
+    assert 'name: "Zoë Ström"' in people and "zoe@example.net" in people
+    folio = (data / "threads" / "large-folios-for-anonymous-memory-2030.yaml").read_text()
+    assert "one base page at a time on most systems. I would like to discuss" in folio
+    assert "=20" not in folio
+    for mid in ("folio-topic", "folio-re-dan", "folio-attend-zoe", "folio-topic-resend"):
+        assert f"message_id: {mid}@example" in folio
+    assert "vma-locks@example.com" not in folio  # a topic of its own, in its own thread
+    attendance = (data / "attendance.yaml").read_text()
+    assert 'discuss: "I would like to attend for this topic: I maintain the folio tests."' in attendance
+    check = run_cli("check", "--data", str(data))
+    assert check.returncode == 0, check.stderr
+    assert check.stderr.splitlines()[-1] == "Passed: 8 warnings."  # the people added, each awaiting review
+
+
+def test_run_again_it_adds_nothing_and_keeps_every_hand_edit(data: Path):
+    assert intake(data).returncode == 0
+    edit(data / "topics" / "large-folios-for-anonymous-memory-2030.yaml", "title: Large folios", "title: Big folios")
+    edit(data / "attendance.yaml", "    person: kim-attendee\n", "    person: kim-attendee\n    status: invited\n")
+    before = tree(data)
+    again = intake(data)
+    assert again.returncode == 0, again.stderr
+    assert "Topics: 0 new sessions, 0 new BoFs, 4 already on record." in again.stdout
+    assert "Requests to attend: 0 new, 3 already on record." in again.stdout
+    assert again.stdout.splitlines()[-1].startswith("Nothing new:")
+    assert tree(data) == before
+
+
+def test_more_mail_later_adds_only_what_is_new(data: Path, tmp_path: Path):
+    text = SEASON.read_text()
+    cut = text.index("From mboxrd@z", text.index("Subject: [LSF/MM/BPF Topic] Swap readahead"))
+    early = tmp_path / "early.mbox"
+    early.write_text(text[:cut])
+    assert intake(data, mbox=early).returncode == 0
+    first = (data / "topics" / "large-folios-for-anonymous-memory-2030.yaml").read_bytes()
+    later = intake(data)
+    assert later.returncode == 0, later.stderr
+    assert "Topics: 1 new session, 1 new BoF, 2 already on record." in later.stdout
+    assert (data / "topics" / "large-folios-for-anonymous-memory-2030.yaml").read_bytes() == first
+    folio = (data / "threads" / "large-folios-for-anonymous-memory-2030.yaml").read_text()
+    assert "folio-topic-resend@example.org" in folio  # the thread on record is extended
+
+
+def test_a_dry_run_writes_nothing(data: Path):
+    before = tree(data)
+    result = intake(data, "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "  would write " + str(data / "attendance.yaml") + " (new)" in result.stdout
+    assert result.stdout.splitlines()[-1] == "Dry run: nothing was written."
+    assert tree(data) == before
+
+
+def test_an_unknown_event_is_a_usage_error(data: Path):
+    result = run_cli("intake", "--data", str(data), "--event", "example-2031", str(SEASON))
+    assert result.returncode == 2
+    assert "--event 'example-2031': no such event (did you mean 'example-2030'?)" in result.stderr
+
+
+def test_the_committee_page_shows_what_came_in_and_what_to_chase(data: Path, tmp_path: Path):
+    assert intake(data).returncode == 0
+    (tmp_path / "project").mkdir()
+    project = make_project(tmp_path / "project", data)
+    built = run_cli("build", cwd=project)
+    assert built.returncode == 0, built.stderr
+    page = (project / "docs" / "committee.md").read_text()
+    chase = page[page.index("## To chase") : page.index("## Received")]
+    rows = [line for line in chase.splitlines() if line.startswith("| 20")]
+    assert [r.split(" | ")[0] + " | " + r.split(" | ")[-1] for r in rows] == [
+        "| 2030-02-20 | posted 2030-02-20, after the call closed \\(2030-02-15\\) |",
+        "| 2030-02-01 | not sent to lsf-pc \\(lists: linux-fsdevel\\) |",
+        "| 2030-02-20 | names no topic on record |",
+    ]
+    received = page[page.index("## Received") : page.index("## Requests to attend")]
+    order = [line.split(" | ")[3] for line in received.splitlines() if line.startswith("| [20")]
+    assert order[0].startswith("[\\[LSF/MM/BPF ATTEND\\] Kim Attendee]")  # newest first
+    assert "| 106 days before |" in received
+    requests = page[page.index("## Requests to attend") :]
+    assert "| Memory management | 2 | 0 | 0 | 2 |" not in requests  # the folio topic has no track yet
+    assert "| All requests | 3 | 0 | 0 | 3 |" in requests
+    assert "### Zoë Ström: waiting { #request-zoe-strom-example-2030 }" in requests
+    assert "\n\n> I would like to attend for this topic: I maintain the folio tests.\n" in requests
+    doc = json.loads((project / "docs" / "data.json").read_text())
+    assert [r["id"] for r in doc["requests"]] == [
+        "gil-folio-example-2030",
+        "zoe-strom-example-2030",
+        "kim-attendee-example-2030",
+    ]
+    topic_page = (project / "docs" / "topics" / "swap-readahead-again-2030.md").read_text()
+    assert "No abstract on record yet. The topic e-mail opens (as sent, not checked):" in topic_page
+    assert "\n\n> Swap readahead still guesses. I propose a session on making it follow\n" in topic_page
