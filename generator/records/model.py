@@ -347,6 +347,7 @@ def validate(results: list[FileResult], problems: Problems, data_dir: str) -> Si
     for conflict in conflicts:
         problems.warn(conflict["path"], conflict["line"], conflict["message"])
     if problems.errors:
+        _reused_message_ids(messages, problems)
         return None  # "never referred to" would mostly echo the errors above
     for quote, container in unverified:
         problems.warn(
@@ -358,10 +359,7 @@ def validate(results: list[FileResult], problems: Problems, data_dir: str) -> Si
     mailrules.newer_mail(topics, threads, problems)
     revisions = mailrules.revisions(proposals, threads, messages, people)
     mailrules.stale_proposals(proposals, revisions, threads, messages, problems)
-    for msg in messages.values():  # the Site is still made: import-mbox reads it back (commands/import_mbox.py)
-        if msg["conflict"]:
-            said = f"{mailrules.CONFLICT} <{msg['message_id']}>: {msg['conflict']}"
-            problems.error(msg.path, msg.line_of("conflict"), said)
+    _reused_message_ids(messages, problems)  # the Site is still made: import-mbox reads it back
     for pid, person in people.items():
         if person["review"]:
             problems.warn(person.path, person.line_of("review"), f"person '{pid}' awaits review: {person['review']}")
@@ -387,6 +385,16 @@ def validate(results: list[FileResult], problems: Problems, data_dir: str) -> Si
     for conflict in conflicts:
         relations["conflicts_of_event"].setdefault(conflict["event"], []).append(conflict)
     return Site(current, data_dir, **tables, **relations)
+
+
+def _reused_message_ids(messages: dict[str, S.Rec], problems: Problems) -> None:
+    """The conflicts import-mbox recorded (another mail came with a Message-ID on record): errors
+    until resolved. Said with any other error too, so that fixing one never reveals another;
+    alone, they still let the Site be made (commands/import_mbox.py reads it back)."""
+    for msg in messages.values():
+        if msg["conflict"]:
+            said = f"{mailrules.CONFLICT} <{msg['message_id']}>: {msg['conflict']}"
+            problems.error(msg.path, msg.line_of("conflict"), said)
 
 
 def _current_event(events: dict[str, S.Rec], problems: Problems) -> str:

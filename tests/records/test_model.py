@@ -206,3 +206,23 @@ def test_a_topic_brief_older_than_its_threads_mail_is_a_warning(data):
     edit(topic, "brief_updated: 2030-01-01", "brief_updated: 2030-01-02")
     site, problems = run(data)
     assert problems == [] and site.topics["hooks-in-mm"]["brief_updated"] is not None
+
+
+def test_a_reused_message_id_is_said_with_the_other_errors_not_after_them(data):
+    """A `conflict` line that import-mbox recorded is an error even when another error hides the
+    rest of the rules: fixing the other never reveals it later."""
+    edit(data / "threads/hooks-in-mm.yaml", "    in_reply_to:", '    conflict: "another copy"\n    in_reply_to:')
+    edit(data / "questions.yaml", "topic: hooks-in-mm", "topic: hooks")
+    site, problems = run(data)
+    assert site is None
+    assert problems == [
+        "data/questions.yaml:3:12: unknown topic 'hooks' (did you mean 'hooks-in-mm'?)",
+        "data/threads/hooks-in-mm.yaml:12: another mail came with the Message-ID of <reply.1@example.org>: "
+        "another copy",
+    ]
+    edit(data / "questions.yaml", "topic: hooks", "topic: hooks-in-mm")
+    site, problems = run(data)  # alone, it still lets the Site be made (import-mbox reads it back)
+    assert site is not None and [p for p in problems if "warning" not in p] == [
+        "data/threads/hooks-in-mm.yaml:12: another mail came with the Message-ID of <reply.1@example.org>: "
+        "another copy",
+    ]
