@@ -7,6 +7,8 @@ between them make, with every rule that spans records checked. Pure: bytes in (r
 - `validate`: every file's result -> the Site (or None when there are errors): duplicate ids,
   unknown references, quote provenance, slots inside the event, what nothing refers to.
 - `Site`: what render and export read; read-only once built.
+- `known`: every file's result -> what the data holds whether or not it checks (`Known`), for
+  `new`, which adds a record to data that fails elsewhere.
 """
 
 from __future__ import annotations
@@ -385,6 +387,61 @@ def validate(results: list[FileResult], problems: Problems, data_dir: str) -> Si
     for conflict in conflicts:
         relations["conflicts_of_event"].setdefault(conflict["event"], []).append(conflict)
     return Site(current, data_dir, **tables, **relations)
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the data holds, whether or not it checks: each valid record by kind and id (the
+    first, when an id is given twice), the current event, what is there but invalid
+    (`broken`: (kind, id), or (kind, "*") when a whole file of them is unusable) and what the
+    records refer to (`referred`: (kind, id), known or not). What a command that adds a record
+    needs, so that it can add to data that fails elsewhere."""
+
+    data_dir: str  # as messages show it
+    current_event: str  # "" when there is no valid event
+    events: Mapping[str, S.Rec]
+    people: Mapping[str, S.Rec]
+    topics: Mapping[str, S.Rec]
+    questions: Mapping[str, S.Rec]
+    broken: frozenset[tuple[str, str]]
+    referred: frozenset[tuple[str, str]]
+
+    def has(self, kind: str, rid: str) -> bool:
+        """A record of that kind and id is there, valid or not."""
+        table: Mapping[str, S.Rec] = getattr(self, _TABLE_OF[kind])
+        return rid in table or bool(self.broken & {(kind, rid), (kind, "*")})
+
+
+_TABLE_OF = {"event": "events", "person": "people", "topic": "topics", "question": "questions"}
+_ITEMS_OF = {"people file": ("person", "people"), "questions file": ("question", "questions")}
+
+
+def known(results: list[FileResult], data_dir: str) -> Known:
+    """The records that every file's result gives, valid ones by id, without any rule across
+    records (`validate` checks those)."""
+    tables: dict[str, dict[str, S.Rec]] = {kind: {} for kind in _TABLE_OF}
+    broken: set[tuple[str, str]] = set()
+    referred: set[tuple[str, str]] = set()
+    for result in results:
+        broken.update(result.broken)
+        referred.update((ref.kind, ref.target) for ref in result.refs)
+        if result.rec is None:
+            continue
+        kind, key = _ITEMS_OF.get(result.kind, (result.kind, ""))
+        for rec in result.rec[key] if key else [result.rec]:
+            if kind in tables:
+                tables[kind].setdefault(rec["id"], rec)
+    events = tables["event"]
+    return Known(
+        data_dir,
+        _current_event(events, Problems()),  # two marked current: `validate` says so
+        events,
+        tables["person"],
+        tables["topic"],
+        tables["question"],
+        frozenset(broken),
+        frozenset(referred),
+    )
 
 
 def _reused_message_ids(messages: dict[str, S.Rec], problems: Problems) -> None:
