@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from generator.builder.load import Loaded
     from generator.cache.reuse import Reuse
     from generator.layout import Publish
-    from generator.records.model import Site
+    from generator.records.model import Known, Site
     from generator.site.sitebuild import Report
 
 
@@ -212,6 +212,18 @@ def check(data_dir: str, strict: bool, cache: Cache | None = None, overlay: dict
 class Checked:
     site: Site
     warnings: list[str]
+
+
+def load_known(data_dir: str, problems: Problems) -> Known:
+    """load → validate with nothing kept, whether or not the data checks: what it holds (for
+    `new`, which adds to data that fails elsewhere), every problem in `problems`."""
+    from generator.records import model
+
+    loaded = load(data_dir)
+    problems.items.extend(loaded.problems.items)
+    results = model.parse_all(loaded.files)
+    model.validate(results, problems, loaded.data_dir)
+    return model.known(results, loaded.data_dir)
 
 
 def load_site(data_dir: str, problems: Problems, overlay: dict[str, bytes] | None = None) -> Site | None:

@@ -23,8 +23,8 @@ def checked(args: argparse.Namespace) -> Site:
 
 
 def valid_site(data: str, hint: str) -> Site:
-    """The data as a Site, for commands that add records: they only add to data that checks
-    (its warnings are not theirs to show)."""
+    """The data as a Site, for a command that only adds to data that checks (import-mbox; its
+    warnings are not the command's to show). `new` adds to data that fails elsewhere."""
     try:
         return pipeline.check(data, False).site
     except DataError as exc:

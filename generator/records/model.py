@@ -7,6 +7,8 @@ between them make, with every rule that spans records checked. Pure: bytes in (r
 - `validate`: every file's result -> the Site (or None when there are errors): duplicate ids,
   unknown references, quote provenance, slots inside the event, what nothing refers to.
 - `Site`: what render and export read; read-only once built.
+- `known`: every file's result -> what the data holds whether or not it checks (`Known`), for
+  `new`, which adds a record to data that fails elsewhere.
 """
 
 from __future__ import annotations
@@ -353,6 +355,7 @@ def validate(results: list[FileResult], problems: Problems, data_dir: str) -> Si
     for conflict in conflicts:
         problems.warn(conflict["path"], conflict["line"], conflict["message"])
     if problems.errors:
+        _reused_message_ids(messages, problems)
         return None  # "never referred to" would mostly echo the errors above
     for quote, container in unverified:
         problems.warn(
@@ -364,10 +367,7 @@ def validate(results: list[FileResult], problems: Problems, data_dir: str) -> Si
     mailrules.newer_mail(topics, threads, problems)
     revisions = mailrules.revisions(proposals, threads, messages, people)
     mailrules.stale_proposals(proposals, revisions, threads, messages, problems)
-    for msg in messages.values():  # the Site is still made: import-mbox reads it back (commands/import_mbox.py)
-        if msg["conflict"]:
-            said = f"{mailrules.CONFLICT} <{msg['message_id']}>: {msg['conflict']}"
-            problems.error(msg.path, msg.line_of("conflict"), said)
+    _reused_message_ids(messages, problems)  # the Site is still made: import-mbox reads it back
     for pid, person in people.items():
         if person["review"]:
             problems.warn(person.path, person.line_of("review"), f"person '{pid}' awaits review: {person['review']}")
@@ -426,6 +426,71 @@ def _requests_of_events(requests: dict[str, S.Rec]) -> dict[str, list[str]]:
     for r in order:
         out.setdefault(r["event"], []).append(r["id"])
     return out
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the data holds, whether or not it checks: each valid record by kind and id (the
+    first, when an id is given twice), the current event, what is there but invalid
+    (`broken`: (kind, id), or (kind, "*") when a whole file of them is unusable) and what the
+    records refer to (`referred`: (kind, id), known or not). What a command that adds a record
+    needs, so that it can add to data that fails elsewhere."""
+
+    data_dir: str  # as messages show it
+    current_event: str  # "" when there is no valid event
+    events: Mapping[str, S.Rec]
+    people: Mapping[str, S.Rec]
+    topics: Mapping[str, S.Rec]
+    questions: Mapping[str, S.Rec]
+    broken: frozenset[tuple[str, str]]
+    referred: frozenset[tuple[str, str]]
+
+    def has(self, kind: str, rid: str) -> bool:
+        """A record of that kind and id is there, valid or not."""
+        table: Mapping[str, S.Rec] = getattr(self, _TABLE_OF[kind])
+        return rid in table or bool(self.broken & {(kind, rid), (kind, "*")})
+
+
+_TABLE_OF = {"event": "events", "person": "people", "topic": "topics", "question": "questions"}
+_ITEMS_OF = {"people file": ("person", "people"), "questions file": ("question", "questions")}
+
+
+def known(results: list[FileResult], data_dir: str) -> Known:
+    """The records that every file's result gives, valid ones by id, without any rule across
+    records (`validate` checks those)."""
+    tables: dict[str, dict[str, S.Rec]] = {kind: {} for kind in _TABLE_OF}
+    broken: set[tuple[str, str]] = set()
+    referred: set[tuple[str, str]] = set()
+    for result in results:
+        broken.update(result.broken)
+        referred.update((ref.kind, ref.target) for ref in result.refs)
+        if result.rec is None:
+            continue
+        kind, key = _ITEMS_OF.get(result.kind, (result.kind, ""))
+        for rec in result.rec[key] if key else [result.rec]:
+            if kind in tables:
+                tables[kind].setdefault(rec["id"], rec)
+    events = tables["event"]
+    return Known(
+        data_dir,
+        _current_event(events, Problems()),  # two marked current: `validate` says so
+        events,
+        tables["person"],
+        tables["topic"],
+        tables["question"],
+        frozenset(broken),
+        frozenset(referred),
+    )
+
+
+def _reused_message_ids(messages: dict[str, S.Rec], problems: Problems) -> None:
+    """The conflicts import-mbox recorded (another mail came with a Message-ID on record): errors
+    until resolved. Said with any other error too, so that fixing one never reveals another;
+    alone, they still let the Site be made (commands/import_mbox.py reads it back)."""
+    for msg in messages.values():
+        if msg["conflict"]:
+            said = f"{mailrules.CONFLICT} <{msg['message_id']}>: {msg['conflict']}"
+            problems.error(msg.path, msg.line_of("conflict"), said)
 
 
 def _current_event(events: dict[str, S.Rec], problems: Problems) -> str:

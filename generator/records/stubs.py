@@ -1,11 +1,16 @@
 """`python -m generator new topic|proposal|question|person|event ID`: plan a commented stub
-that `check` accepts at once (pure: the loaded Site and file texts in, the file to write out).
+that `check` accepts at once (pure: what the data holds and file texts in, the file to write
+out), and weigh the data's errors with it against those without it.
 
 A topic, proposal or event stub is a new file named after its id; a question or a person is
 added at the end of the list in questions.yaml or people.yaml, indented like the items already
-there. Every stub starts from a template in templates/stubs/, carries the yaml-language-server
-line, and is checked against its schema before anything is written. What the user must still
-fill in is a placeholder ("TODO: ..." or an example.invalid address) that `check` warns of.
+there. Every stub starts from a template in templates/stubs/ and carries the
+yaml-language-server line. What the user must still fill in is a placeholder ("TODO: ..." or
+an example.invalid address) that `check` warns of.
+
+The data a stub joins need not check: a person that a failing topic names can be added. The
+stub is refused only for errors of its own (in the new file, or the lines of the new item) or
+errors it brings elsewhere (`weigh`); errors the data has already are left to `check`.
 """
 
 from __future__ import annotations
@@ -13,16 +18,17 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import jinja2
 
 from generator import layout
-from generator.errors import Problems, UsageError, data_problem
+from generator.errors import Problem, Problems, UsageError, data_problem
 from generator.records import schema as S
 from generator.records import yamledit
-from generator.records.model import Site
+from generator.records.model import Known
 from generator.records.yamlload import Y, parse
 
 KINDS = layout.NEW_KINDS
@@ -46,6 +52,7 @@ class Stub:
     text: str  # the file's whole new text
     old: str | None  # the file's text now, when the stub is added to an existing file
     next_step: str
+    lines: tuple[int, int]  # the first and last line of the new record in `text`
 
 
 def _id(rid: str) -> str:
@@ -56,21 +63,12 @@ def _id(rid: str) -> str:
     return rid
 
 
-def _known(kind: str, rid: str, table: Mapping[str, S.Rec], where: str) -> str:
-    if rid not in table:
+def _known(kind: str, rid: str, known: Known, table: Mapping[str, S.Rec], where: str) -> str:
+    """An id the command line names: a record that is there (valid or not: its own errors are
+    `check`'s to say)."""
+    if not known.has(kind, rid):
         raise UsageError(f"unknown {kind} '{rid}'{S.suggest(rid, set(table))}; it must be an id from {where}")
     return rid
-
-
-def _valid(spec: S.Obj, text: str, shown: str) -> None:
-    """The stub must pass the schema as written (a template bug or an odd file layout otherwise);
-    its placeholders are warnings, as they are for `check`."""
-    problems = Problems()
-    node = parse(text, shown, problems)
-    if node is not None:
-        spec.check(node, S.Ctx(shown, problems))
-    if problems.errors:
-        raise UsageError(f"the stub would not be valid ({sorted(problems.errors)[0]}); add the record by hand")
 
 
 @dataclass(frozen=True)
@@ -99,13 +97,15 @@ ACCEPTED = (
 )
 
 
-def plan(ask: Ask, site: Site | None, data_dir: str, texts: Mapping[str, str]) -> Stub:
-    """The stub for a new record, in the valid Site loaded from data_dir (an event's stub needs
-    none: it may be the first). `texts` holds the current text of the file a person or question
-    is added to (people.yaml, questions.yaml)."""
+# The file a record of these kinds is added to, rather than written as a file of its own.
+ADDED_TO = {"person": "people.yaml", "question": "questions.yaml"}
+
+
+def plan(ask: Ask, known: Known, data_dir: str, texts: Mapping[str, str]) -> Stub:
+    """The stub for a new record in the data loaded from data_dir, whether or not that data
+    checks (`known`). `texts` holds the current text of the file a person or question is added
+    to (ADDED_TO)."""
     rid = _id(ask.rid)
-    if site is None and ask.kind != "event":  # pragma: no cover - commands.new loads it
-        raise ValueError(f"a stub of a {ask.kind} needs the Site")
     if ask.kind in ("topic", "proposal", "event"):
         folder = ask.kind + "s"
         shown = f"data/{folder}/{rid}.yaml"
@@ -114,46 +114,84 @@ def plan(ask: Ask, site: Site | None, data_dir: str, texts: Mapping[str, str]) -
         if os.path.exists(path):
             raise data_problem(shown, 0, f"{ask.kind} '{rid}' already exists; it was left as it was")
         if ask.kind == "topic":
-            assert site is not None
-            values.update(_topic(ask, site))
+            values.update(_topic(ask, known))
             step = f"fill in the placeholders, then add the proposals it discusses. {ACCEPTED}."
         elif ask.kind == "event":
             values.update(_event(ask))
             step = f"fill in the placeholders and its sources. {ACCEPTED}."
+        elif ("proposal", rid) in known.referred:
+            step = f"fill in the placeholders (the data refers to '{rid}' already). {ACCEPTED}."
         else:
             step = (
                 f"fill in the placeholders and add '{rid}' to a topic's `proposals:` list; until then "
                 f"`check --strict` also warns that it is on no topic. {ACCEPTED}."
             )
         text = _env.get_template(f"{ask.kind}.yaml.j2").render(**values)
-        _valid(S.SPECS[ask.kind], text, shown)
-        return Stub(path, shown, text, None, step)
-    assert site is not None
+        return Stub(path, shown, text, None, step, (1, text.count("\n")))
     if ask.kind == "person":
-        return _person(ask, rid, site, data_dir, texts["people.yaml"])
+        return _person(ask, rid, known, data_dir, texts[ADDED_TO["person"]])
     if ask.kind != "question":
         raise UsageError(f"cannot make a stub of a {ask.kind}; choose one of {', '.join(KINDS)}")
-    if rid in site.questions:
-        known = site.questions[rid]
-        raise data_problem(known.path, known.line_of("id"), f"question '{rid}' already exists; it was left as it was")
-    if not site.topics:
+    current = texts[ADDED_TO["question"]]
+    shown = "data/questions.yaml"
+    _not_there(current, "questions", "question", rid, shown)
+    if not known.topics and not any(kind == "topic" for kind, _ in known.broken):
         raise data_problem(
-            os.path.join(site.data_dir, "topics"),
+            os.path.join(known.data_dir, "topics"),
             0,
             "there is no topic yet: make one first (python -m generator new topic ID --lead PERSON)",
         )
     if ask.topic is None:
         raise UsageError(
-            f"new question needs --topic TOPIC: the id of the session that discusses it ({_some(site.topics)})"
+            f"new question needs --topic TOPIC: the id of the session that discusses it ({_some(known.topics)})"
         )
-    tid = _known("topic", ask.topic, site.topics, "data/topics/")
-    current = texts["questions.yaml"]
-    shown = "data/questions.yaml"
+    tid = _known("topic", ask.topic, known, known.topics, "data/topics/")
     item = _env.get_template("question.yaml.j2").render(id=rid, topic=tid, today=ask.today)
-    text = _add_item(current, "questions", item, shown)
-    _valid(S.QUESTIONS_FILE, text, shown)
+    text, lines = _add_item(current, "questions", item, shown)
     step = f"fill in the placeholders. {ACCEPTED}."
-    return Stub(os.path.join(data_dir, "questions.yaml"), shown, text, current, step)
+    return Stub(os.path.join(data_dir, "questions.yaml"), shown, text, current, step, lines)
+
+
+@dataclass(frozen=True)
+class Weighed:
+    """The errors of the data with a stub, against those without it."""
+
+    brought: list[Problem]  # in the new record, or new elsewhere with it: why it is refused
+    left: list[Problem]  # the data's own, there before and after: `check` says them
+    fixed: list[Problem]  # there before, gone with it (the unknown person it adds)
+
+
+def weigh(stub: Stub, shown: str, before: list[Problem], after: list[Problem]) -> Weighed:
+    """Which errors the stub brings, which it leaves and which it fixes. `shown` is the stub's
+    file as problems name it; `before` and `after` are errors of the data without and with the
+    stub. An error in the new file, or in the lines of the new item of a file it is added to,
+    is the stub's; any other is matched by its file and message (a line may have moved:
+    people.yaml gains lines, an empty `people: []` becomes a list), as many times as it
+    occurs."""
+
+    def key(p: Problem) -> tuple[str, str]:
+        return os.path.normpath(p.path), p.message
+
+    first, last = stub.lines
+    home = os.path.normpath(shown)
+    was = Counter(key(p) for p in before)
+    brought, left = [], []
+    for p in sorted(after):
+        if key(p)[0] == home and (stub.old is None or first <= p.line <= last):
+            brought.append(p)
+        elif was[key(p)]:
+            was[key(p)] -= 1
+            left.append(p)
+        else:
+            brought.append(p)
+    still = Counter(key(p) for p in left)
+    fixed = []
+    for p in sorted(before):
+        if still[key(p)]:
+            still[key(p)] -= 1
+        else:
+            fixed.append(p)
+    return Weighed(brought, left, fixed)
 
 
 def _some(table: Mapping[str, object], most: int = 8) -> str:
@@ -162,15 +200,26 @@ def _some(table: Mapping[str, object], most: int = 8) -> str:
     return "one of " + ", ".join(ids[:most]) + (", ..." if len(ids) > most else "")
 
 
-def _topic(ask: Ask, site: Site) -> dict[str, object]:
+def _topic(ask: Ask, known: Known) -> dict[str, object]:
     if not ask.leads:
         raise UsageError(
             "new topic needs --lead PERSON (once per lead): the person id of who proposed it"
-            + (f" ({_some(site.people)})" if site.people else "")
+            + (f" ({_some(known.people)})" if known.people else "")
             + "; add someone new first with `python -m generator new person ID --name NAME`"
         )
-    leads = [_known("person", pid, site.people, "data/people.yaml") for pid in ask.leads]
-    event = _known("event", ask.event, site.events, "data/events/") if ask.event else site.current_event
+    leads = [_known("person", pid, known, known.people, "data/people.yaml") for pid in ask.leads]
+    if ask.event:
+        event = _known("event", ask.event, known, known.events, "data/events/")
+    elif known.current_event:
+        event = known.current_event
+    elif any(kind == "event" for kind, _ in known.broken):
+        raise UsageError("new topic needs --event EVENT here: no event file checks, so none is the current one")
+    else:
+        raise data_problem(
+            os.path.join(known.data_dir, "events"),
+            0,
+            "there is no event yet: make one first (python -m generator new event ID --start DAY --end DAY)",
+        )
     return {"leads": leads, "event": event}
 
 
@@ -189,10 +238,9 @@ def _event(ask: Ask) -> dict[str, object]:
     return {"name": ask.name, "start": ask.start, "end": ask.end}
 
 
-def _person(ask: Ask, rid: str, site: Site, data_dir: str, current: str) -> Stub:
-    if rid in site.people:
-        known = site.people[rid]
-        raise data_problem(known.path, known.line_of("id"), f"person '{rid}' already exists; it was left as it was")
+def _person(ask: Ask, rid: str, known: Known, data_dir: str, current: str) -> Stub:
+    shown = "data/people.yaml"
+    _not_there(current, "people", "person", rid, shown)
     if not ask.name:
         raise UsageError('new person needs --name "NAME": the full name as the person writes it')
     if ask.affiliation and not ask.source:
@@ -201,49 +249,65 @@ def _person(ask: Ask, rid: str, site: Site, data_dir: str, current: str) -> Stub
         raise UsageError(f"--email {ask.email!r}: expected an e-mail address such as jane@example.org")
     if ask.source and not re.fullmatch(r"https?://[^\s<>\"'`]+", ask.source):
         raise UsageError(f"--source {ask.source!r}: expected an http:// or https:// URL")
-    shown = "data/people.yaml"
     item = _env.get_template("person.yaml.j2").render(
         id=rid, name=ask.name, email=ask.email, affiliation=ask.affiliation, source=ask.source
     )
-    text = _add_item(current, "people", item, shown)
-    _valid(S.PEOPLE_FILE, text, shown)
-    step = (
-        f"refer to '{rid}' from a topic (--lead), a proposal, a question or a thread; until then "
-        "`check --strict` (and `make check`) warns that nothing refers to them."
-    )
-    return Stub(os.path.join(data_dir, "people.yaml"), shown, text, current, step)
+    text, lines = _add_item(current, "people", item, shown)
+    if ("person", rid) in known.referred:
+        step = f"the data refers to '{rid}' already; add their affiliation (with its source) and addresses if known."
+    else:
+        step = (
+            f"refer to '{rid}' from a topic (--lead), a proposal, a question or a thread; until then "
+            "`check --strict` (and `make check`) warns that nothing refers to them."
+        )
+    return Stub(os.path.join(data_dir, "people.yaml"), shown, text, current, step, lines)
 
 
-def _append(current: str, item: str) -> str:
+def _list_of(current: str, key: str, shown: str) -> Y | None:
+    """The node of the list `key` in a file's text (None when the text has none)."""
+    root = parse(current, shown, Problems())
+    return root.entries.get(key, (None, None))[1] if root is not None and root.kind == "map" else None
+
+
+def _not_there(current: str, key: str, kind: str, rid: str, shown: str) -> None:
+    """No item of the list `key` has the id `rid`, valid or not (an item with errors is there
+    all the same: a second one would be a duplicate once it is fixed)."""
+    seq = _list_of(current, key, shown)
+    for item in seq.items if seq is not None and seq.kind == "seq" else []:
+        found = item.entries.get("id") if item.kind == "map" else None
+        if found is not None and found[1].kind == "scalar" and found[1].scalar == rid:
+            raise data_problem(shown, found[0].line, f"{kind} '{rid}' already exists; it was left as it was")
+
+
+def _append(current: str, item: str) -> tuple[str, int]:
     """An item added at the end of a file's list, separated as the items there are (by an empty
-    line when they are)."""
+    line when they are), and the line it starts on."""
     text = current if current.endswith("\n") else current + "\n"
     gap = "\n" if re.search(r"\n[ \t]*\n[ \t]*- ", text) else ""
-    return text + gap + item
+    return text + gap + item, (text + gap).count("\n") + 1
 
 
-def _first(current: str, key: str, item: str, shown: str) -> str | None:
+def _first(current: str, key: str, item: str, shown: str) -> tuple[str, int] | None:
     """The file's text with `item` as the first of the list `key`, when that list is empty
-    (`key: []` or `key:`) on a line of its own; None otherwise."""
+    (`key: []` or `key:`) on a line of its own, and the line it starts on; None otherwise."""
     lines = current.split("\n")
     for n, line in enumerate(lines):
         if re.fullmatch(rf"{key}:\s*(\[\s*\]|~|null)?\s*(#.*)?", line):
             body = "".join("  " + ln if ln.strip() else ln for ln in item.splitlines(keepends=True))
-            return "\n".join([*lines[:n], f"{key}:"]) + "\n" + body + "\n".join(lines[n + 1 :])
+            return "\n".join([*lines[:n], f"{key}:"]) + "\n" + body + "\n".join(lines[n + 1 :]), n + 2
     return None
 
 
-def _add_item(current: str, key: str, item: str, shown: str) -> str:
+def _add_item(current: str, key: str, item: str, shown: str) -> tuple[str, tuple[int, int]]:
     """The file's text with `item` (written with '- ' at column 0) added at the end of the list
-    `key`, indented like the items there (or as the first, when the list is empty)."""
-    problems = Problems()
-    root = parse(current, shown, problems)
-    seq = root.entries.get(key, (None, None))[1] if root is not None and root.kind == "map" else None
+    `key`, indented like the items there (or as the first, when the list is empty), and the
+    first and last line of the item in it."""
+    seq = _list_of(current, key, shown)
+    added = None
     if seq is not None and (seq.is_null or (seq.kind == "seq" and not seq.items)):
-        first = _first(current, key, item, shown)
-        if first is not None:
-            return first
-    return _append(current, _indent(current, seq, key, item, shown))
+        added = _first(current, key, item, shown)
+    text, start = added or _append(current, _indent(current, seq, key, item, shown))
+    return text, (start, start + item.count("\n") - 1)
 
 
 def _indent(current: str, seq: Y | None, key: str, item: str, shown: str) -> str:

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.builder.pipeline import load_site
+from generator.builder.pipeline import load_known, load_site
 from generator.errors import Problems
 from tests.conftest import SAMPLE, edit
 
@@ -206,3 +206,41 @@ def test_a_topic_brief_older_than_its_threads_mail_is_a_warning(data):
     edit(topic, "brief_updated: 2030-01-01", "brief_updated: 2030-01-02")
     site, problems = run(data)
     assert problems == [] and site.topics["hooks-in-mm"]["brief_updated"] is not None
+
+
+def test_a_reused_message_id_is_said_with_the_other_errors_not_after_them(data):
+    """A `conflict` line that import-mbox recorded is an error even when another error hides the
+    rest of the rules: fixing the other never reveals it later."""
+    edit(data / "threads/hooks-in-mm.yaml", "    in_reply_to:", '    conflict: "another copy"\n    in_reply_to:')
+    edit(data / "questions.yaml", "topic: hooks-in-mm", "topic: hooks")
+    site, problems = run(data)
+    assert site is None
+    assert problems == [
+        "data/questions.yaml:3:12: unknown topic 'hooks' (did you mean 'hooks-in-mm'?)",
+        "data/threads/hooks-in-mm.yaml:12: another mail came with the Message-ID of <reply.1@example.org>: "
+        "another copy",
+    ]
+    edit(data / "questions.yaml", "topic: hooks", "topic: hooks-in-mm")
+    site, problems = run(data)  # alone, it still lets the Site be made (import-mbox reads it back)
+    assert site is not None and [p for p in problems if "warning" not in p] == [
+        "data/threads/hooks-in-mm.yaml:12: another mail came with the Message-ID of <reply.1@example.org>: "
+        "another copy",
+    ]
+
+
+def test_known_is_what_the_data_holds_even_when_it_fails(data):
+    """What `new` needs of data with errors: the valid records, the invalid ones by id, and the
+    ids the records refer to, whether they exist or not."""
+    edit(data / "people.yaml", "name: Bob Reviewer", "name: [Bob]")
+    edit(data / "topics/later-topic.yaml", "lead: cy-author", "lead: hmmap-author")
+    problems = Problems()
+    known = load_known(str(data), problems)
+    assert load_site(str(data), Problems()) is None and len(problems.errors) == 2
+    assert sorted(known.people) == ["ada-lead", "cy-author"]
+    assert known.has("person", "bob-reviewer") and not known.has("person", "hmmap-author")
+    assert ("person", "hmmap-author") in known.referred
+    assert (sorted(known.topics), sorted(known.questions)) == (
+        ["hooks-in-mm", "later-topic"],
+        ["hook-stability", "keep-old-api"],
+    )
+    assert known.current_event == "example-summit"
