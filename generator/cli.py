@@ -157,7 +157,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     intake.set_defaults(func=_command("intake"))
     intake.add_argument(
-        "paths", nargs="+", metavar="PATH", help="mbox, mboxrd, .eml, .gz or maildir; '-' for standard input"
+        "paths", nargs="*", metavar="PATH", help="mbox, mboxrd, .eml, .gz or maildir; '-' for standard input"
+    )
+    intake.add_argument(
+        "--form", metavar="CSV", help="the web form's export: a request to attend per row (see the README)"
+    )
+    intake.add_argument(
+        "--column",
+        action="append",
+        metavar="FIELD=HEADER",
+        help="the form's header for a field (name, email, submitted, discuss, topics), when it is not one "
+        "the README lists",
     )
     intake.add_argument("--event", required=True, metavar="ID", help="the summit the season's mail is for")
     intake.add_argument(

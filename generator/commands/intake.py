@@ -17,20 +17,47 @@ from generator.commands.check import valid_site
 from generator.commands.output import plural, say
 from generator.errors import DataError, Problem, Problems, UsageError
 from generator.files import read_current, write_data
-from generator.mail import importer, intake, mbox
+from generator.mail import form, importer, intake, mbox
 from generator.records import schema as S
 
 
 def run(args: argparse.Namespace) -> int:
-    return take_in(args.data, args.paths, args.event, args.dry_run)
+    columns: dict[str, str] = {}
+    for given in args.column or []:
+        fld, sep, header = given.partition("=")
+        if not sep or fld not in form.FIELDS:
+            raise UsageError(f"--column {given!r}: expected FIELD=HEADER, FIELD one of {', '.join(form.FIELDS)}")
+        columns[fld] = header
+    if not args.paths and not args.form:
+        raise UsageError("give the mail to take in (PATH...), a form export (--form CSV), or both")
+    return take_in(args.data, args.paths, args.event, args.dry_run, args.form, columns)
 
 
-def take_in(data: str, paths: list[str], event: str, dry_run: bool) -> int:
+def take_in(
+    data: str,
+    paths: list[str],
+    event: str,
+    dry_run: bool,
+    form_path: str | None = None,
+    columns: dict[str, str] | None = None,
+) -> int:
     data = os.path.normpath(data)
     data_folder(data)
     site = valid_site(data, "Fix the data before taking mail in.")
     if event not in site.events:
         raise UsageError(f"--event {event!r}: no such event{S.suggest(event, set(site.events))}")
+    rows: list[form.Row] = []
+    if form_path is not None:
+        try:
+            with open(form_path, "rb") as fh:
+                raw = fh.read(64 * 1024 * 1024)
+        except OSError as exc:
+            raise DataError(Problems([Problem(form_path, 0, 0, f"cannot read: {exc.strerror or exc}")])) from None
+        rows, bad = form.read(raw, form_path, columns or {})
+        if bad:
+            raise DataError(
+                Problems(bad), summary=f"Failed: {plural(len(bad), 'bad row')} in {form_path}; nothing was written."
+            )
     read = mbox.read_inputs(paths)
     say([str(p) for p in sorted(read.problems)])
     unreadable = [p for p in read.problems if not p.warning]
@@ -40,7 +67,11 @@ def take_in(data: str, paths: list[str], event: str, dry_run: bool) -> int:
     attendance_path = os.path.join(data, "attendance.yaml")
     threads = [os.path.join(data, "threads", f"{tid}.yaml") for tid in site.threads]
     current = read_current([people_path, attendance_path, *threads])
-    season = intake.plan(read.mails, site, event, current, data)
+    # The records name the export by its file name alone: where it was saved is nobody's business.
+    season = intake.plan(read.mails, site, event, current, data, rows, os.path.basename(form_path or ""))
+    if season.problems:
+        found = Problems([Problem(form_path or p.path, p.line, p.column, p.message) for p in season.problems])
+        raise DataError(found, summary="Failed: the form names topics it cannot; nothing was written.")
     current.update(read_current([p for p in season.files if p not in current]))
     say([str(p) for p in season.warnings])
     for line in report(season, read):
@@ -64,6 +95,8 @@ def take_in(data: str, paths: list[str], event: str, dry_run: bool) -> int:
 def report(season: intake.Season, read: mbox.Read) -> list[str]:
     """Per kind: what was added, what was on record, what was skipped and why."""
     lines = [f"Read {plural(len(read.mails), 'message')} from {plural(len(read.counts), 'input')}."]
+    if season.form:
+        lines.append(f"Read {plural(season.form_rows, 'row')} from {season.form}.")
     sessions = [t for t in season.topics if t.kind == "session"]
     bofs = [t for t in season.topics if t.kind == "bof"]
     people = season.people.people if season.people else []
@@ -81,7 +114,8 @@ def report(season: intake.Season, read: mbox.Read) -> list[str]:
     lines.append(f"Requests to attend: {len(season.requests)} new, {len(season.known_requests)} already on record.")
     for r in season.requests:
         named = f", names {', '.join(r.topics)}" if r.topics else ", names no topic"
-        lines.append(f"  + request {r.id} ({r.person}{named})")
+        via = f", form {r.form}" if r.form else ""
+        lines.append(f"  + request {r.id} ({r.person}{named}{via})")
     added = {mid for p in season.plans for mid in p.added}
     replies = len(added & set(season.replies))
     lines.append(

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from generator import layout
 from generator.errors import Problem
-from generator.mail import importer, subjects
+from generator.mail import form, importer, subjects
 from generator.mail.mbox import Mail
 from generator.mail.people import People
 from generator.mail.threads import slug
@@ -98,33 +98,53 @@ class NewTopic:
 
 @dataclass
 class NewRequest:
+    """A request to attend as intake writes it: from a mail (`message_id`) or a form's row."""
+
     id: str
-    mail: Mail
     person: str
-    lists: list[str]
+    posted: str  # UTC time, or a day when no time zone is known; '' when unknown
     topics: list[str]
-    thread: str
-    topic_post: bool = False  # the request is in a topic post: the topic holds what it is about
+    message_id: str = ""
+    form: str = ""  # the form export's file and row
+    subject: str = ""
+    lists: list[str] = field(default_factory=list)
+    discuss: str = ""
+    thread: str = ""
 
     def fields(self, event: str) -> list[tuple[str, object]]:
-        out: list[tuple[str, object]] = [
-            ("id", self.id),
-            ("event", event),
-            ("person", self.person),
-            ("message_id", self.mail.message_id),
-        ]
-        if self.mail.date:
-            out.append(("posted", S.utc_text(self.mail.date)))
-        out.append(("subject", self.mail.subject[:300]))
+        out: list[tuple[str, object]] = [("id", self.id), ("event", event), ("person", self.person)]
+        if self.message_id:
+            out.append(("message_id", self.message_id))
+        if self.form:
+            out.append(("form", self.form))
+        if self.posted:
+            out.append(("posted", self.posted))
+        if self.subject:
+            out.append(("subject", self.subject[:300]))
         if self.lists:
             out.append(("lists", self.lists))
-        said = "" if self.topic_post else mailtext.opening(self.mail.text)
-        if said:
-            out.append(("discuss", said))
+        if self.discuss:
+            out.append(("discuss", self.discuss))
         if self.topics:
             out.append(("topics", self.topics))
-        out.append(("thread", self.thread))
+        if self.thread:
+            out.append(("thread", self.thread))
         return out
+
+
+def mail_request(rid: str, mail: Mail, person: str, topics: list[str], thread: str, in_topic: bool) -> NewRequest:
+    """A request from its mail; one posted in a topic post says no more than the topic does."""
+    return NewRequest(
+        rid,
+        person,
+        S.utc_text(mail.date) if mail.date else "",
+        topics,
+        message_id=mail.message_id,
+        subject=mail.subject,
+        lists=list_names(mail),
+        discuss="" if in_topic else mailtext.opening(mail.text),
+        thread=thread,
+    )
 
 
 @dataclass
@@ -142,6 +162,9 @@ class Season:
     plans: list[importer.Plan] = field(default_factory=list)  # one per thread
     files: dict[str, bytes] = field(default_factory=dict)  # path -> new content
     warnings: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # errors: nothing is written
+    form: str = ""  # the form export read, as shown
+    form_rows: int = 0
     people: importer.Plan | None = None
 
 
@@ -174,9 +197,18 @@ def _chain(mail: Mail) -> list[str]:
 # ---------------------------------------------------------------------------- the season
 
 
-def plan(mails: list[Mail], site: Site, event: str, current: dict[str, bytes | None], data_dir: str) -> Season:
-    """What a season's mail adds for `event`. `current`: people.yaml, attendance.yaml and the
-    thread files now (None: no such file)."""
+def plan(
+    mails: list[Mail],
+    site: Site,
+    event: str,
+    current: dict[str, bytes | None],
+    data_dir: str,
+    rows: list[form.Row] | None = None,
+    form_shown: str = "",
+) -> Season:
+    """What a season's mail, and the rows of the web form's export (`rows`, read from
+    `form_shown`), add for `event`. `current`: people.yaml, attendance.yaml and the thread
+    files now (None: no such file)."""
     out = Season(event)
     ev = site.events[event]
     start = dt.datetime.combine(dt.date.fromisoformat(str(ev["start"])), dt.time(), dt.UTC)
@@ -252,7 +284,7 @@ def plan(mails: list[Mail], site: Site, event: str, current: dict[str, bytes | N
             role[mid] = "resend"
 
     # The post each message belongs to, and the thread that holds it.
-    people = People(site)
+    people = People(site, "intake")
     thread_ids = set(site.threads)
     topic_ids = set(site.topics)
     owner: dict[str, str | None] = {}  # mid -> the Message-ID of its post (None: none)
@@ -357,10 +389,25 @@ def plan(mails: list[Mail], site: Site, event: str, current: dict[str, bytes | N
                 continue
             named = [topic_of_mid[m] for m in {owner[mid] or mid, mid} if m in topic_of_mid]
             rid = _free(f"{person}", event, {*site.requests, *(q.id for q in out.requests)})
-            out.requests.append(
-                NewRequest(rid, mail, person, list_names(mail), sorted(set(named)), thread, r == "topic")
-            )
+            out.requests.append(mail_request(rid, mail, person, sorted(set(named)), thread, r == "topic"))
             request_of_person[person] = rid
+
+    # The web form's rows: a request each, unless the person asked already.
+    out.form, out.form_rows = form_shown, len(rows or [])
+    for row in rows or []:
+        where = f"{form_shown}:{row.line}"
+        wrong = [t for t in row.topics if t not in site.topics or site.event_of_topic.get(t) != event]
+        for tid in wrong:
+            said = "no such topic" if tid not in site.topics else f"a topic of {site.event_of_topic.get(tid)}"
+            out.problems.append(Problem(form_shown, row.line, 0, f"topic '{tid}': {said}, not of {event}"))
+        person = people.sender(row.name, row.email, where)
+        if person in request_of_person:
+            out.known_requests.append(request_of_person[person])
+            continue
+        rid = _free(person, event, {*site.requests, *(q.id for q in out.requests)})
+        topics = [t for t in row.topics if t not in wrong]
+        out.requests.append(NewRequest(rid, person, row.posted, topics, form=where, discuss=row.discuss))
+        request_of_person[person] = rid
 
     # One import plan per thread, sharing the people.
     for thread, thread_mails in members.items():
@@ -379,7 +426,7 @@ def plan(mails: list[Mail], site: Site, event: str, current: dict[str, bytes | N
         out.files[path] = _topic_file(new, event, f"data/topics/{new.id}.yaml")
     if out.requests:
         path = f"{data_dir}/attendance.yaml"
-        out.files[path] = _attendance_file(current.get(path), out.requests, event, path)
+        out.files[path] = attendance_file(current.get(path), out.requests, event, path)
     return out
 
 
@@ -448,7 +495,7 @@ def _topic_file(t: NewTopic, event: str, rel: str) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def _attendance_file(old: bytes | None, requests: list[NewRequest], event: str, shown: str) -> bytes:
+def attendance_file(old: bytes | None, requests: list[NewRequest], event: str, shown: str) -> bytes:
     """data/attendance.yaml with the new requests at the end (made when there is none)."""
     entries = [yamledit.mapping(r.fields(event), 4, dash=True) for r in requests]
     if old is None:

@@ -1,5 +1,5 @@
-"""Read mail: mbox, mboxrd, single messages (.eml) and gzip-compressed mboxes, from files or
-standard input, into `Mail` records (the read stage of import-mbox).
+"""Read mail: mbox, mboxrd, single messages (.eml), maildirs and gzip-compressed mboxes, from
+files, folders or standard input, into `Mail` records (the read stage of import-mbox).
 
 Python's mail modules are used with one explicit policy (`POLICY`), around their sharp edges:
 
@@ -29,6 +29,7 @@ import email.policy
 import email.utils
 import gzip
 import io
+import os
 import re
 import sys
 from collections.abc import Callable
@@ -104,7 +105,7 @@ def read_inputs(paths: list[str], stdin: io.BufferedIOBase | None = None) -> Rea
     """Read every input (a path, or '-' for standard input); bad inputs are errors, bad
     messages are warnings and are skipped."""
     out = Read()
-    for path in paths:
+    for path in [file for given in paths for file in _files(given)]:
         shown = "<stdin>" if path == "-" else path
         try:
             if path == "-":
@@ -131,6 +132,21 @@ def read_inputs(paths: list[str], stdin: io.BufferedIOBase | None = None) -> Rea
                 out.problems.extend(Problem(shown, line, 0, f"message {number}: {n}", True) for n in result.notes)
             else:
                 out.problems.append(result)
+    return out
+
+
+def _files(path: str) -> list[str]:
+    """The inputs a path names: itself, or a folder's mail: a maildir (its cur/ and new/, one
+    message a file) or a folder of single messages (.eml files), in name order."""
+    if path == "-" or not os.path.isdir(path):
+        return [path]
+    folders = [os.path.join(path, sub) for sub in ("cur", "new") if os.path.isdir(os.path.join(path, sub))]
+    out = []
+    for folder in folders or [path]:
+        for name in sorted(os.listdir(folder)):
+            full = os.path.join(folder, name)
+            if not name.startswith(".") and os.path.isfile(full):
+                out.append(full)
     return out
 
 

@@ -48,7 +48,8 @@ class People:
     of a known address ("user-hash@public.gmane.org", its domain hidden) is matched by name and
     user name, under review too. Addresses are compared without case."""
 
-    def __init__(self, site: Site):
+    def __init__(self, site: Site, tool: str = "import-mbox"):
+        self.tool = tool  # the command review lines name
         self.ids = set(site.people)
         self.names: dict[str, str] = {pid: p["name"] for pid, p in site.people.items()}
         self.addresses: dict[str, set[str]] = {
@@ -98,9 +99,9 @@ class People:
         if pid in self.fills or how == "address" or any(p.id == pid for p in self.new):
             return
         if how == "name":
-            why = f"import-mbox took {address} as theirs by their name alone (from <{mid}>)"
+            why = f"{self.tool} took {address} as theirs by their name alone (from {_origin(mid)})"
         else:
-            why = f"import-mbox took <{mid}>, from {address} (gmane hides the domain), as theirs by their name"
+            why = f"{self.tool} took <{mid}>, from {address} (gmane hides the domain), as theirs by their name"
         review = f"{why}: check that it is theirs, then delete this line"
         if "review" in self.keys.get(pid, set()):
             self.notes.append(f"person '{pid}' already awaits review; {why}: check that too")
@@ -128,7 +129,8 @@ class People:
                 self.by_address[address.casefold()] = added.id
                 return added.id
             review = (
-                f"added by import-mbox as the author of <{mid}>: named as '{same_name}', but from {address}, not one "
+                f"added by {self.tool} as the author of {_origin(mid)}: named as '{same_name}', but from {address}, "
+                "not one "
                 f"of their addresses. If it is them, add it to their addresses, make '{same_name}' the author of "
                 "this person's messages and delete this person; if not, delete this line"
             )
@@ -140,11 +142,11 @@ class People:
         if found:
             return found
         review = (
-            f"added by import-mbox as the author of <{mid}>: check the name (and the id: the thread files "
+            f"added by {self.tool} as the author of {_origin(mid)}: check the name (and the id: the thread files "
             "name it as author), then delete this line"
         )
         if len(review) > 300:
-            review = "added by import-mbox as the author of a message: check the name, then delete this line"
+            review = f"added by {self.tool} as the author of a message: check the name, then delete this line"
         return self._add(name, address, review)
 
     def _add(self, name: str, address: str, review: str) -> str:
@@ -166,3 +168,8 @@ class People:
         if key and key not in self.by_name:
             self.by_name[key] = pid
         return pid
+
+
+def _origin(mid: str) -> str:
+    """A message as review lines name it: <Message-ID>, or a web form's row as it is."""
+    return f"<{mid}>" if "@" in mid else mid

@@ -167,3 +167,80 @@ def test_the_committee_page_shows_what_came_in_and_what_to_chase(data: Path, tmp
     topic_page = (project / "docs" / "topics" / "swap-readahead-again-2030.md").read_text()
     assert "No abstract on record yet. The topic e-mail opens (as sent, not checked):" in topic_page
     assert "\n\n> Swap readahead still guesses. I propose a session on making it follow\n" in topic_page
+
+
+# A Google Forms export: its own header for what to discuss, a quoted field over two lines,
+# local times without a zone.
+FORM = (
+    "Timestamp,Email Address,Name,Affiliation,Which topics would you like to discuss?,Topic ids\n"
+    '1/20/2030 10:00:00,nia@example.org,Nia Form,Example Corp,"Swap tiers, and CXL memory:\n'
+    'both for the MM track.",swap-backends\n'
+    "1/21/2030 11:30:00,kim@example.org,Kim Attendee,,Memory tiering,\n"
+)
+
+
+def test_a_form_export_becomes_requests(data: Path, tmp_path: Path):
+    csv = tmp_path / "requests.csv"
+    csv.write_text(FORM, encoding="utf-8")
+    result = run_cli(
+        "intake", "--data", str(data), "--event", "example-2030", "--form", str(csv),
+        "--column", "discuss=Which topics would you like to discuss?",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "  + request nia-form-example-2030 (nia-form, names swap-backends, form requests.csv:2)" in result.stdout
+    assert "  + request kim-attendee-example-2030 (kim-attendee, names no topic, form requests.csv:4)" in result.stdout
+    attendance = (data / "attendance.yaml").read_text()
+    assert '    form: "requests.csv:2"\n    posted: 2030-01-20\n' in attendance  # local time: the day
+    assert "    discuss: |\n      Swap tiers, and CXL memory:\n      both for the MM track.\n" in attendance
+    people = (data / "people.yaml").read_text()
+    assert "added by intake as the author of requests.csv:2" in people
+    # Mail from the same person later is on record already: one request per person and summit.
+    again = intake(data)
+    assert "  + request kim-attendee" not in again.stdout
+    assert "Requests to attend: 2 new, 1 already on record." in again.stdout
+    assert run_cli("check", "--data", str(data)).returncode == 0
+
+
+def test_bad_form_rows_are_said_at_once_with_their_lines(data: Path, tmp_path: Path):
+    csv = tmp_path / "requests.csv"
+    csv.write_text(
+        "Timestamp,Email Address,Name,Topic ids\n"
+        "1/20/2030 10:00:00,nia@example.org,,\n"
+        "yesterday,not-an-address,Kim Attendee,\n"
+        "2030-01-22T09:00:00+01:00,ola@example.org,Ola Form,no-such-topic\n",
+        encoding="utf-8",
+    )
+    before = tree(data)
+    result = run_cli("intake", "--data", str(data), "--event", "example-2030", "--form", str(csv))
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"{csv}:2: no name in this row",
+        f"{csv}:3: no e-mail address in this row (found 'not-an-address')",
+        f"{csv}:3: timestamp 'yesterday' is not a date and time this reads (such as 2030-01-20 10:00:00)",
+        f"Failed: 3 bad rows in {csv}; nothing was written.",
+    ]
+    csv.write_text(
+        "Timestamp,Email Address,Name,Topic ids\n2030-01-22T09:00:00+01:00,ola@example.org,Ola Form,no-such-topic\n",
+        encoding="utf-8",
+    )
+    result = run_cli("intake", "--data", str(data), "--event", "example-2030", "--form", str(csv))
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == f"{csv}:2: topic 'no-such-topic': no such topic, not of example-2030"
+    missing = run_cli("intake", "--data", str(data), "--event", "example-2030", "--form", str(csv), "--column",
+                      "email=Mail")  # fmt: skip
+    assert missing.returncode == 1
+    assert missing.stderr.splitlines()[0] == f"{csv}:1: --column email='Mail': no such header here"
+    assert tree(data) == before
+
+
+def test_a_maildir_reads_as_the_mbox_does(data: Path, tmp_path: Path):
+    maildir = tmp_path / "Maildir"
+    for sub in ("cur", "new", "tmp"):
+        (maildir / sub).mkdir(parents=True)
+    messages = SEASON.read_text().split("From mboxrd@z Thu Jan  1 00:00:00 1970\n")[1:]
+    for n, text in enumerate(messages):
+        (maildir / ("cur" if n % 2 else "new") / f"{1900000000 + n}.{n}.host:2,S").write_text(text)
+    result = intake(data, mbox=maildir)
+    assert result.returncode == 0, result.stderr
+    assert "Read 14 messages from 14 inputs." in result.stdout
+    assert "Topics: 3 new sessions, 1 new BoF, 0 already on record." in result.stdout
