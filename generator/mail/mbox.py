@@ -105,7 +105,13 @@ def read_inputs(paths: list[str], stdin: io.BufferedIOBase | None = None) -> Rea
     """Read every input (a path, or '-' for standard input); bad inputs are errors, bad
     messages are warnings and are skipped."""
     out = Read()
-    for path in [file for given in paths for file in _files(given)]:
+    files = []
+    for given in paths:
+        found = _files(given)
+        if not found:
+            out.problems.append(Problem(given, 0, 0, "a folder with no mail in it (a maildir holds cur/ and new/)"))
+        files.extend(found)
+    for path in files:
         shown = "<stdin>" if path == "-" else path
         try:
             if path == "-":

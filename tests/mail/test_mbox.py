@@ -81,13 +81,15 @@ def test_gzip_and_standard_input(tmp_path, shared):
 def test_unreadable_inputs_are_errors_with_their_path(tmp_path):
     bad = tmp_path / "bad.gz"
     bad.write_bytes(b"\x1f\x8b\x08\x00garbage")
-    read = mbox.read_inputs([str(tmp_path / "missing.mbox"), str(bad), str(tmp_path)])
+    empty = tmp_path / "Maildir"
+    (empty / "cur").mkdir(parents=True)
+    read = mbox.read_inputs([str(tmp_path / "missing.mbox"), str(bad), str(empty)])
     assert [str(p) for p in read.problems] == [
+        f"{empty}: a folder with no mail in it (a maildir holds cur/ and new/)",
         f"{tmp_path}/missing.mbox: cannot read: No such file or directory",
-        f"{bad}: " + read.problems[1].message,
-        f"{tmp_path}: cannot read: Is a directory",
+        f"{bad}: " + read.problems[2].message,
     ]
-    assert read.problems[1].message.startswith("not a readable gzip file")
+    assert read.problems[2].message.startswith("not a readable gzip file")
 
 
 @pytest.mark.parametrize(
