@@ -64,6 +64,7 @@ goldens: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/intake.py
 
 schema: $(STAMP)
 	$(BIN)/python -m generator schema

@@ -252,10 +252,14 @@ def plan(
     for mid, mail in by_id.items():
         s = read[mid]
         if s.cfp:
-            out.skipped.append(Skipped(mail, "the call for proposals or a reminder of it"))
+            why = (
+                "a reply in the call for proposals' thread" if s.reply else "the call for proposals or a reminder of it"
+            )
+            out.skipped.append(Skipped(mail, why))
             continue
         if s.rfc or (s.patch and not s.post):
-            out.skipped.append(Skipped(mail, "a patch series, not a topic post"))
+            why = "a reply to a patch series" if s.reply else "a patch series, not a topic post"
+            out.skipped.append(Skipped(mail, why))
             continue
         up = parent(mail)
         if not s.post:
