@@ -7,7 +7,8 @@
   since the calendars showed it, as CANCELLED. Unscheduled sessions are left out; the agenda
   page says so. Written by the icalendar library (RFC 5545 escaping, line folding, time zones).
 - `topics/<id>.ics`: one session alone, linked from its brief.
-- `people/<id>.ics`: the sessions a person leads or must attend, linked from their page.
+- `people/<id>.ics`: the sessions a person leads (a session a topic of theirs was merged into
+  too) or must attend, linked from their page.
 - `data.json`: every record as validated, the relations derived from them, the data file each
   came from and the page that shows it. Its JSON Schema is `docs/schemas/data.schema.json`
   (`generator.exports.jsonschemas.data_schema`, built from the same field definitions).
@@ -85,7 +86,7 @@ def people_sessions(site: Site, published: History) -> dict[str, list[Published]
         topic = site.topics.get(p.topic)
         if topic is None:
             continue
-        for pid in needed(topic):
+        for pid in needed(topic, site.merged(p.topic, "leads")):
             out.setdefault(pid, []).append(p)
     return out
 

@@ -12,7 +12,7 @@ from typing import Any
 from generator import layout
 from generator.pages import grid
 from generator.records import schema as S
-from generator.records.model import Site
+from generator.records.model import Site, proposals_of
 
 
 def add_minutes(clock: str, minutes: int) -> str:
@@ -123,9 +123,7 @@ class Queries:
     @staticmethod
     def proposals_of(topic: Any) -> list[str]:
         """A topic's proposals: on its agenda and in its running order."""
-        ids = list(topic["proposals"])
-        ids += [pid for item in topic["running_order"] for pid in item["proposals"] if pid not in ids]
-        return ids
+        return proposals_of(topic)
 
     def sessions_of(self, eid: str) -> list[Any]:
         """An event's topics that are sessions on its agenda, in session order."""
