@@ -94,7 +94,9 @@ def test_two_leads_everywhere(site, pages, briefs, files):
     marked = "Dan Reclaim (from <em>One extensible reclaim</em>)"
     assert f"<th>Leads</th><td>Ana Swap, Ben Store, {marked}</td>" in briefs["swap-backends"]
     event = Calendar.from_ical(files["topics/swap-backends.ics"]).walk("VEVENT")[0]
-    assert str(event["DESCRIPTION"]).startswith("Leads: Ana Swap, Ben Store\n")
+    assert str(event["DESCRIPTION"]).startswith(
+        "Leads: Ana Swap, Ben Store, Dan Reclaim (from One extensible reclaim)\n"
+    )
     leads = "- Leads [Pluggable swap back ends](../topics/swap-backends.md)"
     assert leads in pages["people/ana-swap.md"] and leads in pages["people/ben-store.md"]
     assert "- Should attend [Pluggable swap back ends](../topics/swap-backends.md)" in pages["people/cat-maint.md"]
