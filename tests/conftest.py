@@ -18,6 +18,7 @@ SHARED = REPO.parent / "shared"
 SAMPLE = REPO / "tests" / "fixtures" / "sample"
 SUMMIT = REPO / "tests" / "fixtures" / "summit"  # two events and every kind of topic
 SCHEDULE = REPO / "tests" / "fixtures" / "schedule"  # two days, three rooms, a joint and a plenary session
+MERGE = REPO / "tests" / "fixtures" / "merge"  # a topic, with all it brings, merged into a session
 SEED_MBOX = SHARED / "sources" / "using-bpf-in-mm-reply.mbox"
 
 

@@ -2,12 +2,14 @@
 
 - `agenda.ics`: one event per session with a slot, in the event's time zone (with its
   VTIMEZONE), with room, status (tentative until accepted), a plain-text description (leads,
-  who must attend, tracks, the brief's address, the abstract as its page shows it with links
-  written out) and the address of the session's brief; and each session taken off the agenda
-  since the calendars showed it, as CANCELLED. Unscheduled sessions are left out; the agenda
-  page says so. Written by the icalendar library (RFC 5545 escaping, line folding, time zones).
+  those of the topics merged into it marked, who must attend, tracks, the brief's address,
+  the abstract as its page shows it with links written out) and the address of the
+  session's brief; and each session taken off the agenda since the calendars showed it, as
+  CANCELLED. Unscheduled sessions are left out; the agenda page says so. Written by the
+  icalendar library (RFC 5545 escaping, line folding, time zones).
 - `topics/<id>.ics`: one session alone, linked from its brief.
-- `people/<id>.ics`: the sessions a person leads or must attend, linked from their page.
+- `people/<id>.ics`: the sessions a person leads (a session a topic of theirs was merged into
+  too) or must attend, linked from their page.
 - `data.json`: every record as validated, the relations derived from them, the data file each
   came from and the page that shows it. Its JSON Schema is `docs/schemas/data.schema.json`
   (`generator.exports.jsonschemas.data_schema`, built from the same field definitions).
@@ -39,7 +41,7 @@ from generator.layout import Publish
 from generator.pages import markup
 from generator.records import schema as S
 from generator.records.model import Site
-from generator.records.schedule import needed
+from generator.records.schedule import MERGED_PARTS, needed
 
 CALENDAR = layout.target("calendar")
 DATA = layout.target("data")
@@ -85,7 +87,7 @@ def people_sessions(site: Site, published: History) -> dict[str, list[Published]
         topic = site.topics.get(p.topic)
         if topic is None:
             continue
-        for pid in needed(topic):
+        for pid in needed(topic, site.merged(p.topic, "leads")):
             out.setdefault(pid, []).append(p)
     return out
 
@@ -134,8 +136,12 @@ def _event(site: Site, p: Published, publish: Publish, tz: dt.tzinfo) -> Event:
         return vevent
     brief = publish.page_url(layout.target("topic", topic["id"]))
     brief_url = publish.absolute(brief)
-    names = ", ".join(site.people[pid]["name"] for pid in topic["leads"])
-    lines = [f"{'Lead' if len(topic['leads']) == 1 else 'Leads'}: {names}"]
+    leads = site.leads_of(topic["id"])
+    names = ", ".join(
+        site.people[pid]["name"] + (f" (from {' '.join(site.topics[mid]['title'].split())})" if mid else "")
+        for pid, mid in leads
+    )
+    lines = [f"{'Lead' if len(leads) == 1 else 'Leads'}: {names}"]
     if topic["must_attend"]:
         lines.append("Must attend: " + ", ".join(site.people[w["person"]]["name"] for w in topic["must_attend"]))
     tracks = {t["id"]: t["name"] for t in event["tracks"]}
@@ -252,7 +258,16 @@ def _document(site: Site, publish: Publish, item: Callable[[str, str, Callable[[
             calendar=cal,
             questions=questions,
             continued_by=site.continued_by.get(tid, []),
+            merged=merged(tid),
         )
+
+    def merged(tid: str) -> dict[str, Any] | None:
+        """What the topics merged into a session bring to it (None: nothing was merged into it)."""
+        into = site.merged_into_topic.get(tid, [])
+        if not into:
+            return None
+        brought = {part: [{"id": rid, "from": mid} for rid, mid in site.merged(tid, part)] for part in MERGED_PARTS}
+        return {"topics": into, **brought}
 
     def event(eid: str) -> dict[str, Any]:
         ev = site.events[eid]

@@ -12,6 +12,7 @@ from typing import Any
 
 from generator import layout
 from generator.records import schema as S
+from generator.records.schedule import MERGED_PARTS
 
 
 def to_json(t: S.Type, exported: bool = False) -> dict[str, Any]:
@@ -135,6 +136,36 @@ def data_schema() -> dict[str, Any]:
         return {"type": "array", "description": what, "items": schema}
 
     calendar = {"type": ["string", "null"], "description": "Its iCalendar file (null while unscheduled)."}
+
+    def brought(what: str) -> dict[str, Any]:
+        item = {
+            "type": "object",
+            "properties": {
+                "id": {"type": "string", "pattern": "^" + layout.ID_RE + "$"},
+                "from": {"type": "string", "pattern": "^" + layout.ID_RE + "$", "description": "The merged topic."},
+            },
+            "required": ["id", "from"],
+            "additionalProperties": False,
+        }
+        return listed(item, what)
+
+    merged = {
+        "type": ["object", "null"],
+        "description": (
+            "What the topics merged into this session bring to it (each not already its own, with the merged "
+            "topic it comes from): its page, brief and calendars show them, and their leads count in the "
+            "schedule's checks as co-leads. Null when no topic was merged into it."
+        ),
+        "properties": {
+            "topics": _ids("Ids of the topics merged into it."),
+            "leads": brought("Their leads (person ids), who co-lead it."),
+            "proposals": brought("Their proposals (proposal ids)."),
+            "questions": brought("Their questions (question ids)."),
+            "threads": brought("Their threads (thread ids)."),
+        },
+        "required": ["topics", *MERGED_PARTS],
+        "additionalProperties": False,
+    }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "lsfmm-prep data.json",
@@ -173,6 +204,7 @@ def data_schema() -> dict[str, Any]:
                     calendar=calendar,
                     questions=_ids("Ids of the questions for this session."),
                     continued_by=_ids("Ids of the later topics that continue it."),
+                    merged=merged,
                 ),
                 "The topics of every summit.",
             ),

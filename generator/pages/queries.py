@@ -15,7 +15,7 @@ from generator import layout
 from generator.pages import grid
 from generator.records import mailtext
 from generator.records import schema as S
-from generator.records.model import Site
+from generator.records.model import Site, proposals_of
 
 
 def add_minutes(clock: str, minutes: int) -> str:
@@ -132,9 +132,7 @@ class Queries:
     @staticmethod
     def proposals_of(topic: Any) -> list[str]:
         """A topic's proposals: on its agenda and in its running order."""
-        ids = list(topic["proposals"])
-        ids += [pid for item in topic["running_order"] for pid in item["proposals"] if pid not in ids]
-        return ids
+        return proposals_of(topic)
 
     def sessions_of(self, eid: str) -> list[Any]:
         """An event's topics that are sessions on its agenda, in session order."""
@@ -199,16 +197,39 @@ class Queries:
         site = self.site
         return [site.questions[q] for q in site.questions_of_topic.get(tid, [])]
 
+    # What a session shows of the topics merged into it (Site.merged_content; its leads are
+    # Site.leads_of): each record with the merged topic it comes from (None: the session's own).
+
+    def session_proposals(self, tid: str) -> list[tuple[str, str | None]]:
+        """The proposals a session's page and brief show (ids): its own, then those the topics
+        merged into it bring."""
+        own: list[tuple[str, str | None]] = [(pid, None) for pid in self.site.topics[tid]["proposals"]]
+        return own + list(self.site.merged(tid, "proposals"))
+
+    def session_questions(self, tid: str) -> list[tuple[Any, str | None]]:
+        """The questions a session's page and brief show: its own, then those of the topics
+        merged into it."""
+        site = self.site
+        own: list[tuple[Any, str | None]] = [(q, None) for q in self.questions_of(tid)]
+        return own + [(site.questions[qid], mid) for qid, mid in site.merged(tid, "questions")]
+
+    def session_threads(self, tid: str) -> list[tuple[str, str | None]]:
+        """The threads of a session (ids): its own, then those of the topics merged into it."""
+        thread = self.site.topics[tid]["thread"]
+        own: list[tuple[str, str | None]] = [(thread, None)] if thread else []
+        return own + list(self.site.merged(tid, "threads"))
+
     def quotes_of_topic(self, tid: str) -> list[Any]:
-        """Quotes from the topic's thread, or about its proposals or questions, in data order;
-        of those about its proposals, only the ones written by the end of its summit (a past
-        session shows what was said before it, not a later year's replies)."""
-        site, topic = self.site, self.site.topics[tid]
-        ids = {q["id"] for q in site.threads[topic["thread"]]["quotes"]} if topic["thread"] else set()
-        for qid in site.questions_of_topic.get(tid, []):
-            ids.update(site.quotes_of_question.get(qid, []))
+        """Quotes from the topic's thread, or about its proposals or questions (the topics
+        merged into it included), in data order; of those about its proposals, only the ones
+        written by the end of its summit (a past session shows what was said before it, not a
+        later year's replies)."""
+        site = self.site
+        ids = {q["id"] for thread, _ in self.session_threads(tid) for q in site.threads[thread]["quotes"]}
+        for q, _ in self.session_questions(tid):
+            ids.update(site.quotes_of_question.get(q["id"], []))
         end = str(site.event_of(tid)["end"])
-        for pid in topic["proposals"]:
+        for pid, _ in self.session_proposals(tid):
             for quid in site.quotes_of_proposal.get(pid, []):
                 when = site.quotes[quid]["date"]
                 if when is None or when.date().isoformat() <= end:

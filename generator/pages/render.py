@@ -239,6 +239,10 @@ class Renderer(Queries):
             "scheduled_of_person": self.scheduled_of_person,
             "questions_of": self.questions_of,
             "quotes_of_topic": self.quotes_of_topic,
+            "leads_of": site.leads_of,
+            "session_proposals": self.session_proposals,
+            "session_questions": self.session_questions,
+            "session_threads": self.session_threads,
         }
 
     # ------------------------------------------------------------------ parts of pages
@@ -357,13 +361,15 @@ class Renderer(Queries):
     def _brief(self, tid: str) -> str:
         site = self.site
         topic = site.topics[tid]
-        questions = self.questions_of(tid)
+        asked = self.session_questions(tid)  # with the topic each comes from (None: its own)
+        questions = [q for q, _ in asked]
         quotes = self.quotes_of_topic(tid)
         ctx = {
             **self._base(),
             "event": site.event_of(tid),
             "topic": topic,
             "questions": questions,
+            "question_from": {q["id"]: mid for q, mid in asked},
             "quotes": quotes,
             "question_number": {q["id"]: n for n, q in enumerate(questions, 1)},
             "quote_label": {q["id"]: letter_label(n) for n, q in enumerate(quotes)},

@@ -47,6 +47,7 @@ class Site:
         "conflicts_of_event",
         "continued_by",
         "merged_into_topic",
+        "merged_content",
         "topics_of_proposal",
         "questions_of_topic",
         "questions_of_proposal",
@@ -77,6 +78,7 @@ class Site:
     conflicts_of_event: Mapping[str, list[dict[str, Any]]]  # event -> what its schedule gets wrong
     continued_by: Mapping[str, list[str]]  # topic -> the later topics that continue it
     merged_into_topic: Mapping[str, list[str]]  # topic -> the topics merged into it
+    merged_content: Mapping[str, schedule.Merged]  # session -> what the topics merged into it bring (_merges)
     topics_of_proposal: Mapping[str, list[str]]
     questions_of_topic: Mapping[str, list[str]]
     questions_of_proposal: Mapping[str, list[str]]
@@ -132,6 +134,17 @@ class Site:
         """A session that is (or may still be) on its event's agenda: not merged into another
         topic, declined or withdrawn, and not an attend request."""
         return schedule.on_agenda(topic)
+
+    def merged(self, tid: str, part: str) -> list[tuple[str, str]]:
+        """What the topics merged into a session bring to it, of one part (MERGED_PARTS): each
+        id with the merged topic it comes from."""
+        return schedule.brought(self.merged_content, tid, part)
+
+    def leads_of(self, tid: str) -> list[tuple[str, str | None]]:
+        """A session's leads as its page, brief and calendars name them: its own (None), then
+        those of the topics merged into it, each with the topic it comes from."""
+        own: list[tuple[str, str | None]] = [(pid, None) for pid in self.topics[tid]["leads"]]
+        return own + list(self.merged(tid, "leads"))
 
 
 # What else is lost when a whole file of this kind is unusable.
@@ -351,7 +364,8 @@ def validate(results: list[FileResult], problems: Problems, data_dir: str) -> Si
     _check_requests(requests, topics, event_of, problems)
     _check_continues(topics, events, event_of, problems)
     _check_merges(topics, event_of, problems)
-    conflicts = schedule.schedule_conflicts(topics, events, event_of)
+    merged_into, merged = _merges(topics, questions)
+    conflicts = schedule.schedule_conflicts(topics, events, event_of, merged)
     for conflict in conflicts:
         problems.warn(conflict["path"], conflict["line"], conflict["message"])
     if problems.errors:
@@ -389,7 +403,7 @@ def validate(results: list[FileResult], problems: Problems, data_dir: str) -> Si
         "messages": messages,
         "requests": requests,
     }
-    relations = _relations(topics, proposals, questions, quotes, event_of)
+    relations = _relations(topics, proposals, questions, quotes, event_of, merged_into, merged)
     relations["requests_of_event"] = _requests_of_events(requests)
     relations["revisions_of_proposal"] = revisions
     for conflict in conflicts:
@@ -552,6 +566,54 @@ def _check_merges(topics: dict[str, S.Rec], event_of: dict[str, str], problems: 
             )
 
 
+def _merges(
+    topics: dict[str, S.Rec], questions: dict[str, S.Rec]
+) -> tuple[dict[str, list[str]], dict[str, schedule.Merged]]:
+    """Each session's merged topics (by id), and what they bring to it (schedule.MERGED_PARTS):
+    their leads, who co-lead it; their proposals (with those of their running order), their
+    questions and their threads, which its page, brief and calendars show. Each part lists what
+    the session does not hold itself, once, with the merged topic it comes from (the first, by
+    id). The one place merges are followed: pages, exports and the schedule's checks read this."""
+    merged_into: dict[str, list[str]] = {}
+    for tid in sorted(topics):
+        decision = topics[tid]["decision"]
+        into = str(decision["into"] or "") if decision else ""
+        if into in topics:  # else none, or unknown (reported with the references)
+            merged_into.setdefault(into, []).append(tid)
+    asked: dict[str, list[str]] = defaultdict(list)  # topic -> its questions, as the file lists them
+    for qid, q in questions.items():
+        asked[q["topic"]].append(qid)
+
+    def parts(topic: S.Rec) -> dict[str, list[str]]:
+        threads = [topic["thread"]] if topic["thread"] else []
+        return {
+            "leads": topic["leads"],
+            "proposals": proposals_of(topic),
+            "questions": asked[topic["id"]],
+            "threads": threads,
+        }
+
+    content: dict[str, schedule.Merged] = {}
+    for sid, mids in merged_into.items():
+        held = {part: set(ids) for part, ids in parts(topics[sid]).items()}
+        brought: dict[str, list[tuple[str, str]]] = {part: [] for part in schedule.MERGED_PARTS}
+        for mid in mids:
+            for part, ids in parts(topics[mid]).items():
+                for rid in ids:
+                    if rid not in held[part]:
+                        held[part].add(rid)
+                        brought[part].append((rid, mid))
+        content[sid] = brought
+    return merged_into, content
+
+
+def proposals_of(topic: S.Rec) -> list[str]:
+    """A topic's proposals: on its agenda, then those of its running order."""
+    ids = list(topic["proposals"])
+    ids += [pid for item in topic["running_order"] for pid in item["proposals"] if pid not in ids]
+    return ids
+
+
 def _check_continues(
     topics: dict[str, S.Rec], events: dict[str, S.Rec], event_of: dict[str, str], problems: Problems
 ) -> None:
@@ -589,10 +651,14 @@ def _relations(
     questions: dict[str, S.Rec],
     quotes: dict[str, S.Rec],
     event_of: dict[str, str],
+    merged_into: dict[str, list[str]],
+    merged: dict[str, schedule.Merged],
 ) -> dict[str, dict[str, Any]]:
     """The relations between records that no record states alone (Site.RELATIONS)."""
     rel: dict[str, dict[str, Any]] = {name: {} for name in Site.RELATIONS}
     rel["event_of_topic"] = dict(event_of)
+    rel["merged_into_topic"] = merged_into
+    rel["merged_content"] = merged
 
     def add(table: str, key: str, value: Any) -> None:
         bucket = rel[table].setdefault(key, [])
@@ -603,8 +669,6 @@ def _relations(
         add("topics_of_event", event_of.get(tid, ""), tid)
         for earlier in topic["continues"]:
             add("continued_by", earlier, tid)
-        if topic["decision"] and topic["decision"]["into"]:
-            add("merged_into_topic", topic["decision"]["into"], tid)
         if topic["thread"]:
             add("topics_of_thread", topic["thread"], tid)
         for pid in topic["proposals"]:
@@ -632,6 +696,9 @@ def _relations(
             add("roles_of_person", lead, ("leads", "topic", tid))
         for want in topic["must_attend"]:
             add("roles_of_person", want["person"], ("should attend", "topic", tid))
+    for sid, brought in merged.items():  # a merged topic's lead co-leads the session it went into
+        for lead, _ in brought["leads"]:
+            add("roles_of_person", lead, (S.MERGED_LEAD_ROLE, "topic", sid))
     for pid, prop in proposals.items():
         for r in prop["people"]:
             add("roles_of_person", r["person"], (r["role"], "proposal", pid))
@@ -647,7 +714,7 @@ def _relations(
         counts[quote["thread"]] = counts.get(quote["thread"], 0) + 1
 
     # Deterministic order: questions as the questions file lists them, quotes in thread order.
-    for name in ("topics_of_proposal", "topics_of_event", "continued_by", "merged_into_topic", "proposals_of_status"):
+    for name in ("topics_of_proposal", "topics_of_event", "continued_by", "proposals_of_status"):
         for ids in rel[name].values():
             ids.sort()
     order = {qid: n for n, qid in enumerate(questions)}

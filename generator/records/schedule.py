@@ -5,10 +5,23 @@ schedule page names it. Pure: records in, problems and conflicts out."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from generator.errors import Problems
 from generator.records import schema as S
+
+# What a topic merged into a session brings to it (model._merges): part -> [(id, the merged
+# topic it comes from)], for each of these parts.
+MERGED_PARTS = ("leads", "proposals", "questions", "threads")
+Merged = Mapping[str, Sequence[tuple[str, str]]]
+
+
+def brought(merged: Mapping[str, Merged], tid: str, part: str) -> list[tuple[str, str]]:
+    """What the topics merged into session `tid` bring to it, of one part (none when nothing
+    was merged into it)."""
+    content = merged.get(tid)
+    return [(rid, mid) for rid, mid in content[part]] if content else []
 
 
 def check_place(ref: S.RefUse, event: S.Rec, problems: Problems) -> None:
@@ -29,13 +42,17 @@ def check_place(ref: S.RefUse, event: S.Rec, problems: Problems) -> None:
 
 
 def schedule_conflicts(
-    topics: dict[str, S.Rec], events: dict[str, S.Rec], event_of: dict[str, str]
+    topics: dict[str, S.Rec],
+    events: dict[str, S.Rec],
+    event_of: dict[str, str],
+    merged: Mapping[str, Merged] | None = None,
 ) -> list[dict[str, Any]]:
     """What a schedule gets wrong, as the program committee must hear it before it is released
     (pretalx warns of the same): two sessions in one room at once; a person in two sessions at
-    once (as lead or must-attend); a joint session while its tracks have other sessions, or a
-    plenary session while anything else runs; a session across midnight, outside the event's
-    daily hours, or over a break; an accepted topic without a slot once the schedule is final.
+    once (as lead, as the lead of a topic merged into one (`merged`: model._merges), or as
+    must-attend); a joint session while its tracks have other sessions, or a plenary session
+    while anything else runs; a session across midnight, outside the event's daily hours, or
+    over a break; an accepted topic without a slot once the schedule is final.
     Sessions that were held are as the record says: two of them are never a conflict.
 
     Each is a dict: event, kind, topics (ids), the place to report it (path, line) and the
@@ -103,7 +120,7 @@ def schedule_conflicts(
             for b_start, b_end, b in spans[:n]:  # b starts no later than a
                 if not (a_start < b_end and b_start < a_end) or (_held(a) and _held(b)):
                     continue
-                out.extend(_pair(eid, events[eid], a, b))
+                out.extend(_pair(eid, events[eid], a, b, merged or {}))
     kinds = S.CONFLICT.values
     return sorted(out, key=lambda c: (c["event"], kinds.index(c["kind"]), c["path"], c["line"], c["message"]))
 
@@ -113,9 +130,13 @@ def _conflict(eid: str, kind: str, tids: list[str], path: str, line: int, messag
     return {"event": eid, "kind": kind, "topics": tids, "path": path, "line": line, "message": message}
 
 
-def needed(topic: S.Rec) -> dict[str, str]:
-    """Who a session needs, and as what: its leads (lead, or co-lead), then who must attend."""
-    roles = {pid: "lead" if len(topic["leads"]) == 1 else "co-lead" for pid in topic["leads"]}
+def needed(topic: S.Rec, merged_leads: Sequence[tuple[str, str]] = ()) -> dict[str, str]:
+    """Who a session needs, and as what: its leads (lead, or co-lead), the leads of the topics
+    merged into it (`merged_leads`: each with the topic it comes from), then who must attend."""
+    alone = len(topic["leads"]) + len(merged_leads) == 1
+    roles = {pid: "lead" if alone else "co-lead" for pid in topic["leads"]}
+    for pid, mid in merged_leads:
+        roles.setdefault(pid, f"co-lead (from merged topic '{mid}')")
     for want in topic["must_attend"]:
         roles.setdefault(want["person"], "must attend")
     return roles
@@ -126,7 +147,7 @@ def _span(topic: S.Rec) -> str:
     return f"{slot['start']}–{S.clock_text(S.clock_minutes(slot['start']) + slot['minutes'])}"
 
 
-def _pair(eid: str, event: S.Rec, a: S.Rec, b: S.Rec) -> list[dict[str, Any]]:
+def _pair(eid: str, event: S.Rec, a: S.Rec, b: S.Rec, merged: Mapping[str, Merged]) -> list[dict[str, Any]]:
     """The conflicts of two sessions at overlapping times, reported at `a` (which starts no
     earlier than `b`) and naming `b` with its file:line."""
     out = []
@@ -142,8 +163,8 @@ def _pair(eid: str, event: S.Rec, a: S.Rec, b: S.Rec) -> list[dict[str, Any]]:
             f"session '{a['id']}' ({_span(a)}) is in {rooms.get(a['slot']['room'], a['slot']['room'])} "
             f"at the same time as '{b['id']}' ({_span(b)}, {where_b})",
         )
-    them = needed(b)
-    for pid, role in sorted(needed(a).items()):
+    them = needed(b, brought(merged, b["id"], "leads"))
+    for pid, role in sorted(needed(a, brought(merged, a["id"], "leads")).items()):
         if pid in them:
             add(
                 "person",

@@ -130,11 +130,14 @@ def decision_status(topic: Rec) -> str:
 
 ON_AGENDA = ("proposed", "accepted", "held")  # not merged into another, declined or withdrawn
 NOT_SESSIONS = ("attend-request",)  # kinds that ask for a seat, not for a slot
+# The role of a merged topic's lead in the session it was merged into (model._merges).
+MERGED_LEAD_ROLE = "co-leads (from a merged topic)"
 # What a person did, as each person's page and data.json `roles` list it, in this order: a lead
-# of a topic, someone a topic wants in the room, a part in a proposal (PROPOSAL_ROLE), a
-# concern, a position on a question.
+# of a topic, a co-lead of a session a topic of theirs was merged into, someone a topic wants
+# in the room, a part in a proposal (PROPOSAL_ROLE), a concern, a position on a question.
 PERSON_ROLES = (
     "leads",
+    MERGED_LEAD_ROLE,
     "should attend",
     "author",
     "co-author",

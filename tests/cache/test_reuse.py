@@ -17,7 +17,7 @@ from generator.builder import pipeline
 from generator.cache.fingerprint import Fingerprint
 from generator.cache.store import Cache
 from generator.pages.render import Renderer
-from tests.conftest import REPO, SAMPLE, SCHEDULE, SUMMIT, edit, run_cli, tree
+from tests.conftest import MERGE, REPO, SAMPLE, SCHEDULE, SUMMIT, edit, run_cli, tree
 
 # (file under data/, text, its replacement): each leaves the sample data valid (check --strict).
 EDITS = [
@@ -145,6 +145,7 @@ def test_incremental_equals_from_scratch(project, rel, old, new):
 # continued topics, the current event, a post known only from an archive, tracks and rooms.
 SUMMIT_EDITS = [
     ("topics/extensible-reclaim.yaml", "  status: merged\n  into: swap-backends\n", "  status: declined\n"),
+    ("topics/extensible-reclaim.yaml", "leads: [dan-reclaim]", "leads: [dan-reclaim, eve-meta]"),
     ("topics/end-of-summit.yaml", "  status: declined", "  status: accepted"),
     ("topics/swap-backends.yaml", "leads: [ana-swap, ben-store]", "leads: [ben-store]"),
     ("topics/swap-backends.yaml", "  - person: cat-maint\n", "  - person: dan-reclaim\n"),
@@ -176,7 +177,22 @@ SCHEDULE_EDITS = [
 ]
 
 
-FIXTURE_EDITS = [(SUMMIT, *e) for e in SUMMIT_EDITS] + [(SCHEDULE, *e) for e in SCHEDULE_EDITS]
+# Edits of a topic merged into a session (tests/fixtures/merge): what it brings to the session
+# (its leads, title, proposals, thread, questions), and the merge itself.
+MERGE_EDITS = [
+    ("topics/cxl-zone-exmem.yaml", "leads: [kyu-exmem]", "leads: [kyu-exmem, mo-maint]"),
+    ("topics/cxl-zone-exmem.yaml", "title: A zone for CXL memory (ZONE_EXMEM)", "title: A zone for CXL memory"),
+    ("topics/cxl-zone-exmem.yaml", "proposals: [zone-exmem]", "proposals: []"),
+    ("topics/cxl-zone-exmem.yaml", "thread: cxl-zone-exmem\n", ""),
+    ("questions.yaml", "    topic: cxl-zone-exmem\n", "    topic: memory-tiering-2023\n"),
+    ("topics/cxl-zone-exmem.yaml", "  status: merged\n  into: memory-tiering-2023\n", "  status: declined\n"),
+    ("people.yaml", "name: Kyu Exmem", "name: Kyu X. Exmem"),
+]
+
+
+FIXTURE_EDITS = (
+    [(SUMMIT, *e) for e in SUMMIT_EDITS] + [(SCHEDULE, *e) for e in SCHEDULE_EDITS] + [(MERGE, *e) for e in MERGE_EDITS]
+)
 
 
 @pytest.mark.parametrize(
@@ -189,6 +205,28 @@ def test_incremental_equals_from_scratch_for_a_summit_and_a_schedule(tmp_path, f
     build(tmp_path, "docs")
     edit(tmp_path / "data" / rel, old, new)
     build(tmp_path, "docs")
+    build(tmp_path, "fresh", "--no-cache")
+    assert tree(tmp_path / "docs") == tree(tmp_path / "fresh")
+
+
+def test_an_edit_of_a_merged_topics_leads_changes_the_session_it_went_into(tmp_path, rendered):
+    """The session's page, brief and calendars read what the merged topic brings through one
+    relation (Site.merged_content): a new lead of the merged topic is a co-lead of the session
+    after an incremental build, as after a clean one."""
+    data = Path(shutil.copytree(MERGE, tmp_path / "data"))
+    build(tmp_path, "docs")
+    page = tmp_path / "docs" / "topics" / "memory-tiering-2023.md"
+    before = page.read_text()
+    assert "Mo Maint](../people/mo-maint.md) (from" not in before
+    rendered.clear()
+    edit(data / "topics" / "cxl-zone-exmem.yaml", "leads: [kyu-exmem]", "leads: [kyu-exmem, mo-maint]")
+    build(tmp_path, "docs")
+    assert "topics/memory-tiering-2023.md" in rendered
+    assert "topics/cxl-hotplug.md" not in rendered  # it reads nothing of the merge
+    after = page.read_text()
+    assert "[Mo Maint](../people/mo-maint.md) (from *[A zone for CXL memory" in after
+    calendar = (tmp_path / "docs" / "topics" / "memory-tiering-2023.ics").read_text()
+    assert "Mo Maint (from A zone for CXL memory" in calendar.replace("\r\n ", "")
     build(tmp_path, "fresh", "--no-cache")
     assert tree(tmp_path / "docs") == tree(tmp_path / "fresh")
 

@@ -1,6 +1,6 @@
 """The exports round-trip through their parsers: agenda.ics and the per-session calendars
 through icalendar, data.json through json and its published JSON Schema, on the default data,
-the sample fixture and the hostile data set."""
+the sample fixture, a topic merged into a session (the merge fixture) and the hostile data set."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from generator.exports.history import advance
 from generator.exports.jsonschemas import schemas
 from generator.layout import Publish
 from generator.records.model import Site
-from tests.conftest import REPO, SAMPLE
+from tests.conftest import MERGE, REPO, SAMPLE
 from tests.hostile import RLO_NAME, write_hostile
 
 PUBLISH = Publish(site_url="https://briefs.example.org/summit/")
@@ -124,6 +124,23 @@ def test_every_session_with_a_slot_is_in_the_calendar_in_time_order(tmp_path):
     assert str(events[1]["status"]) == "TENTATIVE"  # scheduled, not yet accepted
 
 
+def test_a_merged_topics_lead_is_in_the_sessions_event_and_has_it_in_their_calendar():
+    """cxl-zone-exmem was merged into memory-tiering-2023: the session's event names its lead as
+    a co-lead, marked, and that lead's calendar holds the session beside their own."""
+    files = exports(load(MERGE), PUBLISH)
+    (event,) = parse_ics(files["topics/memory-tiering-2023.ics"]).events
+    assert str(event["description"]).startswith(
+        "Leads: Hana Tier, Kyu Exmem (from A zone for CXL memory (ZONE_EXMEM))\nMust attend: Mo Maint\n"
+    )
+    theirs = parse_ics(files["people/kyu-exmem.ics"]).events
+    assert [str(e["uid"]) for e in theirs] == [
+        "memory-tiering-2023@lsfmmbpf-2023.lsfmm-prep",
+        "cxl-hotplug@lsfmmbpf-2023.lsfmm-prep",
+    ]
+    assert theirs[0].to_ical() == event.to_ical()
+    assert not any(path.startswith("topics/cxl-zone-exmem") for path in files)  # merged: no slot of its own
+
+
 def test_default_data_calendar_is_valid_and_empty_until_sessions_have_slots():
     site = load(REPO / "data")
     assert all(t["slot"] is None for t in site.topics.values())
@@ -177,9 +194,14 @@ def test_calendars_carry_the_generated_file_marker(tmp_path):
 # ---------------------------------------------------------------------------------- data.json
 
 
-@pytest.mark.parametrize("which", ["default", "sample", "hostile"])
+@pytest.mark.parametrize("which", ["default", "sample", "merge", "hostile"])
 def test_data_json_is_valid_against_its_published_schema(which, hostile):
-    site = {"default": lambda: load(REPO / "data"), "sample": lambda: load(SAMPLE), "hostile": lambda: hostile}[which]()
+    site = {
+        "default": lambda: load(REPO / "data"),
+        "sample": lambda: load(SAMPLE),
+        "merge": lambda: load(MERGE),
+        "hostile": lambda: hostile,
+    }[which]()
     doc = json.loads(exports(site, PUBLISH)[DATA])
     jsonschema.Draft202012Validator(DATA_SCHEMA).validate(doc)
     assert doc["$schema"] == "schemas/data.schema.json" and doc["generated_by"] == "lsfmm-prep"
@@ -225,6 +247,25 @@ def test_data_json_round_trips_every_record_and_relation():
     assert event["topics"] == sorted(site.topics_of_event["lsfmmbpf-2026"])
     for t in doc["topics"]:
         assert t["event"] == site.event_of_topic[t["id"]] and t["leads"] == site.topics[t["id"]]["leads"]
+
+
+def test_data_json_says_what_a_merged_topic_brings_to_its_session():
+    site = load(MERGE)
+    doc = json.loads(exports(site, PUBLISH)[DATA])
+    topics = {t["id"]: t for t in doc["topics"]}
+    exmem = "cxl-zone-exmem"
+    assert topics["memory-tiering-2023"]["merged"] == {
+        "topics": [exmem],
+        "leads": [{"id": "kyu-exmem", "from": exmem}],
+        "proposals": [{"id": "zone-exmem", "from": exmem}],
+        "questions": [{"id": "exmem-zone-or-node", "from": exmem}],
+        "threads": [{"id": exmem, "from": exmem}],
+    }
+    assert topics["memory-tiering-2023"]["leads"] == ["hana-tier"]  # the record as written
+    assert topics[exmem]["merged"] is None and topics["cxl-hotplug"]["merged"] is None
+    assert topics[exmem]["decision"]["into"] == "memory-tiering-2023"
+    kyu = next(p for p in doc["people"] if p["id"] == "kyu-exmem")
+    assert {"role": "co-leads (from a merged topic)", "kind": "topic", "id": "memory-tiering-2023"} in kyu["roles"]
 
 
 def test_data_json_names_the_calendar_of_each_scheduled_session():

@@ -1,5 +1,6 @@
 """Golden files: for each fixture (the sample; the summit: two events and every kind of topic
-a program committee sees; the schedule: a grid of two days and three rooms), the exact
+a program committee sees; the schedule: a grid of two days and three rooms; the merge: a topic
+merged into a session, with what it brings), the exact
 Markdown of every page and the exact exports (calendars, data.json) for a site published at
 SAMPLE_PUBLISH.
 
@@ -19,12 +20,12 @@ from generator.layout import Publish, relative
 from generator.pages import markup
 from generator.pages.queries import add_minutes, running_order
 from generator.pages.render import render_pages
-from tests.conftest import REPO, SAMPLE, SCHEDULE, SUMMIT
+from tests.conftest import MERGE, REPO, SAMPLE, SCHEDULE, SUMMIT
 
 GOLDENS = REPO / "tests" / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDENS") == "1"
 SAMPLE_PUBLISH = Publish(site_url="https://briefs.example.org/summit/")
-FIXTURES = {"sample": SAMPLE, "summit": SUMMIT, "schedule": SCHEDULE}
+FIXTURES = {"sample": SAMPLE, "summit": SUMMIT, "schedule": SCHEDULE, "merge": MERGE}
 
 
 def sample_pages() -> dict[str, str]:

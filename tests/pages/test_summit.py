@@ -86,12 +86,17 @@ def test_a_topic_known_only_from_an_archive_never_links_to_lore(pages, files, br
 
 
 def test_two_leads_everywhere(site, pages, briefs, files):
+    """Two leads of their own, and a third, marked, from the topic merged into the session."""
     assert site.topics["swap-backends"]["leads"] == ["ana-swap", "ben-store"]
     both = "[Ana Swap](../people/ana-swap.md), [Ben Store](../people/ben-store.md)"
-    assert f"| Leads | {both} |" in pages["topics/swap-backends.md"]
-    assert "<th>Leads</th><td>Ana Swap, Ben Store</td>" in briefs["swap-backends"]
+    merged = "[Dan Reclaim](../people/dan-reclaim.md) (from *[One extensible reclaim](extensible-reclaim.md)*)"
+    assert f"| Leads | {both}, {merged} |" in pages["topics/swap-backends.md"]
+    marked = "Dan Reclaim (from <em>One extensible reclaim</em>)"
+    assert f"<th>Leads</th><td>Ana Swap, Ben Store, {marked}</td>" in briefs["swap-backends"]
     event = Calendar.from_ical(files["topics/swap-backends.ics"]).walk("VEVENT")[0]
-    assert str(event["DESCRIPTION"]).startswith("Leads: Ana Swap, Ben Store\n")
+    assert str(event["DESCRIPTION"]).startswith(
+        "Leads: Ana Swap, Ben Store, Dan Reclaim (from One extensible reclaim)\n"
+    )
     leads = "- Leads [Pluggable swap back ends](../topics/swap-backends.md)"
     assert leads in pages["people/ana-swap.md"] and leads in pages["people/ben-store.md"]
     assert "- Should attend [Pluggable swap back ends](../topics/swap-backends.md)" in pages["people/cat-maint.md"]

@@ -146,6 +146,69 @@ def test_sessions_that_were_held_are_never_a_conflict(tmp_path):
     ]
 
 
+# ---------------------------------------------------------------------------------- merges
+
+
+@pytest.fixture
+def merge(tmp_path: Path) -> Path:
+    from tests.conftest import MERGE
+
+    return Path(shutil.copytree(MERGE, tmp_path / "data"))
+
+
+def test_a_merged_topic_brings_its_lead_proposals_questions_and_thread_to_its_session(merge):
+    """cxl-zone-exmem was merged into memory-tiering-2023: one relation says what it brings, with
+    where each part comes from; its lead co-leads the session (a role of theirs, so their page
+    and calendar hold it)."""
+    site, problems = run(merge)
+    assert problems == []
+    assert site.merged_into_topic == {"memory-tiering-2023": ["cxl-zone-exmem"]}
+    from_exmem = "cxl-zone-exmem"
+    assert site.merged_content == {
+        "memory-tiering-2023": {
+            "leads": [("kyu-exmem", from_exmem)],
+            "proposals": [("zone-exmem", from_exmem)],
+            "questions": [("exmem-zone-or-node", from_exmem)],
+            "threads": [("cxl-zone-exmem", from_exmem)],
+        }
+    }
+    assert site.leads_of("memory-tiering-2023") == [("hana-tier", None), ("kyu-exmem", from_exmem)]
+    assert site.leads_of("cxl-zone-exmem") == [("kyu-exmem", None)]  # the merged topic keeps its own
+    assert site.merged("cxl-hotplug", "leads") == []
+    assert ("co-leads (from a merged topic)", "topic", "memory-tiering-2023") in site.roles_of_person["kyu-exmem"]
+    assert site.questions_of_topic["cxl-zone-exmem"] == ["exmem-zone-or-node"]  # its questions stay its own
+
+
+def test_what_a_session_holds_itself_a_merge_does_not_bring_again(merge):
+    edit(merge / "topics/cxl-zone-exmem.yaml", "leads: [kyu-exmem]", "leads: [hana-tier, kyu-exmem]")
+    edit(merge / "topics/cxl-zone-exmem.yaml", "proposals: [zone-exmem]", "proposals: [tier-demotion, zone-exmem]")
+    site, problems = run(merge)
+    assert problems == []
+    brought = site.merged_content["memory-tiering-2023"]
+    assert brought["leads"] == [("kyu-exmem", "cxl-zone-exmem")]
+    assert brought["proposals"] == [("zone-exmem", "cxl-zone-exmem")]
+
+
+def test_a_merged_topics_lead_in_another_session_at_the_same_time_is_a_clash(merge):
+    """Kyu Exmem leads cxl-hotplug; moved into the slot of the session their topic was merged
+    into, that is a person in two sessions at once. Declined instead of merged, it is not."""
+    hotplug = merge / "topics/cxl-hotplug.yaml"
+    edit(hotplug, 'start: "14:00"', 'start: "10:30"')
+    edit(hotplug, "room: mm-room", "room: storage-room")  # not a clash of rooms
+    site, problems = run(merge)
+    assert problems == [
+        "data/topics/cxl-hotplug.yaml:15: warning: 'kyu-exmem' is in two sessions at once: lead of 'cxl-hotplug' "
+        "(10:30–11:00) and co-lead (from merged topic 'cxl-zone-exmem') of 'memory-tiering-2023' (10:00–11:00, "
+        "data/topics/memory-tiering-2023.yaml:20)"
+    ]
+    (conflict,) = site.conflicts_of_event["lsfmmbpf-2023"]
+    assert (conflict["kind"], conflict["topics"]) == ("person", ["cxl-hotplug", "memory-tiering-2023"])
+    exmem = merge / "topics/cxl-zone-exmem.yaml"
+    edit(exmem, "  status: merged\n  into: memory-tiering-2023\n", "  status: declined\n")
+    site, problems = run(merge)
+    assert problems == [] and site.merged_content == {}
+
+
 def test_a_quote_known_from_a_reply_is_checked_in_its_own_text_once_that_is_on_record(data):
     thread = data / "threads" / "hooks-in-mm.yaml"
     site, problems = run(data)
