@@ -174,7 +174,8 @@ def _parser() -> argparse.ArgumentParser:
         "--dry-run",
         metavar="{diff,summary}",
         choices=["diff", "summary"],
-        help="write nothing: report what would be added, what is on record and what is skipped",
+        help="write nothing: report what would be added, what is on record and what is skipped, and "
+        "(unless --dry-run=summary) the changes as a diff",
     )
     return parser
 

@@ -7,7 +7,9 @@ additions (`generator.mail.intake`), checks the data as it will be, then reports
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
+import sys
 from collections import Counter
 
 from generator import layout
@@ -84,11 +86,20 @@ def take_in(
         for path in sorted(season.files):
             state = "new" if current.get(path) is None else "extended"
             print(f"  would write {layout.display_path(path)} ({state})")
+        if dry_run == "diff":
+            for path in sorted(season.files):
+                old = (current.get(path) or b"").decode("utf-8").splitlines(keepends=True)
+                new = season.files[path].decode("utf-8").splitlines(keepends=True)
+                sys.stdout.writelines(difflib.unified_diff(old, new, path if current.get(path) else "/dev/null", path))
         print("Dry run: nothing was written.")
         return 0
     written = write_data(data, season.files, current, places=(*layout.IMPORT_PLACES, *layout.INTAKE_PLACES))
     print(f"Wrote {plural(len(written), 'file')}: {', '.join(written)}.")
-    print("Next: review the people marked `review:` and each new topic's title, then `make check`.")
+    print(
+        "Next: review each new topic's title and the people marked `review:` (check the name, then delete "
+        "the line): until then `make check` and `make site` fail (strict), while `python -m generator site` "
+        "builds with warnings."
+    )
     return 0
 
 
@@ -116,6 +127,8 @@ def report(season: intake.Season, read: mbox.Read) -> list[str]:
         named = f", names {', '.join(r.topics)}" if r.topics else ", names no topic"
         via = f", form {r.form}" if r.form else ""
         lines.append(f"  + request {r.id} ({r.person}{named}{via})")
+    for mail, rid in season.asked_again:
+        lines.append(f"  = <{mail.message_id}> asks again: one request, {rid}, names its topic too")
     added = {mid for p in season.plans for mid in p.added}
     replies = len(added & set(season.replies))
     lines.append(

@@ -141,7 +141,7 @@ def _event(site: Site, p: Published, publish: Publish, tz: dt.tzinfo) -> Event:
         site.people[pid]["name"] + (f" (from {' '.join(site.topics[mid]['title'].split())})" if mid else "")
         for pid, mid in leads
     )
-    lines = [f"{'Lead' if len(leads) == 1 else 'Leads'}: {names}"]
+    lines = [f"{'Leads' if len(leads) > 1 else 'Lead'}: {names or 'unknown'}"]
     if topic["must_attend"]:
         lines.append("Must attend: " + ", ".join(site.people[w["person"]]["name"] for w in topic["must_attend"]))
     tracks = {t["id"]: t["name"] for t in event["tracks"]}
@@ -239,6 +239,7 @@ def _document(site: Site, publish: Publish, item: Callable[[str, str, Callable[[
         return record(
             S.PERSON,
             site.people[pid],
+            skip=S.EXPORT_SKIP["person"],
             source=site.source(site.people[pid].path),
             page=page("person", pid),
             roles=[{"role": role, "kind": kind, "id": rid} for role, kind, rid in roles],

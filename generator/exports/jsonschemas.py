@@ -107,6 +107,11 @@ def data_schema() -> dict[str, Any]:
         del topic["properties"][name]
         topic["required"].remove(name)
     topic["properties"]["event"]["type"] = "string"  # given, or the only event there is
+    person = to_json(S.PERSON, exported=True)
+    for name in S.EXPORT_SKIP["person"]:  # not published
+        del person["properties"][name]
+        if name in person.get("required", []):
+            person["required"].remove(name)
     _with(
         thread["properties"]["quotes"]["items"],
         author={"type": "string", "description": "Who wrote the words: the person id of the message's author."},
@@ -193,9 +198,7 @@ def data_schema() -> dict[str, Any]:
                 ),
                 "Every summit.",
             ),
-            "people": listed(
-                _with(to_json(S.PERSON, exported=True), source=_source("person"), page=PAGE, roles=roles), "Everyone."
-            ),
+            "people": listed(_with(person, source=_source("person"), page=PAGE, roles=roles), "Everyone."),
             "topics": listed(
                 _with(
                     topic,

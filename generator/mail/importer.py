@@ -112,10 +112,12 @@ def plan(
     current: dict[str, bytes | None],
     data_dir: str,
     people: People | None = None,
+    elsewhere: set[str] | frozenset[str] = frozenset(),
 ) -> Plan:
     """What the import changes. `current` holds the files' bytes now (None: no such file).
     With `people` shared by several plans (intake plans one thread per topic), people.yaml is
-    left to `add_people`, once."""
+    left to `add_people`, once. `elsewhere`: Message-IDs that other threads of the same run
+    hold; like those of other threads on record, a quote of one gives it no record here."""
     thread_rel = f"threads/{thread_id}.yaml"
     out = Plan(thread_id, thread_rel)
     shared = people is not None
@@ -201,13 +203,16 @@ def plan(
 
     # Attribute the quoted blocks; messages known only through them get records.
     inferred: dict[str, Record] = {}
+    other_threads = set(elsewhere) | {mid for mid in site.messages if mid not in on_record}  # in another thread
     index = _WordIndex(texts)
     for mail in unique.values():
         chain = _chain(mail, parent)
         for block in mailtext.blocks(mail.text):
             if block.level == 0:
                 continue
-            out.quoted.append(_attribute(mail, block, chain, texts, index, author, people, inferred, out.warnings))
+            out.quoted.append(
+                _attribute(mail, block, chain, texts, index, author, people, inferred, out.warnings, other_threads)
+            )
 
     # The records to write: new messages, and fields that records on record lack.
     records: dict[str, Record] = {}
@@ -375,6 +380,7 @@ def _attribute(
     people: People,
     inferred: dict[str, Record],
     warnings: list[Problem],
+    held: set[str],
 ) -> Quoted:
     attr = block.attribution
     who = (attr.name or attr.address) if attr else ""
@@ -418,7 +424,7 @@ def _attribute(
         )
         return quoted
     quoted.message_id, quoted.how = cand, "chain"
-    if cand not in author and cand not in inferred and attr is not None:
+    if cand not in author and cand not in inferred and cand not in held and attr is not None:
         address = attr.address or next((a for n, a in mail.recipients if mailtext.names_match(n, attr.name)), "")
         pid = who_id or people.get(attr.name, address, cand)
         up = chain[block.level] if len(chain) > block.level else None

@@ -158,6 +158,7 @@ class Season:
     known_requests: list[str] = field(default_factory=list)
     replies: list[str] = field(default_factory=list)  # Message-IDs of replies (not posts) in a thread
     resent: list[tuple[Mail, str]] = field(default_factory=list)  # posts sent again: in the first's thread
+    asked_again: list[tuple[Mail, str]] = field(default_factory=list)  # a second ATTEND post -> its request
     skipped: list[Skipped] = field(default_factory=list)
     plans: list[importer.Plan] = field(default_factory=list)  # one per thread
     files: dict[str, bytes] = field(default_factory=dict)  # path -> new content
@@ -174,7 +175,7 @@ class Season:
 def list_names(mail: Mail) -> list[str]:
     """The lists a message went to: list addresses in To and Cc, and its List-Id."""
     names = set(mail.lists)
-    for _, address in mail.recipients:
+    for address in mail.addressed:
         local, _, host = address.casefold().rpartition("@")
         if not local:
             continue
@@ -211,8 +212,9 @@ def plan(
     files now (None: no such file)."""
     out = Season(event)
     ev = site.events[event]
-    start = dt.datetime.combine(dt.date.fromisoformat(str(ev["start"])), dt.time(), dt.UTC)
-    end = dt.datetime.combine(dt.date.fromisoformat(str(ev["end"])), dt.time(), dt.UTC) + dt.timedelta(days=1)
+    start = dt.datetime.combine(dt.date.fromisoformat(S.first_day(str(ev["start"]))), dt.time(), dt.UTC)
+    end = dt.datetime.combine(dt.date.fromisoformat(S.last_day(str(ev["end"]))), dt.time(), dt.UTC)
+    end += dt.timedelta(days=1)  # its days known or not, nothing after its last possible day is for it
 
     # One copy per Message-ID, in date order (the import of each thread sees every copy).
     by_id: dict[str, Mail] = {}
@@ -233,10 +235,19 @@ def plan(
             return resent[mail.message_id]
         return next((mid for mid in _chain(mail) if mid in by_id or mid in site.messages), None)
 
-    def title_of(mid: str) -> str:
-        if mid in by_id:
-            return read[mid].title
-        return subjects.read(str(site.messages[mid]["subject"] or "")).title
+    def title_above(mail: Mail) -> str | None:
+        """The title of the nearest message up the chain whose subject is known (a message on
+        record known only through quotes has none), or None."""
+        for mid in _chain(mail):
+            if mid in by_id:
+                title = read[mid].title
+            elif mid in site.messages:
+                title = subjects.read(str(site.messages[mid]["subject"] or "")).title
+            else:
+                continue
+            if title:
+                return title
+        return None
 
     # What each message is.
     role: dict[str, str] = {}  # mid -> 'topic', 'attend' (a post), 'resend', 'reply', 'orphan'
@@ -269,8 +280,9 @@ def plan(
             if up is None:
                 role[mid] = "orphan"
                 continue
-            if subjects.same_title(title_of(up), s.title):
-                role[mid] = "reply"
+            above = title_above(mail)
+            if above is None or subjects.similar_titles(above, s.title):
+                role[mid] = "reply"  # a subject's typo fixed in a reply is no new topic
                 continue
         if mail.date is not None and mail.date >= end:
             out.skipped.append(Skipped(mail, f"posted after {ev['id']} ended ({ev['end']})"))
@@ -378,23 +390,31 @@ def plan(
                 out.known_requests.append(request_of_mid[mid])
                 continue
             person = people.sender(mail.name, mail.address, mid)
-            if person in request_of_person:
-                out.known_requests.append(request_of_person[person])
+            named = [topic_of_mid[m] for m in {owner[mid] or mid, mid} if m in topic_of_mid]
+            held = request_of_person.get(person)
+            if held is None:
+                rid = _free(f"{person}", event, {*site.requests, *(q.id for q in out.requests)})
+                out.requests.append(mail_request(rid, mail, person, sorted(set(named)), thread, r == "topic"))
+                request_of_person[person] = rid
+                continue
+            mine = next((q for q in out.requests if q.id == held), None)
+            if mine is not None:  # asked again in this season's mail: one request naming both topics
+                mine.topics = sorted(set(mine.topics) | set(named))
+                out.asked_again.append((mail, held))
+                continue
+            out.known_requests.append(held)
+            missing = sorted(set(named) - set(site.requests[held]["topics"]))
+            if missing:
                 out.warnings.append(
                     Problem(
                         mail.source,
                         mail.line,
                         0,
-                        f"<{mid}>: '{person}' asked to attend before (request '{request_of_person[person]}'); "
-                        "this one is in its thread, not a second request",
+                        f"<{mid}>: '{person}' asks to attend again; request '{held}' is on record: add "
+                        f"{', '.join(missing)} to its `topics` by hand",
                         True,
                     )
                 )
-                continue
-            named = [topic_of_mid[m] for m in {owner[mid] or mid, mid} if m in topic_of_mid]
-            rid = _free(f"{person}", event, {*site.requests, *(q.id for q in out.requests)})
-            out.requests.append(mail_request(rid, mail, person, sorted(set(named)), thread, r == "topic"))
-            request_of_person[person] = rid
 
     # The web form's rows: a request each, unless the person asked already.
     out.form, out.form_rows = form_shown, len(rows or [])
@@ -414,9 +434,11 @@ def plan(
         request_of_person[person] = rid
 
     # One import plan per thread, sharing the people.
+    thread_of_mid = {m.message_id: thread for thread, ms in members.items() for m in ms}
     for thread, thread_mails in members.items():
         all_copies = [c for m in thread_mails for c in copies[m.message_id]]
-        p = importer.plan(all_copies, site, thread, current, data_dir, people)
+        elsewhere = {mid for mid, th in thread_of_mid.items() if th != thread}
+        p = importer.plan(all_copies, site, thread, current, data_dir, people, elsewhere)
         out.plans.append(p)
         out.files.update(p.files)
         out.warnings.extend(p.warnings)

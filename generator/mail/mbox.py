@@ -89,6 +89,7 @@ class Mail:
     text: str  # plain-text body, signature removed
     notes: tuple[str, ...] = field(default=())  # what was lost or repaired, one line each
     recipients: tuple[tuple[str, str], ...] = field(default=())  # (name, address) in To and Cc
+    addressed: tuple[str, ...] = field(default=())  # every address in To and Cc, named or not
 
 
 @dataclass
@@ -244,6 +245,7 @@ def parse(raw: bytes, source: str, line: int, number: int) -> Mail | Problem:
         text=text,
         notes=tuple(notes),
         recipients=_recipients(msg),
+        addressed=_addressed(msg),
     )
 
 
@@ -353,6 +355,19 @@ def _recipients(msg: Message) -> tuple[tuple[str, str], ...]:
             if shown and _BARE_MSGID.fullmatch(address) and "@" not in shown and "<" not in shown:
                 out.append((shown, address))
     return tuple(out[:200])
+
+
+def _addressed(msg: Message) -> tuple[str, ...]:
+    """Every address in To and Cc (at most 200), named or not: the lists a post went to."""
+    out: list[str] = []
+    for name in ("To", "Cc"):
+        try:
+            header: Any = msg[name]
+            addresses = header.addresses if header is not None else ()
+        except Exception:  # a malformed header costs its recipients only
+            continue
+        out.extend(clean(a.addr_spec or "") for a in addresses[:200])
+    return tuple(a for a in out if _BARE_MSGID.fullmatch(a))[:200]
 
 
 def _in_reply_to(msg: Message, notes: list[str]) -> tuple[str | None, dt.datetime | None]:

@@ -14,6 +14,7 @@ subject that merely names the summit (a robot's report on an `lsfmm` branch) is 
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 
@@ -33,6 +34,8 @@ _CFP = re.compile(r"call\s+for\s+(?:proposals|papers|topics|participation)|\bCFP
 _NAMES_SUMMIT = re.compile(rf"\b{SUMMIT}\b", re.I)
 _WAS = re.compile(r"\(\s*was\s*:.*\)\s*$", re.I | re.S)
 _LEAD = re.compile(r"^[\s:;,.\-\u2013\u2014]+")
+_INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")  # zero-width and soft-hyphen marks
+_BOF = re.compile(r"\bBoF\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,7 @@ def _words(text: str) -> set[str]:
 
 def read(subject: str) -> Subject:
     """The tags, prefixes and title of one subject."""
-    text = " ".join(subject.split())
+    text = " ".join(_INVISIBLE.sub("", subject).split())
     reply = changed = patch = False
     was = _WAS.search(text)  # "New title (was: Old title)": the old subject's tags are not this one's
     if was and was.start() > 0:
@@ -143,6 +146,8 @@ def read(subject: str) -> Subject:
             kinds = {"topic"}  # "[LSF/MM/BPF] title": a topic with the bare summit tag
     else:
         rfc = False
+    if "topic" in kinds and _BOF.search(title):
+        kinds = (kinds - {"topic"}) | {"bof"}  # "[LSF/MM/BPF TOPIC] BoF for nfsd" asks for a BoF
     if "bof" in kinds:
         kinds.discard("topic")
     cfp = bool(_CFP.search(subject)) and bool(_NAMES_SUMMIT.search(subject))
@@ -157,6 +162,15 @@ def names_summit(subject: str) -> bool:
 def same_title(a: str, b: str) -> bool:
     """Two titles that are one subject: case, spacing and punctuation aside."""
     return title_key(a) == title_key(b)
+
+
+def similar_titles(a: str, b: str) -> bool:
+    """Two titles of one subject: the same but for case, spacing, punctuation, a typo fixed or
+    a word added (difflib's ratio of at least 0.8), or one holding the other."""
+    ka, kb = title_key(a), title_key(b)
+    if ka == kb or (ka and kb and (ka in kb or kb in ka)):
+        return True
+    return difflib.SequenceMatcher(None, ka, kb).ratio() >= 0.8
 
 
 def title_key(title: str) -> str:

@@ -319,7 +319,7 @@ def block(day: Day, cols: range, shown: Any) -> Day:
 
 
 def _leads(topic: Any, people: Mapping[str, Any]) -> str:
-    return ", ".join(people[p]["name"] for p in topic["leads"])
+    return ", ".join(people[p]["name"] for p in topic["leads"]) or "lead unknown"
 
 
 def cell_lines(cell: Cell, tracks: Mapping[str, str], people: Mapping[str, Any], kinds: Mapping[str, str]) -> list[str]:

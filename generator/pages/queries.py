@@ -69,6 +69,15 @@ class Queries:
 
     # ------------------------------------------------------------------ orders (whole-site pages)
 
+    @staticmethod
+    def mark(rec: Any, field: str) -> str:
+        """How sure a record's field is, from the sources that name it in `fields`: the weakest
+        confidence among them ('' when a primary source states it, or none names it)."""
+        order = S.CONFIDENCE.values
+        found = [src["confidence"] for src in rec.get("sources") or [] if field in (src.get("fields") or [])]
+        weakest = max(found, key=order.index, default="seen")
+        return "" if weakest == "seen" else str(weakest)
+
     def post_opening(self, tid: str) -> str:
         """The opening of a topic e-mail's own words, when its text is on record ('' if not)."""
         t = self.site.topics[tid]
@@ -279,6 +288,11 @@ def _day_of(value: Any) -> str:
     return S.utc_text(value)[:10] if isinstance(value, dt.datetime) else str(value or "")[:10]
 
 
+def _time_of(value: Any) -> str:
+    """A `posted` value as it sorts: a UTC time, or a day (before that day's times)."""
+    return S.utc_text(value) if isinstance(value, dt.datetime) else str(value or "0000")
+
+
 def _title_key(title: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", title.casefold()).split())
 
@@ -286,13 +300,15 @@ def _title_key(title: str) -> str:
 def _inbox(site: Site, eid: str, topics: list[Any]) -> dict[str, Any]:
     event = site.events[eid]
     due = str(event["proposals_due"] or "")
-    start = dt.date.fromisoformat(str(event["start"]))
+    start = dt.date.fromisoformat(S.first_day(str(event["start"]))) if S.exact(event) else None
     requests = [site.requests[rid] for rid in site.requests_of_event.get(eid, [])]
 
     def before(value: Any) -> str:
         day = _day_of(value)
         if not day:
             return "date unknown"
+        if start is None or len(day) < 10:
+            return "unknown"  # the summit's days, or the post's, are not on record
         days = (start - dt.date.fromisoformat(day)).days
         return f"{days} days before" if days >= 0 else f"{-days} days after"
 
@@ -303,7 +319,7 @@ def _inbox(site: Site, eid: str, topics: list[Any]) -> dict[str, Any]:
         {"kind": "request", "rec": r, "posted": r["posted"], "day": _day_of(r["posted"]), "before": before(r["posted"])}
         for r in requests
     ]
-    received.sort(key=lambda e: (e["day"] or "0000", e["kind"], e["rec"]["id"]), reverse=True)
+    received.sort(key=lambda e: (_time_of(e["posted"]), e["kind"], e["rec"]["id"]), reverse=True)
 
     chase: list[dict[str, Any]] = []
     for e in received:

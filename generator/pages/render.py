@@ -230,6 +230,8 @@ class Renderer(Queries):
             "others_of": self.others_of,
             "committee": self.committee,
             "inbox": self.inbox,
+            "exact": S.exact,
+            "mark": self.mark,
             "post_opening": self.post_opening,
             "grid_days": self.grid_days,
             "track_class": self.track_class,

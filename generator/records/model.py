@@ -342,7 +342,14 @@ def validate(results: list[FileResult], problems: Problems, data_dir: str) -> Si
     for t in topics.values():
         slot = t["slot"]
         event = events.get(event_of.get(t["id"], ""))
-        if slot and event is not None and not (str(event["start"]) <= slot["day"] <= str(event["end"])):
+        if slot and event is not None and not S.exact(event):
+            problems.error(
+                t.path,
+                slot.line_of("day"),
+                f"a slot needs its event's days, and only {event['start']} is known: give {event.path} its "
+                "`start` and `end` as YYYY-MM-DD",
+            )
+        elif slot and event is not None and not (str(event["start"]) <= slot["day"] <= str(event["end"])):
             problems.error(
                 t.path,
                 slot.line_of("day"),

@@ -163,6 +163,11 @@ SOURCE = Obj(
     {
         "url": Field(Url(), "The page, message or article that states the fact.", required=True),
         "about": Field(Text(), "Which fact this source backs."),
+        "fields": Field(
+            ListOf(Text(40)),
+            "The fields of this record it backs (start, end, posted, leads ...): a confidence other than "
+            "seen is then shown beside their values, not only under Sources.",
+        ),
         "confidence": Field(
             CONFIDENCE,
             "seen (a primary source says so), secondary (only a third-party write-up), inferred, or unconfirmed.",
@@ -218,12 +223,42 @@ def _ordered_hours(rec: Rec, y: Y, ctx: Ctx) -> bool:
     return True
 
 
+def first_day(value: str) -> str:
+    """The first day a date that may be partial (YYYY-MM, YYYY) can be."""
+    return {4: f"{value}-01-01", 7: f"{value}-01"}.get(len(value), value)
+
+
+def last_day(value: str) -> str:
+    """The last day a date that may be partial can be."""
+    if len(value) == 4:
+        return f"{value}-12-31"
+    if len(value) == 7:
+        year, month = int(value[:4]), int(value[5:])
+        nxt = dt.date(year + month // 12, month % 12 + 1, 1)
+        return (nxt - dt.timedelta(days=1)).isoformat()
+    return value
+
+
+def exact(event: Rec) -> bool:
+    """An event whose days are known (start and end are whole dates)."""
+    return len(str(event["start"])) == 10 and len(str(event["end"])) == 10
+
+
 def _days_and_breaks(rec: Rec, y: Y, ctx: Ctx) -> bool:
     """The event ends after it starts; its breaks fall on its days, within its daily hours, and
     do not overlap each other (each is shared by every room: the grid cannot show two at once)."""
-    if rec["end"] < rec["start"]:
+    if last_day(rec["end"]) < first_day(rec["start"]):
         ctx.error(y.entries["end"][1], f"the event ends ({rec['end']}) before it starts ({rec['start']})")
         return False
+    if not exact(rec):
+        for key in ("hours", "breaks"):
+            if rec[key]:
+                ctx.error(
+                    y.entries[key][0],
+                    f"`{key}` need the event's days, and only {rec['start']} is known: give `start` and `end` "
+                    "as YYYY-MM-DD first",
+                )
+                return False
     if not rec["breaks"]:
         return True
     nodes = {node.line: node for node in y.entries["breaks"][1].items}  # a break's node by its line
@@ -271,8 +306,12 @@ EVENT = Obj(
         "id": Field(Slug(), "Short id of the event; must match the file name.", required=True),
         "name": Field(Text(), "Full name of the event.", required=True),
         "short_name": Field(Text(60), "Short name for headers."),
-        "start": Field(Date(), "First day.", required=True),
-        "end": Field(Date(), "Last day.", required=True),
+        "start": Field(
+            Date(partial=True),
+            "First day; YYYY-MM or YYYY when no source gives the day (pages then say the days are unknown).",
+            required=True,
+        ),
+        "end": Field(Date(partial=True), "Last day; YYYY-MM or YYYY when no source gives it.", required=True),
         "current": Field(
             Flag(),
             "true for the event whose home page and agenda the site shows first (at most one; "
@@ -463,8 +502,17 @@ def _leads(rec: Rec, y: Y, ctx: Ctx) -> bool:
     if rec["lead"] and rec["leads"]:
         ctx.error(y.entries["lead"][0], "give `leads` (a list) or `lead` (one person), not both")
         return False
+    if rec["leads_unknown"] and (rec["lead"] or rec["leads"]):
+        ctx.error(y.entries["leads_unknown"][0], "`leads_unknown` is for a topic whose leads are not known; drop it")
+        return False
+    if rec["leads_unknown"]:
+        return True
     if not rec["lead"] and not rec["leads"]:
-        ctx.error(y, "missing required field 'leads': who proposed and leads the session (person ids)")
+        ctx.error(
+            y,
+            "missing required field 'leads': who proposed and leads the session (person ids); when no source "
+            "names them, give `leads_unknown` (how the topic is known without them)",
+        )
         return False
     if rec["lead"]:
         rec["leads"] = [rec["lead"]]
@@ -558,6 +606,11 @@ TOPIC = Obj(
         "tracks": Field(ListOf(Ref("track")), "Track ids from its event."),
         "leads": Field(ListOf(Ref("person"), min_items=1), "Who proposed and leads the session (person ids)."),
         "lead": Field(Ref("person"), "The one lead (files may give `lead` instead of `leads`)."),
+        "leads_unknown": Field(
+            Text(300),
+            "Instead of `leads`, when no source names who proposed it: how the topic is known without them "
+            "(e.g. only through a reply that quotes the post). Pages show the lead as unknown.",
+        ),
         "must_attend": Field(ListOf(ATTENDEE), "People the session needs in the room, each with why and a source."),
         "message_id": Field(MessageId(), "Message-ID of the [LSF/MM/BPF TOPIC] e-mail."),
         "post_url": Field(Url(), "The topic e-mail in a list archive, when its Message-ID is not known."),
@@ -793,4 +846,7 @@ ATTENDANCE_FILE = Obj(
 SPECS: dict[str, Obj] = {
     spec.name: spec for spec in (EVENT, PEOPLE_FILE, QUESTIONS_FILE, TOPIC, PROPOSAL, THREAD, ATTENDANCE_FILE)
 }
-EXPORT_SKIP = {"topic": ("lead",)}  # fields that only spell another one (`lead` is `leads`)
+# What data.json leaves out: fields that only spell another one (`lead` is `leads`), and what the
+# published site must not carry: people's addresses (kept to match senders) and the review
+# lines that quote them.
+EXPORT_SKIP = {"topic": ("lead",), "person": ("addresses", "review")}

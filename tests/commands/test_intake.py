@@ -244,3 +244,59 @@ def test_a_maildir_reads_as_the_mbox_does(data: Path, tmp_path: Path):
     assert result.returncode == 0, result.stderr
     assert "Read 14 messages from 14 inputs." in result.stdout
     assert "Topics: 3 new sessions, 1 new BoF, 0 already on record." in result.stdout
+
+
+MORE = REPO / "tests" / "fixtures" / "mail" / "season-2030-more.mbox"
+
+
+def test_a_season_read_twice_files_the_same_and_keeps_its_threads_apart(data: Path):
+    """From a trial with the 2023 season: a reply that fixes a typo in the subject, a reply
+    whose parent is known only through its quotes, lsf-pc's other address, and a second post
+    tagged ATTEND by the same person."""
+    assert intake(data).returncode == 0
+    more = intake(data, mbox=MORE)
+    assert more.returncode == 0, more.stderr
+    lines = more.stdout.splitlines()
+    assert lines[1:6] == [
+        "Topics: 1 new session, 1 new BoF, 0 already on record.",
+        "  + topic userspace-command-abouts-2030 (bof, lead hana-reiner)",
+        "  + topic swapping-in-large-folios-2030 (session, lead gil-folio)",
+        "Requests to attend: 0 new, 1 already on record.",
+        "Threads: 2 threads, 5 messages added (2 of them replies); people: 3 new (marked for review).",
+    ]
+    bof = (data / "topics" / "userspace-command-abouts-2030.yaml").read_text()
+    assert "lists:\n  - linux-scsi\n  - lsf-pc\n" in bof  # lsf-pc@lists.linuxfoundation.org is lsf-pc
+    thread = (data / "threads" / "userspace-command-abouts-2030.yaml").read_text()
+    for mid in ("cmd-abort", "cmd-abort-typo", "cmd-abort-pat", "cmd-abort-ola"):
+        assert f"message_id: {mid}@example.org" in thread
+    assert "add swapping-in-large-folios-2030 to its `topics` by hand" in more.stderr
+    before = tree(data)
+    again = run_cli("intake", "--data", str(data), "--event", "example-2030", str(SEASON), str(MORE))
+    assert again.returncode == 0, again.stderr
+    assert "Topics: 0 new sessions, 0 new BoFs, 6 already on record." in again.stdout
+    assert tree(data) == before
+
+
+def test_one_season_with_two_attend_posts_gives_one_request_naming_both(data: Path, tmp_path: Path):
+    both = tmp_path / "both.mbox"
+    both.write_text(SEASON.read_text() + "\n" + MORE.read_text())
+    result = intake(data, mbox=both)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "  + request gil-folio-example-2030 (gil-folio, names large-folios-for-anonymous-memory-2030, "
+        "swapping-in-large-folios-2030)"
+    ) in result.stdout
+    assert "  = <mthp-swapin@example.org> asks again: one request, gil-folio-example-2030, names its topic too" in (
+        result.stdout
+    )
+    assert "Requests to attend: 3 new, 0 already on record." in result.stdout
+
+
+def test_the_published_data_carries_no_address(data: Path, tmp_path: Path):
+    assert intake(data).returncode == 0
+    (tmp_path / "project").mkdir()
+    project = make_project(tmp_path / "project", data)
+    assert run_cli("build", cwd=project).returncode == 0
+    published = (project / "docs" / "data.json").read_text()
+    assert "@example.org>" not in published and "gil@example.org" not in published
+    assert "awaits review" not in published and '"review"' not in published

@@ -87,3 +87,17 @@ def test_a_new_subject_in_a_reply_is_marked_changed():
 def test_titles_compare_without_case_spacing_or_punctuation():
     assert subjects.same_title("Storage: Copy Offload", "storage  copy offload")
     assert not subjects.same_title("Storage: Copy Offload", "Storage: Copy Onload")
+
+
+def test_a_topic_asking_for_a_bof_is_a_bof_and_invisible_marks_go():
+    assert subjects.read("[LSF/MM/BPF TOPIC] BoF for nfsd").kinds == {"bof"}
+    assert subjects.read("[LSF/MM/BPF] Running BOF").kinds == {"bof"}
+    assert subjects.read("[LSF/MM/BPF TOPIC] Support block limits below the page size\u200b").title == (
+        "Support block limits below the page size"
+    )
+
+
+def test_a_typo_fixed_in_a_reply_keeps_the_subject():
+    assert subjects.similar_titles("Userspace command abouts", "Userspace command aborts")
+    assert subjects.similar_titles("Large folios", "Large folios for anonymous memory")
+    assert not subjects.similar_titles("Large folios for anonymous memory", "Per-VMA locks everywhere")
