@@ -113,7 +113,7 @@ def report(season: intake.Season, read: mbox.Read) -> list[str]:
     people = season.people.people if season.people else []
     new_sessions = f"{len(sessions)} new session{'s' * (len(sessions) != 1)}"
     new_bofs = f"{len(bofs)} new BoF{'s' * (len(bofs) != 1)}"
-    lines.append(f"Topics: {new_sessions}, {new_bofs}, {len(season.known_topics)} already on record.")
+    lines.append(f"Topics: {new_sessions}, {new_bofs}, {len(set(season.known_topics))} already on record.")
     for t in season.topics:
         where = f"; posted as a reply to <{t.posted_in}>" if t.posted_in else ""
         lsf = "" if intake.LSF_PC in t.lists else "; not sent to lsf-pc"
@@ -122,7 +122,9 @@ def report(season: intake.Season, read: mbox.Read) -> list[str]:
         lines.append(
             f"  = <{mail.message_id}> sends {title!r} again: filed in the first post's thread, not a new topic"
         )
-    lines.append(f"Requests to attend: {len(season.requests)} new, {len(season.known_requests)} already on record.")
+    lines.append(
+        f"Requests to attend: {len(season.requests)} new, {len(set(season.known_requests))} already on record."
+    )
     for r in season.requests:
         named = f", names {', '.join(r.topics)}" if r.topics else ", names no topic"
         via = f", form {r.form}" if r.form else ""
