@@ -167,6 +167,29 @@ def records(big_quote: bool = True) -> dict[str, dict]:
                 },
             ],
         },
+        "attendance.yaml": {  # what intake files from anyone's mail, or a web form's row
+            "requests": [
+                {
+                    "id": "mallory-hostile",
+                    "event": "hostile",
+                    "person": "mallory",
+                    "message_id": 'attend"onmouseover="alert(1)@evil.example',
+                    "posted": "2030-01-20",
+                    "subject": ONE_LINE[:300],
+                    "lists": ['<img src=x onerror=alert("xss-list")>'],
+                    "discuss": BLOCK,
+                    "topics": ["hostile-topic"],
+                    "note": ONE_LINE[:500],
+                    "status": "declined",
+                },
+                {
+                    "id": "eve-hostile",
+                    "event": "hostile",
+                    "person": "eve",
+                    "form": ONE_LINE[:300],
+                },
+            ]
+        },
     }
 
 

@@ -67,7 +67,13 @@ def test_no_page_carries_markup_from_the_data(hostile_site):
 
 
 @pytest.mark.parametrize(
-    "page", ["topics/hostile-topic/index.html", "proposals/hostile-proposal/index.html", "questions/index.html"]
+    "page",
+    [
+        "topics/hostile-topic/index.html",
+        "proposals/hostile-proposal/index.html",
+        "questions/index.html",
+        "committee/index.html",  # requests to attend: subject, lists, what to discuss, the note
+    ],
 )
 def test_payloads_are_shown_as_text(hostile_site, page):
     text = "".join(audit(hostile_site / page).text)
