@@ -31,6 +31,7 @@ PAYLOADS = [
 ONE_LINE = " ".join(PAYLOADS)
 BLOCK = "\n\n".join(PAYLOADS)
 RLO_NAME = "Mallory \u202eredrow\u202c Example"  # displays reversed if the override acts
+OWN_LINE = "<b>Mallory's own words</b>, then a megabyte of quoted mail:\n"
 BIG_QUOTE_LINE = "> <script>alert('xss-big')</script> a long line of quoted mail, again and again.\n"
 
 
@@ -142,7 +143,7 @@ def records(big_quote: bool = True) -> dict[str, dict]:
                     "date": "2030-01-01T12:00:00+01:00",
                     "subject": "=?utf-8?q?<script>?=",
                     "note": ONE_LINE[:500],
-                    "text": big,
+                    "text": OWN_LINE + big,
                 },
                 {
                     "message_id": 'reply"onmouseover=alert(1)@evil.example',
@@ -156,7 +157,7 @@ def records(big_quote: bool = True) -> dict[str, dict]:
                 {
                     "id": "big",
                     "message": 'a"onmouseover="alert(1)@evil.example',
-                    "text": big,
+                    "text": OWN_LINE + big,  # a line of its own: quoted lines alone are not its author's
                     "proposals": ["hostile-proposal"],
                 },
                 {

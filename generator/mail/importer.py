@@ -41,6 +41,7 @@ class Record:
     in_reply_to: str | None = None
     text: str = ""
     conflict: str = ""
+    review: str = ""
 
     def fields(self) -> list[tuple[str, object]]:
         out: list[tuple[str, object]] = [("message_id", self.message_id), ("author", self.author)]
@@ -50,6 +51,8 @@ class Record:
             out.append(("subject", self.subject))
         if self.in_reply_to:
             out.append(("in_reply_to", self.in_reply_to))
+        if self.review:
+            out.append(("review", self.review))
         if self.conflict:
             out.append(("conflict", self.conflict))
         if self.text:
@@ -188,7 +191,19 @@ def plan(
                     )
                 )
                 continue
-            people.review(old["author"], how, mail.address, mid)
+            if how != "address":
+                # Matched by name alone (no address of theirs on record): anyone can send mail under
+                # a known Message-ID and a known name. Nothing is taken from it, and nothing is
+                # added to the person, until an address of theirs is on record.
+                out.warnings.append(
+                    _warn(
+                        mail,
+                        f"<{mid}> is on record in {thread_rel} by '{old['author']}', and this copy comes from "
+                        f"{mail.address}, theirs only by the name: not merged. If that address is theirs, add it "
+                        "to their addresses in people.yaml and import again",
+                    )
+                )
+                continue
         unique[mid] = mail
 
     parent: dict[str, str | None] = {mid: r["in_reply_to"] for mid, r in on_record.items()}
@@ -429,7 +444,16 @@ def _attribute(
         pid = who_id or people.get(attr.name, address, cand)
         up = chain[block.level] if len(chain) > block.level else None
         date = (mail.in_reply_to_date if cand == mail.in_reply_to else None) or (attr.date if attr else None)
-        inferred[cand] = Record(cand, pid, date, "", up, "")
+        review = ""
+        # A reply can name anyone as the author of a message never sent; its sender's word for
+        # their own earlier message (sent from an address of theirs) is theirs to give.
+        own = pid == author.get(mail.message_id) and mail.address.casefold() in people.addresses.get(pid, set())
+        if pid in people.on_record and not own:
+            review = (
+                f"known only through a quote in <{mail.message_id}>, which names "
+                f"'{pid}' as its author: check on lore.kernel.org that it exists and is theirs, then delete this line"
+            )[:600]
+        inferred[cand] = Record(cand, pid, date, "", up, "", review=review)
     return quoted
 
 

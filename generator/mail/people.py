@@ -51,6 +51,7 @@ class People:
     def __init__(self, site: Site, tool: str = "import-mbox"):
         self.tool = tool  # the command review lines name
         self.ids = set(site.people)
+        self.on_record = frozenset(site.people)  # the people before this import
         self.names: dict[str, str] = {pid: p["name"] for pid, p in site.people.items()}
         self.addresses: dict[str, set[str]] = {
             pid: {a.casefold() for a in p["addresses"]} for pid, p in site.people.items()

@@ -126,6 +126,17 @@ def verify_quotes(quotes: dict[str, S.Rec], messages: dict[str, S.Rec], problems
         author = messages.get(quote["message"])
         if author is None or author["thread"] != quote["thread"]:
             continue  # reported above
+        if author["review"]:
+            unverified.append((quote, quote["message"]))  # said with the message's review line
+            continue
+        if mailtext.only_quoted(quote["text"]):
+            problems.error(
+                quote.path,
+                quote.line_of("text"),
+                f"quote '{quote['id']}' is only lines that <{quote['message']}> quotes from someone else: "
+                "they are not its author's words; quote the message they come from",
+            )
+            continue
         if author["text"]:
             _compare(quote, author, 0, problems)
             continue
@@ -149,7 +160,18 @@ def verify_quotes(quotes: dict[str, S.Rec], messages: dict[str, S.Rec], problems
                 "(by in_reply_to), so its quote level there is unknown",
             )
             continue
-        if not container["text"]:
+        # The earliest text on record that carries the words: the reply nearest the message
+        # whose text is on record. A later reply's '>>' lines are only its sender's word for
+        # what that reply quoted, and anyone can reply with made-up ones.
+        earliest, depth = _earliest_carrier(container, quote["message"], messages)
+        if earliest is None:
+            unverified.append((quote, cid))
+            continue
+        if earliest is not container and not earliest["review"]:
+            if _compare(quote, earliest, depth, problems, seen_in=container):
+                quote["via"] = earliest["message_id"]
+            continue
+        if container["review"]:
             unverified.append((quote, cid))
             continue
         if _compare(quote, container, level, problems):
@@ -157,7 +179,23 @@ def verify_quotes(quotes: dict[str, S.Rec], messages: dict[str, S.Rec], problems
     return unverified
 
 
-def _compare(quote: S.Rec, container: S.Rec, level: int, problems: Problems) -> bool:
+def _earliest_carrier(container: S.Rec, mid: str, messages: dict[str, S.Rec]) -> tuple[S.Rec | None, int]:
+    """Of the messages from `container` up to (not including) `mid` by in_reply_to, the one
+    nearest `mid` whose text is on record, and its quote level of `mid`'s words."""
+    chain: list[S.Rec] = []
+    current: S.Rec | None = container
+    seen: set[str] = set()
+    while current is not None and current["message_id"] != mid and current["message_id"] not in seen:
+        seen.add(current["message_id"])
+        chain.append(current)
+        current = messages.get(current["in_reply_to"] or "")
+    for depth, rec in zip(range(1, len(chain) + 1), reversed(chain), strict=True):
+        if rec["text"]:
+            return rec, depth
+    return None, 0
+
+
+def _compare(quote: S.Rec, container: S.Rec, level: int, problems: Problems, seen_in: S.Rec | None = None) -> bool:
     cid = container["message_id"]
     stop = mailtext.find_quote(quote["text"], container["text"], level)
     if not stop:
@@ -167,6 +205,11 @@ def _compare(quote: S.Rec, container: S.Rec, level: int, problems: Problems) -> 
     own = ""
     if quote["seen_in"] and cid == quote["message"]:
         own = f"; <{cid}>'s own text is on record, so the quote is checked there and not in <{quote['seen_in']}>"
+    elif seen_in is not None:
+        own = (
+            f"; <{cid}> is the earliest text on record that quotes <{quote['message']}>, so the quote is "
+            f"checked there and not in <{seen_in['message_id']}>"
+        )
     problems.error(
         quote.path,
         quote.line_of("text"),

@@ -389,6 +389,11 @@ def validate(results: list[FileResult], problems: Problems, data_dir: str) -> Si
     revisions = mailrules.revisions(proposals, threads, messages, people)
     mailrules.stale_proposals(proposals, revisions, threads, messages, problems)
     _reused_message_ids(messages, problems)  # the Site is still made: import-mbox reads it back
+    for msg in messages.values():
+        if msg["review"]:
+            problems.warn(
+                msg.path, msg.line_of("review"), f"message <{msg['message_id']}> awaits review: {msg['review']}"
+            )
     for pid, person in people.items():
         if person["review"]:
             problems.warn(person.path, person.line_of("review"), f"person '{pid}' awaits review: {person['review']}")

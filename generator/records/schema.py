@@ -729,6 +729,12 @@ MESSAGE = Obj(
         "subject": Field(Text(300), "Its subject."),
         "in_reply_to": Field(MessageId(), "The Message-ID it replies to."),
         "note": Field(Text(500), "E.g. that its text is known only through quotes in a reply."),
+        "review": Field(
+            Text(600),
+            "Set by import-mbox on a message known only through a reply's quote that names a person on record "
+            "as its author: anyone can write such a reply. Until a person checks (on lore.kernel.org) that the "
+            "message exists and is theirs and deletes this line, it is a warning and no quote of it is verified.",
+        ),
         "conflict": Field(
             Text(1000),
             "Set by import-mbox when mail arrives again under this Message-ID from another sender or with "

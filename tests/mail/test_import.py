@@ -367,6 +367,16 @@ def test_a_later_full_copy_fills_in_a_message_known_only_through_quotes(tmp_path
     assert check.returncode == 0, check.stderr
     assert "quote 'which-hooks' is not verified: message <post-1@example.org> has no text on record" in check.stderr
 
+    # The post comes from ann@example.org, and the person the reply named has no address on
+    # record: the name alone fills nothing (a forger can send a "full copy" under any name).
+    result = run_cli("import-mbox", "thread.mbox", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "theirs only by the name: not merged" in result.stderr and thread.read_text() == before
+    # Once a person puts her address on record, the copy from it fills the record in.
+    people = data / "people.yaml"
+    people.write_text(
+        people.read_text().replace("name: Ann Author\n", "name: Ann Author\n    addresses: [ann@example.org]\n")
+    )
     result = run_cli("import-mbox", "thread.mbox", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "0 messages added; <post-1@example.org> gets subject, text." in result.stdout
@@ -773,15 +783,19 @@ def test_name_alone_never_takes_another_persons_address_nor_an_empty_list_nor_pa
     result = run_cli("import-mbox", "r.mbox", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "another sender (bob@example.org, not 'bob-reviewer')" in result.stderr
-    # A person already under review for something else: the new reason is said, not swallowed.
+    # No address of Bob's on record: his name alone takes nothing into his record on record
+    # (anyone can send mail under a known Message-ID and a known name), and gives him no address.
     thread.write_text(original)
     people.write_text(text.replace("    addresses: []\n", "    review: check the affiliation source\n"))
+    before = people.read_text()
     result = run_cli("import-mbox", "r.mbox", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert (
-        "data/people.yaml: warning: person 'bob-reviewer' already awaits review; import-mbox took bob@example.org "
-        "as theirs by their name alone (from <reply.1@example.org>): check that too"
+        "<reply.1@example.org> is on record in threads/hooks-in-mm.yaml by 'bob-reviewer', and this copy comes "
+        "from bob@example.org, theirs only by the name: not merged. If that address is theirs, add it to their "
+        "addresses in people.yaml and import again"
     ) in result.stderr
+    assert people.read_text() == before and thread.read_text() == original
 
 
 def test_copies_that_disagree_fill_nothing_into_a_resolved_record(tmp_path):

@@ -1,0 +1,75 @@
+"""Mail that tries to speak for someone: a reply naming a known person as the author of a
+message never sent, and a copy of a message on record sent under its author's name from an
+address that is not on record. Neither may become that person's verified words."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from tests.conftest import SAMPLE, run_cli
+from tests.mail.test_import import mbox
+
+NEVER_SENT = """\
+From: Mallory <mallory@evil.example>
+To: linux-mm@kvack.org
+Subject: Re: [LSF/MM/BPF TOPIC] Hooks in MM
+Date: Thu, 03 Jan 2030 08:00:00 +0000
+Message-ID: <mallory.1@evil.example>
+In-Reply-To: <never-sent@example.org>
+References: <20300101120000.1-1-ada@example.org> <never-sent@example.org>
+
+On Wed, 02 Jan 2030, Ada Lead <ada@example.org> wrote:
+> We drop the sysctl. The hook replaces it.
+
+Good to hear.
+"""
+
+REUSED = """\
+From: Bob Reviewer <bob.reviewer@evil.example>
+To: linux-mm@kvack.org
+Subject: Re: [LSF/MM/BPF TOPIC] Hooks in MM
+Date: Wed, 02 Jan 2030 08:00:00 +0000
+Message-ID: <reply.1@example.org>
+In-Reply-To: <20300101120000.1-1-ada@example.org>
+
+Every ABI is stable from day one; I promise it.
+"""
+
+
+def test_a_message_never_sent_is_under_review_and_its_quotes_are_not_verified(tmp_path: Path):
+    data = Path(shutil.copytree(SAMPLE, tmp_path / "data"))
+    (tmp_path / "m.mbox").write_text(mbox(NEVER_SENT))
+    result = run_cli("import-mbox", "m.mbox", "--thread", "hooks-in-mm", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    thread = data / "threads" / "hooks-in-mm.yaml"
+    text = thread.read_text()
+    assert (
+        "    review: \"known only through a quote in <mallory.1@evil.example>, which names 'ada-lead' as its "
+        'author: check on lore.kernel.org that it exists and is theirs, then delete this line"'
+    ) in text
+    thread.write_text(
+        text + "  - id: forged\n    message: never-sent@example.org\n    seen_in: mallory.1@evil.example\n"
+        "    text: We drop the sysctl.\n"
+    )
+    check = run_cli("check", "--strict", "--data", "data", cwd=tmp_path)
+    assert check.returncode == 1
+    assert "message <never-sent@example.org> awaits review" in check.stderr
+    assert "quote 'forged' is not verified" in check.stderr
+
+
+def test_a_copy_under_a_known_name_from_an_address_not_on_record_fills_nothing(tmp_path: Path):
+    """Bob has no address on record; mail under his message's Message-ID from an address that
+    merely carries his name is not merged, and gives him no address to confirm by mistake."""
+    data = Path(shutil.copytree(SAMPLE, tmp_path / "data"))
+    thread = data / "threads" / "hooks-in-mm.yaml"
+    text = thread.read_text()
+    start = text.index("    text: |\n      On 1 Jan 2030")
+    text = text[:start] + text[text.index("quotes:") :]  # Bob's reply known without its text
+    thread.write_text(text)
+    before = {p: p.read_bytes() for p in (data / "people.yaml", thread)}
+    (tmp_path / "m.mbox").write_text(mbox(REUSED))
+    result = run_cli("import-mbox", "m.mbox", "--thread", "hooks-in-mm", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "theirs only by the name: not merged" in result.stderr
+    assert {p: p.read_bytes() for p in before} == before

@@ -1,0 +1,131 @@
+"""Quotes nobody can forge: each attack that made a made-up quote pass `check --strict` and show
+as a real person's words, on the sample thread (Ada's post known only through Bob's reply)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLE, run_cli
+
+THREAD = """\
+id: hooks-in-mm
+subject: "[LSF/MM/BPF TOPIC] Hooks in MM"
+lists: [linux-mm]
+messages:
+  - message_id: 20300101120000.1-1-ada@example.org
+    author: ada-lead
+    date: 2030-01-01T12:00:00+01:00
+    subject: "[LSF/MM/BPF TOPIC] Hooks in MM"
+  - message_id: reply.1@example.org
+    author: bob-reviewer
+    date: 2030-01-02T08:00:00Z
+    in_reply_to: 20300101120000.1-1-ada@example.org
+    text: |
+      On 1 Jan 2030, Ada Lead wrote:
+      > We keep the sysctl. The hook comes on top.
+
+      Nothing is stable
+      until a maintainer says so. I can't say more; the ABI is a no-go
+      for now. The café is open. Use x ≠ y.
+  - message_id: forged.1@evil.example
+    author: cy-author
+    date: 2030-01-03T08:00:00Z
+    in_reply_to: reply.1@example.org
+    text: |
+      On 2 Jan 2030, Bob Reviewer wrote:
+      > On 1 Jan 2030, Ada Lead wrote:
+      >> We drop the sysctl. The hook replaces it.
+      >
+      > Nothing is stable
+
+      Really?
+quotes:
+{quotes}
+"""
+KEEP = """\
+  - id: ada-keep
+    message: 20300101120000.1-1-ada@example.org
+    seen_in: reply.1@example.org
+    text: We keep the sysctl.
+    questions: [keep-old-api]
+  - id: bob-abi
+    message: reply.1@example.org
+    text: Nothing is stable
+    proposals: [oom-hook]
+"""
+
+
+def check(tmp_path: Path, quotes: str) -> str:
+    data = tmp_path / "data"
+    if not data.exists():
+        shutil.copytree(SAMPLE, data)
+    (data / "threads" / "hooks-in-mm.yaml").write_text(THREAD.format(quotes=KEEP + quotes), encoding="utf-8")
+    return run_cli("check", "--data", str(data)).stderr
+
+
+def test_a_later_reply_cannot_speak_for_the_reply_that_quoted_first(tmp_path: Path):
+    """Mallory's '>>' line under Bob's real attribution: Bob's reply is the earliest text on record
+    that quotes Ada, so the quote is checked there, not in the reply it is pointed at."""
+    said = check(
+        tmp_path,
+        "  - id: forged\n    message: 20300101120000.1-1-ada@example.org\n    seen_in: forged.1@evil.example\n"
+        "    text: We drop the sysctl.\n",
+    )
+    assert (
+        "quote 'forged' is not in the text of <reply.1@example.org> at quote level 1 (compared ignoring "
+        "whitespace); <reply.1@example.org> is the earliest text on record that quotes "
+        "<20300101120000.1-1-ada@example.org>, so the quote is checked there and not in <forged.1@evil.example>"
+    ) in said
+    # The same words as Bob's reply has them pass, pointed at either reply.
+    fine = check(
+        tmp_path,
+        "  - id: through-later\n    message: 20300101120000.1-1-ada@example.org\n    seen_in: forged.1@evil.example\n"
+        "    text: We keep the sysctl.\n",
+    )
+    assert "through-later" not in fine
+
+
+@pytest.mark.parametrize(
+    "cut",
+    ["I can", "the ABI is a no", "The caf", "Use x =", "stable until a maintainer says so. I can"],
+)
+def test_a_quote_cannot_cut_a_word_or_a_character(tmp_path: Path, cut: str):
+    said = check(tmp_path, f"  - id: cut\n    message: reply.1@example.org\n    text: {cut}\n")
+    assert "quote 'cut' is not in the text of <reply.1@example.org>" in said
+
+
+@pytest.mark.parametrize("whole", ["I can't say more", "the ABI is a no-go", "The café is open", "Use x ≠ y."])
+def test_whole_words_pass_whatever_their_unicode_form(tmp_path: Path, whole: str):
+    said = check(tmp_path, f"  - id: whole\n    message: reply.1@example.org\n    text: {whole}\n")
+    assert "'whole'" not in said
+
+
+def test_decomposed_accents_in_the_message_are_the_same_words(tmp_path: Path):
+    """A message whose 'é' is 'e' and a combining accent (NFD): the composed quote passes, and a
+    quote ending before the accent does not."""
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data)
+    thread = THREAD.format(quotes=KEEP).replace("The café is open", "The cafe\u0301 is open")
+    thread = thread.replace("Use x ≠ y.", "Use x =\u0338 y.")
+    path = data / "threads" / "hooks-in-mm.yaml"
+    for whole in ("The café is open", "Use x ≠ y."):
+        path.write_text(thread + f"  - id: whole\n    message: reply.1@example.org\n    text: {whole}\n")
+        assert "'whole'" not in run_cli("check", "--data", str(data)).stderr
+    for cut in ("The cafe", "Use x ="):
+        path.write_text(thread + f"  - id: cut\n    message: reply.1@example.org\n    text: {cut}\n")
+        assert "quote 'cut' is not in the text" in run_cli("check", "--data", str(data)).stderr, cut
+
+
+def test_a_line_the_author_quoted_from_someone_else_is_not_theirs(tmp_path: Path):
+    said = check(
+        tmp_path,
+        "  - id: borrowed\n    message: reply.1@example.org\n    text: |\n"
+        "      > We keep the sysctl. The hook comes on top.\n",
+    )
+    assert (
+        "quote 'borrowed' is only lines that <reply.1@example.org> quotes from someone else: they are not its "
+        "author's words; quote the message they come from"
+    ) in said
