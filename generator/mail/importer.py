@@ -17,6 +17,7 @@ one thread file and of people.yaml out.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -146,8 +147,25 @@ def plan(
         return (not by_author, m.address.casefold() not in people.by_address, m.date or latest, m.source, m.number)
 
     firsts: dict[str, Mail] = {}  # the first copy of each Message-ID, merged or not
+    # A Message-ID that differs from one on record (or read before) only in case or Unicode form
+    # (a fullwidth digit) is that message sent again, not another: a conflict, never a record.
+    by_key: dict[str, str] = {_mid_key(mid): mid for mid in on_record}
     for mail in sorted(mails, key=rank):
         mid = mail.message_id
+        same = by_key.setdefault(_mid_key(mid), mid)
+        if same != mid:
+            held = on_record.get(same)
+            if held is not None and not (held.get("conflict") or held.get("resolved")):
+                conflicts.setdefault(same, _conflict(mail, [f"the Message-ID <{mid}>, differing only in case or form"]))
+            out.warnings.append(
+                _warn(
+                    mail,
+                    f"<{mid}> differs from <{same}> only in case or Unicode form: the same Message-ID, not "
+                    "another message; not merged"
+                    + (", with a `conflict` line to resolve" if same in on_record else ""),
+                )
+            )
+            continue
         first = firsts.setdefault(mid, mail)
         if first is not mail:
             what = []
@@ -367,6 +385,12 @@ class _WordIndex:
 
 def _fold(text: str) -> str:
     return " ".join(text.split())
+
+
+def _mid_key(mid: str) -> str:
+    """A Message-ID as two copies of one message can differ: case, and Unicode compatibility
+    forms (a fullwidth digit for a digit)."""
+    return unicodedata.normalize("NFKC", mid).casefold()
 
 
 def _conflict(mail: Mail, what: list[str]) -> str:

@@ -214,6 +214,8 @@ def parse(raw: bytes, source: str, line: int, number: int) -> Mail | Problem:
     mid = _message_id(msg, notes)
     if mid is None:
         return skip("no usable Message-ID (a thread record is keyed by it)")
+    if len(_safe(lambda: msg.get_all("From") or [], [])) > 1:
+        return skip("two From headers: which one sent it is not clear")
     sender = _sender(msg, notes)
     if sender is None:
         return skip("no single clear sender address in From")
@@ -533,7 +535,7 @@ def _codec(charset: str) -> str | None:
     if name in _NOT_CHARSETS or name.endswith("_codec"):
         return None
     try:
-        b"x".decode(name)
+        "x".encode(name).decode(name)  # b"x" alone is too short for utf-16 and utf-32
     except Exception:  # a bytes-to-bytes codec (base64, zlib, ...)
         return None
     return name

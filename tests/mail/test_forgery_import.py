@@ -73,3 +73,55 @@ def test_a_copy_under_a_known_name_from_an_address_not_on_record_fills_nothing(t
     assert result.returncode == 0, result.stderr
     assert "theirs only by the name: not merged" in result.stderr
     assert {p: p.read_bytes() for p in before} == before
+
+
+def message(mid: str, sender: str, body: str, headers: str = "") -> str:
+    return (
+        f"From: {sender}\nTo: linux-mm@kvack.org\nSubject: Re: [LSF/MM/BPF TOPIC] Hooks in MM\n"
+        f"Date: Thu, 03 Jan 2030 09:00:00 +0000\nMessage-ID: <{mid}>\n"
+        f"In-Reply-To: <20300101120000.1-1-ada@example.org>\n{headers}\n{body}\n"
+    )
+
+
+def test_a_message_id_in_another_case_or_form_is_the_same_message_and_a_conflict(tmp_path: Path):
+    data = Path(shutil.copytree(SAMPLE, tmp_path / "data"))
+    (tmp_path / "m.mbox").write_text(
+        mbox(
+            message("REPLY.1@example.org", "Mallory <mallory@evil.example>", "Other words."),
+            message("reply.\uff11@example.org", "Mallory <mallory@evil.example>", "Other words again."),
+        )
+    )
+    result = run_cli("import-mbox", "m.mbox", "--thread", "hooks-in-mm", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "<REPLY.1@example.org> differs from <reply.1@example.org> only in case or Unicode form" in result.stderr
+    assert "<reply.１@example.org> differs from <reply.1@example.org> only in case or Unicode form" in result.stderr
+    thread = (data / "threads" / "hooks-in-mm.yaml").read_text()
+    assert "REPLY.1@example.org" not in thread.split("conflict:")[0]  # no record of its own
+    assert "the Message-ID <REPLY.1@example.org>, differing only in case or form" in thread
+    assert run_cli("check", "--data", "data", cwd=tmp_path).returncode == 1  # until a person resolves it
+
+
+def test_two_from_headers_skip_that_message_only_and_utf16_is_read(tmp_path: Path):
+    import base64
+
+    data = Path(shutil.copytree(SAMPLE, tmp_path / "data"))
+    utf16 = base64.b64encode("Ünïcode words, sent as UTF-16.\n".encode("utf-16")).decode()
+    (tmp_path / "m.mbox").write_text(
+        mbox(
+            message(
+                "two-from@example.org", "Ada Lead <ada@example.org>", "Who sent me?", "From: Mallory <m@evil.example>\n"
+            ),
+            message(
+                "utf16@example.org",
+                "Ada Lead <ada@example.org>",
+                utf16,
+                "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-16\nContent-Transfer-Encoding: base64\n",
+            ),
+        )
+    )
+    result = run_cli("import-mbox", "m.mbox", "--thread", "hooks-in-mm", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "m.mbox:1: warning: message 1: two From headers: which one sent it is not clear; skipped" in result.stderr
+    thread = (data / "threads" / "hooks-in-mm.yaml").read_text()
+    assert "two-from@example.org" not in thread
+    assert 'text: "Ünïcode words, sent as UTF-16."' in thread
