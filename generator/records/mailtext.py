@@ -31,7 +31,8 @@ _ORIGINAL = re.compile(
     r"-{2,}\s*(?:Original Message|Ursprüngliche Nachricht|Message d'origine|Mensaje original|"
     r"Messaggio originale|Oorspronkelijk bericht|Mensagem original|Ursprungligt meddelande|"
     r"Opprinnelig melding|Oprindelig meddelelse|Alkuperäinen viesti|Wiadomość oryginalna|"
-    r"Původní zpráva|Исходное сообщение)\s*-{2,}",
+    r"Původní zpráva|Исходное сообщение|Forwarded message|Weitergeleitete Nachricht|Message transféré)\s*-{2,}"
+    r"|Begin forwarded message\s*:",  # Gmail's and Thunderbird's forwards, Apple Mail's
     re.I,
 )
 _OUTLOOK_HEADER = re.compile(
@@ -41,6 +42,8 @@ _OUTLOOK_HEADER = re.compile(
 )
 _OUTLOOK_FROM = {"from", "von", "de", "da", "van", "från", "od"}
 _OUTLOOK_SENT = {"sent", "gesendet", "envoyé", "enviado", "inviato", "verzonden", "skickat", "wysłano"}
+_OUTLOOK_DATE = {"date", "datum"}  # Outlook for Mac writes Date where Outlook writes Sent
+_OUTLOOK_SUBJECT = {"subject", "betreff", "objet", "asunto", "oggetto", "onderwerp", "ämne", "temat"}
 MAX_ORIGINALS = 20  # top-posted originals nested in one message: deeper ones count no more
 
 
@@ -98,13 +101,16 @@ def _starts_original(raw: list[tuple[int, str]], i: int) -> bool:
     before = next((r for r in reversed(raw[max(0, i - 3) : i]) if r[1].strip()), None)
     if before is not None and _ORIGINAL.fullmatch(before[1].strip()):
         return False  # the header block of an original already started
+    names: set[str] = set()
     for lv, t in [r for r in raw[i + 1 : i + 6] if r[1].strip()][:4]:
         h = _OUTLOOK_HEADER.match(t.strip())
         if lv != level or not h:
-            return False
+            break
         if h.group(1).casefold() in _OUTLOOK_SENT:
             return True
-    return False
+        names.add(h.group(1).casefold())
+    # Outlook for Mac: From, Date, To, Subject, with no Sent (a patch's in-body From has no Subject)
+    return bool(names & _OUTLOOK_DATE) and bool(names & _OUTLOOK_SUBJECT)
 
 
 def _already_quoted(raw: list[tuple[int, str]], i: int) -> bool:

@@ -129,3 +129,32 @@ def test_a_line_the_author_quoted_from_someone_else_is_not_theirs(tmp_path: Path
         "quote 'borrowed' is only lines that <reply.1@example.org> quotes from someone else: they are not its "
         "author's words; quote the message they come from"
     ) in said
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        # Outlook for Mac: a header block with Date, and no Sent
+        "From: Ada Lead <ada@example.org>\nDate: Tuesday, 1 January 2030 at 12:00\nTo: linux-mm@kvack.org\n"
+        "Subject: Re: hooks\n",
+        # Gmail's forward
+        "---------- Forwarded message ---------\nFrom: Ada Lead <ada@example.org>\n"
+        "Date: Tue, Jan 1, 2030 at 12:00 PM\nSubject: hooks\nTo: <linux-mm@kvack.org>\n",
+        # Thunderbird's forward
+        "-------- Forwarded Message --------\nSubject: hooks\nDate: Tue, 1 Jan 2030 12:00:00 +0100\n"
+        "From: Ada Lead <ada@example.org>\n",
+    ],
+)
+def test_a_top_posted_or_forwarded_original_is_quoted_not_the_senders(head: str):
+    from generator.records import mailtext
+
+    body = f"Sure, see below.\n\n{head}\nWe drop the sysctl. The hook replaces it.\n"
+    assert mailtext.find_quote("We drop the sysctl.", body, 0) != 0  # not the forwarder's words
+    assert mailtext.find_quote("We drop the sysctl.", body, 1) == 0  # the original's, one level down
+
+
+def test_a_patch_with_an_in_body_from_is_its_senders_text():
+    from generator.records import mailtext
+
+    body = "From: Real Author <real@example.org>\n\nmm: fix the thing\n\nWe keep the sysctl.\n"
+    assert mailtext.find_quote("We keep the sysctl.", body, 0) == 0
