@@ -214,7 +214,7 @@ def parse(raw: bytes, source: str, line: int, number: int) -> Mail | Problem:
     mid = _message_id(msg, notes)
     if mid is None:
         return skip("no usable Message-ID (a thread record is keyed by it)")
-    if sum(1 for name in msg.keys() if name.casefold() == "from") > 1:  # names only: no header parse
+    if sum(1 for name in msg if name.casefold() == "from") > 1:  # names only: no header parse
         return skip("two From headers: which one sent it is not clear")
     sender = _sender(msg, notes)
     if sender is None:

@@ -25,12 +25,15 @@ class NewPerson:
     name: str
     addresses: list[str]
     review: str
+    claims: str = ""  # the person whose name it used, from an address not theirs
 
     def fields(self) -> list[tuple[str, object]]:
         out: list[tuple[str, object]] = [("id", self.id), ("name", self.name)]
         if self.addresses:
             out.append(("addresses", list(self.addresses)))
         out.append(("review", self.review))
+        if self.claims:
+            out.append(("claims", self.claims))
         return out
 
 
@@ -131,11 +134,11 @@ class People:
                 return added.id
             review = (
                 f"added by {self.tool} as the author of {_origin(mid)}: named as '{same_name}', but from {address}, "
-                "not one "
-                f"of their addresses. If it is them, add it to their addresses, make '{same_name}' the author of "
-                "this person's messages and delete this person; if not, delete this line"
+                f"not one of their addresses. If it is them, add it to their addresses, make '{same_name}' the "
+                "author of this person's messages and delete this person; if not, delete this line (`claims` "
+                "stays: pages keep saying whose name it used)"
             )
-            return self._add(name, address, review)
+            return self._add(name, address, review, claims=same_name)
         return self.get(name, address, mid)
 
     def get(self, name: str, address: str, mid: str) -> str:
@@ -150,7 +153,7 @@ class People:
             review = f"added by {self.tool} as the author of a message: check the name, then delete this line"
         return self._add(name, address, review)
 
-    def _add(self, name: str, address: str, review: str) -> str:
+    def _add(self, name: str, address: str, review: str, claims: str = "") -> str:
         shown = name or address.split("@")[0]
         shown = shown[:120].strip()
         base = slug(name, 50) or slug(address.split("@")[0], 50) or "person"
@@ -159,7 +162,7 @@ class People:
             pid, n = f"{base}-{n}", n + 1
         if len(review) > 600:
             review = review[:599] + "\u2026"
-        self.new.append(NewPerson(pid, shown, [address] if address else [], review))
+        self.new.append(NewPerson(pid, shown, [address] if address else [], review, claims))
         self.ids.add(pid)
         self.names[pid] = shown
         self.addresses[pid] = {address.casefold()} if address else set()

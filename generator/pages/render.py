@@ -250,8 +250,13 @@ class Renderer(Queries):
     # ------------------------------------------------------------------ parts of pages
 
     def person_link(self, page: str, pid: str) -> str:
-        name = self.site.people[pid]["name"]
-        return f"[{markup.inline(name)}]({layout.relative(page, layout.target('person', pid))})"
+        person = self.site.people[pid]
+        link = f"[{markup.inline(person['name'])}]({layout.relative(page, layout.target('person', pid))})"
+        other = person["claims"]
+        if other and other in self.site.people:  # mail that used another's name: never read as theirs
+            named = markup.inline(self.site.people[other]["name"])
+            link += f" (not [{named}]({layout.relative(page, layout.target('person', other))}): used that name)"
+        return link
 
     def quote(self, page: str, qid: str) -> str:
         """A quote block as seen from `page`. The template gets the quote and `person` alone,

@@ -78,7 +78,8 @@ def stale_proposals(
     threads_of = {tid: t["messages"] for tid, t in threads.items()}
     for pid, versions in sorted(revisions.items()):
         proposal = proposals[pid]
-        newest = ([v for v in versions if not v["branch"]] or versions)[-1]  # not a stable backport
+        own = [v for v in versions if not v["stranger"]] or versions  # not a version from someone else
+        newest = ([v for v in own if not v["branch"]] or own)[-1]  # not a stable backport
         stated = series.stated_version(proposal["links"])
         when = f" of {newest['date'].date().isoformat()}" if newest["date"] else ""
         if stated is not None and newest["version"] > stated:

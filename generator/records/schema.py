@@ -416,6 +416,12 @@ PERSON = Obj(
             "Set by import-mbox on a person it added from mail: what to check. Each such person is a "
             "warning (so --strict fails) until this line is deleted.",
         ),
+        "claims": Field(
+            Ref("person"),
+            "Set by import-mbox on a person added for mail that used another person's name from an address "
+            "not theirs: whose name it used. Pages say so beside the name, whatever the review line says; "
+            "if it is that person after all, move the address to them and delete this record.",
+        ),
     },
 )
 
@@ -855,4 +861,4 @@ SPECS: dict[str, Obj] = {
 # What data.json leaves out: fields that only spell another one (`lead` is `leads`), and what the
 # published site must not carry: people's addresses (kept to match senders) and the review
 # lines that quote them.
-EXPORT_SKIP = {"topic": ("lead",), "person": ("addresses", "review")}
+EXPORT_SKIP = {"topic": ("lead",), "person": ("addresses", "review")}  # `claims` is published

@@ -149,8 +149,11 @@ def revisions(messages: list[Mapping[str, Any]], people: Mapping[str, Mapping[st
         if msg["author"] != v["author"] and msg["author"] not in v["repliers"]:
             v["repliers"].append(msg["author"])
         for kind, name, address in trailers(msg["text"] or ""):
-            person = by_address.get(address.casefold()) if address else None
-            person = person or by_name.get(mailtext.name_key(name))
+            # By its address; by the name only when it gives none: "Ada Lead <ada.lead@evil>" is
+            # not Ada, and a person that used another's name (`claims`) credits nobody.
+            person = by_address.get(address.casefold()) if address else by_name.get(mailtext.name_key(name))
+            if person is not None and people[person].get("claims"):
+                person = None
             entry = {
                 "kind": kind,
                 "person": person,
@@ -170,6 +173,11 @@ def revisions(messages: list[Mapping[str, Any]], people: Mapping[str, Mapping[st
         cover = min(parts, key=lambda m: (parts[m], by_id[m]["date"] or latest, m))
         v["message_id"], v["title"] = cover, tags[cover]["title"]
         out.append(v)
+    # The series is its first version's author's: a version someone else sent (a "[PATCH v10 0/2]"
+    # in reply to it from a stranger) is shown with its sender and never taken for the newest.
+    first = min(out, key=lambda v: (v["date"] or latest, v["version"]))["author"] if out else None
+    for v in out:
+        v["stranger"] = v["author"] != first
     return out
 
 

@@ -477,8 +477,10 @@ def test_a_known_name_from_an_unknown_address_is_filed_under_review(tmp_path):
     assert person["review"] == (
         "added by import-mbox as the author of <post-1@example.org>: named as 'roman-gushchin', but from "
         "attacker@evil.example, not one of their addresses. If it is them, add it to their addresses, make "
-        "'roman-gushchin' the author of this person's messages and delete this person; if not, delete this line"
+        "'roman-gushchin' the author of this person's messages and delete this person; if not, delete this line "
+        "(`claims` stays: pages keep saying whose name it used)"
     )
+    assert person["claims"] == "roman-gushchin"  # deleting the review line does not make it Roman
 
 
 def _reply_of_one_word_blocks(blocks: int, words: int) -> str:

@@ -164,6 +164,31 @@ def test_a_trailer_is_credited_only_to_its_sender_and_counted_once():
     assert v1["repliers"] == ["ada", "mallory"]
 
 
+def test_a_trailer_in_someones_name_from_another_address_is_nobodys():
+    """'Nacked-by: Ada Lead <ada.lead@evil.example>' from a person import-mbox added for mail in
+    Ada's name (claims: ada): credited to neither, even once its review line is deleted."""
+    people = {
+        "ada": {"name": "Ada Lead", "addresses": ["ada@example.org"]},
+        "cy": {"name": "Cy Author", "addresses": ["cy@example.org"]},
+        "ada-lead-2": {"name": "Ada Lead", "addresses": ["ada.lead@evil.example"], "claims": "ada"},
+    }
+
+    def msg(mid, author, subject, irt=None, text=""):
+        return {"message_id": mid, "author": author, "subject": subject, "in_reply_to": irt, "text": text, "date": None}
+
+    mail = [
+        msg("p1", "cy", "[PATCH] mm: fix"),
+        msg("r1", "ada-lead-2", "Re: [PATCH] mm: fix", "p1", "Nacked-by: Ada Lead <ada.lead@evil.example>\n"),
+        msg("r2", "cy", "Re: [PATCH] mm: fix", "p1", "Nacked-by: Ada Lead <ada.lead@evil.example>\n"),
+    ]
+    (v1,) = series.revisions(mail, people)
+    # The page: "Ada Lead (sent by Ada Lead (not Ada Lead: used that name), not by them)".
+    assert [(t["person"], t["name"], t["by"]) for t in v1["trailers"]] == [
+        (None, "Ada Lead", "ada-lead-2"),
+        (None, "Ada Lead", "cy"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("subject", "label"),
     [("[PATCH for-6.10 v3 1/2] mm: fix", "v3"), ("[PATCH 5.15 01/20] mm: fix", "5.15 v1")],
@@ -176,3 +201,25 @@ def test_only_a_number_right_after_patch_is_a_stable_tree(subject, label):
 def test_a_topic_proposal_that_mentions_patches_is_not_a_series():
     assert series.patch_tag("[LSF/MM/BPF TOPIC][PATCHES] what to do with stale patches") is None
     assert series.patch_tag("[LSF/MM/BPF TOPIC] [PATCH] discussion of the series") is None
+
+
+def test_a_version_someone_else_sends_is_not_the_series_newest():
+    people = {"cy": {"name": "Cy Author", "addresses": []}, "mallory": {"name": "Mallory", "addresses": []}}
+
+    def msg(mid, author, subject, irt=None, date=None):
+        return {"message_id": mid, "author": author, "subject": subject, "in_reply_to": irt, "text": "", "date": date}
+
+    import datetime as dt
+
+    day = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
+    mail = [
+        msg("v1", "cy", "[PATCH 0/2] mm: fix", date=day),
+        msg("v2", "cy", "[PATCH v2 0/2] mm: fix", date=day + dt.timedelta(days=7)),
+        msg("v10", "mallory", "[PATCH v10 0/2] mm: fix", "v2", date=day + dt.timedelta(days=8)),
+    ]
+    versions = series.revisions(mail, people)
+    assert [(v["label"], v["author"], v["stranger"]) for v in versions] == [
+        ("v1", "cy", False),
+        ("v2", "cy", False),
+        ("v10", "mallory", True),
+    ]
