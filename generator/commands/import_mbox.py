@@ -5,17 +5,15 @@ show them (--dry-run) or write them. Adds only what is new; what is on record is
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import re
-import sys
 from typing import Any
 
 from generator import layout
 from generator.builder import pipeline
 from generator.builder.load import data_folder
 from generator.commands.check import valid_site
-from generator.commands.output import plural, say
+from generator.commands.output import plural, print_diffs, say
 from generator.errors import DataError, Problem, Problems, UsageError
 from generator.files import read_current, write_data
 from generator.mail import importer, mbox
@@ -64,10 +62,7 @@ def import_mbox(
         print("Dry run: nothing was written.")
         return 0
     if dry_run:
-        for path in sorted(plan.files):
-            old = (current.get(path) or b"").decode("utf-8").splitlines(keepends=True)
-            lines = plan.files[path].decode("utf-8").splitlines(keepends=True)
-            sys.stdout.writelines(difflib.unified_diff(old, lines, path if current.get(path) else "/dev/null", path))
+        print_diffs(plan.files, current)
         print("Dry run: nothing was written.")
         return 0
     written = write_data(data, plan.files, current)

@@ -7,16 +7,14 @@ additions (`generator.mail.intake`), checks the data as it will be, then reports
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
-import sys
 from collections import Counter
 
 from generator import layout
 from generator.builder import pipeline
 from generator.builder.load import data_folder
 from generator.commands.check import valid_site
-from generator.commands.output import plural, say
+from generator.commands.output import plural, print_diffs, say
 from generator.errors import DataError, Problem, Problems, UsageError
 from generator.files import read_current, write_data
 from generator.mail import form, importer, intake, mbox
@@ -87,10 +85,7 @@ def take_in(
             state = "new" if current.get(path) is None else "extended"
             print(f"  would write {layout.display_path(path)} ({state})")
         if dry_run == "diff":
-            for path in sorted(season.files):
-                old = (current.get(path) or b"").decode("utf-8").splitlines(keepends=True)
-                new = season.files[path].decode("utf-8").splitlines(keepends=True)
-                sys.stdout.writelines(difflib.unified_diff(old, new, path if current.get(path) else "/dev/null", path))
+            print_diffs(season.files, current)
         print("Dry run: nothing was written.")
         return 0
     written = write_data(data, season.files, current, places=(*layout.IMPORT_PLACES, *layout.INTAKE_PLACES))

@@ -3,6 +3,7 @@ lines that say what a build did."""
 
 from __future__ import annotations
 
+import difflib
 import os
 import sys
 
@@ -58,3 +59,11 @@ def site_line(site_dir: str, result: Result) -> str:
         why = f" ({report.why})" if report.why else ""
         return f"Site built in {site_dir}/{took}: {report.pages} pages{why}."
     return f"Site built in {site_dir}/{took}: {report.rendered} pages rendered, {report.reused} reused."
+
+
+def print_diffs(files: dict[str, bytes], current: dict[str, bytes | None]) -> None:
+    """A dry run's changes: each file as a unified diff against what it holds now."""
+    for path in sorted(files):
+        old = (current.get(path) or b"").decode("utf-8").splitlines(keepends=True)
+        new = files[path].decode("utf-8").splitlines(keepends=True)
+        sys.stdout.writelines(difflib.unified_diff(old, new, path if current.get(path) else "/dev/null", path))

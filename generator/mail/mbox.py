@@ -231,6 +231,7 @@ def parse(raw: bytes, source: str, line: int, number: int) -> Mail | Problem:
         cut = cut if cut > 0 else MAX_TEXT
         notes.append(f"text cut at {cut:,} of {len(text):,} characters")
         text = text[:cut].rstrip() + f"\n[lsfmm-prep: {len(text) - cut:,} more characters not imported]"
+    pairs = _to_and_cc(msg)
     return Mail(
         source=source,
         line=line,
@@ -246,8 +247,8 @@ def parse(raw: bytes, source: str, line: int, number: int) -> Mail | Problem:
         lists=_lists(msg),
         text=text,
         notes=tuple(notes),
-        recipients=_recipients(msg),
-        addressed=_addressed(msg),
+        recipients=_recipients(pairs),
+        addressed=_addressed(pairs),
     )
 
 
@@ -343,8 +344,9 @@ def _sender(msg: Message, notes: list[str]) -> tuple[str, str] | None:
     return name, address
 
 
-def _recipients(msg: Message) -> tuple[tuple[str, str], ...]:
-    """The named addresses in To and Cc (at most 200): who an attribution line may name."""
+def _to_and_cc(msg: Message) -> list[tuple[str, str]]:
+    """(display name, address) of each address in To and Cc (at most 200 of each header),
+    parsed once for both uses below."""
     out: list[tuple[str, str]] = []
     for name in ("To", "Cc"):
         try:
@@ -352,24 +354,23 @@ def _recipients(msg: Message) -> tuple[tuple[str, str], ...]:
             addresses = header.addresses if header is not None else ()
         except Exception:  # a malformed header costs its recipients only
             continue
-        for a in addresses[:200]:
-            address, shown = clean(a.addr_spec or ""), clean(a.display_name or "")
-            if shown and _BARE_MSGID.fullmatch(address) and "@" not in shown and "<" not in shown:
-                out.append((shown, address))
+        out.extend((clean(a.display_name or ""), clean(a.addr_spec or "")) for a in addresses[:200])
+    return out
+
+
+def _recipients(pairs: list[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """The named addresses in To and Cc (at most 200): who an attribution line may name."""
+    out = [
+        (shown, address)
+        for shown, address in pairs
+        if shown and _BARE_MSGID.fullmatch(address) and "@" not in shown and "<" not in shown
+    ]
     return tuple(out[:200])
 
 
-def _addressed(msg: Message) -> tuple[str, ...]:
+def _addressed(pairs: list[tuple[str, str]]) -> tuple[str, ...]:
     """Every address in To and Cc (at most 200), named or not: the lists a post went to."""
-    out: list[str] = []
-    for name in ("To", "Cc"):
-        try:
-            header: Any = msg[name]
-            addresses = header.addresses if header is not None else ()
-        except Exception:  # a malformed header costs its recipients only
-            continue
-        out.extend(clean(a.addr_spec or "") for a in addresses[:200])
-    return tuple(a for a in out if _BARE_MSGID.fullmatch(a))[:200]
+    return tuple(address for _, address in pairs if _BARE_MSGID.fullmatch(address))[:200]
 
 
 def _in_reply_to(msg: Message, notes: list[str]) -> tuple[str | None, dt.datetime | None]:
