@@ -58,6 +58,8 @@ _MSGID = re.compile(r"<([^<>\s]+@[^<>\s]+)>")
 _BARE_MSGID = re.compile(r"[^<>\s@]+@[^<>\s@]+")
 _IRT_DATE = re.compile(r"message of \"([^\"]{6,60})\"")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+_LAST_FIRST = re.compile(r"([^\W\d_][\w'-]*(?: [^\W\d_][\w'-]*)?), ([^\W\d_][\w'.-]*(?: [^\W\d_][\w'.-]*)?)")
+_NOT_FIRST_NAMES = {"inc", "ltd", "llc", "gmbh", "corp", "co", "ag", "sa", "jr", "sr", "ii", "iii", "phd"}
 _HEADER_LINE = re.compile(rb"([!-9;-~]+)[ \t]*:")
 # Defects of a From header that leave its one address clear: Thunderbird and others quote an
 # encoded display name ('"=?ISO-8859-1?Q?Fran=E7ois_Boulogne?=" <addr>'), which RFC 2047 forbids
@@ -341,6 +343,10 @@ def _sender(msg: Message, notes: list[str]) -> tuple[str, str] | None:
     name = clean(a.display_name or "")
     if "@" in name or "<" in name:  # an address shown as the name proves nothing: ignore it
         name = ""
+    last_first = _LAST_FIRST.fullmatch(name)
+    if last_first and last_first.group(2).casefold().rstrip(".") not in _NOT_FIRST_NAMES:
+        # "Bounine, Alexandre", as Outlook in some companies writes it
+        name = f"{last_first.group(2)} {last_first.group(1)}"
     return name, address
 
 
@@ -465,7 +471,7 @@ def body_text(msg: Message) -> tuple[str, list[str]]:
     if _CONTROL.search(text):
         notes.append("control characters in its text are shown as U+FFFD")
         text = _CONTROL.sub("\ufffd", text)
-    text = mailtext.strip_signature(text)
+    text = mailtext.strip_signature(mailtext.strip_footer(text))
     lines = [ln.rstrip() for ln in text.split("\n")]
     return "\n".join(lines).strip("\n"), notes
 

@@ -347,6 +347,25 @@ def own_words(body: str) -> list[list[str]]:
 # ---------------------------------------------------------------------------- signatures, names
 
 
+# What a list's software appends to every message: Mailman's underscored block, majordomo's
+# "To unsubscribe" lines (vger, kvack). Not the author's words.
+_FOOTER_START = re.compile(r"_{20,}\s*|--\s*|To unsubscribe\b.*", re.I)
+_FOOTER_WORDS = re.compile(r"mailing list|listinfo|majordomo|unsubscribe", re.I)
+
+
+def strip_footer(text: str) -> str:
+    """Drop the list's footer: a last block of at most 8 unquoted lines that starts with a line
+    of underscores, a '--' or 'To unsubscribe', and names the list's software."""
+    lines = text.rstrip("\n").split("\n")
+    for i in range(max(0, len(lines) - 8), len(lines)):  # the footer's first line: its '--' too
+        if not _FOOTER_START.fullmatch(lines[i].strip()):
+            continue
+        rest = "\n".join(lines[i:])
+        if _FOOTER_WORDS.search(rest) and not any(_PREFIX.match(r) for r in lines[i:]):
+            return "\n".join(lines[:i]).rstrip()
+    return text
+
+
 def strip_signature(text: str) -> str:
     """Drop the signature: from the last '-- ' line when only unquoted lines follow it, or
     from a bare '--' line after an empty line when at most 10 unquoted lines follow."""

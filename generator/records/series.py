@@ -28,7 +28,8 @@ _IS_PATCH = re.compile(r"\bPATCH(?:SET|ES)?(?:v\d+)?\b", re.I)
 _VERSION = re.compile(r"(?:\b|(?<=PATCH)|(?<=PATCHSET)|(?<=RFC))v(\d{1,3})(?:\.(\d{1,2}))?\b", re.I)
 _PART = re.compile(r"\b(\d{1,4})\s*(?:/|\s+of\s+)\s*(\d{1,4})\b")
 _BRANCH = re.compile(r"\bPATCH\s+(\d{1,2}\.\d{1,3}(?:\.\d{1,3})?)\s", re.I)  # a stable tree: "[PATCH 6.1 012/123]"
-_TRAILER = re.compile(r"(Reviewed|Acked|Tested|Nacked|NACKed)-by:\s*(.+)", re.I)
+# A trailer, also with a bracketed note in front: "[Jack Wang] Acked-by: ...".
+_TRAILER = re.compile(r"(?:\[[^\[\]]{1,60}\]\s*)?(Reviewed|Acked|Tested|Nacked|NACKed)-by:\s*(.+)", re.I)
 KINDS = {"reviewed": "Reviewed-by", "acked": "Acked-by", "tested": "Tested-by", "nacked": "Nacked-by"}
 
 
