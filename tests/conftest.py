@@ -29,6 +29,17 @@ def shared() -> Path:
     return SHARED
 
 
+def site_of(folder: Path | str, clean: bool = False):
+    """The Site of a data folder, which must check; with `clean`, without a warning either."""
+    from generator.builder.pipeline import load_site
+    from generator.errors import Problems
+
+    problems = Problems()
+    site = load_site(str(folder), problems)
+    assert site is not None and not (clean and problems.items), [str(p) for p in problems.items]
+    return site
+
+
 def write_tree(root: Path, files: dict[str, str]) -> Path:
     """Write {relative path: text} under root (like mkdocs' tests/base.py tempdir helper)."""
     for rel, text in files.items():

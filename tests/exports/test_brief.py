@@ -10,20 +10,12 @@ import html
 import os
 import re
 
-from generator.builder.pipeline import load_site
-from generator.errors import Problems
 from generator.pages.render import key_links, letter_label, render_briefs
 from tests.conftest import REPO, SAMPLE
+from tests.conftest import site_of as load
 
 GOLDEN = REPO / "tests" / "golden" / "briefs"
 UPDATE = os.environ.get("UPDATE_GOLDENS") == "1"
-
-
-def load(folder):
-    problems = Problems()
-    site = load_site(str(folder), problems)
-    assert site is not None, [str(p) for p in problems.items]
-    return site
 
 
 def text_of(fragment: str) -> str:

@@ -14,26 +14,18 @@ import jsonschema
 import pytest
 from icalendar import Calendar
 
-from generator.builder.pipeline import load_site
 from generator.builder.write import is_generated
-from generator.errors import Problems
 from generator.exports.export import CALENDAR, DATA, exports
 from generator.exports.history import advance
 from generator.exports.jsonschemas import schemas
 from generator.layout import Publish
 from generator.records.model import Site
 from tests.conftest import MERGE, REPO, SAMPLE
+from tests.conftest import site_of as load
 from tests.hostile import RLO_NAME, write_hostile
 
 PUBLISH = Publish(site_url="https://briefs.example.org/summit/")
 DATA_SCHEMA = json.loads(schemas()["data.schema.json"])
-
-
-def load(root: Path) -> Site:
-    problems = Problems()
-    site = load_site(str(root), problems)
-    assert site is not None, [str(p) for p in problems.items]
-    return site
 
 
 @pytest.fixture(scope="module")

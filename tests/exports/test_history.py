@@ -12,20 +12,12 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from generator.builder.pipeline import load_site
 from generator.errors import Problems
 from generator.exports import history
-from tests.conftest import SCHEDULE, edit, run_cli
+from tests.conftest import SCHEDULE, edit, run_cli, site_of
 
 T0 = dt.datetime(2030, 3, 1, 12, 0, tzinfo=dt.UTC)
 T1 = dt.datetime(2030, 4, 2, 8, 30, tzinfo=dt.UTC)
-
-
-def site_of(data: Path):
-    problems = Problems()
-    site = load_site(str(data), problems)
-    assert site is not None, [str(p) for p in problems.items]
-    return site
 
 
 @pytest.fixture

@@ -14,12 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.builder.pipeline import load_site
-from generator.errors import Problems
 from generator.exports import pdf
 from generator.layout import brief_files
 from generator.pages.render import render_briefs
 from tests.conftest import REPO, SAMPLE, make_project, run_cli
+from tests.conftest import site_of as load
 
 pypdf = pytest.importorskip("pypdf", reason="pypdf is not installed (make installs it)")
 
@@ -35,13 +34,6 @@ def engine():
         pdf._engine()
     except pdf.InputError as exc:
         pytest.skip(f"the PDF engine cannot run here: {exc}")
-
-
-def load(folder):
-    problems = Problems()
-    site = load_site(str(folder), problems)
-    assert site is not None
-    return site
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator import files as write
-from generator.builder.pipeline import load_site
-from generator.errors import Problems
-from tests.conftest import REPO, SAMPLE, SEED_MBOX, SHARED, run_cli, tree
+from tests.conftest import REPO, SAMPLE, SEED_MBOX, SHARED, run_cli, site_of, tree
 
 GOLDEN = REPO / "tests" / "golden" / "import"
 UPDATE = os.environ.get("UPDATE_GOLDENS") == "1"
@@ -43,13 +41,6 @@ def lines_added(before: str, after: str) -> list[str]:
     it = iter(new)
     assert all(line in it for line in old)  # only lines were added
     return [line for line in new if line not in old]
-
-
-def site_of(data: Path):
-    problems = Problems()
-    site = load_site(str(data), problems)
-    assert site is not None, [str(p) for p in problems.items]
-    return site
 
 
 def test_reimporting_the_seed_into_the_default_data_changes_nothing(tmp_path, shared):

@@ -12,10 +12,8 @@ import re
 
 import pytest
 
-from generator.builder.pipeline import load_site
-from generator.errors import Problems
 from generator.pages.render import render_briefs, render_pages
-from tests.conftest import MERGE
+from tests.conftest import MERGE, site_of
 
 MERGED_TITLE = r"A zone for CXL memory \(ZONE\_EXMEM\)"  # as Markdown shows it
 
@@ -35,10 +33,7 @@ def text_of(fragment: str) -> str:
 
 @pytest.fixture(scope="module")
 def site():
-    problems = Problems()
-    site = load_site(str(MERGE), problems)
-    assert site is not None and problems.items == [], [str(p) for p in problems.items]
-    return site
+    return site_of(MERGE, clean=True)
 
 
 @pytest.fixture(scope="module")

@@ -12,22 +12,17 @@ import re
 import pytest
 from icalendar import Calendar
 
-from generator.builder.pipeline import load_site
-from generator.errors import Problems
 from generator.exports.export import exports
 from generator.layout import Publish
 from generator.pages.render import render_briefs, render_pages
-from tests.conftest import SUMMIT
+from tests.conftest import SUMMIT, site_of
 
 PUBLISH = Publish(site_url="https://briefs.example.org/")
 
 
 @pytest.fixture(scope="module")
 def site():
-    problems = Problems()
-    site = load_site(str(SUMMIT), problems)
-    assert site is not None and problems.items == [], [str(p) for p in problems.items]
-    return site
+    return site_of(SUMMIT, clean=True)
 
 
 @pytest.fixture(scope="module")
