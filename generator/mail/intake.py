@@ -259,7 +259,7 @@ def plan(
         if mid and mid in site.messages:
             for pid in t["leads"]:
                 for address in site.people[pid]["addresses"]:
-                    posts.setdefault((address.casefold(), subjects.title_key(t["title"])), mid)
+                    posts.setdefault((address.casefold(), mailtext.title_key(t["title"])), mid)
     for mid, mail in by_id.items():
         s = read[mid]
         if s.cfp:
@@ -293,7 +293,7 @@ def plan(
             other_summit.add(mid)
             continue
         role[mid] = "topic" if s.kinds & {"topic", "bof"} else "attend"
-        key = (mail.address.casefold(), subjects.title_key(s.title))
+        key = (mail.address.casefold(), mailtext.title_key(s.title))
         first = posts.setdefault(key, mid)
         if first != mid:
             resent[mid] = first  # the same title from the same sender: sent again, not a new post

@@ -18,6 +18,8 @@ import difflib
 import re
 from dataclasses import dataclass
 
+from generator.records import mailtext
+
 # The summit's name as people type it: LSF, LSF/MM, LSF/MM/BPF, LSFMMBPF, LSF/MM BPF, LSFMM+BPF,
 # and the transpositions LFS and BFP.
 SUMMIT = r"(?:LSF|LFS)(?:\s*[/+-]?\s*MM)?(?:\s*[/+ -]?\s*B(?:PF|FP))?"
@@ -159,20 +161,10 @@ def names_summit(subject: str) -> bool:
     return bool(_NAMES_SUMMIT.search(subject))
 
 
-def same_title(a: str, b: str) -> bool:
-    """Two titles that are one subject: case, spacing and punctuation aside."""
-    return title_key(a) == title_key(b)
-
-
 def similar_titles(a: str, b: str) -> bool:
     """Two titles of one subject: the same but for case, spacing, punctuation, a typo fixed or
     a word added (difflib's ratio of at least 0.8), or one holding the other."""
-    ka, kb = title_key(a), title_key(b)
+    ka, kb = mailtext.title_key(a), mailtext.title_key(b)
     if ka == kb or (ka and kb and (ka in kb or kb in ka)):
         return True
     return difflib.SequenceMatcher(None, ka, kb).ratio() >= 0.8
-
-
-def title_key(title: str) -> str:
-    """A title as compared: case, spacing and punctuation aside."""
-    return " ".join(re.sub(r"[^\w]+", " ", title.casefold()).split())

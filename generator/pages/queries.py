@@ -7,7 +7,6 @@ the Site sees its reads for every page that uses it. Pure; `agenda` asks it too.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -293,10 +292,6 @@ def _time_of(value: Any) -> str:
     return S.utc_text(value) if isinstance(value, dt.datetime) else str(value or "0000")
 
 
-def _title_key(title: str) -> str:
-    return " ".join(re.sub(r"[^\w]+", " ", title.casefold()).split())
-
-
 def _inbox(site: Site, eid: str, topics: list[Any]) -> dict[str, Any]:
     event = site.events[eid]
     due = str(event["proposals_due"] or "")
@@ -334,7 +329,7 @@ def _inbox(site: Site, eid: str, topics: list[Any]) -> dict[str, Any]:
             chase.append({"kind": "request", "rec": r, "day": _day_of(r["posted"]), "why": "names no topic on record"})
     by_title: dict[str, list[Any]] = {}
     for t in topics:
-        by_title.setdefault(_title_key(t["title"]), []).append(t)
+        by_title.setdefault(mailtext.title_key(t["title"]), []).append(t)
     for same in by_title.values():
         for t in same[1:]:
             chase.append(

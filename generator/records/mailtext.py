@@ -381,6 +381,12 @@ def strip_signature(text: str) -> str:
     return text
 
 
+def title_key(title: str) -> str:
+    """A subject's title as two posts of one topic are compared: case, spacing and punctuation
+    aside (intake's resends and typo fixes, the committee page's titles posted twice)."""
+    return " ".join(re.sub(r"[^\w]+", " ", title.casefold()).split())
+
+
 def name_key(name: str) -> str:
     """A name as compared: no accents, case, quotes, "(Company)" or "[corp]" parts, or dots."""
     text = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", name)
