@@ -187,6 +187,10 @@ MERGE_EDITS = [
     ("questions.yaml", "    topic: cxl-zone-exmem\n", "    topic: memory-tiering-2023\n"),
     ("topics/cxl-zone-exmem.yaml", "  status: merged\n  into: memory-tiering-2023\n", "  status: declined\n"),
     ("people.yaml", "name: Kyu Exmem", "name: Kyu X. Exmem"),
+    # A request to attend: the committee's answer, what it names, when it came.
+    ("attendance.yaml", "    topics: [memory-tiering-2023]\n", "    status: invited\n    topics: [cxl-hotplug]\n"),
+    ("attendance.yaml", "posted: 2023-01-20T10:00:00Z", "posted: 2023-03-20T10:00:00Z"),
+    ("people.yaml", "name: Mo Maint", "name: Mo M. Maint"),
 ]
 
 
