@@ -109,19 +109,27 @@ def stale_proposals(
 CONFLICT = "another mail came with the Message-ID of"
 
 
-def verify_quotes(quotes: dict[str, S.Rec], messages: dict[str, S.Rec], problems: Problems) -> list[tuple[S.Rec, str]]:
+def verify_quotes(
+    quotes: dict[str, S.Rec], messages: dict[str, S.Rec], people: Mapping[str, S.Rec], problems: Problems
+) -> list[tuple[S.Rec, str]]:
     """Quote provenance: a quote is checked against the earliest text on record that it claims.
 
     - When the text of `message` (whose author wrote the words) is on record, the words must
       occur in that text, unquoted, whatever `seen_in` says: a reply's '>' lines are only the
       replier's word for what was said, and anyone can reply with a made-up '>' line.
-    - Only when `message` has no text on record is the quote checked in `seen_in`, at the quote
-      level of `message` there (the number of in_reply_to steps between the two); the quote's
-      `via` is then set to `seen_in`, and pages say the words are known from a quote in a reply.
+    - Only when `message` has no text on record is the quote checked in a reply that quotes
+      it: the earliest text on record on the way from `seen_in` up to `message` by in_reply_to,
+      at the quote level of `message` there (the number of in_reply_to steps between the two).
+      The lines the quote is found in must be introduced by an attribution line naming the
+      author of `message` (by name or by one of their addresses); the quote's `via` is then set
+      to that reply, and pages say the words are known from a quote in a reply.
+    - And never when another reply on record quotes the same place of `message` with other
+      words: which reply is right can only be told from the message itself.
 
     Mismatches are errors (whitespace is ignored); returns the quotes that cannot be checked
     because no text they claim is on record."""
     unverified = []
+    carriers = _carriers(messages)
     for quote in quotes.values():
         quote["via"] = None
         author = messages.get(quote["message"])
@@ -168,16 +176,97 @@ def verify_quotes(quotes: dict[str, S.Rec], messages: dict[str, S.Rec], problems
         if earliest is None:
             unverified.append((quote, cid))
             continue
-        if earliest is not container and not earliest["review"]:
-            if _compare(quote, earliest, depth, problems, seen_in=container):
-                quote["via"] = earliest["message_id"]
-            continue
-        if container["review"]:
+        if earliest is container or earliest["review"]:
+            earliest, depth = container, level
+        if earliest["review"]:
             unverified.append((quote, cid))
             continue
-        if _compare(quote, container, level, problems):
-            quote["via"] = cid
+        if not _compare(quote, earliest, depth, problems, seen_in=container if earliest is not container else None):
+            continue
+        if not _attributed(quote, author, earliest, depth, people, problems):
+            continue
+        if _agreed(quote, earliest, carriers.get(quote["message"], ()), problems):
+            quote["via"] = earliest["message_id"]
     return unverified
+
+
+def _carriers(messages: dict[str, S.Rec]) -> dict[str, list[tuple[S.Rec, int]]]:
+    """For each message with no text on record, the replies that carry its words: each message
+    with text, under every message with no text above it by in_reply_to up to the first with
+    text, with its quote level of that message's words."""
+    out: dict[str, list[tuple[S.Rec, int]]] = {}
+    for msg in messages.values():
+        if not msg["text"]:
+            continue
+        seen = {msg["message_id"]}
+        parent, depth = messages.get(msg["in_reply_to"] or ""), 1
+        while parent is not None and not parent["text"] and parent["message_id"] not in seen:
+            seen.add(parent["message_id"])
+            out.setdefault(parent["message_id"], []).append((msg, depth))
+            parent, depth = messages.get(parent["in_reply_to"] or ""), depth + 1
+    return out
+
+
+def _names_author(found: mailtext.Attribution, person: S.Rec) -> bool:
+    if found.address and found.address.casefold() in {a.casefold() for a in person["addresses"] or ()}:
+        return True
+    return bool(found.name) and mailtext.names_match(found.name, person["name"])
+
+
+def _attributed(
+    quote: S.Rec, author: S.Rec, carrier: S.Rec, depth: int, people: Mapping[str, S.Rec], problems: Problems
+) -> bool:
+    """Whether the reply that carries the quote says the lines are by the author of the message
+    they are cited from: the attribution line that introduced them names that person."""
+    person = people.get(author["author"] or "")
+    if person is None:
+        return True  # an unknown author is reported with its reference
+    found = mailtext.quote_attributions(quote["text"], carrier["text"], depth)
+    named = [a for a in found if a is not None]
+    if named and all(_names_author(a, person) for a in named):
+        return True
+    cid, mid = carrier["message_id"], quote["message"]
+    whom = f"{person['name']} ({person['id']})"
+    other = next((a for a in named if not _names_author(a, person)), None)
+    if other is not None:
+        said = " ".join(p for p in (other.name, f"<{other.address}>" if other.address else "") if p)
+        problems.error(
+            quote.path,
+            quote.line_of("message"),
+            f"quote '{quote['id']}': <{cid}> introduces the lines it is found in with an attribution to "
+            f"{said} (its line {other.line}), not to {whom}, the author of <{mid}>: it does not quote <{mid}> there",
+        )
+    else:
+        problems.warn(
+            quote.path,
+            quote.line_of("text"),
+            f"quote '{quote['id']}' is not verified: <{mid}> has no text on record, and <{cid}> quotes the "
+            f"lines with no attribution line naming {whom}, so nothing says they are that message's words "
+            "(import the message itself with `python -m generator import-mbox`)",
+        )
+    return False
+
+
+def _agreed(quote: S.Rec, used: S.Rec, carriers: Any, problems: Problems) -> bool:
+    """Whether no other reply on record quotes the same place of the quote's message otherwise."""
+    for other, depth in carriers:
+        if other is used:
+            continue
+        for passage in mailtext.passages(other["text"], depth):
+            differs = mailtext.quoted_differently(quote["text"], passage.text)
+            if differs is None:
+                continue
+            mine, theirs = differs
+            problems.error(
+                quote.path,
+                quote.line_of("text"),
+                f"quote '{quote['id']}': <{other['message_id']}> quotes <{quote['message']}> otherwise than "
+                f"<{used['message_id']}> does: it has {theirs!r} where the quote has {mine!r}; with no text "
+                "of the message on record, neither reply can be taken for its words (import the message "
+                "itself with `python -m generator import-mbox`)",
+            )
+            return False
+    return True
 
 
 def _earliest_carrier(container: S.Rec, mid: str, messages: dict[str, S.Rec]) -> tuple[S.Rec | None, int]:

@@ -8,11 +8,14 @@
 - `find_quote`: whether a curated quote occurs in a message's text at a given quote level,
   ignoring whitespace, and if not, which of its lines is the first that does not follow
   (remembered between builds: `generator.cache.memo`).
+- `passages`, `quote_attributions`, `quoted_differently`: what a reply quotes of a message, who
+  its attribution lines say wrote it, and whether two replies quote the same place otherwise.
 - `strip_signature`, `names_match`: the signature block, and comparing names as people write them.
 """
 
 from __future__ import annotations
 
+import difflib
 import functools
 import hashlib
 import re
@@ -306,6 +309,103 @@ def find_quote(quote: str, body: str, level: int) -> int:
         else:
             hi = mid - 1
     return qlines[min(lo, len(qlines) - 1)].number
+
+
+# A line that stands for quoted text left out: "[...]", "<snip>", "...", "[ cut ]".
+_ELISION = re.compile(
+    r"\[\s*(?:\.{2,}|\u2026|snip(?:ped)?|cut|trimmed)\s*\]|<\s*(?:\.{2,}|\u2026|snip(?:ped)?)\s*>|\.{3,}|\u2026|\(?snip\)?",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """Quoted lines at one level that follow one another in the quoted message (no line of
+    another level or standing for a cut between them), as `find_quote` reads them, with the
+    attribution lines that introduced them."""
+
+    text: str  # whitespace folded, NFC
+    attributions: tuple[Attribution | None, ...]
+
+
+@functools.lru_cache(maxsize=64)
+def passages(body: str, level: int) -> tuple[Passage, ...]:
+    """The body's quoted passages at `level`: what a reply says the message it quotes there said.
+    Remembered for the last few bodies, as `_runs` is: the quotes of one reply come one after
+    the other."""
+    out: list[Passage] = []
+    words: list[str] = []
+    attrs: list[Attribution | None] = []
+
+    def flush() -> None:
+        if words:
+            out.append(Passage(" ".join(words), tuple(attrs)))
+        words.clear()
+        attrs.clear()
+
+    for block in blocks(body):
+        if block.level != level:
+            flush()
+            continue
+        attrs.append(block.attribution)
+        for line in block.lines:
+            if _ELISION.fullmatch(line.strip()):
+                flush()
+                attrs.append(block.attribution)
+            elif line.strip():
+                words.append(_norm(line))
+    flush()
+    return tuple(out)
+
+
+def quote_attributions(quote: str, body: str, level: int) -> list[Attribution | None]:
+    """The attribution lines that introduced the quoted lines at `level` where the quote occurs
+    (one per block; None for a block no attribution line introduced); [] when it does not occur."""
+    qlines, nested, parts = _quote_parts(quote)
+    needle = " ".join(parts)
+    if not qlines or nested:  # a quote holding quoted lines: its level's own lines are not the whole of it
+        return []
+    found: list[Attribution | None] = []
+    for passage in passages(body, level):
+        if _occurs(needle, (passage.text,)):
+            found.extend(passage.attributions)
+    return found
+
+
+def quoted_differently(quote: str, passage: str) -> tuple[str, str] | None:
+    """Where a passage another reply quotes from the same message has other words than the
+    quote at the same place: (the quote's words, the passage's words) there; None when the
+    passage is another part of the message, or holds the quote, or is a cut-down part of it.
+
+    The two are compared word by word (so line wrapping does not count). They are the same
+    place when at least half the words of the shorter are found in both in the same order;
+    then a word replaced, or words one has between two runs they share, is a difference. Words
+    only one has before the first or after the last shared run are not: one of the replies
+    quoted less."""
+    qlines, nested, parts = _quote_parts(quote)
+    if not qlines or nested:
+        return None
+    needle = " ".join(parts)
+    if _occurs(needle, (passage,)):
+        return None
+    q, r = needle.split(" "), passage.split(" ")
+    matcher = difflib.SequenceMatcher(None, q, r, autojunk=False)
+    ops = matcher.get_opcodes()
+    same = sum(i2 - i1 for tag, i1, i2, _j1, _j2 in ops if tag == "equal")
+    if same < 2 or 2 * same < min(len(q), len(r)):
+        return None
+    equal_at = [k for k, op in enumerate(ops) if op[0] == "equal"]
+    first, last = equal_at[0], equal_at[-1]
+    for k, (tag, i1, i2, j1, j2) in enumerate(ops):
+        inside = first < k < last
+        if tag == "replace" or (tag != "equal" and inside):
+            return _span(q, i1, i2), _span(r, j1, j2)
+    return None
+
+
+def _span(words: list[str], i: int, j: int) -> str:
+    text = " ".join(words[i:j])
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 # Characters that look like others, one for one: Cyrillic and Greek letters that look Latin,

@@ -305,7 +305,7 @@ def validate(results: list[FileResult], problems: Problems, data_dir: str) -> Si
             elif key == "message":
                 quote["author"] = msg["author"]
                 quote["date"] = msg["date"]
-    unverified = mailrules.verify_quotes(quotes, messages, problems)
+    unverified = mailrules.verify_quotes(quotes, messages, people, problems)
 
     known = {
         "person": people,

@@ -158,3 +158,101 @@ def test_a_patch_with_an_in_body_from_is_its_senders_text():
 
     body = "From: Real Author <real@example.org>\n\nmm: fix the thing\n\nWe keep the sysctl.\n"
     assert mailtext.find_quote("We keep the sysctl.", body, 0) == 0
+
+
+# A second reply to Ada's post, on record beside Bob's: `{said}` is what it quotes her as saying.
+SIBLING = """\
+  - message_id: reply.2@example.org
+    author: dana-maintainer
+    date: 2030-01-02T09:00:00Z
+    in_reply_to: 20300101120000.1-1-ada@example.org
+    text: |
+{said}
+"""
+
+
+def check_with_sibling(tmp_path: Path, said: str, quotes: str = "") -> str:
+    data = tmp_path / "data"
+    if not data.exists():
+        shutil.copytree(SAMPLE, data)
+    body = "\n".join(f"      {line}" if line else "" for line in said.split("\n"))
+    thread = THREAD.format(quotes=KEEP + quotes).replace("quotes:\n", SIBLING.format(said=body) + "quotes:\n", 1)
+    (data / "threads" / "hooks-in-mm.yaml").write_text(thread, encoding="utf-8")
+    return run_cli("check", "--strict", "--data", str(data)).stderr
+
+
+def test_a_reply_that_quotes_the_same_words_otherwise_leaves_them_unknown(tmp_path: Path):
+    """Mallory answers Ada's post directly, with a '>' line that says the opposite of what Bob's
+    reply quotes her as saying. With no text of Ada's post on record, neither reply is taken for
+    her words, whichever the quote is pointed at."""
+    said = check_with_sibling(
+        tmp_path,
+        "On 1 Jan 2030, Ada Lead wrote:\n> We keep the sysctl. The hook replaces it.\n\nGood.",
+        "  - id: forged\n    message: 20300101120000.1-1-ada@example.org\n    seen_in: reply.2@example.org\n"
+        "    text: The hook replaces it.\n",
+    )
+    assert (
+        "quote 'ada-keep': <reply.2@example.org> quotes <20300101120000.1-1-ada@example.org> otherwise than "
+        "<reply.1@example.org> does: it has 'replaces it.' where the quote has 'comes on top.'"
+    ) not in said  # the quote 'ada-keep' is the first sentence, which both have alike
+    assert "quote 'ada-keep'" not in said
+    assert (
+        "quote 'forged': <reply.1@example.org> quotes <20300101120000.1-1-ada@example.org> otherwise than "
+        "<reply.2@example.org> does: it has 'comes on top.' where the quote has 'replaces it.'"
+    ) in said
+
+
+def test_a_one_word_change_is_told_apart(tmp_path: Path):
+    said = check_with_sibling(
+        tmp_path,
+        "On 1 Jan 2030, Ada Lead wrote:\n> We drop the sysctl.",
+    )
+    assert (
+        "quote 'ada-keep': <reply.2@example.org> quotes <20300101120000.1-1-ada@example.org> otherwise than "
+        "<reply.1@example.org> does: it has 'drop' where the quote has 'keep'"
+    ) in said
+
+
+@pytest.mark.parametrize(
+    "alike",
+    [
+        # the same words, wrapped elsewhere
+        "On 1 Jan 2030, Ada Lead wrote:\n> We keep\n> the sysctl. The hook comes\n> on top.",
+        # less of the message: one sentence of the two
+        "On 1 Jan 2030, Ada Lead wrote:\n> The hook comes on top.",
+        # a cut marked in the quote
+        "On 1 Jan 2030, Ada Lead wrote:\n> We keep the sysctl.\n> [...]\n> Something else she said later.",
+        # another part of the message altogether
+        "On 1 Jan 2030, Ada Lead wrote:\n> Numbers follow next week, with the test setup we used.",
+    ],
+)
+def test_replies_that_quote_alike_or_elsewhere_agree(tmp_path: Path, alike: str):
+    said = check_with_sibling(tmp_path, alike)
+    assert "ada-keep" not in said, said
+
+
+def test_a_quote_is_only_hers_where_the_reply_says_so(tmp_path: Path):
+    """The lines a quote is found in must be introduced by an attribution line naming the author
+    of the message the quote cites: otherwise the reply does not say they are that message's."""
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE, data)
+    path = data / "threads" / "hooks-in-mm.yaml"
+    thread = THREAD.format(quotes=KEEP)
+    eve = "On 1 Jan 2030, Eve Tester <eve@example.org> wrote:"
+    path.write_text(thread.replace("On 1 Jan 2030, Ada Lead wrote:", eve))
+    said = run_cli("check", "--data", str(data)).stderr
+    assert (
+        "quote 'ada-keep': <reply.1@example.org> introduces the lines it is found in with an attribution to Eve "
+        "Tester <eve@example.org> (its line 1), not to Ada Lead (ada-lead), the author of "
+        "<20300101120000.1-1-ada@example.org>: it does not quote <20300101120000.1-1-ada@example.org> there"
+    ) in said
+    # Her address alone names her as well as her name does.
+    path.write_text(thread.replace("On 1 Jan 2030, Ada Lead wrote:", "On 1 Jan 2030, <ada@example.org> wrote:"))
+    assert "ada-keep" not in run_cli("check", "--strict", "--data", str(data)).stderr
+    # No attribution line at all: the words are not known to be hers.
+    path.write_text(thread.replace("On 1 Jan 2030, Ada Lead wrote:\n      ", "", 1))
+    said = run_cli("check", "--strict", "--data", str(data)).stderr
+    assert (
+        "quote 'ada-keep' is not verified: <20300101120000.1-1-ada@example.org> has no text on record, and "
+        "<reply.1@example.org> quotes the lines with no attribution line naming Ada Lead (ada-lead)"
+    ) in said
