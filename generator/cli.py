@@ -39,6 +39,10 @@ commands:
           thread file under data/threads/ (new senders go to data/people.yaml, marked for review);
           adds only what is new, never changes what is there (--dry-run: show the changes;
           --dry-run=summary: only count them; --force: into a --topic or --thread it seems unrelated to)
+  release --name NAME  record the current event's schedule as its next release (data/releases/),
+          shown on its Changes page and feed, and write the mail announcing it into outbox/:
+          to the lists, and to the leads of each session it schedules anew (nothing is sent)
+  announce  write the mails of a release made before again (--release N)
   intake PATH... --event ID  take in a season's mail: every [LSF/MM/BPF TOPIC] post becomes a
           topic and every request to attend a record in data/attendance.yaml, each with its thread;
           calls for proposals, patch series and other mail are skipped with their reason
@@ -55,7 +59,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"lsfmm-prep {__version__}")
     sub = parser.add_subparsers(
-        dest="command", metavar="{build,site,check,agenda,serve,clean,schema,new,import-mbox,intake}"
+        dest="command",
+        metavar="{build,site,check,agenda,serve,clean,schema,new,import-mbox,intake,release,announce}",
     )
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data", default="data", help="folder of YAML records (default: data)")
@@ -177,6 +182,38 @@ def _parser() -> argparse.ArgumentParser:
         help="write nothing: report what would be added, what is on record and what is skipped, and "
         "(unless --dry-run=summary) the changes as a diff",
     )
+    mail = argparse.ArgumentParser(add_help=False)
+    mail.add_argument("--event", metavar="ID", help="the event (default: the current one)")
+    mail.add_argument(
+        "--from",
+        dest="sender",
+        metavar="'NAME <ADDRESS>'",
+        help="who sends the mail (default: git's user.name and user.email)",
+    )
+    mail.add_argument(
+        "--list",
+        action="append",
+        metavar="NAME=ADDRESS",
+        help="the posting address of a list the records name (the usual LSF/MM/BPF lists are known)",
+    )
+    mail.add_argument("--outbox", default="outbox", help="folder for the mail files (default: outbox)")
+    mail.add_argument("--config", default="mkdocs.yml", help="MkDocs configuration whose site_url the mails link to")
+    rel = sub.add_parser(
+        "release",
+        parents=[common, mail],
+        help="record the schedule as it stands as the event's next release, and write its mails",
+        description="Record an event's schedule as its next release in data/releases/<event>.yaml (commit "
+        "it), and write the mail that announces it under --outbox: to the lists, and to the leads of each "
+        "session it schedules anew. Nothing is sent. Refused when the data has warnings or nothing changed.",
+    )
+    rel.set_defaults(func=_command("release"))
+    rel.add_argument("--name", required=True, help='what to call it: "Preliminary", "Final", "Update 2"')
+    rel.add_argument("--note", help="a word from the committee, shown with the changes and in the announcement")
+    rel.add_argument("--no-mail", action="store_true", help="record the release only")
+    rel.add_argument("--dry-run", action="store_true", help="say what the release would hold; write nothing")
+    ann = sub.add_parser("announce", parents=[common, mail], help="write the mails of a release made before, again")
+    ann.set_defaults(func=_command("release"))
+    ann.add_argument("--release", dest="number", type=int, metavar="N", help="which release (default: the last)")
     return parser
 
 

@@ -47,14 +47,16 @@ def load(data_dir: str, overlay: dict[str, bytes] | None = None) -> Loaded:
             continue
         if not place.folder:
             paths = [] if place.optional and where not in overlay and not os.path.lexists(where) else [where]
-        elif not os.path.isdir(where):
+        elif not os.path.isdir(where) and not (place.optional and any(os.path.dirname(p) == where for p in overlay)):
+            if place.optional and not os.path.lexists(where):
+                continue  # a folder a data set may leave out
             if not (place.kind == "event" and os.path.isfile(old_event)):  # said above
                 out.problems.error(layout.display_path(where), 0, f"missing folder; it holds one file per {place.kind}")
             continue
         else:
             paths = []
             added = {os.path.basename(p) for p in overlay if os.path.dirname(p) == where}
-            for entry in sorted(set(os.listdir(where)) | added):
+            for entry in sorted(set(os.listdir(where) if os.path.isdir(where) else ()) | added):
                 full = os.path.join(where, entry)
                 if entry.startswith(".") or (full not in overlay and os.path.isdir(full)):
                     continue

@@ -37,6 +37,8 @@ def is_generated(path: str) -> bool:
         return head.startswith("BEGIN:VCALENDAR\r\n") and layout.ICS_MARK in head
     if path.endswith(".json"):
         return head.startswith(layout.JSON_MARK)
+    if path.endswith(".atom"):
+        return head.startswith("<?xml") and layout.ATOM_MARK in head.split("<entry>", 1)[0]
     head = head.replace("\r\n", "\n").replace("\r", "\n")
     if not head.startswith("---\n") or "\n---\n" not in head[3:]:
         return False

@@ -36,9 +36,11 @@ from typing import Any
 from icalendar import Calendar, Event, Timezone
 
 from generator import layout
+from generator.exports import feed
 from generator.exports.history import History, Published, advance
 from generator.layout import Publish
 from generator.pages import markup
+from generator.records import releases
 from generator.records import schema as S
 from generator.records.model import Site
 from generator.records.schedule import MERGED_PARTS, needed
@@ -72,6 +74,13 @@ def exports(site: Site, publish: Publish, history: History | None = None) -> dic
     for pid, theirs in sorted(people_sessions(site, published).items()):
         path = layout.target("person-calendar", pid)
         out[path] = _calendar(site, publish, path, f"Sessions of {site.people[pid]['name']}", tuple(theirs))
+    for eid in site.releases:
+        done = releases.history(site.releases[eid])
+        if eid not in site.events or not done:
+            continue
+        paths = [layout.target("event-feed", eid)] + ([layout.target("feed")] if eid == site.current_event else [])
+        for path in paths:
+            out[path] = feed.feed(site, publish, eid, path, done)
     out[DATA] = data_json(site, publish)
     return dict(sorted(out.items()))
 

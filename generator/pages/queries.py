@@ -12,7 +12,7 @@ from typing import Any
 
 from generator import layout
 from generator.pages import grid
-from generator.records import mailtext
+from generator.records import mailtext, releases
 from generator.records import schema as S
 from generator.records.model import Site, proposals_of
 
@@ -254,6 +254,30 @@ class Queries:
                 seen.add(other)
                 todo.extend(site.continued_by.get(other, []))
         return sorted((site.topics[o] for o in seen), key=lambda t: (str(site.event_of(t["id"])["start"]), t["id"]))
+
+    # ------------------------------------------------------------------ schedule releases
+
+    def releases_of(self, eid: str) -> list[releases.Release]:
+        """An event's schedule releases, oldest first, each with what changed since the one before."""
+        site = self.site
+        return site.derive(("releases", eid), lambda: releases.history(site.releases.get(eid)))
+
+    def schedule_now(self, eid: str) -> tuple[releases.Session, ...]:
+        """An event's schedule as it stands, as a release would record it."""
+        site = self.site
+        return site.derive(
+            ("schedule_now", eid),
+            lambda: releases.snapshot(site.topics, site.topics_of_event.get(eid, []), site.leads_of),
+        )
+
+    def unreleased(self, eid: str) -> releases.Changes | None:
+        """What changed in an event's schedule since its last release (None before the first)."""
+        done = self.releases_of(eid)
+        return releases.changes(done[-1].sessions, self.schedule_now(eid)) if done else None
+
+    def slot_text(self, eid: str, s: releases.Session) -> str:
+        """'Mon 4 May, 09:30-10:00, Main hall': a released session's slot in words."""
+        return releases.slot_words(s, releases.room_names(self.site.events[eid]))
 
     def room(self, topic: Any) -> str:
         """The name of a scheduled topic's room (its event's), or ''."""

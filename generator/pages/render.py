@@ -165,6 +165,7 @@ EVENT_PAGES = (
     ("agenda.md.j2", "agenda", "event-agenda"),
     ("committee.md.j2", "committee", "event-committee"),
     ("schedule.md.j2", "schedule", "event-schedule"),
+    ("changes.md.j2", "changes", "event-changes"),
 )
 
 
@@ -234,6 +235,9 @@ class Renderer(Queries):
             "mark": self.mark,
             "post_opening": self.post_opening,
             "grid_days": self.grid_days,
+            "releases_of": self.releases_of,
+            "unreleased": self.unreleased,
+            "slot_text": self.slot_text,
             "track_class": self.track_class,
             "track_name": lambda eid, tr: next(t["name"] for t in site.events[eid]["tracks"] if t["id"] == tr),
             "clock": S.clock_text,
@@ -303,6 +307,10 @@ class Renderer(Queries):
                     "data/topics/",
                 ),
                 "schedule.md.j2": ("Schedule" if ctx["current"] else f"Schedule, {label}", "data/topics/"),
+                "changes.md.j2": (
+                    "Schedule changes" if ctx["current"] else f"Schedule changes, {label}",
+                    "data/topics/",  # what makes the schedule; data/releases/ is written by `release`
+                ),
             }[spec.template]
         elif spec.kind == "person":
             rec = site.people[spec.rid]

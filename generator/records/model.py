@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 from generator import layout
 from generator.cache.reuse import Reuse
 from generator.errors import Problem, Problems
-from generator.records import mailrules, schedule, yamlload
+from generator.records import mailrules, releases, schedule, yamlload
 from generator.records import schema as S
 
 T = TypeVar("T")
@@ -40,7 +40,18 @@ class Site:
 
     # The tables of records by id, and the relations (record id -> ids), in the order the
     # recording view notes them by.
-    TABLES = ("events", "people", "topics", "proposals", "threads", "questions", "quotes", "messages", "requests")
+    TABLES = (
+        "events",
+        "people",
+        "topics",
+        "proposals",
+        "threads",
+        "questions",
+        "quotes",
+        "messages",
+        "requests",
+        "releases",
+    )
     RELATIONS = (
         "event_of_topic",
         "topics_of_event",
@@ -72,6 +83,7 @@ class Site:
     quotes: Mapping[str, S.Rec]
     messages: Mapping[str, S.Rec]  # by Message-ID; each has .thread
     requests: Mapping[str, S.Rec]  # requests to attend (data/attendance.yaml)
+    releases: Mapping[str, S.Rec]  # event -> its schedule's releases (data/releases/<event>.yaml)
     # Derived relations, every list sorted for deterministic output.
     event_of_topic: Mapping[str, str]  # topic -> its event
     topics_of_event: Mapping[str, list[str]]
@@ -156,6 +168,7 @@ HOLDS: dict[str, tuple[str, ...]] = {
     "topic": (),
     "proposal": (),
     "attendance file": ("request",),
+    "releases file": (),
 }
 
 
@@ -264,6 +277,7 @@ def validate(results: list[FileResult], problems: Problems, data_dir: str) -> Si
     threads = index("thread", loaded.get("thread", []))
     events = index("event", loaded.get("event", []))
     requests = index("request", [r for f in loaded.get("attendance file", []) for r in f["requests"]])
+    release_files = index("releases file", loaded.get("releases file", []))
     broken = set(loaded.get("broken", []))  # invalid records, reported already: not "unknown" too
     for ev in events.values():  # each event's tracks and rooms: ids unique within it
         index("track", ev["tracks"])
@@ -369,6 +383,7 @@ def validate(results: list[FileResult], problems: Problems, data_dir: str) -> Si
                 f"running order takes {planned} minutes but the slot has {slot['minutes']}",
             )
     _check_requests(requests, topics, event_of, problems)
+    releases.check(release_files, events, problems)
     _check_continues(topics, events, event_of, problems)
     _check_merges(topics, event_of, problems)
     merged_into, merged = _merges(topics, questions)
@@ -414,6 +429,7 @@ def validate(results: list[FileResult], problems: Problems, data_dir: str) -> Si
         "quotes": quotes,
         "messages": messages,
         "requests": requests,
+        "releases": release_files,
     }
     relations = _relations(topics, proposals, questions, quotes, event_of, merged_into, merged)
     relations["requests_of_event"] = _requests_of_events(requests)

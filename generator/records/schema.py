@@ -854,9 +854,48 @@ ATTENDANCE_FILE = Obj(
     },
 )
 
+RELEASED_SESSION = Obj(
+    "released session",
+    "One session as a schedule release showed it (written by `release`, never by hand).",
+    {
+        "topic": Field(Slug(), "The topic's id (kept when the topic is later deleted).", required=True),
+        "title": Field(Text(300, facts=False), "The title shown.", required=True),
+        "day": Field(Date(), "The day shown.", required=True),
+        "start": Field(Clock(), "The start shown (event time zone).", required=True),
+        "minutes": Field(Int(5, 600), "The length shown.", required=True),
+        "room": Field(Slug(), "The room shown, if any."),
+        "tracks": Field(ListOf(Slug()), "The tracks shown."),
+        "leads": Field(ListOf(Slug()), "The leads shown (person ids), those of merged topics included."),
+    },
+)
+
+RELEASE = Obj(
+    "release",
+    "A named version of an event's schedule, as it went out (written by `release`).",
+    {
+        "number": Field(Int(1, 10000), "1 for the first release, then one more each time.", required=True),
+        "name": Field(Text(80, facts=False), 'What the committee called it ("Preliminary", "Final").', required=True),
+        "released": Field(DateTime(), "When it was made (UTC).", required=True),
+        "note": Field(Text(500, multiline=True), "A word from the committee, shown with the changes."),
+        "sessions": Field(
+            ListOf(RELEASED_SESSION, max_items=BIG_LIST), "Every session with a slot, as released.", required=True
+        ),
+    },
+)
+
+RELEASES_FILE = Obj(
+    "releases file",
+    "data/releases/<event>.yaml: the releases of one event's schedule, oldest first (written by `release`).",
+    {
+        "id": Field(Slug(), "The event's id; must match the file name.", required=True),
+        "releases": Field(ListOf(RELEASE, max_items=BIG_LIST), "The releases, oldest first.", required=True),
+    },
+)
+
 # What each data file of the layout holds (layout.DATA_PLACES names them by kind).
 SPECS: dict[str, Obj] = {
-    spec.name: spec for spec in (EVENT, PEOPLE_FILE, QUESTIONS_FILE, TOPIC, PROPOSAL, THREAD, ATTENDANCE_FILE)
+    spec.name: spec
+    for spec in (EVENT, PEOPLE_FILE, QUESTIONS_FILE, TOPIC, PROPOSAL, THREAD, ATTENDANCE_FILE, RELEASES_FILE)
 }
 # What data.json leaves out: fields that only spell another one (`lead` is `leads`), and what the
 # published site must not carry: people's addresses (kept to match senders) and the review

@@ -77,17 +77,20 @@ def test_same_data_gives_byte_identical_pages(tmp_path):
             capture_output=True,
         )
         outs.append({p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
-    # 60 pages (19 of people, 3 of questions, 6 of proposal statuses); agenda.ics, the calendars of
+    # 63 pages (a Changes page per event and the current one's; 19 of people, 3 of questions, 6
+    # of proposal statuses); agenda.ics, the calendars of
     # the two events and data.json
-    assert outs[0] == outs[1] and len(outs[0]) == 64
+    assert outs[0] == outs[1] and len(outs[0]) == 67
 
 
 def test_page_kinds_and_marker():
     pages = sample_pages()
     assert sorted(pages) == [
         "agenda.md",
+        "changes.md",
         "committee.md",
         "events/example-summit/agenda.md",
+        "events/example-summit/changes.md",
         "events/example-summit/committee.md",
         "events/example-summit/index.md",
         "events/example-summit/schedule.md",

@@ -101,11 +101,12 @@ def nav_targets(html: str) -> list[str]:
 
 
 def test_navigation_lists_sections_not_every_page(default_site):
-    # From a proposal brief: the ten sections, and no other brief or event page.
+    # From a proposal brief: the eleven sections, and no other brief or event page.
     assert nav_targets(read(default_site, "proposals/bpf-oom/index.html")) == [
         "../",
         "../..",
         "../../agenda/",
+        "../../changes/",
         "../../committee/",
         "../../events/",
         "../../guide/",
@@ -114,7 +115,7 @@ def test_navigation_lists_sections_not_every_page(default_site):
         "../../schedule/",
         "../../topics/",
     ]
-    assert len(nav_targets(read(default_site, "index.html"))) == 10
+    assert len(nav_targets(read(default_site, "index.html"))) == 11
 
 
 def test_dark_mode_toggle_and_no_font_cdn(default_site):
