@@ -120,9 +120,13 @@ def test_every_link_is_a_numbered_endnote_with_its_full_address():
 def test_key_links_are_the_newest_postings_of_the_work():
     site = load(REPO / "data")
     keys = key_links(site.proposals["bpf-oom"])
-    # Postings of the work itself, newest first: v2 and v3 are known only through replies in
-    # their review (type archive), which are no posting of the work.
-    assert [(link["version"], str(link["date"])) for link in keys] == [("v1", "2025-08-18"), ("RFC", "2025-04-28")]
+    # Postings of the work itself, newest first: v3 is known only through replies in its
+    # review (type archive), which are no posting of the work.
+    assert [(link["version"], str(link["date"])) for link in keys] == [
+        ("v2", "2025-10-27"),
+        ("v1", "2025-08-18"),
+        ("RFC", "2025-04-28"),
+    ]
     # Without a posting of the work itself, the first link stands in.
     assert [link["type"] for link in key_links(site.proposals["memcg-ext"])] == ["web"]
     assert [letter_label(n) for n in (0, 25, 26, 27, 701, 702)] == ["A", "Z", "AA", "AB", "ZZ", "AAA"]
