@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from generator.errors import EditError, InputError, Problem
 from generator.layout import schema_line
-from generator.mail.mbox import Mail
+from generator.mail.mbox import GMANE, Mail
 from generator.mail.people import NewPerson, People
 from generator.mail.threads import choose_thread, thread_order, thread_subject, unrelated  # noqa: F401
 from generator.records import mailtext, yamledit
@@ -213,12 +213,19 @@ def plan(
                 # Matched by name alone (no address of theirs on record): anyone can send mail under
                 # a known Message-ID and a known name. Nothing is taken from it, and nothing is
                 # added to the person, until an address of theirs is on record.
+                gmane = GMANE.fullmatch(mail.address)
+                if gmane and _adds_nothing(old, mail):
+                    continue  # the mail on record, read again from gmane's copy: nothing to take or say
+                advice = (
+                    "gmane hides its domain, so it cannot go on record"
+                    if gmane
+                    else "If that address is theirs, add it to their addresses in people.yaml and import again"
+                )
                 out.warnings.append(
                     _warn(
                         mail,
                         f"<{mid}> is on record in {thread_rel} by '{old['author']}', and this copy comes from "
-                        f"{mail.address}, theirs only by the name: not merged. If that address is theirs, add it "
-                        "to their addresses in people.yaml and import again",
+                        f"{mail.address}, theirs only by the name: not merged. {advice}",
                     )
                 )
                 continue
@@ -385,6 +392,12 @@ class _WordIndex:
 
 def _fold(text: str) -> str:
     return " ".join(text.split())
+
+
+def _adds_nothing(old: dict, mail: Mail) -> bool:
+    """Whether a copy of a message on record has the same text and nothing its record lacks."""
+    given = (("date", mail.date), ("subject", mail.subject), ("in_reply_to", mail.in_reply_to))
+    return _fold(old.get("text") or "") == _fold(mail.text) and all(old.get(k) or not v for k, v in given)
 
 
 def _mid_key(mid: str) -> str:

@@ -57,6 +57,9 @@ _ESCAPED_FROM = re.compile(rb"^>(>*From )", re.M)
 _MSGID = re.compile(r"<([^<>\s]+@[^<>\s]+)>")
 _BARE_MSGID = re.compile(r"[^<>\s@]+@[^<>\s@]+")
 _IRT_DATE = re.compile(r"message of \"([^\"]{6,60})\"")
+# gmane's archive rewrote every address, and the In-Reply-To ids that look like one, as
+# "user-<hash>@public.gmane.org": the domain hidden behind a base64 hash of it.
+GMANE = re.compile(r"(.+)-[A-Za-z0-9+/_]{8,}@public\.gmane\.(?:org|io)", re.I)
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 _LAST_FIRST = re.compile(r"([^\W\d_][\w'-]*(?: [^\W\d_][\w'-]*)?), ([^\W\d_][\w'.-]*(?: [^\W\d_][\w'.-]*)?)")
 _NOT_FIRST_NAMES = {"inc", "ltd", "llc", "gmbh", "corp", "co", "ag", "sa", "jr", "sr", "ii", "iii", "phd"}
@@ -222,7 +225,8 @@ def parse(raw: bytes, source: str, line: int, number: int) -> Mail | Problem:
     if sender is None:
         return skip("no single clear sender address in From")
     name, address = sender
-    irt, irt_date = _in_reply_to(msg, notes)
+    references = _references(msg, notes)
+    irt, irt_date = _in_reply_to(msg, notes, references)
     try:
         text, body_notes = body_text(msg)
     except Exception as exc:
@@ -245,7 +249,7 @@ def parse(raw: bytes, source: str, line: int, number: int) -> Mail | Problem:
         subject=_subject(msg, notes),
         in_reply_to=irt,
         in_reply_to_date=irt_date,
-        references=_references(msg, notes),
+        references=references,
         lists=_lists(msg),
         text=text,
         notes=tuple(notes),
@@ -379,7 +383,10 @@ def _addressed(pairs: list[tuple[str, str]]) -> tuple[str, ...]:
     return tuple(address for _, address in pairs if _BARE_MSGID.fullmatch(address))[:200]
 
 
-def _in_reply_to(msg: Message, notes: list[str]) -> tuple[str | None, dt.datetime | None]:
+def _in_reply_to(msg: Message, notes: list[str], references: tuple[str, ...]) -> tuple[str | None, dt.datetime | None]:
+    """The id replied to, and its date when a Gnus-style comment gives it. An id gmane mangled
+    ("...-laijs-BthXqXjhjHXQFUHtdCDX3A@public.gmane.org") is the one of References it was made
+    from (same local part): the parent itself, not a phantom copy of it."""
     values = _raw_header(msg, "In-Reply-To")
     ids = _ids(values)
     if not ids:
@@ -388,7 +395,18 @@ def _in_reply_to(msg: Message, notes: list[str]) -> tuple[str | None, dt.datetim
     m = _IRT_DATE.search(clean(" ".join(values)))  # Gnus: '<id> (X's message of "Tue, 28 Apr ...")'
     if m:
         when = _parse_date(m.group(1))
-    return ids[0], when
+    return unmangle(ids[0], references), when
+
+
+def unmangle(mid: str, known: tuple[str, ...] | list[str]) -> str:
+    """A Message-ID gmane mangled, as the one of `known` it was made from (the last that has its
+    local part and is not mangled itself); any other id as it is."""
+    mangled = GMANE.fullmatch(mid)
+    if not mangled:
+        return mid
+    local = mangled.group(1)
+    found = [k for k in known if k.rpartition("@")[0] == local and not GMANE.fullmatch(k)]
+    return found[-1] if found else mid
 
 
 def _references(msg: Message, notes: list[str]) -> tuple[str, ...]:

@@ -3,8 +3,12 @@ a 'Last, First' sender is the same person as 'First Last', a bracketed note befo
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 from generator.mail import mbox
 from generator.records import mailtext, series
+from tests.conftest import REPO, SAMPLE, run_cli, site_of, tree
 
 
 def parse(headers: str, body: str) -> mbox.Mail:
@@ -44,3 +48,70 @@ def test_a_bracketed_note_before_a_trailer_is_read():
     assert series.trailers("[Jack Wang] Acked-by: Jack Wang <jinpu.wang@example.com>\n") == [
         ("Acked-by", "Jack Wang", "jinpu.wang@example.com")
     ]
+
+
+# ---------------------------------------------------------------------------- gmane's archive
+
+FIXTURES = REPO / "tests" / "fixtures" / "mail"
+GMANE_THREAD = "reclaim-of-long-term-pinned-pages"
+
+
+def test_gmane_mail_threads_under_the_real_ids_and_gives_nobody_a_gmane_address(tmp_path):
+    """gmane mangled every address and the In-Reply-To ids that look like one; References kept
+    the real ids (tests/fixtures/mail/gmane-thread.mbox, shaped as gmane's linux-mm and git
+    archives of 2006-2013 give their mail)."""
+    data = Path(shutil.copytree(SAMPLE, tmp_path / "data"))
+    shutil.copy(FIXTURES / "gmane-thread.mbox", tmp_path)
+    result = run_cli("import-mbox", "gmane-thread.mbox", cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout.splitlines()[1:5] == [
+        "Quoted blocks: 2, 2 attributed to their message (2 confirmed by their words, 0 by the reply chain).",
+        f"data/threads/{GMANE_THREAD}.yaml: new thread '{GMANE_THREAD}' with 3 messages.",
+        "data/people.yaml: 1 person added, marked for review: dora-keeper.",
+        "data/people.yaml: under review, mail filed by name alone: ada-lead, bob-reviewer.",
+    ]
+    site = site_of(data)
+    # No phantom copy of a parent under its mangled id: each reply hangs under the real one.
+    assert [(m["message_id"], m["author"], m["in_reply_to"]) for m in site.threads[GMANE_THREAD]["messages"]] == [
+        ("1358154720-4411-1-git-send-email-dkeeper@example.com", "dora-keeper", None),
+        (
+            "20130114104000.GA2201@bob.example.net",
+            "bob-reviewer",
+            "1358154720-4411-1-git-send-email-dkeeper@example.com",
+        ),
+        ("CAHk8sx2pQ1=Vn4kT0c7jQ@mail.example.org", "ada-lead", "20130114104000.GA2201@bob.example.net"),
+    ]
+    # A gmane address is nobody's: matched by name (under review), never written down.
+    assert not [a for p in site.people.values() for a in p["addresses"] if "gmane" in a]
+    assert site.people["ada-lead"]["addresses"] == ["ada@example.org"]
+    assert site.people["dora-keeper"]["review"] == (
+        "added by import-mbox as the author of <1358154720-4411-1-git-send-email-dkeeper@example.com> (from "
+        "dkeeper-YpQu5s8/JJUayrPQNTFPpw@public.gmane.org: gmane hid the domain, so no address is on record; add "
+        "theirs): check the name (and the id: the thread files name it as author), then delete this line"
+    )
+    assert site.people["bob-reviewer"]["review"] == (
+        "import-mbox took <20130114104000.GA2201@bob.example.net>, from bob-EXuZ3ijHa2s@public.gmane.org (gmane "
+        "hides the domain), as theirs by their name: check that it is theirs, then delete this line"
+    )
+
+    # Importing it again changes nothing, and says nothing; nor once a person has confirmed them.
+    people = data / "people.yaml"
+    for _ in range(2):
+        before = tree(data)
+        again = run_cli("import-mbox", "gmane-thread.mbox", cwd=tmp_path)
+        assert (again.returncode, again.stderr) == (0, "")
+        assert again.stdout.splitlines()[-1] == (
+            f"data/threads/{GMANE_THREAD}.yaml: up to date (3 messages on record); nothing was written."
+        )
+        assert tree(data) == before
+        people.write_text("".join(ln for ln in people.read_text().splitlines(True) if "    review: " not in ln))
+
+
+def test_a_mangled_in_reply_to_is_the_id_of_references_it_was_made_from():
+    mangled = "1358154720-4411-1-git-send-email-dkeeper-YpQu5s8/JJUayrPQNTFPpw@public.gmane.org"
+    real = "1358154720-4411-1-git-send-email-dkeeper@example.com"
+    assert mbox.unmangle(mangled, ("root@example.org", real)) == real
+    assert mbox.unmangle(mangled, ("root@example.org",)) == mangled  # nothing to resolve it by: kept
+    assert mbox.unmangle(real, ()) == real
+    reply = parse(f"From: Bob <bob@example.org>\nIn-Reply-To: <{mangled}>\nReferences: <{real}>\n", "Yes.")
+    assert (reply.in_reply_to, reply.references) == (real, (real,))
