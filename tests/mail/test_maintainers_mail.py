@@ -6,6 +6,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from generator.mail import mbox
 from generator.records import mailtext, series
 from tests.conftest import REPO, SAMPLE, run_cli, site_of, tree
@@ -115,3 +117,53 @@ def test_a_mangled_in_reply_to_is_the_id_of_references_it_was_made_from():
     assert mbox.unmangle(real, ()) == real
     reply = parse(f"From: Bob <bob@example.org>\nIn-Reply-To: <{mangled}>\nReferences: <{real}>\n", "Yes.")
     assert (reply.in_reply_to, reply.references) == (real, (real,))
+
+
+# ---------------------------------------------------------------------------- attribution lines
+
+
+@pytest.mark.parametrize(
+    ("line", "when"),
+    [
+        ("At 2020-09-29T14:13:26+0200, Ada Lead wrote:", "2020-09-29T12:13:26+00:00"),
+        ("On 2020-09-29 14:13:26 +02:00, Ada Lead wrote:", "2020-09-29T12:13:26+00:00"),
+        ("On 2020-09-29T12:13:26Z Ada Lead <ada@example.org> wrote:", "2020-09-29T12:13:26+00:00"),
+        ("On Tue, 29 Sep 2020 14:13:26 +0200 Ada Lead <ada@example.org> wrote:", "2020-09-29T12:13:26+00:00"),
+        ("On 2020-09-29 14:13, Ada Lead wrote:", None),  # no seconds, no zone: not the time it was sent
+        ("At 2020-13-45T14:13:26+0200, Ada Lead wrote:", None),  # no such day
+    ],
+)
+def test_an_iso_8601_attribution_dates_the_quoted_message(line, when):
+    attr = mailtext.parse_attribution(line)
+    assert attr is not None and attr.name == "Ada Lead"
+    assert (attr.date.isoformat() if attr.date else None) == when
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "On 1/2/11 10:00 AM, Vasiliy Kulikov<segoon@openwall.com> wrote:",
+        "On 1/2/11 10:00 AM, Vasiliy Kulikov<segoon@openwall.com>wrote:",
+        "On 1/2/11 10:00 AM, Vasiliy Kulikov < segoon@openwall.com > wrote:",
+        "Vasiliy Kulikov<segoon@openwall.com>writes:",
+    ],
+)
+def test_an_attribution_whose_spaces_a_client_ate_still_names_its_author(line):
+    attr = mailtext.parse_attribution(line)
+    assert attr is not None and (attr.name, attr.address) == ("Vasiliy Kulikov", "segoon@openwall.com")
+    assert mailtext.parse_attribution("x>wrote:") is None  # a '>' is in no name
+
+
+def test_messages_known_only_through_iso_and_wanderlust_attributions_get_their_dates(tmp_path):
+    data = Path(shutil.copytree(SAMPLE, tmp_path / "data"))
+    shutil.copy(FIXTURES / "iso-attribution.mbox", tmp_path)
+    result = run_cli("import-mbox", "iso-attribution.mbox", cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (0, "")
+    thread = site_of(data).threads["memory-tiering-policy-in-userspace"]
+    got = [(m["message_id"], m["author"], m["date"] and m["date"].isoformat()) for m in thread["messages"]]
+    assert got == [
+        ("20200929121326.GB7781@hera.example.org", "ada-lead", "2020-09-29T12:13:26+00:00"),
+        ("87sgb1x2a4.fsf@example.net", "eli-porter", "2020-09-29T13:01:12+00:00"),
+        ("20200929140241.GA3310@bob.example.org", "bob-reviewer", "2020-09-29T14:02:41+00:00"),
+        ("s5h4knfq7z2.wl-fen@example.com", "fen-amsel", "2020-09-30T07:20:33+00:00"),
+    ]
