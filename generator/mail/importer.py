@@ -7,7 +7,8 @@ one thread file and of people.yaml out.
 - Each quoted block is attributed to the message it came from: by the In-Reply-To/References
   chain (level n is the n-th message up the chain), checked against the attribution line that
   introduced the level ("On ..., X wrote:", "X writes:"), and confirmed by finding the words in
-  that message's own text when it is in the import or on record. A message known only through
+  that message's own text when it is in the import or on record (word for word, or as quoting
+  clients leave them: `generator.mail.quoting`). A message known only through
   such quotes gets a record too (author from the attribution, date from a Gnus-style
   In-Reply-To comment), so that quotes of it can name it.
 - Nothing on record is changed: new messages are inserted in thread order, fields a record
@@ -25,6 +26,7 @@ from generator.errors import EditError, InputError, Problem
 from generator.layout import schema_line
 from generator.mail.mbox import GMANE, Mail
 from generator.mail.people import NewPerson, People
+from generator.mail.quoting import Loose
 from generator.mail.threads import choose_thread, thread_order, thread_subject, unrelated  # noqa: F401
 from generator.records import mailtext, yamledit
 from generator.records import schema as S
@@ -245,14 +247,29 @@ def plan(
     inferred: dict[str, Record] = {}
     other_threads = set(elsewhere) | {mid for mid in site.messages if mid not in on_record}  # in another thread
     index = _WordIndex(texts)
+    loose = Loose(texts)  # what quoting clients did to the words, when they do not follow
     for mail in unique.values():
         chain = _chain(mail, parent)
+        above = 0  # the quote level of the block before
         for block in mailtext.blocks(mail.text):
-            if block.level == 0:
-                continue
-            out.quoted.append(
-                _attribute(mail, block, chain, texts, index, author, people, inferred, out.warnings, other_threads)
-            )
+            if block.level:
+                rewrapped = above > block.level
+                found = _attribute(
+                    mail,
+                    block,
+                    chain,
+                    texts,
+                    index,
+                    author,
+                    people,
+                    inferred,
+                    out.warnings,
+                    other_threads,
+                    loose,
+                    rewrapped,
+                )
+                out.quoted.append(found)
+            above = block.level
 
     # The records to write: new messages, and fields that records on record lack.
     records: dict[str, Record] = {}
@@ -433,6 +450,8 @@ def _attribute(
     inferred: dict[str, Record],
     warnings: list[Problem],
     held: set[str],
+    loose: Loose,
+    rewrapped: bool = False,
 ) -> Quoted:
     attr = block.attribution
     who = (attr.name or attr.address) if attr else ""
@@ -451,6 +470,9 @@ def _attribute(
         other = by_text()
         if other:
             quoted.message_id, quoted.how = other, "text"
+            return quoted
+        if loose.holds(cand, block.lines, rewrapped):  # re-wrapped, under Outlook's header block, spaces eaten
+            quoted.message_id, quoted.how = cand, "text"
             return quoted
         warnings.append(
             _warn(

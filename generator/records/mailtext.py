@@ -4,7 +4,8 @@
   Message-----", after which the rest is one level deeper) and its text without the markers.
 - `blocks`: runs of lines at one level, each with the attribution line that introduced its
   level ("On <date>, X wrote:", "X writes:", "At <date>, X wrote:", an Outlook header block),
-  as `generator.records.attribution` reads them.
+  as `generator.records.attribution` reads them; `header_block`: the Outlook header lines an
+  original opens with.
 - `find_quote`: whether a curated quote occurs in a message's text at a given quote level,
   ignoring whitespace, and if not, which of its lines is the first that does not follow
   (remembered between builds: `generator.cache.memo`).
@@ -180,6 +181,22 @@ def _outlook(lines: list[Line], filled: list[int], k: int) -> Attribution | None
         if m.group(1).casefold() in _OUTLOOK_FROM:
             return _who(text[m.end() :], lines[i].number)
     return Attribution(lines[filled[k]].number, "", "")
+
+
+def header_block(lines: list[str]) -> int:
+    """How many of a quoted original's first lines are its Outlook header block ("From: ...",
+    "Sent: ...", "To: ...", "Subject: ...", lines wrapped from them, and the empty lines before
+    its text): 0 when it does not open with one."""
+    first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
+    if first is None:
+        return 0
+    m = _OUTLOOK_HEADER.match(lines[first].strip())
+    if not m or m.group(1).casefold() not in _OUTLOOK_FROM:
+        return 0
+    end = next((i for i in range(first, len(lines)) if not lines[i].strip()), len(lines))
+    while end < len(lines) and not lines[end].strip():
+        end += 1
+    return end
 
 
 # ---------------------------------------------------------------------------- quote checks
