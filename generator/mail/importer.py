@@ -33,6 +33,7 @@ from generator.records import schema as S
 from generator.records.model import Site
 
 MESSAGE_FIELDS = ("message_id", "author", "date", "subject", "in_reply_to", "text")
+MAX_LISTS = 1000  # a thread's `lists`, as the schema bounds them
 
 
 @dataclass
@@ -312,12 +313,25 @@ def plan(
 
     thread_path = f"{data_dir}/{thread_rel}"
     old_text = current.get(thread_path)
+    have = set(existing["lists"]) if existing is not None else set()
+    lists = sorted({name for m in unique.values() for name in m.lists if name not in have})
+    if len(have) + len(lists) > MAX_LISTS:  # many messages, each to hundreds of lists
+        out.warnings.append(
+            Problem(
+                thread_path,
+                0,
+                0,
+                f"the mail names {len(have) + len(lists):,} lists, more than a thread holds ({MAX_LISTS:,}): "
+                "only the first in name order are added",
+                True,
+            )
+        )
+        lists = lists[: max(0, MAX_LISTS - len(have))]
     if existing is not None:
-        have = set(existing["lists"])
-        out.lists = sorted({name for m in unique.values() for name in m.lists if name not in have})
+        out.lists = lists
     if old_text is None:
         if out.added:
-            out.files[thread_path] = _new_thread(thread_id, [records[m] for m in out.added], unique, thread_rel)
+            out.files[thread_path] = _new_thread(thread_id, [records[m] for m in out.added], lists, thread_rel)
     elif out.added or fills or out.lists:
         text = old_text.decode("utf-8")
         if out.added or fills:
@@ -533,9 +547,8 @@ def _differences(old: dict, rec: Record, warnings: list[Problem], path: str) -> 
             )
 
 
-def _new_thread(thread_id: str, records: list[Record], mails: dict[str, Mail], rel: str) -> bytes:
+def _new_thread(thread_id: str, records: list[Record], lists: list[str], rel: str) -> bytes:
     first_subject = next((r.subject for r in records if r.subject), "") or "(no subject)"
-    lists = sorted({name for m in mails.values() for name in m.lists})
     lines = [
         schema_line("data/" + rel),
         "# Imported by `python -m generator import-mbox`; quotes and notes are added by hand.",

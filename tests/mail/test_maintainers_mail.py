@@ -4,13 +4,14 @@ a 'Last, First' sender is the same person as 'First Last', a bracketed note befo
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from generator.mail import mbox
 from generator.records import mailtext, series
-from tests.conftest import REPO, SAMPLE, run_cli, site_of, tree
+from tests.conftest import REPO, SAMPLE, SUMMIT, edit, run_cli, site_of, tree
 
 
 def parse(headers: str, body: str) -> mbox.Mail:
@@ -227,3 +228,100 @@ def test_comparing_blocks_loosely_costs_at_most_eight_times_the_text():
     assert not any(loose.holds("m", [f"words that are not there {n}"]) for n in range(5000))
     # 5,000 blocks would scan the text 5,000 times; they scan it until the budget is spent.
     assert start == 8 * len(text) and 0 <= loose.budget < len("".join(text.split()))
+
+
+# ---------------------------------------------------------------------------- one bad message
+
+
+def _outlook_thread_with(edit) -> str:
+    """tests/fixtures/mail/outlook-thread.mbox with its third message (Outlook's top-posted
+    reply) edited: the other four are good mail."""
+    text = (FIXTURES / "outlook-thread.mbox").read_text()
+    parts = text.split("\nFrom mboxrd@z ")
+    parts[2] = edit(parts[2])
+    return "\nFrom mboxrd@z ".join(parts)
+
+
+def _addresses(headers: str) -> Callable[[str], str]:
+    def edit(message: str) -> str:
+        return message.replace("\nSubject: ", "\n" + headers + "Subject: ", 1)
+
+    return edit
+
+
+# With the three it has (Gil, sagi, linux-nvme), 1,001; To and Cc each under 16 KB.
+_LISTS = [f"list{n}@vger.kernel.org" for n in range(998)]
+_FLOOD = "To: " + ", ".join(_LISTS[:499]) + "\nCc: " + ",\n ".join(_LISTS[499:]) + "\n"
+OUTLOOK_REPLY = "MN2PR19MB26549E2B17C1A0F3D8C4B1E7E2B80@MN2PR19MB2654.namprd19.prod.outlook.com"
+
+
+@pytest.mark.parametrize(
+    ("edit", "kept", "said"),
+    [
+        # A reply to 1,001 addresses: its lists would make the thread file invalid.
+        (_addresses(_FLOOD), False, "message 3: 1,001 addresses in To and Cc (at most 1,000); skipped"),
+        # A list name longer than a thread's `lists` hold (80): the list is left out.
+        (lambda m: m.replace("<linux-nvme.lists", "<" + "x" * 100 + ".lists"), True, ""),
+        # A Message-ID that is a URL, which a thread file refuses: nothing can key the message.
+        (
+            lambda m: m.replace(f"<{OUTLOOK_REPLY}>", "<https://lore.example.org/r/x@y>", 1),
+            False,
+            "message 3: no usable Message-ID (a thread record is keyed by it); skipped",
+        ),
+        # An In-Reply-To that is a URL: left out (References still place the message).
+        (lambda m: m.replace("In-Reply-To: <", "In-Reply-To: <https://", 1), True, ""),
+        # 400,000 lines of emoji, 4 bytes each: cut to what a thread file can hold.
+        (lambda m: m + "\U0001f600\n" * 400_000, True, "message 3: text cut at "),
+    ],
+    ids=["1001-addresses", "long-list-id", "url-message-id", "url-in-reply-to", "astral-text"],
+)
+def test_one_bad_message_is_skipped_or_repaired_and_the_others_import(tmp_path, edit, kept, said):
+    data = Path(shutil.copytree(SAMPLE, tmp_path / "data"))
+    (tmp_path / "t.mbox").write_text(_outlook_thread_with(edit), encoding="utf-8")
+    result = run_cli("import-mbox", "t.mbox", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (said in result.stderr) if said else result.stderr == ""
+    messages = site_of(data).threads["nvmet-count-error-log-slots-right"]["messages"]
+    read = [m["message_id"] for m in messages if m["text"]]  # a skipped one is known only through quotes
+    assert len(read) == (5 if kept else 4) and read[0] == "20190904080213.17523-1-fen.amsel@example.com"
+
+
+def test_a_thread_keeps_at_most_a_thousand_lists(tmp_path):
+    """Five messages to 200 lists each (a message names at most 200): 1,000 lists. One more
+    list is more than a thread holds: a warning, and the thread keeps its 1,000."""
+    data = Path(shutil.copytree(SAMPLE, tmp_path / "data"))
+    parts = (FIXTURES / "outlook-thread.mbox").read_text().split("\nFrom mboxrd@z ")
+    for n, part in enumerate(parts):
+        parts[n] = _addresses("Cc: " + ", ".join(f"l{n}x{k:03d}@vger.kernel.org" for k in range(200)) + "\n")(part)
+    (tmp_path / "t.mbox").write_text("\nFrom mboxrd@z ".join(parts))
+    assert run_cli("import-mbox", "t.mbox", cwd=tmp_path).stderr == ""
+    more = parts[1].replace("GA24410", "GA24411").replace("Cc: l1x000@", "Cc: aa-more@vger.kernel.org, l1x000@")
+    (tmp_path / "more.mbox").write_text("From mboxrd@z " + more)
+    result = run_cli("import-mbox", "more.mbox", cwd=tmp_path)
+    assert (result.returncode, result.stderr) == (
+        0,
+        "data/threads/nvmet-count-error-log-slots-right.yaml: warning: the mail names 1,001 lists, more than a "
+        "thread holds (1,000): only the first in name order are added\n",
+    )
+    thread = site_of(data).threads["nvmet-count-error-log-slots-right"]
+    assert len(thread["lists"]) == 1000 and len(thread["messages"]) == 6
+
+
+def test_intake_leaves_out_an_address_too_long_to_be_a_list(tmp_path):
+    """A topic post Cc'd to a 100-character name at vger: no list's name, and more than a
+    topic's `lists` hold; it failed the whole intake."""
+    data = Path(shutil.copytree(SUMMIT, tmp_path / "data"))
+    edit(data / "events" / "example-2030.yaml", "end: 2030-05-08\n", "end: 2030-05-08\nproposals_due: 2030-02-15\n")
+    season = (FIXTURES / "season-2030.mbox").read_text()
+    long = "x" * 100 + "@vger.kernel.org"
+    mail = tmp_path / "season.mbox"
+    mail.write_text(
+        season.replace(
+            "Cc: linux-mm@kvack.org\nSubject: [LSF/MM/BPF TOPIC/ATTEND] Large",
+            f"Cc: linux-mm@kvack.org, {long}\nSubject: [LSF/MM/BPF TOPIC/ATTEND] Large",
+            1,
+        )
+    )
+    result = run_cli("intake", "--data", str(data), "--event", "example-2030", str(mail))
+    assert (result.returncode, result.stderr) == (0, "")
+    assert site_of(data).topics["large-folios-for-anonymous-memory-2030"]["lists"] == ["linux-mm", "lsf-pc"]
