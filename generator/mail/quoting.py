@@ -15,7 +15,8 @@ What clients do to the text they quote, all seen on the lists:
 
 `Loose.holds` accepts a block when, its header block, signature and paragraphs of fewer than
 four words (banners, greetings, sign-offs) aside, each of its paragraphs is in the message's own
-text with all white space removed (the block's first line aside, after a deeper one). The search is
+text with all white space removed (the block's first line aside, after a deeper one); a block of
+short paragraphs only is compared whole, if it has eight characters or more. The search is
 a plain substring search, paid out of a budget of eight times the size of the text on record,
 so a reply of many blocks that hold nothing still costs time linear in the mail.
 """
@@ -27,6 +28,7 @@ import re
 from generator.records import mailtext
 
 MIN_WORDS = 4  # a shorter paragraph is not compared (and does not count as confirming)
+MIN_CHARS = 8  # nor a block of only short paragraphs shorter than this, white space aside
 _SIGNATURE = re.compile(r"--\s*")
 
 
@@ -62,6 +64,8 @@ class Loose:
         return self._all_found(mid, lines) or (rewrapped and len(lines) > 1 and self._all_found(mid, lines[1:]))
 
     def _all_found(self, mid: str, lines: list[str]) -> bool:
+        """Each paragraph of MIN_WORDS words or more found; with none, the words all together
+        ("Cheers,\n\nDave." above the signature), when they are MIN_CHARS or more."""
         checked = 0
         for para in _paragraphs(lines):
             if len(" ".join(para).split()) < MIN_WORDS:
@@ -69,7 +73,10 @@ class Loose:
             if not self._found(mid, "\n".join(para)):
                 return False
             checked += 1
-        return checked > 0
+        if checked:
+            return True
+        words = "".join("".join(lines).split())
+        return len(words) >= MIN_CHARS and self._found(mid, words)
 
 
 def _paragraphs(lines: list[str]) -> list[list[str]]:

@@ -185,16 +185,19 @@ def _outlook(lines: list[Line], filled: list[int], k: int) -> Attribution | None
 
 def header_block(lines: list[str]) -> int:
     """How many of a quoted original's first lines are its Outlook header block ("From: ...",
-    "Sent: ...", "To: ...", "Subject: ...", lines wrapped from them, and the empty lines before
-    its text): 0 when it does not open with one."""
+    "Sent: ...", "To: ...", "Subject: ...", address lists wrapped from them, the empty lines
+    Outlook on the web puts between them, and those before its text): 0 when it does not open
+    with one. An original that starts at its "From:" line has that line one level up: its block
+    opens with "Sent:"."""
     first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
-    if first is None:
+    if first is None or not _OUTLOOK_HEADER.match(lines[first].strip()):
         return 0
-    m = _OUTLOOK_HEADER.match(lines[first].strip())
-    if not m or m.group(1).casefold() not in _OUTLOOK_FROM:
-        return 0
-    end = next((i for i in range(first, len(lines)) if not lines[i].strip()), len(lines))
-    while end < len(lines) and not lines[end].strip():
+    end, below = first + 1, True  # `below`: the line above is part of the block
+    while end < len(lines):
+        text = lines[end].strip()
+        if text and not _OUTLOOK_HEADER.match(text) and not (below and ("@" in text or ";" in text)):
+            break
+        below = bool(text)
         end += 1
     return end
 

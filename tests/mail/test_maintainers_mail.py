@@ -11,7 +11,7 @@ import pytest
 
 from generator.mail import mbox
 from generator.records import mailtext, series
-from tests.conftest import REPO, SAMPLE, SUMMIT, edit, run_cli, site_of, tree
+from tests.conftest import REPO, SAMPLE, SHARED, SUMMIT, edit, run_cli, site_of, tree
 
 
 def parse(headers: str, body: str) -> mbox.Mail:
@@ -214,6 +214,12 @@ def test_outlooks_original_is_the_text_below_its_header_block():
     assert loose.holds("gil", original)
     assert not loose.holds("gil", [*original[:6], "A plain division is all that is needed here, says Gil."])
     assert not loose.holds("gil", original[:6])  # a banner alone confirms nothing
+    # Outlook on the web: an empty line after each header line, and the "From:" line one level up
+    # (the original starts at it); the sign-off alone, above the signature, is compared whole.
+    web = ["Sent: Tuesday, February 11, 2020 1:23 PM", "", "To: Ann <ann@example.org>", "", "Subject: Re: x", ""]
+    assert loose.holds("gil", [*web, "", "A plain division is all that is", "", "needed here."])
+    assert Loose({"dave": "Not in this cycle.\n\nCheers,\n\nDave."}).holds("dave", ["Cheers,", "", "Dave.", "--", "D"])
+    assert not loose.holds("gil", ["Sorry"])  # too short to tell
     # The rest of a re-wrapped deeper line opens the block: left aside only after a deeper line.
     rewrapped = ["division into your series?", "", "A plain division is all that is needed here."]
     assert loose.holds("gil", rewrapped, rewrapped=True) and not loose.holds("gil", rewrapped)
@@ -228,6 +234,31 @@ def test_comparing_blocks_loosely_costs_at_most_eight_times_the_text():
     assert not any(loose.holds("m", [f"words that are not there {n}"]) for n in range(5000))
     # 5,000 blocks would scan the text 5,000 times; they scan it until the budget is spent.
     assert start == 8 * len(text) and 0 <= loose.budget < len("".join(text.split()))
+
+
+def test_real_outlook_on_the_web_replies_are_attributed(tmp_path):
+    """Real mail of ../shared/mail/intake: a 2020 thread on lore whose last two replies come from
+    Outlook on the web (an empty line after every line, header lines included, and the
+    original's "From:" line above it). Four warnings before; the one left is real: the
+    sender's gateway rewrote a link of the quoted text (urldefense.proofpoint.com)."""
+    folder = SHARED / "mail" / "intake"
+    if not folder.is_dir():
+        pytest.skip(f"../shared is not beside this checkout ({folder} missing)")
+    Path(shutil.copytree(SAMPLE, tmp_path / "data"))
+    mail = tmp_path / "mail"
+    mail.mkdir()
+    for path in sorted(folder.glob("1[2-7]-multi-actuator*.eml")):
+        shutil.copy(path, mail)
+    result = run_cli("import-mbox", "mail", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stderr == (
+        "mail/17-multi-actuator-re-ahmad.eml:1: warning: message 1: quoted text at body line 65 is not in "
+        "<CANo=J14NY9TG9RAUMfX2N-q2ZCqiD0CGGVWu-DTgKJDQK20CRg@mail.gmail.com>, the message it replies to; "
+        "left unattributed\n"
+    )
+    assert result.stdout.splitlines()[1] == (
+        "Quoted blocks: 15, 14 attributed to their message (14 confirmed by their words, 0 by the reply chain)."
+    )
 
 
 # ---------------------------------------------------------------------------- one bad message
