@@ -7,7 +7,8 @@ one thread file and of people.yaml out.
 - Each quoted block is attributed to the message it came from: by the In-Reply-To/References
   chain (level n is the n-th message up the chain), checked against the attribution line that
   introduced the level ("On ..., X wrote:", "X writes:"), and confirmed by finding the words in
-  that message's own text when it is in the import or on record. A message known only through
+  that message's own text when it is in the import or on record (word for word, or as quoting
+  clients leave them: `generator.mail.quoting`). A message known only through
   such quotes gets a record too (author from the attribution, date from a Gnus-style
   In-Reply-To comment), so that quotes of it can name it.
 - Nothing on record is changed: new messages are inserted in thread order, fields a record
@@ -23,14 +24,16 @@ from dataclasses import dataclass, field
 
 from generator.errors import EditError, InputError, Problem
 from generator.layout import schema_line
-from generator.mail.mbox import Mail
+from generator.mail.mbox import GMANE, Mail
 from generator.mail.people import NewPerson, People
+from generator.mail.quoting import Loose
 from generator.mail.threads import choose_thread, thread_order, thread_subject, unrelated  # noqa: F401
 from generator.records import mailtext, yamledit
 from generator.records import schema as S
 from generator.records.model import Site
 
 MESSAGE_FIELDS = ("message_id", "author", "date", "subject", "in_reply_to", "text")
+MAX_LISTS = 1000  # a thread's `lists`, as the schema bounds them
 
 
 @dataclass
@@ -213,12 +216,19 @@ def plan(
                 # Matched by name alone (no address of theirs on record): anyone can send mail under
                 # a known Message-ID and a known name. Nothing is taken from it, and nothing is
                 # added to the person, until an address of theirs is on record.
+                gmane = GMANE.fullmatch(mail.address)
+                if gmane and _adds_nothing(old, mail):
+                    continue  # the mail on record, read again from gmane's copy: nothing to take or say
+                advice = (
+                    "gmane hides its domain, so it cannot go on record"
+                    if gmane
+                    else "If that address is theirs, add it to their addresses in people.yaml and import again"
+                )
                 out.warnings.append(
                     _warn(
                         mail,
                         f"<{mid}> is on record in {thread_rel} by '{old['author']}', and this copy comes from "
-                        f"{mail.address}, theirs only by the name: not merged. If that address is theirs, add it "
-                        "to their addresses in people.yaml and import again",
+                        f"{mail.address}, theirs only by the name: not merged. {advice}",
                     )
                 )
                 continue
@@ -238,14 +248,29 @@ def plan(
     inferred: dict[str, Record] = {}
     other_threads = set(elsewhere) | {mid for mid in site.messages if mid not in on_record}  # in another thread
     index = _WordIndex(texts)
+    loose = Loose(texts)  # what quoting clients did to the words, when they do not follow
     for mail in unique.values():
         chain = _chain(mail, parent)
+        above = 0  # the quote level of the block before
         for block in mailtext.blocks(mail.text):
-            if block.level == 0:
-                continue
-            out.quoted.append(
-                _attribute(mail, block, chain, texts, index, author, people, inferred, out.warnings, other_threads)
-            )
+            if block.level:
+                rewrapped = above > block.level
+                found = _attribute(
+                    mail,
+                    block,
+                    chain,
+                    texts,
+                    index,
+                    author,
+                    people,
+                    inferred,
+                    out.warnings,
+                    other_threads,
+                    loose,
+                    rewrapped,
+                )
+                out.quoted.append(found)
+            above = block.level
 
     # The records to write: new messages, and fields that records on record lack.
     records: dict[str, Record] = {}
@@ -288,12 +313,25 @@ def plan(
 
     thread_path = f"{data_dir}/{thread_rel}"
     old_text = current.get(thread_path)
+    have = set(existing["lists"]) if existing is not None else set()
+    lists = sorted({name for m in unique.values() for name in m.lists if name not in have})
+    if len(have) + len(lists) > MAX_LISTS:  # many messages, each to hundreds of lists
+        out.warnings.append(
+            Problem(
+                thread_path,
+                0,
+                0,
+                f"the mail names {len(have) + len(lists):,} lists, more than a thread holds ({MAX_LISTS:,}): "
+                "only the first in name order are added",
+                True,
+            )
+        )
+        lists = lists[: max(0, MAX_LISTS - len(have))]
     if existing is not None:
-        have = set(existing["lists"])
-        out.lists = sorted({name for m in unique.values() for name in m.lists if name not in have})
+        out.lists = lists
     if old_text is None:
         if out.added:
-            out.files[thread_path] = _new_thread(thread_id, [records[m] for m in out.added], unique, thread_rel)
+            out.files[thread_path] = _new_thread(thread_id, [records[m] for m in out.added], lists, thread_rel)
     elif out.added or fills or out.lists:
         text = old_text.decode("utf-8")
         if out.added or fills:
@@ -387,6 +425,12 @@ def _fold(text: str) -> str:
     return " ".join(text.split())
 
 
+def _adds_nothing(old: dict, mail: Mail) -> bool:
+    """Whether a copy of a message on record has the same text and nothing its record lacks."""
+    given = (("date", mail.date), ("subject", mail.subject), ("in_reply_to", mail.in_reply_to))
+    return _fold(old.get("text") or "") == _fold(mail.text) and all(old.get(k) or not v for k, v in given)
+
+
 def _mid_key(mid: str) -> str:
     """A Message-ID as two copies of one message can differ: case, and Unicode compatibility
     forms (a fullwidth digit for a digit)."""
@@ -420,6 +464,8 @@ def _attribute(
     inferred: dict[str, Record],
     warnings: list[Problem],
     held: set[str],
+    loose: Loose,
+    rewrapped: bool = False,
 ) -> Quoted:
     attr = block.attribution
     who = (attr.name or attr.address) if attr else ""
@@ -438,6 +484,9 @@ def _attribute(
         other = by_text()
         if other:
             quoted.message_id, quoted.how = other, "text"
+            return quoted
+        if loose.holds(cand, block.lines, rewrapped):  # re-wrapped, under Outlook's header block, spaces eaten
+            quoted.message_id, quoted.how = cand, "text"
             return quoted
         warnings.append(
             _warn(
@@ -498,9 +547,8 @@ def _differences(old: dict, rec: Record, warnings: list[Problem], path: str) -> 
             )
 
 
-def _new_thread(thread_id: str, records: list[Record], mails: dict[str, Mail], rel: str) -> bytes:
+def _new_thread(thread_id: str, records: list[Record], lists: list[str], rel: str) -> bytes:
     first_subject = next((r.subject for r in records if r.subject), "") or "(no subject)"
-    lists = sorted({name for m in mails.values() for name in m.lists})
     lines = [
         schema_line("data/" + rel),
         "# Imported by `python -m generator import-mbox`; quotes and notes are added by hand.",

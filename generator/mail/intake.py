@@ -177,7 +177,7 @@ def list_names(mail: Mail) -> list[str]:
     names = set(mail.lists)
     for address in mail.addressed:
         local, _, host = address.casefold().rpartition("@")
-        if not local:
+        if not local or len(local) > 60:  # no list's name; the records hold names of 80 at most
             continue
         if local in LIST_NAMES or host in LIST_HOSTS or any(host.endswith("." + h) for h in LIST_HOSTS[:4]):
             if host == "redhat.com" and local != "dm-devel":

@@ -19,6 +19,9 @@ Python's mail modules are used with one explicit policy (`POLICY`), around their
   U+FFFD here; the YAML writer quotes them, and pages escape them (generator/markup.py).
 - HTML-only mail becomes text in `generator.mail.htmltext` (html5ever through nh3, as html.parser
   alone is superlinear on unclosed tags).
+- What one message brings must fit a thread file, or it would fail the whole import: a message
+  to more than MAX_ADDRESSES addresses is skipped, a Message-ID that is a URL is none, a list name
+  is at most 60 characters, and the text is cut to MAX_TEXT characters and MAX_TEXT_BYTES bytes.
 """
 
 from __future__ import annotations
@@ -49,6 +52,9 @@ MAX_MESSAGE = 8 * 1024 * 1024  # one message, with its attachments
 MAX_HEADERS = 256 * 1024  # one message's header section
 MAX_HEADER = 16 * 1024  # one header, unfolded: parsing a header is superlinear in its length
 MAX_TEXT = 1_000_000  # characters of body text kept (the data files hold at most 4 MiB)
+MAX_TEXT_BYTES = 1_000_000  # and bytes, as a thread file holds it: UTF-8, each line indented
+TEXT_INDENT = 6  # the columns before a message's text in a thread file
+MAX_ADDRESSES = 1000  # in To and Cc together: more is a mass mailing, and its lists no thread's
 MAX_HTML = 4 * 1024 * 1024
 
 # After the first message, a separator is "From " + sender + a date ending in hh:mm[:ss] yyyy.
@@ -57,10 +63,15 @@ _ESCAPED_FROM = re.compile(rb"^>(>*From )", re.M)
 _MSGID = re.compile(r"<([^<>\s]+@[^<>\s]+)>")
 _BARE_MSGID = re.compile(r"[^<>\s@]+@[^<>\s@]+")
 _IRT_DATE = re.compile(r"message of \"([^\"]{6,60})\"")
+# gmane's archive rewrote every address, and the In-Reply-To ids that look like one, as
+# "user-<hash>@public.gmane.org": the domain hidden behind a base64 hash of it.
+GMANE = re.compile(r"(.+)-[A-Za-z0-9+/_]{8,}@public\.gmane\.(?:org|io)", re.I)
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 _LAST_FIRST = re.compile(r"([^\W\d_][\w'-]*(?: [^\W\d_][\w'-]*)?), ([^\W\d_][\w'.-]*(?: [^\W\d_][\w'.-]*)?)")
 _NOT_FIRST_NAMES = {"inc", "ltd", "llc", "gmbh", "corp", "co", "ag", "sa", "jr", "sr", "ii", "iii", "phd"}
 _HEADER_LINE = re.compile(rb"([!-9;-~]+)[ \t]*:")
+_ADDRESS_FIELD = re.compile(rb"^(?:to|cc)[ \t]*:(.*(?:\n[ \t].*)*)", re.I | re.M)
+_RAW_ADDRESS = re.compile(rb"[^\s<>,;:\"@()]+@[^\s<>,;:\"@()]+")
 # Defects of a From header that leave its one address clear: Thunderbird and others quote an
 # encoded display name ('"=?ISO-8859-1?Q?Fran=E7ois_Boulogne?=" <addr>'), which RFC 2047 forbids
 # and every mail client decodes.
@@ -204,6 +215,9 @@ def parse(raw: bytes, source: str, line: int, number: int) -> Mail | Problem:
     if len(raw) > MAX_MESSAGE:
         return skip(f"too large ({len(raw):,} bytes, at most {MAX_MESSAGE:,})")
     notes: list[str] = []
+    addresses = _address_count(raw)
+    if addresses > MAX_ADDRESSES:
+        return skip(f"{addresses:,} addresses in To and Cc (at most {MAX_ADDRESSES:,})")
     raw, error = _cap_headers(raw, notes)
     if error:
         return skip(error)
@@ -222,15 +236,15 @@ def parse(raw: bytes, source: str, line: int, number: int) -> Mail | Problem:
     if sender is None:
         return skip("no single clear sender address in From")
     name, address = sender
-    irt, irt_date = _in_reply_to(msg, notes)
+    references = _references(msg, notes)
+    irt, irt_date = _in_reply_to(msg, notes, references)
     try:
         text, body_notes = body_text(msg)
     except Exception as exc:
         text, body_notes = "", [f"its body cannot be decoded ({type(exc).__name__}); imported without text"]
     notes.extend(body_notes)
-    if len(text) > MAX_TEXT:
-        cut = text.rfind("\n", 0, MAX_TEXT)
-        cut = cut if cut > 0 else MAX_TEXT
+    cut = _text_cut(text)
+    if cut < len(text):
         notes.append(f"text cut at {cut:,} of {len(text):,} characters")
         text = text[:cut].rstrip() + f"\n[lsfmm-prep: {len(text) - cut:,} more characters not imported]"
     pairs = _to_and_cc(msg)
@@ -245,13 +259,45 @@ def parse(raw: bytes, source: str, line: int, number: int) -> Mail | Problem:
         subject=_subject(msg, notes),
         in_reply_to=irt,
         in_reply_to_date=irt_date,
-        references=_references(msg, notes),
+        references=references,
         lists=_lists(msg),
         text=text,
         notes=tuple(notes),
         recipients=_recipients(pairs),
         addressed=_addressed(pairs),
     )
+
+
+def _text_cut(text: str) -> int:
+    """Where a body text is cut: after at most MAX_TEXT characters and MAX_TEXT_BYTES bytes as a
+    thread file holds it (a character outside the BMP is four bytes, and each line is indented),
+    at the end of a line when there is one; len(text) when it is kept whole."""
+    size = len(text.encode("utf-8", "surrogatepass")) + TEXT_INDENT * (text.count("\n") + 1)
+    if len(text) <= MAX_TEXT and size <= MAX_TEXT_BYTES:
+        return len(text)
+    used, at = 0, 0
+    for line in text[: MAX_TEXT + 1].split("\n"):
+        used += len(line.encode("utf-8", "surrogatepass")) + TEXT_INDENT + 1
+        if used > MAX_TEXT_BYTES or at + len(line) > MAX_TEXT:
+            break
+        at += len(line) + 1
+    if at:
+        return at - 1
+    limit, used = min(MAX_TEXT, len(text)), TEXT_INDENT  # one long line: cut inside it
+    for i, c in enumerate(text[:limit]):
+        used += len(c.encode("utf-8", "surrogatepass"))
+        if used > MAX_TEXT_BYTES:
+            return i
+    return limit
+
+
+def _address_count(raw: bytes) -> int:
+    """The distinct addresses in the To and Cc fields of a raw message (its header section),
+    counted before any parse: an address is a run with one '@' between delimiters (Outlook's
+    '"ann@example.org" <ann@example.org>' is one)."""
+    end = raw.find(b"\n\n")
+    head = raw if end < 0 else raw[:end]
+    return len({a.lower() for m in _ADDRESS_FIELD.finditer(head) for a in _RAW_ADDRESS.findall(m.group(1))})
 
 
 def _cap_headers(raw: bytes, notes: list[str]) -> tuple[bytes, str]:
@@ -301,12 +347,13 @@ def _raw_header(msg: Message, name: str) -> list[str]:
 
 
 def _ids(values: list[str]) -> list[str]:
-    out = []
-    for value in values:
-        for mid in _MSGID.findall(clean(value)):
-            if "\ufffd" not in mid and mid.isprintable() and len(mid) <= 200 and mid.count("@") == 1:
-                out.append(mid)
-    return out
+    return [mid for value in values for mid in _MSGID.findall(clean(value)) if _usable(mid)]
+
+
+def _usable(mid: str) -> bool:
+    """A Message-ID a record can hold: printable, one '@', at most 200 characters, and no URL
+    ("https://x@y" is an address, which the thread files refuse as a Message-ID)."""
+    return "\ufffd" not in mid and mid.isprintable() and len(mid) <= 200 and mid.count("@") == 1 and "://" not in mid
 
 
 def _message_id(msg: Message, notes: list[str]) -> str | None:
@@ -314,7 +361,7 @@ def _message_id(msg: Message, notes: list[str]) -> str | None:
     ids = _ids(values)
     if not ids:
         bare = [clean(v) for v in values if _BARE_MSGID.fullmatch(clean(v))]
-        ids = [b for b in bare if len(b) <= 200]
+        ids = [b for b in bare if _usable(b)]
     if len(set(ids)) > 1:
         notes.append(f"{len(values)} Message-ID headers; the first is used")
     return ids[0] if ids else None
@@ -379,7 +426,10 @@ def _addressed(pairs: list[tuple[str, str]]) -> tuple[str, ...]:
     return tuple(address for _, address in pairs if _BARE_MSGID.fullmatch(address))[:200]
 
 
-def _in_reply_to(msg: Message, notes: list[str]) -> tuple[str | None, dt.datetime | None]:
+def _in_reply_to(msg: Message, notes: list[str], references: tuple[str, ...]) -> tuple[str | None, dt.datetime | None]:
+    """The id replied to, and its date when a Gnus-style comment gives it. An id gmane mangled
+    ("...-laijs-BthXqXjhjHXQFUHtdCDX3A@public.gmane.org") is the one of References it was made
+    from (same local part): the parent itself, not a phantom copy of it."""
     values = _raw_header(msg, "In-Reply-To")
     ids = _ids(values)
     if not ids:
@@ -388,7 +438,18 @@ def _in_reply_to(msg: Message, notes: list[str]) -> tuple[str | None, dt.datetim
     m = _IRT_DATE.search(clean(" ".join(values)))  # Gnus: '<id> (X's message of "Tue, 28 Apr ...")'
     if m:
         when = _parse_date(m.group(1))
-    return ids[0], when
+    return unmangle(ids[0], references), when
+
+
+def unmangle(mid: str, known: tuple[str, ...] | list[str]) -> str:
+    """A Message-ID gmane mangled, as the one of `known` it was made from (the last that has its
+    local part and is not mangled itself); any other id as it is."""
+    mangled = GMANE.fullmatch(mid)
+    if not mangled:
+        return mid
+    local = mangled.group(1)
+    found = [k for k in known if k.rpartition("@")[0] == local and not GMANE.fullmatch(k)]
+    return found[-1] if found else mid
 
 
 def _references(msg: Message, notes: list[str]) -> tuple[str, ...]:
@@ -448,14 +509,14 @@ def _lists(msg: Message) -> tuple[str, ...]:
     out = []
     for value in _raw_header(msg, "List-Id"):
         m = re.search(r"<([A-Za-z0-9][A-Za-z0-9_+-]*)\.[^<>\s]*>", clean(value))
-        if m:
+        if m and len(m.group(1)) <= 60:  # a thread's list names are at most 80 characters
             out.append(m.group(1).lower())
     for name in ("To", "Cc"):
         for value in _raw_header(msg, name):
             for local, host in _LIST_ADDRESS.findall(clean(value)):
                 if host.lower() in LIST_HOSTS and len(local) <= 60:
                     out.append(local.lower())
-    return tuple(sorted(set(out)))
+    return tuple(sorted(set(out)))[:200]  # as many as the addresses kept
 
 
 # ---------------------------------------------------------------------------- body

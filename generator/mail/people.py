@@ -7,13 +7,15 @@ record by address and by name, plus the ones an import adds (`NewPerson`).
   known address is matched by name and user name, under review too.
 - Any other sender is a new person with a `review` line, its id made from the name or the
   address (`generator.mail.threads.slug`); so is a known name writing from an address not theirs.
+- A gmane address ("user-hash@public.gmane.org") is nobody's: it is never written to a person's
+  `addresses` (a second import matches the person by name, and people.yaml stays as it is).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from generator.mail.mbox import GMANE
 from generator.mail.threads import slug
 from generator.records import mailtext
 from generator.records.model import Site
@@ -35,9 +37,6 @@ class NewPerson:
         if self.claims:
             out.append(("claims", self.claims))
         return out
-
-
-_GMANE = re.compile(r"(.+)-[A-Za-z0-9_]{4,}@public\.gmane\.(?:org|io)", re.I)
 
 
 class People:
@@ -92,7 +91,7 @@ class People:
         if not known:
             # An `addresses` key written empty cannot take the address: no match by name then.
             return "" if "addresses" in self.keys.get(pid, set()) else "name"
-        gmane = _GMANE.fullmatch(address)
+        gmane = GMANE.fullmatch(address)
         if gmane and any(a.split("@")[0] == gmane.group(1).casefold() for a in known):
             return "gmane"
         return ""
@@ -102,14 +101,15 @@ class People:
         (when none of theirs is on record) and a review line, once."""
         if pid in self.fills or how == "address" or any(p.id == pid for p in self.new):
             return
-        if how == "name":
-            why = f"{self.tool} took {address} as theirs by their name alone (from {_origin(mid)})"
+        gmane = how == "gmane" or bool(GMANE.fullmatch(address))
+        if gmane:
+            why = f"{self.tool} took {_origin(mid)}, from {address} (gmane hides the domain), as theirs by their name"
         else:
-            why = f"{self.tool} took <{mid}>, from {address} (gmane hides the domain), as theirs by their name"
+            why = f"{self.tool} took {address} as theirs by their name alone (from {_origin(mid)})"
         review = f"{why}: check that it is theirs, then delete this line"
         if "review" in self.keys.get(pid, set()):
             self.notes.append(f"person '{pid}' already awaits review; {why}: check that too")
-        self.fills[pid] = ("" if how == "gmane" else address, review[:600])
+        self.fills[pid] = ("" if gmane else address, review[:600])
         if how == "name" and address:
             self.addresses[pid].add(address.casefold())
             self.by_address.setdefault(address.casefold(), pid)
@@ -128,15 +128,16 @@ class People:
                 return same_name
             added = next((p for p in self.new if p.id == same_name), None)
             if added is not None and address:  # a person this import adds, writing from another address
-                added.addresses.append(address)
+                if not GMANE.fullmatch(address):
+                    added.addresses.append(address)
                 self.addresses[added.id].add(address.casefold())
                 self.by_address[address.casefold()] = added.id
                 return added.id
             review = (
                 f"added by {self.tool} as the author of {_origin(mid)}: named as '{same_name}', but from {address}, "
-                f"not one of their addresses. If it is them, add it to their addresses, make '{same_name}' the "
-                "author of this person's messages and delete this person; if not, delete this line (`claims` "
-                "stays: pages keep saying whose name it used)"
+                f"not one of their addresses{_hidden(address)}. If it is them, add it to their addresses, make "
+                f"'{same_name}' the author of this person's messages and delete this person; if not, delete this "
+                "line (`claims` stays: pages keep saying whose name it used)"
             )
             return self._add(name, address, review, claims=same_name)
         return self.get(name, address, mid)
@@ -146,23 +147,29 @@ class People:
         if found:
             return found
         review = (
-            f"added by {self.tool} as the author of {_origin(mid)}: check the name (and the id: the thread files "
-            "name it as author), then delete this line"
+            f"added by {self.tool} as the author of {_origin(mid)}{_hidden(address)}: check the name (and the id: "
+            "the thread files name it as author), then delete this line"
         )
         if len(review) > 300:
-            review = f"added by {self.tool} as the author of a message: check the name, then delete this line"
+            review = (
+                f"added by {self.tool} as the author of a message{_hidden(address)}: check the name, "
+                "then delete this line"
+            )
         return self._add(name, address, review)
 
     def _add(self, name: str, address: str, review: str, claims: str = "") -> str:
-        shown = name or address.split("@")[0]
+        gmane = GMANE.fullmatch(address)
+        user = gmane.group(1) if gmane else address.split("@")[0]
+        shown = name or user
         shown = shown[:120].strip()
-        base = slug(name, 50) or slug(address.split("@")[0], 50) or "person"
+        base = slug(name, 50) or slug(user, 50) or "person"
         pid, n = base, 2
         while pid in self.ids or pid == "index":
             pid, n = f"{base}-{n}", n + 1
         if len(review) > 600:
             review = review[:599] + "\u2026"
-        self.new.append(NewPerson(pid, shown, [address] if address else [], review, claims))
+        # A gmane address stays in the maps below, for this import only: it is nobody's.
+        self.new.append(NewPerson(pid, shown, [address] if address and not gmane else [], review, claims))
         self.ids.add(pid)
         self.names[pid] = shown
         self.addresses[pid] = {address.casefold()} if address else set()
@@ -172,6 +179,13 @@ class People:
         if key and key not in self.by_name:
             self.by_name[key] = pid
         return pid
+
+
+def _hidden(address: str) -> str:
+    """What a review line says of a gmane address: it was not recorded, and why."""
+    if not GMANE.fullmatch(address):
+        return ""
+    return f" (from {address}: gmane hid the domain, so no address is on record; add theirs)"
 
 
 def _origin(mid: str) -> str:

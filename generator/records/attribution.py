@@ -1,8 +1,10 @@
 """Attribution lines (pure): who the line that introduces a quote says wrote it, in the forms
 mail clients write in the languages of the lists ("On <date>, X wrote:", "X a écrit :", "Am <date>
 schrieb X:", "* X [260428 10:12]:", Gmail's, Lotus Notes', ...), and when, if the line gives the
-time to the second with its UTC offset. `generator.records.mailtext.blocks` gives each quoted
-block the `Attribution` that introduced its level.
+time to the second with its UTC offset (RFC 2822, mutt's or ISO 8601's way). A space a client
+ate ("Vasiliy Kulikov<segoon@openwall.com>wrote:") does not hide the name.
+`generator.records.mailtext.blocks` gives each quoted block the `Attribution` that introduced its
+level.
 """
 
 from __future__ import annotations
@@ -20,13 +22,15 @@ _ON_AT = re.compile(_LEAD, re.I)
 MAX_ATTRIBUTION = 300  # characters: longer lines are not attribution lines (and cost nothing)
 # Each form is found by one search for its verb, anchored at the line's end or followed by the
 # name; no pattern holds two unbounded parts, so a line costs time linear in its length.
+# The verb follows a space, or the '>' of an address when a client ate the space (Thunderbird
+# joining a soft-wrapped line: "Vasiliy Kulikov<segoon@openwall.com>wrote:").
 _VERB_LAST = re.compile(
-    r"\s(?:wrote|writes|a\s+écrit|schrieb|schreef|skrev|kirjoitti|escribió|escreveu|ha\s+scritto|"
+    r"(?:\s|(?<=>))(?:wrote|writes|a\s+écrit|schrieb|schreef|skrev|kirjoitti|escribió|escreveu|ha\s+scritto|"
     r"napisał\(a\)|napisała|napisał|pisze|napsal\(a\)|napsal|napsala|пишет|написал\(а\)|написал|написала|写道)"
     r"\s*:$",
     re.I,
 )
-_VERB_ON = re.compile(r"\s(?:wrote|writes)\s+on\s", re.I)  # Lotus Notes: "X wrote on <date>:"
+_VERB_ON = re.compile(r"(?:\s|(?<=>))(?:wrote|writes)\s+on\s", re.I)  # Lotus Notes: "X wrote on <date>:"
 _VERB_BEFORE_NAME = re.compile(r"\s(?:schrieb|schreef|skrev|napsal|napsala)\s", re.I)  # "Am <date> schrieb X:"
 _GMAIL_AFTER = (
     re.compile(  # Gmail: "X <x@y> schrieb am Di., 28. Apr. 2026, 10:12:", "X <x@y> 于2026年4月28日周二 10:12写道："
@@ -41,7 +45,7 @@ _HAS_DATE = re.compile(r"\b\d{1,2}(?::|h)\d{2}\b|\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,
 _HAS_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 # What is left of a date before the name: "2026 at 10:12 AM ", "10:12:16AM +0200 (CEST) ", "à 10:12, ".
 _TIME_LEAD = re.compile(
-    r"^.*?\b\d{1,2}[:.h]\d{2}(?:[:.]\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?\s*(?:[+-]\d{4})?\s*"
+    r"^.*?\b\d{1,2}[:.h]\d{2}(?:[:.]\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?\s*(?:[+-]\d{2}:?\d{2}|Z(?=\s))?\s*"
     r"(?:\([A-Za-z]{2,6}\)|[A-Z]{3,5}(?=\s))?\s*,?\s*"
 )
 _NAME_ADDR = re.compile(r"(.*?)\s*[<\[](?:mailto:)?([^<>\[\]\s]+@[^<>\[\]\s]+)[>\]]")
@@ -102,9 +106,10 @@ def parse_attribution(text: str, line: int = 0) -> Attribution | None:
     if lead or (", " in who and _HAS_DATE.search(who.rsplit(", ", 1)[0])):
         if lead:
             who = who[lead.end() :]
-        when = _attribution_date(who.rsplit(", ", 1)[0]) if ", " in who else None
+        dated = who
         who = who.rsplit(", ", 1)[-1]  # "Tue, 28 Apr 2026 10:12, David" -> "David"
         who = _TIME_LEAD.sub("", who, count=1)
+        when = _attribution_date(dated[: len(dated) - len(who)].rstrip().rstrip(","))  # all before the name
     found = _who(who, line)
     return dataclasses.replace(found, date=when) if found and when else found
 
@@ -112,11 +117,22 @@ def parse_attribution(text: str, line: int = 0) -> Attribution | None:
 _MUTT_DATE = re.compile(
     r"(?:[A-Za-z]{3},\s+)?([A-Za-z]{3})\s+(\d{1,2}),\s+(\d{4})\s+at\s+(\d{1,2}):(\d{2}):(\d{2})\s*([AaPp][Mm])?\s*([+-]\d{4})"
 )
+# ISO 8601, as Gnus or a mutt set to "%F %T %z" write it: "2020-09-29T14:13:26+0200",
+# "2020-09-29 14:13:26 +02:00", "2020-09-29T12:13:26Z".
+_ISO_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:\.\d{1,6})?\s*(Z|[+-]\d{2}:?\d{2})", re.I)
 
 
 def _attribution_date(text: str) -> dt.datetime | None:
     """The date of an attribution line, when it is given to the second with its UTC offset."""
     text = text.strip()
+    iso = _ISO_DATE.fullmatch(text)
+    if iso:
+        day, time, zone = iso.groups()
+        try:
+            when = dt.datetime.fromisoformat(f"{day}T{time}{'+00:00' if zone in 'Zz' else zone}")
+        except ValueError:
+            return None
+        return when.astimezone(dt.UTC) if 1990 <= when.year <= 9999 else None
     m = _MUTT_DATE.fullmatch(text)
     if m:
         month, day, year, hour, minute, second, half, zone = m.groups()
@@ -135,6 +151,7 @@ def _attribution_date(text: str) -> dt.datetime | None:
 
 def _who(who: str, line: int) -> Attribution | None:
     who = who.strip().replace("(<", "<").replace(">)", ">")  # Gmail: "Ana (<ana@...>)"
+    who = re.sub(r"<\s+|\s+>", lambda m: m.group().strip(), who)  # "Ana < ana@example.org >", as rewrapped
     who = re.sub(r"\(([^()\s]+@[^()\s]+)\)$", r"<\1>", who)  # "X (x@y)"
     last_first = re.match(r'"([^",]+),\s*([^",]+)"\s*(<.*)?$', who)  # '"Hildenbrand, David" <...>'
     if last_first:
@@ -147,7 +164,7 @@ def _who(who: str, line: int) -> Attribution | None:
     elif _BARE_ADDR.fullmatch(who):
         name, address = "", who
     name = name.strip().strip("\"'").strip()
-    if "@" in name or "<" in name or "," in name or len(name) > 100 or len(name.split()) > 6:
+    if "@" in name or "<" in name or ">" in name or "," in name or len(name) > 100 or len(name.split()) > 6:
         return None
     bare = re.sub(r"\([^)]*\)|\[[^\]]*\]", " ", name)  # "(Arm)", "[corp]"
     words = [w.strip(".,;:!?\"'").casefold() for w in bare.split()]

@@ -4,7 +4,8 @@
   Message-----", after which the rest is one level deeper) and its text without the markers.
 - `blocks`: runs of lines at one level, each with the attribution line that introduced its
   level ("On <date>, X wrote:", "X writes:", "At <date>, X wrote:", an Outlook header block),
-  as `generator.records.attribution` reads them.
+  as `generator.records.attribution` reads them; `header_block`: the Outlook header lines an
+  original opens with.
 - `find_quote`: whether a curated quote occurs in a message's text at a given quote level,
   ignoring whitespace, and if not, which of its lines is the first that does not follow
   (remembered between builds: `generator.cache.memo`).
@@ -183,6 +184,25 @@ def _outlook(lines: list[Line], filled: list[int], k: int) -> Attribution | None
         if m.group(1).casefold() in _OUTLOOK_FROM:
             return _who(text[m.end() :], lines[i].number)
     return Attribution(lines[filled[k]].number, "", "")
+
+
+def header_block(lines: list[str]) -> int:
+    """How many of a quoted original's first lines are its Outlook header block ("From: ...",
+    "Sent: ...", "To: ...", "Subject: ...", address lists wrapped from them, the empty lines
+    Outlook on the web puts between them, and those before its text): 0 when it does not open
+    with one. An original that starts at its "From:" line has that line one level up: its block
+    opens with "Sent:"."""
+    first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
+    if first is None or not _OUTLOOK_HEADER.match(lines[first].strip()):
+        return 0
+    end, below = first + 1, True  # `below`: the line above is part of the block
+    while end < len(lines):
+        text = lines[end].strip()
+        if text and not _OUTLOOK_HEADER.match(text) and not (below and ("@" in text or ";" in text)):
+            break
+        below = bool(text)
+        end += 1
+    return end
 
 
 # ---------------------------------------------------------------------------- quote checks
