@@ -182,3 +182,58 @@ def test_a_hand_edited_releases_file_is_an_error_with_its_line(project: Path):
     edit(project / "data" / "releases" / f"{EVENT}.yaml", "- number: 1", "- number: 2")
     said = run_cli("check", "--data", "data", cwd=project).stderr
     assert "data/releases/example-summit.yaml:7: release number 2 where 1 comes next" in said
+
+
+def _send_email_works() -> bool:
+    import subprocess
+
+    try:
+        found = subprocess.run(["git", "send-email", "-h"], capture_output=True, text=True, timeout=30)
+        perl = subprocess.run(["perl", "-MMail::Address", "-e1"], capture_output=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return "git send-email" in found.stdout + found.stderr and perl.returncode == 0
+
+
+@pytest.mark.skipif(not _send_email_works(), reason="git send-email is not installed (Debian: git-email)")
+def test_git_send_email_takes_the_mails_as_they_are(project: Path, monkeypatch: pytest.MonkeyPatch):
+    """The mails as `git send-email` reads them, in a dry run that sends nothing: every recipient
+    from the headers, the reply threaded under the topic's post, the encoded name read back."""
+    import subprocess
+
+    second_release(project, monkeypatch)
+    subprocess.run(["git", "init", "-q", str(project)], check=True)
+    files = sorted(str(p) for p in (project / "outbox" / EVENT / "release-2").glob("*.eml"))
+    done = subprocess.run(
+        [
+            "git",
+            "send-email",
+            "--dry-run",
+            "--confirm=never",
+            "--no-validate",
+            "--smtp-server=/bin/true",
+            "--suppress-cc=self",
+            f"--from={SENDER}",
+            *files,
+        ],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={
+            "HOME": str(project),
+            "PATH": "/usr/bin:/bin",
+            "GIT_AUTHOR_NAME": "PC",
+            "GIT_AUTHOR_EMAIL": "pc@example.org",
+            "GIT_COMMITTER_NAME": "PC",
+            "GIT_COMMITTER_EMAIL": "pc@example.org",
+        },
+    )
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert out.count("Result: OK") == 3
+    sent = [set(line.split()[3:]) for line in out.splitlines() if line.startswith("Sendmail: ")]
+    assert sent[1] >= {"ada@example.org", "linux-mm@kvack.org", "lsf-pc@lists.linux-foundation.org"}
+    assert sent[2] >= {"bob@example.org", "ada@example.org"}
+    assert "In-Reply-To: <20300101120000.1-1-ada@example.org>" in out
+    assert "From: =?UTF-8?q?=E5=90=89=E8=97=A4=E8=8B=B1=E6=98=8E?= <yoshfuji@example.org>" in out
