@@ -29,7 +29,7 @@ import jinja2
 
 from generator import layout
 from generator.cache.reuse import Reuse, sha
-from generator.pages import markup
+from generator.pages import grid, markup
 from generator.pages.queries import Queries, add_minutes, running_order
 from generator.records import schema as S
 from generator.records.model import Site
@@ -237,6 +237,7 @@ class Renderer(Queries):
             "track_class": self.track_class,
             "track_name": lambda eid, tr: next(t["name"] for t in site.events[eid]["tracks"] if t["id"] == tr),
             "clock": S.clock_text,
+            "nothing_later": grid.NOTHING_LATER,
             "proposal_sessions": self.proposal_sessions,
             "scheduled_of_person": self.scheduled_of_person,
             "questions_of": self.questions_of,
