@@ -4,9 +4,10 @@ joint session, a shared lunch.
 
 At a desktop's width (1280 px) and a phone's (390 px): the joint session spans the rooms of its
 two tracks, each row's time (the last row's too: when the day ends) and the lunch's label are on
-screen however far the grid is scrolled sideways, and a session's link opens its brief. On paper each day is a landscape
-page of its own. The axe-core audit finds no serious or critical violation on the agenda and
-the schedule page. Skipped or failed as the site's browser tests are.
+screen however far the grid is scrolled sideways, each track's stripe is drawn inside its cell,
+and a session's link opens its brief. On paper each day is a landscape page of its own. The
+axe-core audit finds no serious or critical violation on the agenda and the schedule page.
+Skipped or failed as the site's browser tests are.
 """
 
 from __future__ import annotations
@@ -77,6 +78,14 @@ def test_a_spanning_session_and_the_time_of_every_row_are_visible(browser, serve
     # The row the joint session starts in: its time is beside it, however far the grid scrolled.
     row_time = joint.locator("xpath=../th")
     assert row_time.inner_text() == "10:30" and on_screen(page, row_time)
+    # Calm edges: each session keeps a thin outline, and its track's stripe (solid, dashed,
+    # dotted or double) is drawn inside it: a thick dotted border spilled past the corners.
+    edges = day.locator("td.lsf-slot").evaluate_all(
+        "cells => cells.map(e => { const s = getComputedStyle(e), b = getComputedStyle(e, '::before');"
+        " return [s.borderLeftWidth, s.borderTopWidth, b.position, b.top, b.bottom, b.left, b.borderLeftStyle]; })"
+    )
+    assert {tuple(e[:6]) for e in edges} == {("1px", "1px", "absolute", "0px", "0px", "0px")}
+    assert {e[6] for e in edges} == {"solid", "dashed", "dotted", "double"}
     # The lunch, across every room, is labelled where it starts, in view however far the grid
     # scrolls (and so is the last row, when the day ends).
     lunch = day.locator("td.lsf-break .lsf-label")
