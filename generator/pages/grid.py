@@ -282,14 +282,17 @@ def pad(text: str, room: int) -> str:
 
 
 TIME = 5  # "09:30"
+CONT = "(cont.)"  # the first line of each row after the first of a cell that spans rows
 
 
 def text(day: Day, lines_of: Any, total: int = 72) -> list[str]:
     """A day's grid as lines of at most `total` columns: a time column and a column per room,
     ruled with ASCII ('|' between columns, '-' between rows, '+' where they meet); a cell
-    spanning rows or rooms has no rule inside it. A last row gives the time the day ends.
-    `lines_of(cell)` gives what a cell says, one string per line to start (the title, then what
-    else it shows); each is wrapped to fit."""
+    spanning rows or rooms has no rule inside it, and each row after its first starts with
+    "(cont.)", so that what goes on is not read as starting at that row's time. A last row gives
+    the time the day ends. `lines_of(cell)` gives what a cell says, one string per line to
+    start, in two lists: what its first row shows whole (the title and time), then the rest,
+    which may go on in the rows below; each is wrapped to fit."""
     n = len(day.columns)
     inner = total - (TIME + 2) - 3 * n + 1  # "HH:MM | a | b | c": each column is " a |"
     widths = [inner // n + (1 if k < inner % n else 0) for k in range(n)]
@@ -297,14 +300,20 @@ def text(day: Day, lines_of: Any, total: int = 72) -> list[str]:
     def span_width(cell: Cell) -> int:
         return sum(widths[cell.col : cell.col + cell.colspan]) + 3 * (cell.colspan - 1)
 
-    body = {id(c): [w for part in lines_of(c) for w in wrap(part, span_width(c))] for c in day.cells}
+    body: dict[int, list[str]] = {}
     rows = len(day.times) - 1
     height = [1] * rows
+    for each in day.cells:
+        head, rest = ([w for part in parts for w in wrap(part, span_width(each))] for parts in lines_of(each))
+        body[id(each)] = head + rest
+        height[each.row] = max(height[each.row], len(head))  # the title and time stay in the first row
     for cell in sorted(day.cells, key=lambda c: (c.row + c.rowspan, c.rowspan)):
         # The last row of a cell takes what its earlier rows (each as tall as it must be for
-        # the cells that end there, worked out first) cannot hold.
+        # the cells that end there, worked out first) cannot hold; each row after the first
+        # gives its first line to "(cont.)".
         last = cell.row + cell.rowspan - 1
-        height[last] = max(height[last], len(body[id(cell)]) - sum(height[cell.row : last]))
+        held = height[cell.row] + sum(h - 1 for h in height[cell.row + 1 : last]) if last > cell.row else 0
+        height[last] = max(height[last], len(body[id(cell)]) - held + (last > cell.row))
     at: dict[tuple[int, int], Cell] = {}
     for cell in day.cells:
         for r in range(cell.row, cell.row + cell.rowspan):
@@ -349,6 +358,9 @@ def text(day: Day, lines_of: Any, total: int = 72) -> list[str]:
                 if here is None:
                     row += " " * (widths[c] + 2)
                     c += 1
+                elif here.row < r and line == 0:
+                    row += " " + pad(wrap(CONT, span_width(here))[0], span_width(here)) + " "
+                    c += here.colspan
                 else:
                     k = shown.get(id(here), 0)
                     words = body[id(here)]
@@ -389,18 +401,21 @@ def _leads(topic: Any, people: Mapping[str, Any]) -> str:
     return ", ".join(people[p]["name"] for p in topic["leads"]) or "lead unknown"
 
 
-def cell_lines(cell: Cell, tracks: Mapping[str, str], people: Mapping[str, Any], kinds: Mapping[str, str]) -> list[str]:
-    """What a cell of the text grid says: its title, its time (and its room when it spans
-    others), the breaks it runs over, its kind and tracks, its leads."""
+def cell_lines(
+    cell: Cell, tracks: Mapping[str, str], people: Mapping[str, Any], kinds: Mapping[str, str]
+) -> tuple[list[str], list[str]]:
+    """What a cell of the text grid says: what its first row shows whole (its title, its time
+    and its room when it spans others, the breaks it runs over), then its kind and tracks and
+    its leads."""
     when = f"{clock_text(cell.start)}-{clock_text(cell.end)}" + (f", {cell.room}" if cell.room else "")
     topic = cell.topic
     if topic is None:
-        return [cell.title, when]
+        return [cell.title, when], []
     kind = kinds[topic["kind"]] if topic["kind"] != "session" else ""
     names = ", ".join(tracks[t] for t in topic["tracks"])
     about = f"{kind[:1].upper()}{kind[1:]}: {names}" if kind and names else kind[:1].upper() + kind[1:] or names
     over = [f"Overlaps {p.title} ({clock_text(p.start)}-{clock_text(p.end)})" for p in cell.over]
-    return [line for line in (topic["title"], when, *over, about, _leads(topic, people)) if line]
+    return [topic["title"], when, *over], [line for line in (about, _leads(topic, people)) if line]
 
 
 def agenda_text(
@@ -418,8 +433,9 @@ def agenda_text(
     makes a record's text safe to print (bidi controls shown, not obeyed: markup.plain)."""
     tracks = {t["id"]: t["name"] for t in event["tracks"]}
 
-    def lines_of(cell: Cell) -> list[str]:
-        return [shown(line) for line in cell_lines(cell, tracks, people, kinds)]
+    def lines_of(cell: Cell) -> tuple[list[str], list[str]]:
+        head, rest = cell_lines(cell, tracks, people, kinds)
+        return [shown(line) for line in head], [shown(line) for line in rest]
 
     grids = [d for d in days(event, sessions) if only is None or d.day == only]
     zone = f" (times in {event['timezone']})" if event["timezone"] else ""

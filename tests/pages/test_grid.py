@@ -252,6 +252,22 @@ def test_the_text_agenda_matches_its_golden_file(name, args, tmp_path):
     assert max(grid.width(line) for line in result.stdout.splitlines()) <= 72
 
 
+def test_a_long_session_keeps_its_title_in_its_first_row_and_says_cont_after(tmp_path):
+    """A session over several rows is not read as starting at a later row's time: its title and
+    time stay together in its first row, each later row starts "(cont.)", and a last row says
+    when the day ends."""
+    result = run_cli("agenda", "--no-cache", "--data", str(SUMMIT), "--event", "example-2029", cwd=tmp_path)
+    lines = result.stdout.splitlines()
+    hall = [line.split("|")[1].strip() for line in lines if line[:6] in ("11:00 ", "11:15 ", "      ")][:6]
+    assert hall == [
+        "Swap tiers, first round", "11:00-11:30", "Overlaps Coffee break", "(11:15-11:45)",
+        "(cont.)", "Memory management",
+    ]  # fmt: skip
+    assert lines[-2] == "11:45 | Nothing later is scheduled."
+    grid_2030 = run_cli("agenda", "--no-cache", "--data", str(SCHEDULE), "--day", "2030-05-06", cwd=tmp_path).stdout
+    assert "10:00 | (cont.)             |                     | (cont.)\n" in grid_2030
+
+
 def test_every_line_fits_72_columns_whatever_the_names(tmp_path):
     data = Path(shutil.copytree(SCHEDULE, tmp_path / "data"))
     edit(
