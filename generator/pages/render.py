@@ -240,6 +240,7 @@ class Renderer(Queries):
             "nothing_later": grid.NOTHING_LATER,
             "proposal_sessions": self.proposal_sessions,
             "scheduled_of_person": self.scheduled_of_person,
+            "person_parts": self.person_parts,
             "questions_of": self.questions_of,
             "quotes_of_topic": self.quotes_of_topic,
             "leads_of": site.leads_of,
