@@ -193,6 +193,46 @@ class Queries:
         tids = dict.fromkeys(rid for role, kind, rid in site.roles_of_person.get(pid, []) if kind == "topic")
         return [site.topics[t] for t in tids if site.topics[t]["slot"] and site.on_agenda(site.topics[t])]
 
+    def person_parts(self, pid: str) -> dict[str, Any]:
+        """What a person's page lists. `summits`: each summit they have a part in (the latest
+        first) with its `topics` (in session order, each with the person's roles in it), the
+        `questions` they hold a position on and the `threads` of its topics they are quoted
+        from (with how often, and those topics); then the `proposals` they have a role in and
+        the threads of no topic they are quoted from (`elsewhere`). Only their records are
+        read, and the summits they name."""
+        site = self.site
+        summits: dict[str, dict[str, Any]] = {}
+
+        def summit(tid: str) -> dict[str, Any]:
+            eid = site.event_of_topic[tid]
+            return summits.setdefault(eid, {"event": site.events[eid], "topics": {}, "questions": [], "threads": []})
+
+        proposals: list[tuple[str, str]] = []
+        for role, kind, rid in site.roles_of_person.get(pid, []):
+            if kind == "topic":
+                summit(rid)["topics"].setdefault(rid, []).append(role)
+            elif kind == "question":
+                summit(site.questions[rid]["topic"])["questions"].append((role, rid))
+            else:
+                proposals.append((role, rid))
+        elsewhere: list[tuple[str, int]] = []
+        for thread, count in site.quotes_of_person.get(pid, {}).items():
+            tids = site.topics_of_thread.get(thread, [])
+            for tid in tids:
+                threads = summit(tid)["threads"]
+                if threads and threads[-1][0] == thread:
+                    threads[-1][2].append(tid)
+                else:
+                    threads.append((thread, count, [tid]))
+            if not tids:
+                elsewhere.append((thread, count))
+        ordered = sorted(summits.values(), key=lambda s: (str(s["event"]["start"]), s["event"]["id"]), reverse=True)
+        for s in ordered:
+            s["topics"] = sorted(
+                ((site.topics[tid], roles) for tid, roles in s["topics"].items()), key=lambda x: session_key(x[0])
+            )
+        return {"summits": ordered, "proposals": proposals, "elsewhere": elsewhere}
+
     def proposal_sessions(self, pid: str) -> list[Any]:
         """Every topic that discussed a proposal, the latest summit first."""
         site = self.site

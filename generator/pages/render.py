@@ -29,7 +29,7 @@ import jinja2
 
 from generator import layout
 from generator.cache.reuse import Reuse, sha
-from generator.pages import markup
+from generator.pages import grid, markup
 from generator.pages.queries import Queries, add_minutes, running_order
 from generator.records import schema as S
 from generator.records.model import Site
@@ -241,8 +241,10 @@ class Renderer(Queries):
             "track_class": self.track_class,
             "track_name": lambda eid, tr: next(t["name"] for t in site.events[eid]["tracks"] if t["id"] == tr),
             "clock": S.clock_text,
+            "nothing_later": grid.NOTHING_LATER,
             "proposal_sessions": self.proposal_sessions,
             "scheduled_of_person": self.scheduled_of_person,
+            "person_parts": self.person_parts,
             "questions_of": self.questions_of,
             "quotes_of_topic": self.quotes_of_topic,
             "leads_of": site.leads_of,

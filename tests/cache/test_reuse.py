@@ -122,15 +122,17 @@ def test_one_proposal_edit_renders_only_what_shows_it(project, monkeypatch, caps
 
 
 def test_an_event_edit_renders_the_pages_that_read_the_event(project, monkeypatch, capsys, rendered):
-    """Reads are recorded as rendering makes them: an event's record is read by its own pages and
-    by every topic and proposal page (they name their summit), not by the lists of proposals,
-    questions and people, which never show it."""
+    """Reads are recorded as rendering makes them: an event's record is read by its own pages, by
+    every topic and proposal page (they name their summit) and by the page of each person with a
+    part in it (their sessions' days and rooms), not by the lists of proposals, questions and
+    people, which never show it."""
     edit(project / "data" / "events/example-summit.yaml", "    name: Main hall", "    name: Main hall (upstairs)")
     monkeypatch.chdir(project)
     assert cli.main(["build", "--strict", "--data", "data", "--out", "docs"]) == 0
     capsys.readouterr()
     assert not {"proposals/index.md", "questions/index.md", "people/index.md"} & set(rendered)
-    assert len(rendered) == 17
+    assert {"people/ada-lead.md", "people/bob-reviewer.md", "people/cy-author.md"} <= set(rendered)
+    assert len(rendered) == 20
 
 
 @pytest.mark.parametrize(("rel", "old", "new"), EDITS, ids=[f"{e[0]}:{n}" for n, e in enumerate(EDITS)])

@@ -68,6 +68,79 @@ def test_the_fixture_grid_spans_what_every_track_or_two_tracks_share():
     assert cells(tuesday) == [("Lunch", "Blue room", 0, 0, 1, 3), ("swap-day-two", "Green room", 2, 1, 1, 1)]
 
 
+def test_a_session_held_over_a_break_keeps_its_room_and_the_break_fills_the_rest():
+    """The summit fixture's 2029 session was held from 11:00 to 11:30, over the coffee break
+    (11:15-11:45): as the record says, so `check` accepts it. It stays in its room, marked with
+    the break; the break takes the side room all through, and the hall once the session ends."""
+    _, problems = site_of(SUMMIT)
+    assert problems.items == []
+    (day,) = grid_of(SUMMIT, "example-2029")
+    assert [clock_text(t) for t in day.times] == ["11:00", "11:15", "11:30", "11:45"]
+    assert cells(day) == [
+        ("swap-tiers-2029", "The hall", 0, 0, 2, 1),
+        ("Coffee break", "Side room", 1, 1, 2, 1),
+        ("Coffee break", "The hall", 2, 0, 1, 1),
+    ]
+    session = day.cells[0]
+    assert session.over == (grid.Pause("Coffee break", 11 * 60 + 15, 11 * 60 + 45),)
+    assert [c.over for c in day.cells[1:]] == [(), ()] and day.unplaced == []
+
+
+def test_a_draft_over_the_lunch_is_warned_of_and_still_in_its_room(tmp_path):
+    """Not held: `check` warns (so `make site` fails, and `make serve` shows it), and the grid
+    shows the session where it is, the lunch in every other room and beside it once it ends.
+    Rooms whose free times are alike share one cell of the break."""
+    data = Path(shutil.copytree(SCHEDULE, tmp_path / "data"))
+    edit(data / "topics/swap-day-two.yaml", 'start: "14:00"', 'start: "12:00"', every=True)
+    _, problems = site_of(data)
+    assert [p.message.split(" (")[0] for p in problems.items] == ["session 'swap-day-two'"]
+    tuesday = grid_of(data, "grid-2030")[1]
+    assert [clock_text(t) for t in tuesday.times] == ["12:00", "12:30", "12:45", "13:30"]
+    assert cells(tuesday) == [
+        ("swap-day-two", "Green room", 0, 1, 2, 1),
+        ("Lunch", "Blue room", 1, 0, 2, 1),
+        ("Lunch", "Red room", 1, 2, 2, 1),
+        ("Lunch", "Green room", 2, 1, 1, 1),
+    ]
+    assert [p.title for p in tuesday.cells[0].over] == ["Lunch"] and tuesday.unplaced == []
+    # Blue and Red side by side, free alike: one cell of the lunch across both.
+    edit(data / "events/grid-2030.yaml", "  - id: green\n    name: Green room\n    tracks: [mm]\n", "", every=True)
+    edit(
+        data / "events/grid-2030.yaml",
+        "    tracks: [bpf]\n",
+        "    tracks: [bpf]\n  - id: green\n    name: Green room\n    tracks: [mm]\n",
+        every=True,
+    )
+    tuesday = grid_of(data, "grid-2030")[1]
+    assert ("Lunch", "Blue room", 1, 0, 2, 2) in cells(tuesday)
+
+
+def test_a_plenary_session_over_a_break_keeps_to_its_own_room(tmp_path):
+    """It does not spread over the break, which keeps the other rooms."""
+    data = Path(shutil.copytree(SCHEDULE, tmp_path / "data"))
+    edit(data / "topics/opening.yaml", 'start: "09:00"\n  minutes: 30', 'start: "12:00"\n  minutes: 60', every=True)
+    edit(data / "topics/opening.yaml", "status: accepted", "status: held", every=True)
+    monday = grid_of(data, "grid-2030")[0]
+    at = {clock_text(t): n for n, t in enumerate(monday.times)}
+    assert ("opening", "Green room", at["12:00"], 1, 2, 1) in cells(monday)
+    assert [c for c in cells(monday) if c[0] == "Lunch"] == [
+        ("Lunch", "Blue room", at["12:30"], 0, 2, 1),
+        ("Lunch", "Red room", at["12:30"], 2, 2, 1),
+        ("Lunch", "Green room", at["13:00"], 1, 1, 1),
+    ]
+
+
+def test_a_break_with_every_room_taken_is_listed_apart(tmp_path):
+    data = Path(shutil.copytree(SUMMIT, tmp_path / "data"))
+    edit(data / "events/example-2029.yaml", "  - id: side\n    name: Side room\n", "", every=True)
+    edit(data / "topics/swap-tiers-2029.yaml", "minutes: 30", "minutes: 45", every=True)  # to 11:45
+    (day,) = grid_of(data, "example-2029")
+    assert [(u.title, u.topic, u.against.topic["id"]) for u in day.unplaced] == [
+        ("Coffee break", None, "swap-tiers-2029")
+    ]
+    assert [c.title for c in day.cells] == ["Swap tiers, first round"]
+
+
 def test_a_joint_session_whose_rooms_are_not_side_by_side_keeps_to_its_own(tmp_path):
     data = Path(shutil.copytree(SCHEDULE, tmp_path / "data"))
     edit(data / "topics/bpf-in-mm.yaml", "tracks: [mm, bpf]", "tracks: [storage, bpf]", every=True)
@@ -164,6 +237,7 @@ def test_wrap_fills_lines_and_cuts_what_cannot_fit():
     [
         ("grid-2030.txt", ["--data", str(SCHEDULE)]),
         ("grid-2030-tuesday.txt", ["--data", str(SCHEDULE), "--day", "2030-05-07"]),
+        ("example-2029.txt", ["--data", str(SUMMIT), "--event", "example-2029"]),
         ("default.txt", ["--data", str(REPO / "data")]),
         ("sample.txt", ["--data", str(SAMPLE)]),
     ],
@@ -176,6 +250,22 @@ def test_the_text_agenda_matches_its_golden_file(name, args, tmp_path):
         (GOLDEN / name).write_text(result.stdout)
     assert result.stdout == (GOLDEN / name).read_text()
     assert max(grid.width(line) for line in result.stdout.splitlines()) <= 72
+
+
+def test_a_long_session_keeps_its_title_in_its_first_row_and_says_cont_after(tmp_path):
+    """A session over several rows is not read as starting at a later row's time: its title and
+    time stay together in its first row, each later row starts "(cont.)", and a last row says
+    when the day ends."""
+    result = run_cli("agenda", "--no-cache", "--data", str(SUMMIT), "--event", "example-2029", cwd=tmp_path)
+    lines = result.stdout.splitlines()
+    hall = [line.split("|")[1].strip() for line in lines if line[:6] in ("11:00 ", "11:15 ", "      ")][:6]
+    assert hall == [
+        "Swap tiers, first round", "11:00-11:30", "Overlaps Coffee break", "(11:15-11:45)",
+        "(cont.)", "Memory management",
+    ]  # fmt: skip
+    assert lines[-2] == "11:45 | Nothing later is scheduled."
+    grid_2030 = run_cli("agenda", "--no-cache", "--data", str(SCHEDULE), "--day", "2030-05-06", cwd=tmp_path).stdout
+    assert "10:00 | (cont.)             |                     | (cont.)\n" in grid_2030
 
 
 def test_every_line_fits_72_columns_whatever_the_names(tmp_path):

@@ -15,7 +15,7 @@ from icalendar import Calendar
 from generator.exports.export import exports
 from generator.layout import Publish
 from generator.pages.render import render_briefs, render_pages
-from tests.conftest import SUMMIT, site_of
+from tests.conftest import SUMMIT, copy_data, edit, site_of
 
 PUBLISH = Publish(site_url="https://briefs.example.org/")
 
@@ -98,6 +98,45 @@ def test_two_leads_everywhere(site, pages, briefs, files):
     assert "- [Ana Swap](ana-swap.md){ #ana-swap }" in pages["people/index.md"]
 
 
+def test_a_persons_page_gives_each_summit_its_sessions_with_day_time_and_room(pages):
+    """Grouped by summit, the latest first, each session with its day, time and room as the
+    records give them; what is not a session says why it has none; proposals apart."""
+    ana = pages["people/ana-swap.md"]
+    assert re.findall(r"^## (.*) \{", ana, re.M) == ["Example Summit 2030", "Example Summit 2029", "Proposals"]
+    assert section(ana, "## Example Summit 2030 { #example-2030 }").splitlines()[1:4] == [
+        "Mon 6 May 2030 to Wed 8 May 2030, Example City ([the summit](../events/example-2030/index.md), "
+        "[its agenda](../events/example-2030/agenda.md)). Times are local to the summit (Europe/Prague).",
+        "",
+        "- Leads [Pluggable swap back ends](../topics/swap-backends.md) (joint session): "
+        "Mon 6 May 2030, 10:00–10:45, Main hall",
+    ]
+    assert (
+        "- Leads [Swap tiers, first round](../topics/swap-tiers-2029.md): Tue 17 Apr 2029, 11:00–11:30, The hall"
+        in section(ana, "## Example Summit 2029 { #example-2029 }")
+    )
+    assert section(ana, "## Proposals { #proposals }").strip() == "- Author [Swap tiers](../proposals/swap-tiers.md)"
+    dan = pages["people/dan-reclaim.md"]
+    assert "- Leads [One extensible reclaim](../topics/extensible-reclaim.md): merged into [Pluggable swap" in dan
+    assert "(meta-topic): declined, so no session" in pages["people/eve-meta.md"]
+    assert "(attend request): not a session" in pages["people/fay-slab.md"]
+
+
+def test_a_room_or_a_slot_no_record_gives_is_unknown_on_a_persons_page(tmp_path):
+    data = copy_data(SUMMIT, tmp_path / "data")
+    edit(data / "topics/swap-backends.yaml", "  room: main\n", "")
+    edit(
+        data / "topics/swap-tiers-2029.yaml",
+        'slot:\n  day: 2029-04-17\n  start: "11:00"\n  minutes: 30\n  room: hall\n',
+        "",
+    )
+    pages = render_pages(site_of(data, clean=True))
+    ana = pages["people/ana-swap.md"]
+    assert "(joint session): Mon 6 May 2030, 10:00–10:45, room unknown" in ana
+    assert (
+        "[Swap tiers, first round](../topics/swap-tiers-2029.md): held; its day, time and room are not on record" in ana
+    )
+
+
 def test_declined_merged_and_attend_requests_are_off_the_agenda_but_findable(pages, files):
     agenda = pages["agenda.md"]
     assert "Pluggable swap back ends" in agenda
@@ -119,11 +158,13 @@ def test_declined_merged_and_attend_requests_are_off_the_agenda_but_findable(pag
 def test_the_committee_page_counts_by_track_and_decision(pages):
     page = pages["committee.md"]
     counts = section(page, "## Counts")
-    assert "| Track | proposed | accepted | held | merged | declined | withdrawn | Topics |" in counts
-    assert "| [Storage](#track-storage) | 0 | 1 | 0 | 0 | 0 | 0 | 1 |" in counts
-    assert "| [Memory management](#track-mm) | 0 | 2 | 0 | 1 | 0 | 0 | 3 |" in counts
-    assert "| [No track given](#no-track) | 0 | 0 | 0 | 0 | 1 | 0 | 1 |" in counts
-    assert "| All topics | 0 | 2 | 0 | 1 | 1 | 0 | 4 |" in counts
+    # The total first (a phone shows it without scrolling), the counts right-aligned.
+    assert "| Track | Topics | proposed | accepted | held | merged | declined | withdrawn |" in counts
+    assert "|---|---:|---:|---:|---:|---:|---:|---:|" in counts
+    assert "| [Storage](#track-storage) | 1 | 0 | 1 | 0 | 0 | 0 | 0 |" in counts
+    assert "| [Memory management](#track-mm) | 3 | 0 | 2 | 0 | 1 | 0 | 0 |" in counts
+    assert "| [No track given](#no-track) | 1 | 0 | 0 | 0 | 0 | 1 | 0 |" in counts
+    assert "| All topics | 4 | 0 | 2 | 0 | 1 | 1 | 0 |" in counts
     mm = section(page, "## Memory management { #track-mm }")
     row = next(line for line in mm.splitlines() if "Pluggable swap back ends" in line)
     assert "| joint session | accepted, 2030-03-01 |" in row and row.endswith("| 2 |")  # two messages on record

@@ -53,8 +53,8 @@ def test_unknowns_are_shown_as_unknown_where_the_value_would_be(tmp_path: Path):
     committee = (project / "docs" / "events" / "lsfmm-2019" / "committee.md").read_text()
     assert "the summit's days are not on record (only 2019-04), so no days are counted" in committee
     row = (
-        "| 2019-02-11 *(inferred)* | unknown | session | [Heterogeneous memory management](../../topics/hmm-2019.md) "
-        "| unknown (known only through a reply that quotes the post) | proposed |"
+        "| [Heterogeneous memory management](../../topics/hmm-2019.md) | session "
+        "| unknown (known only through a reply that quotes the post) | 2019-02-11 *(inferred)* | unknown | proposed |"
     )
     assert row in committee
 

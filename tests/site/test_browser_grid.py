@@ -3,10 +3,11 @@ tests/site/test_browser_site.py), on the schedule fixture: two days, three rooms
 joint session, a shared lunch.
 
 At a desktop's width (1280 px) and a phone's (390 px): the joint session spans the rooms of its
-two tracks, each row's time is on screen beside the sessions of that row however far the grid
-is scrolled sideways, and a session's link opens its brief. On paper each day is a landscape
-page of its own. The axe-core audit finds no serious or critical violation on the agenda and
-the schedule page. Skipped or failed as the site's browser tests are.
+two tracks, each row's time (the last row's too: when the day ends) and the lunch's label are on
+screen however far the grid is scrolled sideways, each track's stripe is drawn inside its cell,
+and a session's link opens its brief. On paper each day is a landscape page of its own. The
+axe-core audit finds no serious or critical violation on the agenda and the schedule page.
+Skipped or failed as the site's browser tests are.
 """
 
 from __future__ import annotations
@@ -40,6 +41,24 @@ def on_screen(page, locator) -> bool:
     )
 
 
+def cut_labels(grid) -> list[str]:
+    """The labels of breaks (and of the last row) that the grid cuts although their cell shows
+    enough of itself to hold them: with the grid scrolled anywhere, a label whose cell has as
+    much room in view (right of the time column) as the label needs must be whole in view."""
+    return grid.evaluate(
+        """g => {
+            const view = g.getBoundingClientRect(), time = g.querySelector('thead th').getBoundingClientRect();
+            const left = time.right, right = view.right, cut = [];
+            for (const label of g.querySelectorAll('.lsf-label')) {
+                const c = label.closest('td').getBoundingClientRect(), l = label.getBoundingClientRect();
+                const room = Math.min(c.right, right) - Math.max(c.left, left);
+                if (room >= l.width + 16 && (l.left < left - 1 || l.right > right + 1)) cut.push(label.textContent);
+            }
+            return cut;
+        }"""
+    )
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_a_spanning_session_and_the_time_of_every_row_are_visible(browser, served, width):
     w = Watched(browser)
@@ -59,10 +78,24 @@ def test_a_spanning_session_and_the_time_of_every_row_are_visible(browser, serve
     # The row the joint session starts in: its time is beside it, however far the grid scrolled.
     row_time = joint.locator("xpath=../th")
     assert row_time.inner_text() == "10:30" and on_screen(page, row_time)
-    # Every row: scrolled as far right as the grid goes, the time still shows.
+    # Calm edges: each session keeps a thin outline, and its track's stripe (solid, dashed,
+    # dotted or double) is drawn inside it: a thick dotted border spilled past the corners.
+    edges = day.locator("td.lsf-slot").evaluate_all(
+        "cells => cells.map(e => { const s = getComputedStyle(e), b = getComputedStyle(e, '::before');"
+        " return [s.borderLeftWidth, s.borderTopWidth, b.position, b.top, b.bottom, b.left, b.borderLeftStyle]; })"
+    )
+    assert {tuple(e[:6]) for e in edges} == {("1px", "1px", "absolute", "0px", "0px", "0px")}
+    assert {e[6] for e in edges} == {"solid", "dashed", "dotted", "double"}
+    # The lunch, across every room, is labelled where it starts, in view however far the grid
+    # scrolls (and so is the last row, when the day ends).
+    lunch = day.locator("td.lsf-break .lsf-label")
+    assert lunch.inner_text() == "Lunch 12:30–13:30" and on_screen(page, lunch)
+    assert cut_labels(day) == []
+    # Every row: scrolled as far right as the grid goes, the time still shows, and the lunch.
     day.evaluate("e => { e.scrollLeft = e.scrollWidth; }")
+    assert on_screen(page, lunch) and cut_labels(day) == []
     times = day.locator("tbody th")
-    assert times.all_inner_texts() == ["09:00", "09:30", "10:00", "10:30", "11:00", "11:30", "12:30"]
+    assert times.all_inner_texts() == ["09:00", "09:30", "10:00", "10:30", "11:00", "11:30", "12:30", "13:30"]
     for n in range(times.count()):
         times.nth(n).scroll_into_view_if_needed()
         assert on_screen(page, times.nth(n)), f"the time of row {n + 1} is hidden at {width} px"
