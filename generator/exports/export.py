@@ -10,6 +10,9 @@
 - `topics/<id>.ics`: one session alone, linked from its brief.
 - `people/<id>.ics`: the sessions a person leads (a session a topic of theirs was merged into
   too) or must attend, linked from their page.
+- `events/<id>/schedule.xml` and `schedule.json`: the event's sessions for schedule apps
+  (Giggity, ConfClerk, EventFahrplan), in the formats frab and pretalx write
+  (`generator.exports.frab`).
 - `data.json`: every record as validated, the relations derived from them, the data file each
   came from and the page that shows it. Its JSON Schema is `docs/schemas/data.schema.json`
   (`generator.exports.jsonschemas.data_schema`, built from the same field definitions).
@@ -36,6 +39,7 @@ from typing import Any
 from icalendar import Calendar, Event, Timezone
 
 from generator import layout
+from generator.exports.frab import schedule_files
 from generator.exports.history import History, Published, advance
 from generator.layout import Publish
 from generator.pages import markup
@@ -56,7 +60,8 @@ def calendar_path(tid: str) -> str:
 def exports(site: Site, publish: Publish, history: History | None = None) -> dict[str, str]:
     """Every export file, keyed by its path under docs/: a calendar per event (the current
     one's also at the top, to subscribe to), one per scheduled session, one per person who
-    leads or must attend a session, and data.json. `history`: what the calendars have shown
+    leads or must attend a session, schedule.xml and schedule.json per event (those whose days
+    and time zone are known), and data.json. `history`: what the calendars have shown
     of each session (`history.advance` of this build); without it, as if all were new now."""
     published = history if history is not None else advance({}, site, EPOCH)
     out = {}
@@ -72,6 +77,7 @@ def exports(site: Site, publish: Publish, history: History | None = None) -> dic
     for pid, theirs in sorted(people_sessions(site, published).items()):
         path = layout.target("person-calendar", pid)
         out[path] = _calendar(site, publish, path, f"Sessions of {site.people[pid]['name']}", tuple(theirs))
+    out.update(schedule_files(site, publish))
     out[DATA] = data_json(site, publish)
     return dict(sorted(out.items()))
 
