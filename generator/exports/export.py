@@ -10,6 +10,9 @@
 - `topics/<id>.ics`: one session alone, linked from its brief.
 - `people/<id>.ics`: the sessions a person leads (a session a topic of theirs was merged into
   too) or must attend, linked from their page.
+- `events/<id>/schedule.xml` and `schedule.json`: the event's sessions for schedule apps
+  (Giggity, ConfClerk, EventFahrplan), in the formats frab and pretalx write
+  (`generator.exports.frab`).
 - `data.json`: every record as validated, the relations derived from them, the data file each
   came from and the page that shows it. Its JSON Schema is `docs/schemas/data.schema.json`
   (`generator.exports.jsonschemas.data_schema`, built from the same field definitions).
@@ -37,6 +40,7 @@ from icalendar import Calendar, Event, Timezone
 
 from generator import layout
 from generator.exports import feed
+from generator.exports.frab import schedule_files
 from generator.exports.history import History, Published, advance
 from generator.layout import Publish
 from generator.pages import markup
@@ -58,7 +62,8 @@ def calendar_path(tid: str) -> str:
 def exports(site: Site, publish: Publish, history: History | None = None) -> dict[str, str]:
     """Every export file, keyed by its path under docs/: a calendar per event (the current
     one's also at the top, to subscribe to), one per scheduled session, one per person who
-    leads or must attend a session, and data.json. `history`: what the calendars have shown
+    leads or must attend a session, schedule.xml and schedule.json per event (those whose days
+    and time zone are known), and data.json. `history`: what the calendars have shown
     of each session (`history.advance` of this build); without it, as if all were new now."""
     published = history if history is not None else advance({}, site, EPOCH)
     out = {}
@@ -81,6 +86,7 @@ def exports(site: Site, publish: Publish, history: History | None = None) -> dic
         paths = [layout.target("event-feed", eid)] + ([layout.target("feed")] if eid == site.current_event else [])
         for path in paths:
             out[path] = feed.feed(site, publish, eid, path, done)
+    out.update(schedule_files(site, publish))
     out[DATA] = data_json(site, publish)
     return dict(sorted(out.items()))
 

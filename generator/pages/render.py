@@ -31,6 +31,7 @@ from generator import layout
 from generator.cache.reuse import Reuse, sha
 from generator.pages import grid, markup
 from generator.pages.queries import Queries, add_minutes, running_order
+from generator.records import schedule
 from generator.records import schema as S
 from generator.records.model import Site
 from generator.records.view import RecordedSite
@@ -224,6 +225,7 @@ class Renderer(Queries):
             "track_names": self.track_names,
             "event_of": lambda t: site.event_of(t["id"]),
             "on_agenda": site.on_agenda,
+            "timed": schedule.timed,
             "held": lambda t: S.decision_status(t) == "held",
             "earlier": self.earlier,
             "later": self.later,

@@ -200,3 +200,9 @@ def _held(topic: S.Rec) -> bool:
 def on_agenda(topic: S.Rec) -> bool:
     status = S.decision_status(topic)
     return status in S.ON_AGENDA and topic["kind"] not in S.NOT_SESSIONS
+
+
+def timed(event: S.Rec) -> bool:
+    """An event whose sessions can be given times: its days and its time zone are known (what
+    a slot needs, model.validate, and what a schedule app needs of every day)."""
+    return S.exact(event) and bool(event["timezone"])

@@ -60,7 +60,7 @@ EDITS = [
     ("threads/hooks-in-mm.yaml", "    questions: [keep-old-api]", "    questions: [keep-old-api, hook-stability]"),
 ]
 
-NOOP = "Generated 27 pages and 5 export files in docs/: 0 written, 32 unchanged, 0 removed.\n"
+NOOP = "Generated 27 pages and 7 export files in docs/: 0 written, 34 unchanged, 0 removed.\n"
 
 
 def build(tmp: Path, out: str, *extra: str) -> str:
@@ -72,7 +72,7 @@ def build(tmp: Path, out: str, *extra: str) -> str:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     shutil.copytree(SAMPLE, tmp_path / "data")
-    assert "32 written" in build(tmp_path, "docs")
+    assert "34 written" in build(tmp_path, "docs")
     return tmp_path
 
 
@@ -109,7 +109,7 @@ def test_one_proposal_edit_renders_only_what_shows_it(project, monkeypatch, caps
     monkeypatch.chdir(project)
     assert cli.main(["build", "--strict", "--data", "data", "--out", "docs"]) == 0
     out = capsys.readouterr().out
-    assert out == "Generated 27 pages and 5 export files in docs/: 3 written, 29 unchanged, 0 removed.\n"
+    assert out == "Generated 27 pages and 7 export files in docs/: 3 written, 31 unchanged, 0 removed.\n"
     # Rendered: the proposal's page, the brief of its topic (which shows its first paragraph)
     # and the page that lists the proposals of its status; not the agenda, the topics or people
     # pages, whose reads (the running orders' proposals, the people's roles) do not include this

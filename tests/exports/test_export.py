@@ -50,6 +50,8 @@ def test_sample_agenda_has_the_scheduled_session_with_time_zone_room_and_brief()
         CALENDAR,
         DATA,
         "events/example-summit/agenda.ics",
+        "events/example-summit/schedule.json",
+        "events/example-summit/schedule.xml",
         "people/ada-lead.ics",
         "topics/hooks-in-mm.ics",
     ]
@@ -101,6 +103,8 @@ def test_every_session_with_a_slot_is_in_the_calendar_in_time_order(tmp_path):
     files = exports(load(data), PUBLISH)
     calendars = [
         "events/example-summit/agenda.ics",
+        "events/example-summit/schedule.json",
+        "events/example-summit/schedule.xml",
         "people/ada-lead.ics",
         "people/cy-author.ics",
         "topics/hooks-in-mm.ics",
@@ -137,8 +141,16 @@ def test_default_data_calendar_is_valid_and_empty_until_sessions_have_slots():
     site = load(REPO / "data")
     assert all(t["slot"] is None for t in site.topics.values())
     files = exports(site, PUBLISH)
-    # no per-session calendar for an unscheduled session; each event has its own
-    assert sorted(files) == [CALENDAR, DATA, "events/lsfmmbpf-2023/agenda.ics", "events/lsfmmbpf-2026/agenda.ics"]
+    # no per-session calendar for an unscheduled session; each event has its own, and the one
+    # whose time zone is known its schedule for apps (tests/exports/test_frab.py)
+    assert sorted(files) == [
+        CALENDAR,
+        DATA,
+        "events/lsfmmbpf-2023/agenda.ics",
+        "events/lsfmmbpf-2026/agenda.ics",
+        "events/lsfmmbpf-2026/schedule.json",
+        "events/lsfmmbpf-2026/schedule.xml",
+    ]
     assert parse_ics(files["events/lsfmmbpf-2023/agenda.ics"]).timezones == []  # no time zone recorded, no slot
     cal = parse_ics(files[CALENDAR])
     assert cal.events == []

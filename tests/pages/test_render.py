@@ -78,9 +78,9 @@ def test_same_data_gives_byte_identical_pages(tmp_path):
         )
         outs.append({p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
     # 63 pages (a Changes page per event and the current one's; 19 of people, 3 of questions, 6
-    # of proposal statuses); agenda.ics, the calendars of
-    # the two events and data.json
-    assert outs[0] == outs[1] and len(outs[0]) == 67
+    # of proposal statuses); agenda.ics, the calendars of the two events, the schedule.xml and
+    # schedule.json of the one with a time zone, and data.json
+    assert outs[0] == outs[1] and len(outs[0]) == 69
 
 
 def test_page_kinds_and_marker():
