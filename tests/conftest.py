@@ -21,6 +21,11 @@ SCHEDULE = REPO / "tests" / "fixtures" / "schedule"  # two days, three rooms, a 
 MERGE = REPO / "tests" / "fixtures" / "merge"  # a topic, with all it brings, merged into a session
 SEED_MBOX = SHARED / "sources" / "using-bpf-in-mm-reply.mbox"
 
+# mkdocs.yml reads these with !ENV (the Pages workflows set them): the tests build the
+# configuration's own defaults, whatever the shell that runs them has set.
+for _name in ("SITE_URL", "REPO_URL", "EDIT_URI"):
+    os.environ.pop(_name, None)
+
 
 @pytest.fixture
 def shared() -> Path:

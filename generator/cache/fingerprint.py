@@ -7,14 +7,17 @@ pages: a change to any part makes every cached result unusable, so the next buil
   the generator's code on disk is not the code that builds: its results are not kept as the
   new code's);
 - the time zone database the calendars embed (zoneinfo's files);
-- the MkDocs configuration, the theme overrides and the hooks' folders (by content).
+- the MkDocs configuration, the theme overrides and the hooks' folders (by content), and the
+  value of every environment variable an `!ENV` tag of the configuration reads (the Pages
+  workflows give `site_url` as SITE_URL): another value is another site.
 
 What the records and pages keep (`records` in `Fingerprint`) depends on the configuration only
-through two settings (site_url and use_directory_urls): another mkdocs.yml with the same two,
-or none, keeps them; the site and the no-op check depend on all of it (`whole`).
+through two settings (site_url and use_directory_urls, as the exports read them, `!ENV`
+resolved): another mkdocs.yml with the same two, or none, keeps them; the site and the no-op
+check depend on all of it (`whole`).
 
-Standard library only (PyYAML for mkdocs.yml, once): it is computed before the build's imports,
-for the no-op check.
+Standard library only (PyYAML and MkDocs' `!ENV` reader, pyyaml_env_tag, for mkdocs.yml, once):
+it is computed before the build's imports, for the no-op check.
 """
 
 from __future__ import annotations
@@ -69,8 +72,9 @@ def fingerprints(config_file: str | None = None) -> Fingerprint:
                 whole.update(b"\0config\0" + fh.read())
         except OSError:
             whole.update(b"\0config missing")
-        dirs, settings = _read_config(config_file)
+        dirs, settings, env = _read_config(config_file)
         records.update(repr(settings).encode())
+        whole.update(b"\0env\0" + repr(env).encode())
         for folder in dirs:
             _hash_files(whole, folder, lambda name: True)
     return Fingerprint(whole.hexdigest(), records.hexdigest())
@@ -136,16 +140,23 @@ def shaping_dirs(config_file: str) -> list[str]:
     return _read_config(config_file)[0]
 
 
-def _read_config(config_file: str) -> tuple[list[str], tuple[str | None, str | None]]:
-    """shaping_dirs, and the two settings the pages and exports read (as written)."""
+def _read_config(config_file: str) -> tuple[list[str], tuple[object, ...], list[tuple[str, str | None]]]:
+    """shaping_dirs, the two settings the pages and exports read (as they read them), and the
+    environment variables the configuration reads, with their values."""
     root = os.path.dirname(os.path.abspath(config_file))
     dirs = [os.path.join(root, "overrides")]
-    settings: tuple[str | None, str | None] = (None, None)
+    settings: tuple[object, ...] = (None, None)
+    env: list[tuple[str, str | None]] = []
     try:
         import yaml
 
-        with open(config_file, encoding="utf-8") as fh:
-            node = yaml.compose(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        from generator.errors import Problems
+        from generator.site import config
+
+        node = config.compose(config_file)
+        env = config.env_read(node)
+        publish = config.publish_of(node, config_file, Problems())
+        settings = (publish.site_url, publish.directory_urls)
         cfg = {k.value: v for k, v in getattr(node, "value", []) if isinstance(k, yaml.ScalarNode)}
         theme = cfg.get("theme")
         if isinstance(theme, yaml.MappingNode):
@@ -153,9 +164,6 @@ def _read_config(config_file: str) -> tuple[list[str], tuple[str | None, str | N
         hooks = cfg.get("hooks")
         if isinstance(hooks, yaml.SequenceNode):
             dirs += [os.path.dirname(os.path.join(root, v.value)) for v in hooks.value]
-        settings = tuple(  # type: ignore[assignment]
-            getattr(cfg.get(key), "value", None) for key in ("site_url", "use_directory_urls")
-        )
     except Exception:  # MkDocs will say what is wrong with it
         pass
-    return sorted({d for d in dirs if os.path.isdir(d)}), settings
+    return sorted({d for d in dirs if os.path.isdir(d)}), settings, env

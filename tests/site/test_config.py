@@ -66,3 +66,61 @@ def test_page_urls_follow_mkdocs(target, directory, flat):
     assert Publish().page_url(target) == directory
     assert Publish(directory_urls=False).page_url(target) == flat
     assert Publish("https://x.example/").absolute(Publish().page_url(target)) == "https://x.example/" + directory
+
+
+# ------------------------------------------------------------------- !ENV, as MkDocs reads it
+
+
+ENV_CONFIG = "site_name: x\nsite_url: !ENV [SITE_URL, 'https://default.example/briefs/']\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "env"),
+    [
+        (ENV_CONFIG, {}),
+        (ENV_CONFIG, {"SITE_URL": "https://example.github.io/lsfmm-prep/"}),
+        (ENV_CONFIG, {"SITE_URL": "https://example.github.io/lsfmm-prep"}),  # MkDocs adds the slash
+        (ENV_CONFIG, {"SITE_URL": ""}),  # set but empty: unset
+        ("site_name: x\nsite_url: !ENV SITE_URL\n", {}),  # no default: unset
+        (
+            "site_name: x\nsite_url: !ENV [PAGES_URL, SITE_URL, 'https://d.example/']\n",
+            {"SITE_URL": "https://s.example/"},
+        ),
+        ("site_name: x\nsite_url: https://plain.example/x\nuse_directory_urls: !ENV [FLAT, true]\n", {"FLAT": "false"}),
+        ("site_name: x\nuse_directory_urls: !ENV [FLAT, true]\n", {}),
+    ],
+)
+def test_the_exports_read_the_address_mkdocs_reads(tmp_path, monkeypatch, text, env):
+    """The exports' absolute links and MkDocs' canonical links and sitemap come from one value:
+    whatever the environment gives, the generator reads what MkDocs' own loader reads."""
+    from mkdocs.config import load_config
+
+    for name in ("SITE_URL", "PAGES_URL", "FLAT"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(text)
+    (tmp_path / "docs").mkdir()
+    publish, problems = read(config)
+    mkdocs = load_config(config_file=str(config))
+    assert problems == []
+    assert publish == Publish(mkdocs.site_url or None, mkdocs.use_directory_urls)
+
+
+def test_the_project_configuration_takes_the_pages_address_from_the_environment(monkeypatch):
+    monkeypatch.setenv("SITE_URL", "https://example.github.io/lsfmm-prep")
+    assert read(REPO / "mkdocs.yml") == (Publish("https://example.github.io/lsfmm-prep/"), [])
+    monkeypatch.delenv("SITE_URL")
+    assert read(REPO / "mkdocs.yml") == (Publish("https://lsfmm-prep.example.org/"), [])
+
+
+def test_a_bad_address_from_the_environment_says_where_it_came_from(tmp_path, monkeypatch):
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(ENV_CONFIG)
+    monkeypatch.setenv("SITE_URL", "example.github.io/lsfmm-prep/")
+    _, problems = read(config)
+    assert problems == [
+        f"{config}:2: site_url must be an http:// or https:// URL, found 'example.github.io/lsfmm-prep/'"
+        " (from the environment variable SITE_URL)"
+    ]

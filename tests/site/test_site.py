@@ -184,8 +184,10 @@ def edit_links(html: str) -> list[str]:
 
 
 def test_mkdocs_yml_names_the_repository_the_edit_links_open():
-    config = (REPO / "mkdocs.yml").read_text()
-    assert "repo_url: https://git.example.org/lsfmm-prep\n" in config and "edit_uri: edit/main/docs/\n" in config
+    from mkdocs.config import load_config  # as MkDocs reads it: the defaults of its !ENV tags
+
+    config = load_config(config_file=str(REPO / "mkdocs.yml"))
+    assert (config.repo_url, config.edit_uri) == ("https://git.example.org/lsfmm-prep", "edit/main/docs/")
 
 
 @pytest.mark.parametrize("which", ["default", "sample"])
