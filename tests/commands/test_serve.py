@@ -1,11 +1,14 @@
 """`make serve`: saving a YAML file regenerates the pages and mkdocs serve shows the change."""
 
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+
+import pytest
 
 from tests.conftest import REPO, SAMPLE, make_project
 
@@ -102,3 +105,46 @@ def test_serve_keeps_the_pdf_briefs_a_make_pdf_made(tmp_path):
     finally:
         proc.terminate()
         proc.communicate(timeout=30)
+
+
+@pytest.mark.parametrize(
+    "signals",
+    [
+        [signal.SIGTERM],
+        [signal.SIGINT],  # Ctrl-C
+        # Two at once: a service manager (systemd, tmux, CI) signals the whole process group, and
+        # `make serve` passes its own SIGTERM on. The second cut the shutdown short, and serve
+        # hung, waiting for MkDocs' server thread; a third printed a KeyboardInterrupt traceback.
+        [signal.SIGTERM, signal.SIGTERM],
+        [signal.SIGINT, signal.SIGINT],
+    ],
+    ids=["SIGTERM", "SIGINT", "SIGTERM-twice", "SIGINT-twice"],
+)
+def test_serve_stops_cleanly_on_a_signal(tmp_path, signals):
+    project = make_project(tmp_path, SAMPLE)
+    port = free_port()
+    proc = start_serve(project, port)
+    poll = None
+    try:
+        assert wait_for(f"http://127.0.0.1:{port}/proposals/cache-policy/", "Cache policy"), "the site was not served"
+        # A browser's live-reload request, waiting for the next build, as when a page is open.
+        poll = subprocess.Popen(
+            [sys.executable, "-c", f"import urllib.request as u; u.urlopen('http://127.0.0.1:{port}/livereload/0/1')"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(0.5)
+        for sig in signals:
+            proc.send_signal(sig)
+        out, _ = proc.communicate(timeout=10)  # not a benchmark: about 0.5 s here
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+        if poll is not None:
+            poll.kill()
+            poll.wait()
+    text = out.decode()
+    assert proc.returncode == 0, text
+    assert "Traceback" not in text and "Error" not in text, text
+    assert text.splitlines()[-1] == f"Stopped on {signals[0].name}."
