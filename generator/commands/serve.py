@@ -20,6 +20,7 @@ from generator.builder.load import data_folder
 from generator.cache.store import Cache
 from generator.commands.output import generated, recovered, say, site_line
 from generator.errors import LsfError, UsageError
+from generator.site import servestatus
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,6 +42,8 @@ def run(args: argparse.Namespace) -> int:
         result = pipeline.run(req, cache)
         recovered(site_dir, result.recovered)
         say(result.warnings)
+        servestatus.write(site_dir, servestatus.status(result.error))  # read by the page that reloads now
+        # A failed build returns too (it never raises): MkDocs reloads the browsers only then.
         if result.error is not None:  # reported; the last good site stays
             error = result.error
             say(error.lines() if isinstance(error, LsfError) else [f"Error: {error}"])
@@ -81,6 +84,8 @@ def run(args: argparse.Namespace) -> int:
         except KeyboardInterrupt:
             if stop.signal is None:
                 raise
+        finally:
+            servestatus.clear(site_dir)
     if stop.signal is not None:
         print(f"Stopped on {stop.signal.name}.", flush=True)
     return 0

@@ -1,5 +1,6 @@
 """`make serve`: saving a YAML file regenerates the pages and mkdocs serve shows the change."""
 
+import json
 import os
 import signal
 import socket
@@ -58,17 +59,35 @@ def test_saving_a_yaml_file_updates_the_served_page(tmp_path):
         record = project / "data" / "proposals" / "cache-policy.yaml"
         record.write_text(record.read_text().replace("title: Cache policy", "title: Cache policy, edited"))
         assert wait_for(url, "Cache policy, edited"), "the edit did not reach the served page"
+        status = f"http://127.0.0.1:{port}/lsfmm-serve-status.json"  # what the page's banner shows
+        assert json.loads(fetch(status)) == {"generated_by": "lsfmm-prep", "failed": False}
         # A broken edit is reported and the last good page stays.
         good = record.read_text()
         record.write_text(good.replace("status: idea", "staus: idea"))
-        time.sleep(2)
+        assert wait_for(status, '"failed": true'), "the failure did not reach the status file"
+        assert json.loads(fetch(status)) == {
+            "generated_by": "lsfmm-prep",
+            "failed": True,
+            "problems": [
+                {
+                    "file": "data/proposals/cache-policy.yaml",
+                    "line": 4,
+                    "column": 1,
+                    "message": "unknown field 'staus' (did you mean 'status'?)",
+                    "warning": False,
+                }
+            ],
+            "summary": ["Failed: 1 error; nothing was written."],
+        }
         assert "Cache policy, edited" in fetch(url)
         # Mended, it says so, though no page changed (the last line must not stay "Failed").
         record.write_text(good)
-        time.sleep(2)
+        assert wait_for(status, '"failed": false'), "the mended rebuild did not reach the status file"
+        time.sleep(1)
     finally:
         proc.terminate()
         out, _ = proc.communicate(timeout=30)
+    assert not (project / "site" / "lsfmm-serve-status.json").exists()  # serve's alone: gone when it stops
     text = out.decode()
     assert "unknown field 'staus' (did you mean 'status'?)" in text
     # Each save rebuilds once (or twice: a save is a write and a close), never again by itself:
