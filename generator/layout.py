@@ -239,6 +239,7 @@ STAGING = ".lsfmm-staging-"  # changed pages staged under docs/ before they are 
 LOCK = ".lsfmm-build.lock"  # beside docs/: one build, site or serve rebuild at a time in a checkout
 CACHE_FOLDER = ".lsfmm-cache"  # beside the data folder: what a rebuild can reuse (generator.cache.store)
 SITE_STAMP = "search/search_index.json"  # in a built site: written anew by every build, so it tells builds apart
+SERVE_STATUS = "lsfmm-serve-status.json"  # in the site serve serves: the last rebuild's problems; never published
 
 
 def within(real: str, root: str) -> bool:

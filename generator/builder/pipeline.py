@@ -5,7 +5,8 @@
 | phase     | where                      | in → out                                          | kind |
 |-----------|----------------------------|---------------------------------------------------|------|
 | lock      | `files.build_lock`         | one build at a time over the same folders         | I/O |
-| recover   | `site.swap.recover_site`   | the site a killed swap left aside, put back       | I/O |
+| recover   | `site.swap.recover_site`   | the site a killed swap left aside, put back;      | I/O |
+|           | `site.servestatus.clear`   | serve's status file removed from it               |     |
 | no-op     | `cache.noop`               | nothing changed since the last `site --strict`?   | I/O: stats |
 | load      | `builder.load`             | data folder → every data file's bytes             | I/O: reads data/ |
 | validate  | `records`                  | those bytes → the Site, or problems               | pure |
@@ -88,6 +89,7 @@ class Result:
 
 def run(req: Request, cache: Cache) -> Result:
     """lock → recover → no-op check → generate → site → record."""
+    from generator.site import servestatus
     from generator.site.swap import recover_site
 
     result = Result()
@@ -95,6 +97,7 @@ def run(req: Request, cache: Cache) -> Result:
         with build_lock(req.out, req.data):
             if req.site_dir is not None:
                 result.recovered = recover_site(req.site_dir)
+                servestatus.clear(req.site_dir)  # serve's alone: never in a site that is published
             noop = Noop(cache, req.data, req.out, req.site_dir) if req.may_skip and req.site_dir else None
             before = noop.before() if noop is not None else None
             if noop is not None and before is not None and noop.unchanged(before):

@@ -6,9 +6,12 @@ the parsed records and what the site build can reuse stay in memory for the whol
 from __future__ import annotations
 
 import argparse
+import contextlib
+import logging
 import os
 import signal
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from generator import layout
@@ -17,6 +20,7 @@ from generator.builder.load import data_folder
 from generator.cache.store import Cache
 from generator.commands.output import generated, recovered, say, site_line
 from generator.errors import LsfError, UsageError
+from generator.site import servestatus
 
 
 def run(args: argparse.Namespace) -> int:
@@ -38,6 +42,8 @@ def run(args: argparse.Namespace) -> int:
         result = pipeline.run(req, cache)
         recovered(site_dir, result.recovered)
         say(result.warnings)
+        servestatus.write(site_dir, servestatus.status(result.error))  # read by the page that reloads now
+        # A failed build returns too (it never raises): MkDocs reloads the browsers only then.
         if result.error is not None:  # reported; the last good site stays
             error = result.error
             say(error.lines() if isinstance(error, LsfError) else [f"Error: {error}"])
@@ -49,32 +55,88 @@ def run(args: argparse.Namespace) -> int:
             print(f"{site_line(site_dir, result)} Save to page: {time.perf_counter() - started:.1f} s.", flush=True)
         failed = False
 
-    rebuild()
-    server = LiveReloadServer(
-        builder=rebuild,
-        host=host,
-        port=int(port),
-        root=site_dir,
-        mount_path=_mount_path(config),
-        polling_interval=args.interval,
-    )
-    if not args.poll:  # told of changes by the system (inotify on Linux): polling a summit's files kept a core busy
-        server.observer = _changes_observer()  # MkDocs only schedules, starts and stops it
-    for path in _watched(data, out, config):
-        server.watch(path)
+    stop = _Stop()
+    with stop.on_signals():
+        try:
+            rebuild()
+            server = LiveReloadServer(
+                builder=rebuild,
+                host=host,
+                port=int(port),
+                root=site_dir,
+                mount_path=_mount_path(config),
+                polling_interval=args.interval,
+            )
+            # MkDocs starts the thread that answers requests as an ordinary thread: the process
+            # would wait for it at exit, for ever if its shutdown was cut short.
+            server.serve_thread.daemon = True
+            if not args.poll:  # told of changes by the system (inotify on Linux): polling kept a core busy
+                server.observer = _changes_observer()  # MkDocs only schedules, starts and stops it
+            for path in _watched(data, out, config):
+                server.watch(path)
+            print(f"Serving {site_dir}/ on http://{addr}{_mount_path(config)} (Ctrl-C stops).", flush=True)
+            try:
+                server.serve()
+            finally:
+                stop.stopping()  # a signal can no longer cut the shutdown short
+                with _quiet("watchdog"):  # an emitter stopped while it read an event logs an error
+                    server.shutdown()
+        except KeyboardInterrupt:
+            if stop.signal is None:
+                raise
+        finally:
+            servestatus.clear(site_dir)
+    if stop.signal is not None:
+        print(f"Stopped on {stop.signal.name}.", flush=True)
+    return 0
 
-    def stop(signum: int, frame: object) -> None:
+
+class _Stop:
+    """SIGTERM and SIGINT stop serve, the same way. The first interrupts what the main thread is
+    doing (a rebuild is abandoned: it writes atomically, and the last good site stays), and the
+    shutdown that follows runs to its end whatever signals come next: a service manager signals
+    every process of the group, and `make` passes its own SIGTERM on, so serve gets two at once.
+    Once serve is stopping, the handlers stay until the process exits."""
+
+    def __init__(self) -> None:
+        self.signal: signal.Signals | None = None  # the one that stopped serve
+        self._stopping = False
+        self._pid = os.getpid()
+
+    def _handle(self, signum: int, frame: object) -> None:
+        if os.getpid() != self._pid:  # a render worker the first build forked: as without serve
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
+        if self._stopping:
+            return
+        self._stopping = True
+        self.signal = signal.Signals(signum)
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, stop)
-    print(f"Serving {site_dir}/ on http://{addr}{_mount_path(config)} (Ctrl-C stops).", flush=True)
+    def stopping(self) -> None:
+        self._stopping = True
+
+    @contextlib.contextmanager
+    def on_signals(self) -> Iterator[None]:
+        previous = {s: signal.signal(s, self._handle) for s in (signal.SIGTERM, signal.SIGINT)}
+        try:
+            yield
+        finally:
+            if self.signal is None:  # ended otherwise (an error): the handlers as they were
+                for s, handler in previous.items():
+                    signal.signal(s, handler)
+
+
+@contextlib.contextmanager
+def _quiet(logger: str) -> Iterator[None]:
+    log = logging.getLogger(logger)
+    level = log.level
+    log.setLevel(logging.CRITICAL + 1)
     try:
-        server.serve()
-    except KeyboardInterrupt:
-        pass
+        yield
     finally:
-        server.shutdown()
-    return 0
+        log.setLevel(level)
 
 
 def _changes_observer() -> Any:
