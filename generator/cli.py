@@ -243,8 +243,10 @@ def _command(name: str) -> Any:
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     argv = list(sys.argv[1:] if argv is None else argv)
-    # A bare --dry-run means the diff; argparse's optional value would take the next PATH.
-    argv = ["--dry-run=diff" if a == "--dry-run" else a for a in argv]
+    # A bare --dry-run of the mail commands means the diff; argparse's optional value would take
+    # the next PATH. (`release --dry-run` is a plain flag.)
+    if {"import-mbox", "intake"} & set(argv):
+        argv = ["--dry-run=diff" if a == "--dry-run" else a for a in argv]
     args = parser.parse_args(argv)  # argparse exits 2 on bad usage
     if not args.command:
         parser.print_help(sys.stderr)

@@ -148,6 +148,15 @@ def test_two_releases_give_the_changes_page_the_feed_and_the_mails(project: Path
     assert tree(project / "outbox") == before
 
 
+def test_a_dry_run_says_what_the_release_would_hold_and_writes_nothing(project: Path):
+    before = tree(project)
+    code, out, err = release(project, "--name", "Preliminary", "--dry-run")
+    assert code == 0, err
+    assert out.startswith("Release 1 (“Preliminary”) of example-summit would hold 2 sessions; the first release.")
+    assert "Added: Hooks in MM (Mon 6 May, 09:30-10:00, Main hall)" in out
+    assert tree(project) == before
+
+
 def test_unreleased_edits_show_on_the_agenda(project: Path):
     assert release(project, "--name", "Preliminary", "--no-mail")[0] == 0
     assert not (project / "outbox").exists()
