@@ -42,7 +42,8 @@ from email.parser import BytesParser
 from typing import Any
 
 from generator.errors import Problem
-from generator.mail.htmltext import html_to_text
+from generator.mail import htmltext
+from generator.mail.htmltext import html_to_text  # noqa: F401 (the tests call it here)
 from generator.records import mailtext
 
 POLICY = email.policy.default.clone(raise_on_defect=False, linesep="\n")
@@ -243,10 +244,6 @@ def parse(raw: bytes, source: str, line: int, number: int) -> Mail | Problem:
     except Exception as exc:
         text, body_notes = "", [f"its body cannot be decoded ({type(exc).__name__}); imported without text"]
     notes.extend(body_notes)
-    cut = _text_cut(text)
-    if cut < len(text):
-        notes.append(f"text cut at {cut:,} of {len(text):,} characters")
-        text = text[:cut].rstrip() + f"\n[lsfmm-prep: {len(text) - cut:,} more characters not imported]"
     pairs = _to_and_cc(msg)
     return Mail(
         source=source,
@@ -524,20 +521,29 @@ def _lists(msg: Message) -> tuple[str, ...]:
 
 def body_text(msg: Message) -> tuple[str, list[str]]:
     """The plain-text body: text/plain parts preferred, HTML-only mail converted, decoded
-    whatever the charset or transfer encoding, signature removed, controls made visible."""
+    whatever the charset or transfer encoding, signature removed, controls made visible, cut
+    to MAX_TEXT characters and MAX_TEXT_BYTES bytes."""
     notes: list[str] = []
-    parts = _text_parts(msg, notes)
+    more = [0]  # characters the HTML conversion left out, past MAX_TEXT
+    parts = _text_parts(msg, notes, more)
     text = "\n\n".join(p for p in parts if p.strip())
     text = text.replace("\r\n", "\n").replace("\r", "")
     if _CONTROL.search(text):
         notes.append("control characters in its text are shown as U+FFFD")
         text = _CONTROL.sub("\ufffd", text)
-    text = mailtext.strip_signature(mailtext.strip_footer(text))
+    if not more[0]:  # the end of a text cut short is not where a signature is
+        text = mailtext.strip_signature(mailtext.strip_footer(text))
     lines = [ln.rstrip() for ln in text.split("\n")]
-    return "\n".join(lines).strip("\n"), notes
+    text = "\n".join(lines).strip("\n")
+    whole = len(text) + more[0]
+    cut = _text_cut(text)
+    if cut < len(text):
+        notes.append(f"text cut at {cut:,} of {whole:,} characters")
+        text = text[:cut].rstrip() + f"\n[lsfmm-prep: {whole - cut:,} more characters not imported]"
+    return text, notes
 
 
-def _text_parts(part: Message, notes: list[str], depth: int = 0) -> list[str]:
+def _text_parts(part: Message, notes: list[str], more: list[int], depth: int = 0) -> list[str]:
     if depth > 20:
         notes.append("MIME parts nested too deeply; the deepest ignored")
         return []
@@ -550,10 +556,10 @@ def _text_parts(part: Message, notes: list[str], depth: int = 0) -> list[str]:
             for want in ("text/plain", "text/html"):
                 for child in children:
                     if _safe(child.get_content_type, "") == want:
-                        found = _text_parts(child, notes, depth + 1)
+                        found = _text_parts(child, notes, more, depth + 1)
                         if any(t.strip() for t in found):
                             return found
-            return [t for child in children for t in _text_parts(child, notes, depth + 1)][:1]
+            return [t for child in children for t in _text_parts(child, notes, more, depth + 1)][:1]
         out = []
         plain_anywhere = any(_safe(p.get_content_type, "") == "text/plain" for p in part.walk())
         for child in children:
@@ -561,10 +567,13 @@ def _text_parts(part: Message, notes: list[str], depth: int = 0) -> list[str]:
                 continue
             if _safe(child.get_content_type, "") == "text/html" and plain_anywhere:
                 continue
-            out.extend(_text_parts(child, notes, depth + 1))
+            out.extend(_text_parts(child, notes, more, depth + 1))
         return out
     if ctype == "text/html":
-        return [html_to_text(_decode(part, notes)[:MAX_HTML])]
+        # Twice what is kept: a text cut short is cut again where a whole text would be.
+        text, left_out = htmltext.convert(_decode(part, notes)[:MAX_HTML], 2 * MAX_TEXT)
+        more[0] += left_out
+        return [text]
     if (ctype.startswith("text/") and depth == 0) or ctype == "text/plain" or ctype.startswith("text/x-"):
         return [_decode(part, notes)]
     return []
