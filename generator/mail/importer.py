@@ -96,19 +96,23 @@ class Plan:
 # ---------------------------------------------------------------------------- the plan
 
 
-def _chain(mail: Mail, parent: dict[str, str | None]) -> list[str]:
-    """The messages up from this one: In-Reply-To first, then up References, then known links."""
+def _chain(mail: Mail, parent: dict[str, str | None], depth: int) -> list[str]:
+    """The messages up from this one: In-Reply-To first, then up References, then known links,
+    at least `depth` of them when there are (up the links no further: walking every ancestor of
+    every message of a reply chain is the square of its length)."""
     refs = list(mail.references)
     irt = mail.in_reply_to
     if irt and irt not in refs:
         refs.append(irt)
     chain = refs[refs.index(irt) :: -1] if irt else refs[::-1]
     seen = set(chain) | {mail.message_id}
-    while chain and parent.get(chain[-1]) and parent[chain[-1]] not in seen:
+    have = len(chain) - chain.count(mail.message_id)
+    while have < depth and chain and parent.get(chain[-1]) and parent[chain[-1]] not in seen:
         nxt = parent[chain[-1]]
         assert nxt is not None
         chain.append(nxt)
         seen.add(nxt)
+        have += 1
     return [c for c in chain if c != mail.message_id]
 
 
@@ -250,9 +254,11 @@ def plan(
     index = _WordIndex(texts)
     loose = Loose(texts)  # what quoting clients did to the words, when they do not follow
     for mail in unique.values():
-        chain = _chain(mail, parent)
+        blocks = mailtext.blocks(mail.text)
+        deepest = max((block.level for block in blocks), default=0)
+        chain = _chain(mail, parent, deepest + 1) if deepest else []
         above = 0  # the quote level of the block before
-        for block in mailtext.blocks(mail.text):
+        for block in blocks:
             if block.level:
                 rewrapped = above > block.level
                 found = _attribute(
@@ -298,7 +304,7 @@ def plan(
             fills[mid] = add
             out.filled[mid] = [k for k, _ in add]
         _differences(old, rec, out.warnings, f"{data_dir}/{thread_rel}")
-    new_ids = [mid for mid in records if mid not in on_record]
+    new_ids = {mid: None for mid in records if mid not in on_record}  # in order
     out.quoted_only = [mid for mid in out.quoted_only if mid in new_ids]
 
     nodes = {mid: (r["in_reply_to"], r["date"]) for mid, r in on_record.items()}
@@ -582,10 +588,11 @@ def _extend_thread(
         item = items[mid]
         after[item.end].extend(yamledit.mapping(add, item.key_column, dash=False))
     anchor: str | None = None
+    adding = set(added)
     for mid in order:
         if mid in items:
             anchor = mid
-        elif mid in added:
+        elif mid in adding:
             line = items[anchor].end if anchor else yamledit.leading_comments(text, place.items[0].start) - 1
             after[line].extend(yamledit.mapping(records[mid].fields(), indent, dash=True))
     return yamledit.insert(text, list(after.items())).encode("utf-8")

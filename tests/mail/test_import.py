@@ -678,6 +678,43 @@ def test_lists_that_check_accepts_are_extended_or_left_with_a_warning(tmp_path):
     assert "1 message added." in result.stdout
 
 
+def _chain_of_replies(n: int) -> str:
+    """n messages, each replying to the one before by In-Reply-To alone (no References: the
+    chain is known only by walking up), quoting its parent's words and its grandparent's."""
+
+    def own(k: int) -> str:
+        return f"message {k} says the words of number {k} here"
+
+    messages = []
+    for k in range(n):
+        head = f"From: P{k % 3} <p{k % 3}@x.org>\nSubject: Re: chain\nDate: Mon, 1 Jan 2026 10:00:00 +0000\n"
+        head += f"Message-ID: <c{k}@x>\n" + (f"In-Reply-To: <c{k - 1}@x>\n" if k else "")
+        quoted = f"On Mon, 1 Jan 2026, P{(k - 1) % 3} wrote:\n> {own(k - 1)}\n" if k else ""
+        quoted += f">> {own(k - 2)}\n" if k > 1 else ""
+        messages.append(head + "\n" + quoted + "\n" + own(k))
+    return mbox(*messages)
+
+
+def test_a_long_chain_is_ordered_and_each_quote_attributed_to_its_message(tmp_path):
+    from generator.mail import importer
+    from generator.mail.mbox import read_inputs
+
+    n = 400
+    path = tmp_path / "chain.mbox"
+    path.write_text(_chain_of_replies(n))
+    mails = read_inputs([str(path)]).mails
+    site = site_of(SAMPLE)
+    p = importer.plan(mails[::-1], site, "chain", {"data/people.yaml": (SAMPLE / "people.yaml").read_bytes()}, "data")
+    assert p.added == [f"c{k}@x" for k in range(n)]
+    got = {(q.mail, q.level): (q.message_id, q.how) for q in p.quoted}
+    assert len(got) == len(p.quoted) == 2 * n - 3
+    for k in range(1, n):
+        assert got[(f"c{k}@x", 1)] == (f"c{k - 1}@x", "text")
+        if k > 1:
+            assert got[(f"c{k}@x", 2)] == (f"c{k - 2}@x", "text")
+    assert p.warnings == []
+
+
 def test_attribution_stops_at_two_candidates_and_skips_words_too_many_messages_share(monkeypatch):
     """Bound: a quoted block is compared with at most MAX_CANDIDATES messages, and no more once
     two hold it. N bot messages with one paragraph, and a reply quoting it N times, cost N
