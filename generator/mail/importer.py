@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from generator.errors import EditError, InputError, Problem
@@ -251,12 +252,20 @@ def plan(
     # Attribute the quoted blocks; messages known only through them get records.
     inferred: dict[str, Record] = {}
     other_threads = set(elsewhere) | {mid for mid in site.messages if mid not in on_record}  # in another thread
-    index = _WordIndex(texts)
-    loose = Loose(texts)  # what quoting clients did to the words, when they do not follow
+    work: list[tuple[Mail, list[str], list[mailtext.Block]]] = []
     for mail in unique.values():
         blocks = mailtext.blocks(mail.text)
         deepest = max((block.level for block in blocks), default=0)
-        chain = _chain(mail, parent, deepest + 1) if deepest else []
+        work.append((mail, _chain(mail, parent, deepest + 1) if deepest else [], blocks))
+    index = _WordIndex(texts)
+    index.answer(
+        (mail.message_id, block.text, chain[block.level - 1] if len(chain) >= block.level else None)
+        for mail, chain, blocks in work
+        for block in blocks
+        if block.level
+    )
+    loose = Loose(texts)  # what quoting clients did to the words, when they do not follow
+    for mail, chain, blocks in work:
         above = 0  # the quote level of the block before
         for block in blocks:
             if block.level:
@@ -373,58 +382,95 @@ def add_people(out: Plan, people: People, current: dict[str, bytes | None], data
 
 
 class _WordIndex:
-    """Which messages' own text holds a run of four words: finding the message a quoted block
-    came from among thousands without comparing it with each (that was quadratic)."""
+    """Which messages' own text holds a quoted block: the message it is quoted from (up the
+    chain), or, when that one does not, the messages holding a run of four of its words:
+    finding where a block came from among thousands without comparing it with each (that was
+    quadratic).
+
+    Every question is answered before the blocks are attributed (`answer`), one message at a
+    time: each message's words become an automaton once (linear in its text), asked every
+    question about that message, then dropped (the automata of fifty 1 MB messages, all kept,
+    took 1.2 GB). Only the runs of four words that blocks start with are indexed."""
 
     N = 4
     MAX_CANDIDATES = 32  # messages a block's words may be in before it is too common to attribute
 
     def __init__(self, texts: dict[str, str]):
         self.texts = texts
-        self.grams: dict[tuple[str, ...], set[str]] | None = None
-        self.own: dict[str, mailtext.OwnWords] = {}
+        self.held: dict[tuple[str, str], bool] = {}  # (Message-ID, block text) -> held
+        self.found: dict[tuple[str, str], list[str]] = {}  # (block text, Message-ID excluded) -> holding
+        self.asked: set[tuple[str, str]] = set()  # the keys of `found` answered, [] or not
 
-    def contains(self, mid: str, block_text: str) -> bool:
-        """Whether message `mid`'s own words hold the block (linear in the block, once the
-        message's automaton is built, which is linear in its text)."""
-        own = self.own.get(mid)
-        if own is None:
-            own = self.own[mid] = mailtext.OwnWords(self.texts[mid])
-        return own.holds(block_text)
+    def answer(self, asks: Iterable[tuple[str, str, str | None]]) -> None:
+        """Answer, for each block (the Message-ID of its message, its text, the message up the
+        chain it would be quoted from, None when the chain does not go that far), whether that
+        message holds it, and when it does not, which messages do."""
+        asks = list(asks)
+        self._answer_held((cand, text) for _, text, cand in asks if cand is not None and cand in self.texts)
+        rest = {
+            (text, mid): None
+            for mid, text, cand in asks
+            if cand is None or (cand in self.texts and not self.held[(cand, text)])
+        }
+        starts = {text: self._starts(text) for text, _ in rest}
+        sets = self._sets({gram for grams in starts.values() for gram in grams})
+        candidates: dict[tuple[str, str], list[str]] = {}
+        self.asked.update(rest)
+        for text, exclude in rest:
+            grams = [sets.get(gram, set()) for gram in starts[text]]
+            smallest = min(grams, key=len) if grams else set()
+            if len(smallest) > self.MAX_CANDIDATES + 1:
+                continue  # words that many messages share cannot tell one of them
+            candidates[(text, exclude)] = sorted(m for m in smallest if m != exclude and all(m in g for g in grams))
+        self._answer_held((m, text) for (text, _), found in candidates.items() for m in found)
+        for (text, exclude), found in candidates.items():
+            self.found[(text, exclude)] = [m for m in found if self.held[(m, text)]][:2]
 
-    def _build(self) -> dict[tuple[str, ...], set[str]]:
-        grams: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    def _answer_held(self, pairs: Iterable[tuple[str, str]]) -> None:
+        by_message: dict[str, list[str]] = defaultdict(list)
+        for mid, text in pairs:
+            if (mid, text) not in self.held:
+                self.held[(mid, text)] = False
+                by_message[mid].append(text)
+        for mid in sorted(by_message):
+            own = mailtext.OwnWords(self.texts[mid])
+            for text in by_message[mid]:
+                self.held[(mid, text)] = own.holds(text)
+
+    def _starts(self, text: str) -> list[tuple[str, ...]]:
+        """The runs of four words a block is looked up by: its first three that do not overlap
+        ([] under four words: too short to tell one message from another)."""
+        words = text.split()
+        return [tuple(words[i : i + self.N]) for i in range(0, min(len(words) - self.N + 1, 3 * self.N), self.N)]
+
+    def _sets(self, wanted: set[tuple[str, ...]]) -> dict[tuple[str, ...], set[str]]:
+        """The messages whose own words hold each of the runs `wanted`."""
+        sets: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        if not wanted:
+            return sets
         for mid, text in self.texts.items():
             for words in mailtext.own_words(text):
                 for i in range(len(words) - self.N + 1):
-                    grams[tuple(words[i : i + self.N])].add(mid)
-        return grams
+                    gram = tuple(words[i : i + self.N])
+                    if gram in wanted:
+                        sets[gram].add(mid)
+        return sets
+
+    def contains(self, mid: str, block_text: str) -> bool:
+        """Whether message `mid`'s own words hold the block (answered by `answer` before, else
+        now)."""
+        if (mid, block_text) not in self.held:
+            self._answer_held([(mid, block_text)])
+        return self.held[(mid, block_text)]
 
     def holding(self, block_text: str, exclude: str) -> list[str]:
-        """The messages whose own text holds the block (sorted, at most two: two is already
-        ambiguous); [] for blocks under four words, which are too short to tell one message
-        from another, and for blocks whose words more than MAX_CANDIDATES messages share. The
-        work per block is bounded by those numbers, not by the messages on record."""
-        words = block_text.split()
-        if len(words) < self.N:
-            return []
-        if self.grams is None:
-            self.grams = self._build()
-        sets = [
-            self.grams.get(tuple(words[i : i + self.N]), set())
-            for i in range(0, min(len(words) - self.N + 1, 3 * self.N), self.N)
-        ]
-        smallest = min(sets, key=len)
-        if len(smallest) > self.MAX_CANDIDATES + 1:
-            return []  # words that many messages share cannot tell one of them
-        found = {m for m in smallest if m != exclude and all(m in other for other in sets)}
-        out: list[str] = []
-        for m in sorted(found):
-            if self.contains(m, block_text):
-                out.append(m)
-                if len(out) == 2:
-                    break
-        return out
+        """The messages other than `exclude` whose own text holds the block (sorted, at most
+        two: two is already ambiguous); [] for blocks under four words, and for blocks whose
+        words more than MAX_CANDIDATES messages share. The work per block is bounded by those
+        numbers, not by the messages on record. Answered by `answer` before, else now."""
+        if (block_text, exclude) not in self.asked:
+            self.answer([(exclude, block_text, None)])
+        return self.found.get((block_text, exclude), [])
 
 
 def _fold(text: str) -> str:
