@@ -117,6 +117,26 @@ def _chain(mail: Mail, parent: dict[str, str | None], depth: int) -> list[str]:
     return [c for c in chain if c != mail.message_id]
 
 
+def least_growth(mails: list[Mail], site: Site) -> int:
+    """Bytes a thread file grows by at least when `mails` are imported into it: the record of
+    each message on record in no thread, counted once (its smallest copy), as small as YAML can
+    write it (its fields' names and values, keys two columns in). Known before the plan: an
+    import that cannot fit a data file is refused before it costs anything."""
+    held = {_mid_key(mid) for mid in site.messages}
+    least: dict[str, int] = {}
+    for mail in mails:
+        key = _mid_key(mail.message_id)
+        if key in held:
+            continue
+        size = 15 + len(mail.message_id) + 12  # "- message_id: ...", "  author: x", line ends
+        size += 29 if mail.date else 0  # "  date: 2026-04-28T09:00:00Z"
+        size += 12 + min(len(mail.subject), 300) if mail.subject else 0
+        size += 16 + len(mail.in_reply_to) if mail.in_reply_to else 0
+        size += 9 + len(mail.text) if mail.text else 0  # a character is a byte or more
+        least[key] = min(size, least.get(key, size))
+    return sum(least.values())
+
+
 def plan(
     mails: list[Mail],
     site: Site,

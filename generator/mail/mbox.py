@@ -26,6 +26,10 @@ Python's mail modules are used with one explicit policy (`POLICY`), around their
   than the rest of reading a message, and a thread repeats the same few (its senders, its
   subject, its lists, one Content-Type): `POLICY` remembers the last few thousand it parsed
   (20,000 replies took 19.5 s to read, 3.5 s so).
+- Cost and memory are linear in the mail, and bounded: an input is split by offsets (no list
+  of its lines, no copy of each message before it is parsed), and one run reads at most
+  `MAX_READ` bytes, `MAX_MESSAGES` messages and `MAX_TEXTS` characters of text in all; past
+  any of them `Read.too_large` says which, and the caller stops.
 """
 
 from __future__ import annotations
@@ -76,6 +80,10 @@ class _Policy(email.policy.EmailPolicy):
 POLICY = _Policy(raise_on_defect=False, linesep="\n")
 
 MAX_INPUT = 256 * 1024 * 1024  # one input, after decompression
+MAX_READ = 256 * 1024 * 1024  # all inputs of one run together, after decompression
+MAX_MESSAGES = 100_000  # messages in all inputs of one run (a thread file holds fewer)
+MAX_TEXTS = 256 * 1024 * 1024  # characters of text kept of all messages of one run
+OUT_OF_MEMORY = "out of memory: this mail is more than the machine can hold at once; import it in parts"
 MAX_MESSAGE = 8 * 1024 * 1024  # one message, with its attachments
 MAX_HEADERS = 256 * 1024  # one message's header section
 MAX_HEADER = 16 * 1024  # one header, unfolded: parsing a header is superlinear in its length
@@ -88,6 +96,7 @@ MAX_HTML = 4 * 1024 * 1024
 # After the first message, a separator is "From " + sender + a date ending in hh:mm[:ss] yyyy.
 _FROM_LINE = re.compile(rb"From \S*\s.*\b\d{1,2}:\d{2}(?::\d{2})?\s+(?:[A-Z]{3,5}\s+)?\d{4}\s*")
 _ESCAPED_FROM = re.compile(rb"^>(>*From )", re.M)
+_NOT_BLANK = re.compile(rb"\S")
 _MSGID = re.compile(r"<([^<>\s]+@[^<>\s]+)>")
 _BARE_MSGID = re.compile(r"[^<>\s@]+@[^<>\s@]+")
 _IRT_DATE = re.compile(r"message of \"([^\"]{6,60})\"")
@@ -138,6 +147,7 @@ class Read:
     mails: list[Mail] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # errors (whole inputs) and warnings
     counts: dict[str, int] = field(default_factory=dict)  # input -> messages found
+    too_large: str = ""  # the limit of one run that the inputs reach (reading stopped there)
 
 
 # ---------------------------------------------------------------------------- inputs
@@ -145,7 +155,8 @@ class Read:
 
 def read_inputs(paths: list[str], stdin: io.BufferedIOBase | None = None) -> Read:
     """Read every input (a path, or '-' for standard input); bad inputs are errors, bad
-    messages are warnings and are skipped."""
+    messages are warnings and are skipped. Reading stops at the first limit of a run that the
+    inputs reach (`Read.too_large`)."""
     out = Read()
     files = []
     for given in paths:
@@ -153,6 +164,7 @@ def read_inputs(paths: list[str], stdin: io.BufferedIOBase | None = None) -> Rea
         if not found:
             out.problems.append(Problem(given, 0, 0, "a folder with no mail in it (a maildir holds cur/ and new/)"))
         files.extend(found)
+    read = messages = texts = 0
     for path in files:
         shown = "<stdin>" if path == "-" else path
         try:
@@ -165,17 +177,34 @@ def read_inputs(paths: list[str], stdin: io.BufferedIOBase | None = None) -> Rea
             out.problems.append(Problem(shown, 0, 0, f"cannot read: {exc.strerror or exc}"))
             continue
         data, error = _decompress(raw)
+        del raw
         if error:
             out.problems.append(Problem(shown, 0, 0, error))
             continue
-        messages = split(data)
-        out.counts[shown] = len(messages)
-        if not messages:
+        read += len(data)
+        if read > MAX_READ:
+            out.too_large = f"too large: more than {MAX_READ:,} bytes of mail in one run (reached in {shown})"
+            return out
+        data = data.replace(b"\r\n", b"\n")
+        bounds = _bounds(data)
+        out.counts[shown] = len(bounds)
+        if not bounds:
             out.problems.append(Problem(shown, 0, 0, "no mail in it (empty)"))
             continue
-        for number, (line, raw_msg) in enumerate(messages, 1):
-            result = parse(raw_msg, shown, line, number)
+        messages += len(bounds)
+        if messages > MAX_MESSAGES:
+            out.too_large = f"too many messages: more than {MAX_MESSAGES:,} in one run (reached in {shown})"
+            return out
+        for number, (line, start, end, escaped) in enumerate(bounds, 1):
+            result = parse(_message(data, start, end, escaped), shown, line, number)
             if isinstance(result, Mail):
+                texts += len(result.text)
+                if texts > MAX_TEXTS:
+                    out.too_large = (
+                        f"too large: more than {MAX_TEXTS:,} characters of text in one run "
+                        f"(reached at message {number} of {shown})"
+                    )
+                    return out
                 out.mails.append(result)
                 out.problems.extend(Problem(shown, line, 0, f"message {number}: {n}", True) for n in result.notes)
             else:
@@ -213,22 +242,45 @@ def split(data: bytes) -> list[tuple[int, bytes]]:
     """(first line, raw message) for each message: an mbox (first non-blank line 'From '),
     un-escaping mboxrd '>From ' lines, or else the whole input as one message."""
     data = data.replace(b"\r\n", b"\n")
-    lines = data.split(b"\n")
-    i = 0
-    while i < len(lines) and not lines[i].strip():
-        i += 1
-    if i == len(lines):
+    return [(line, _message(data, start, end, escaped)) for line, start, end, escaped in _bounds(data)]
+
+
+def _message(data: bytes, start: int, end: int, escaped: bool) -> bytes:
+    return _ESCAPED_FROM.sub(rb"\1", data[start:end]) if escaped else data[start:end]
+
+
+def _bounds(data: bytes) -> list[tuple[int, int, int, bool]]:
+    """Where `split` finds each message: (its first line, start, end, whether its '>From '
+    lines are escaped: in an mbox), by offsets into `data` (line breaks already '\\n'), in one
+    pass."""
+    first = _NOT_BLANK.search(data)
+    if first is None:
         return []
-    if not lines[i].startswith(b"From "):
-        return [(i + 1, b"\n".join(lines[i:]))]
-    out: list[tuple[int, bytes]] = []
-    start = i
-    for j in range(i + 1, len(lines)):
-        if lines[j].startswith(b"From ") and _FROM_LINE.fullmatch(lines[j]):
-            out.append((start + 1, b"\n".join(lines[start + 1 : j])))
-            start = j
-    out.append((start + 1, b"\n".join(lines[start + 1 :])))
-    return [(line, _ESCAPED_FROM.sub(rb"\1", body)) for line, body in out]
+    begin = data.rfind(b"\n", 0, first.start()) + 1
+    line = data.count(b"\n", 0, begin) + 1
+    if not data.startswith(b"From ", begin):
+        return [(line, begin, len(data), False)]
+    out: list[tuple[int, int, int, bool]] = []
+    at = search = begin  # the separator line of the message being read; where to look on
+    while True:
+        k = data.find(b"\nFrom ", search)
+        if k < 0:
+            break
+        end = data.find(b"\n", k + 1)
+        end = len(data) if end < 0 else end
+        if _FROM_LINE.fullmatch(data, k + 1, end):
+            out.append((line, _next_line(data, at), k, True))
+            line += data.count(b"\n", at, k + 1)
+            at = k + 1
+        search = end
+    out.append((line, _next_line(data, at), len(data), True))
+    return out
+
+
+def _next_line(data: bytes, at: int) -> int:
+    """Where the line after the one at `at` starts (the end of `data` when it is the last)."""
+    end = data.find(b"\n", at)
+    return len(data) if end < 0 else end + 1
 
 
 # ---------------------------------------------------------------------------- one message

@@ -301,3 +301,30 @@ def test_the_published_data_carries_no_address(data: Path, tmp_path: Path):
     assert "gil@example.org" not in published
     people = json.loads(published)["people"]
     assert people and all("addresses" not in p and "review" not in p for p in people)
+
+
+def test_the_limits_of_one_run_and_running_out_of_memory_write_nothing(data: Path, monkeypatch):
+    from generator.mail import intake as planner
+    from generator.mail import mbox
+
+    before = tree(data)
+    monkeypatch.setattr(mbox, "MAX_MESSAGES", 10)
+    result = intake(data)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"Error: too many messages: more than 10 in one run (reached in {SEASON}); split the mail and take it "
+        "in in parts; nothing was written.\n"
+    )
+    monkeypatch.setattr(mbox, "MAX_MESSAGES", 100)
+
+    def plan(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(planner, "plan", plan)
+    result = intake(data)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        "Error: out of memory: this mail is more than the machine can hold at once; import it in parts; "
+        "nothing was written.\n"
+    )
+    assert tree(data) == before
