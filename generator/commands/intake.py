@@ -156,6 +156,9 @@ def _check_after(data: str, season: intake.Season) -> None:
         for plan in season.plans:
             shown = os.path.join(data, plan.thread_path)
             wrong += [Problem(shown, 0, 0, w) for w in importer.read_back(plan, site_after)]
+        if season.people is not None:
+            people = os.path.join(data, "people.yaml")
+            wrong += [Problem(people, 0, 0, w) for w in importer.read_back(season.people, site_after)]
         for t in season.topics:
             if t.id not in site_after.topics:
                 wrong.append(Problem(os.path.join(data, "topics", f"{t.id}.yaml"), 0, 0, "does not read back"))

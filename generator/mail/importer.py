@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 
 from generator.errors import EditError, InputError, Problem
@@ -144,7 +144,7 @@ def plan(
     current: dict[str, bytes | None],
     data_dir: str,
     people: People | None = None,
-    elsewhere: set[str] | frozenset[str] = frozenset(),
+    elsewhere: Container[str] = frozenset(),
 ) -> Plan:
     """What the import changes. `current` holds the files' bytes now (None: no such file).
     With `people` shared by several plans (intake plans one thread per topic), people.yaml is
@@ -271,7 +271,7 @@ def plan(
 
     # Attribute the quoted blocks; messages known only through them get records.
     inferred: dict[str, Record] = {}
-    other_threads = set(elsewhere) | {mid for mid in site.messages if mid not in on_record}  # in another thread
+    other_threads = _Held(elsewhere, site, on_record)  # in another thread
     work: list[tuple[Mail, list[str], list[mailtext.Block]]] = []
     for mail in unique.values():
         blocks = mailtext.blocks(mail.text)
@@ -340,7 +340,6 @@ def plan(
     nodes.update({mid: (records[mid].in_reply_to, records[mid].date) for mid in new_ids})
     order = thread_order(nodes)
     out.added = [mid for mid in order if mid in new_ids]
-    out.people = list(people.new)
     for mid in out.added:
         out.records[mid] = records[mid]
     for mid in fills:
@@ -399,6 +398,19 @@ def add_people(out: Plan, people: People, current: dict[str, bytes | None], data
         out.files[people_path] = _extend_people(
             people_text.decode("utf-8"), people_path, [p.fields() for p in out.people], out.person_fills
         )
+
+
+class _Held:
+    """The Message-IDs that another thread holds: on record in another thread, or in
+    `elsewhere` (other threads of the same run); asked of, never listed."""
+
+    def __init__(self, elsewhere: Container[str], site: Site, on_record: dict[str, dict]):
+        self.elsewhere, self.messages, self.on_record = elsewhere, site.messages, on_record
+
+    def __contains__(self, mid: object) -> bool:
+        if not isinstance(mid, str):
+            return False
+        return mid in self.elsewhere or (mid in self.messages and mid not in self.on_record)
 
 
 class _WordIndex:
@@ -535,7 +547,7 @@ def _attribute(
     people: People,
     inferred: dict[str, Record],
     warnings: list[Problem],
-    held: set[str],
+    held: Container[str],
     loose: Loose,
     rewrapped: bool = False,
 ) -> Quoted:

@@ -103,6 +103,7 @@ _IRT_DATE = re.compile(r"message of \"([^\"]{6,60})\"")
 # gmane's archive rewrote every address, and the In-Reply-To ids that look like one, as
 # "user-<hash>@public.gmane.org": the domain hidden behind a base64 hash of it.
 GMANE = re.compile(r"(.+)-[A-Za-z0-9+/_]{8,}@public\.gmane\.(?:org|io)", re.I)
+_RAW_BYTE = re.compile("[\udc80-\udcff]")  # an 8-bit byte of a header, as the parser keeps it
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 _LAST_FIRST = re.compile(r"([^\W\d_][\w'-]*(?: [^\W\d_][\w'-]*)?), ([^\W\d_][\w'.-]*(?: [^\W\d_][\w'.-]*)?)")
 _NOT_FIRST_NAMES = {"inc", "ltd", "llc", "gmbh", "corp", "co", "ag", "sa", "jr", "sr", "ii", "iii", "phd"}
@@ -398,7 +399,7 @@ def _cap_headers(raw: bytes, notes: list[str]) -> tuple[bytes, str]:
 
 def clean(text: str) -> str:
     """Header text as stored: raw 8-bit bytes read as UTF-8, controls shown as U+FFFD, one line."""
-    if any("\udc80" <= c <= "\udcff" for c in text):
+    if _RAW_BYTE.search(text):
         raw = text.encode("utf-8", "surrogateescape")
         try:
             text = raw.decode("utf-8")
