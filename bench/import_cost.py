@@ -1,13 +1,16 @@
 """The cost of import-mbox on mail at its limits: time and peak memory, against the standard
 library's own parse of the same mbox, side by side in one run.
 
-    python bench/import_cost.py [--quick] [--chain N] [--flat N] [--big N] [--nested N,N] [--keep DIR]
+    python bench/import_cost.py [--quick] [--chain N] [--fits N] [--flat N] [--big N] [--nested N,N]
+                                [--only CASES] [--keep DIR]
 
-Writes four kinds of mbox (deterministic: fixed seeds) and runs, each in a process of its own
+Writes these mboxes (deterministic: fixed seeds) and runs import-mbox on each, each in a process of its own
 (interpreter start and imports included), into a fresh copy of the sample data:
 
 - chain:   N tiny replies, each to the one before (In-Reply-To and References), quoting a line
-           of it under an attribution line: a thread N deep;
+           of it under an attribution line: a thread N deep (100,000: more than a thread file
+           can hold, so the import ends in its clean "file too large");
+- fits:    the same chain, as long as one thread file holds (10,000), imported whole;
 - flat:    N tiny replies to one post;
 - big:     N messages of about 1 MB each (50: a 50 MB mbox), each after the first a reply
            quoting 400 KB of the one it answers;
@@ -27,6 +30,7 @@ import datetime as dt
 import email.utils
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -157,8 +161,8 @@ def write(path: Path, mails: Iterator[str]) -> int:
 
 
 def measure(args: list[str], cwd: Path) -> tuple[float, int, int, str]:
-    """Wall time, peak resident memory (bytes) and exit code of one process, and the last line
-    it printed (standard error first)."""
+    """Wall time, peak resident memory (bytes) and exit code of one process, and what it said
+    last (on standard error if anything: the line of a limit, if it reached one)."""
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(args, cwd=cwd, env=ENV, stdout=out, stderr=err)
@@ -168,8 +172,9 @@ def measure(args: list[str], cwd: Path) -> tuple[float, int, int, str]:
         out.seek(0)
         err.seek(0)
         said = err.read().decode("utf-8", "replace").strip() or out.read().decode("utf-8", "replace").strip()
-    last = said.splitlines()[-1] if said else ""
-    return elapsed, usage.ru_maxrss * 1024, proc.returncode, last
+    lines = said.splitlines() or [""]
+    last = next((ln for ln in lines if re.search(r"too large|too many|out of memory", ln)), lines[-1])
+    return elapsed, usage.ru_maxrss * 1024, proc.returncode, re.sub(r"^\S+\.yaml: ", "", last)
 
 
 def run_import(path: Path, work: Path, dry_run: bool) -> tuple[float, int, int, str]:
@@ -187,25 +192,29 @@ def megabytes(n: int) -> str:
 def outcome(code: int, last: str) -> str:
     if code == 0:
         return "ok"
-    return f"exit {code}: {last[:90]}"
+    return f"exit {code}: {last[:100]}"
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="smaller cases (chain and flat 20,000, big 10, nested 20,000)")
+    ap.add_argument("--quick", action="store_true", help="smaller cases (20,000, 5,000, 20,000, 10, 20,000)")
     ap.add_argument("--chain", type=int, help="messages in the chain (100,000)")
+    ap.add_argument("--fits", type=int, help="messages in the chain that fits one thread file (10,000)")
     ap.add_argument("--flat", type=int, help="messages in the flat thread (100,000)")
     ap.add_argument("--big", type=int, help="messages of 1 MB (50)")
     ap.add_argument("--nested", help="levels of nested blockquotes, comma-separated (20000,50000)")
-    ap.add_argument("--only", help="the cases to run, comma-separated (chain,flat,big,nested)")
+    ap.add_argument("--only", help="the cases to run, comma-separated (chain,fits,flat,big,nested)")
     ap.add_argument("--keep", type=Path, help="write the mboxes here and keep them")
     a = ap.parse_args()
     quick = a.quick
     cases: list[tuple[str, str, Iterator[str]]] = []
-    want = set((a.only or "chain,flat,big,nested").split(","))
+    want = set((a.only or "chain,fits,flat,big,nested").split(","))
     if "chain" in want:
         n = a.chain or (20_000 if quick else 100_000)
         cases.append(("chain", f"chain of {n:,} tiny replies", chain(n)))
+    if "fits" in want:
+        n = a.fits or (5_000 if quick else 10_000)
+        cases.append(("fits", f"chain of {n:,} (one thread file)", chain(n)))
     if "flat" in want:
         n = a.flat or (20_000 if quick else 100_000)
         cases.append(("flat", f"{n:,} tiny replies to one post", flat(n)))
