@@ -18,7 +18,8 @@ help:
 	@echo "make test      lint and run the test suite (npm ci installs axe-core for the browser audit)"
 	@echo "make goldens   regenerate the golden files after an intended change (review the diff)"
 	@echo "make schema    regenerate the JSON Schemas in docs/schemas/ for editors"
-	@echo "make bench     time generation and mkdocs build at three data scales; writes BENCHMARKS.md"
+	@echo "make bench     time generation and mkdocs build at three data scales; writes BENCHMARKS.md;"
+	@echo "               then intake, and import-mbox's time and memory on mail at its limits"
 	@echo "make clean     remove generated pages and site/"
 
 # The virtual environment, rebuilt whenever requirements.txt changes.
@@ -65,6 +66,7 @@ goldens: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/intake.py
+	$(BIN)/python bench/import_cost.py
 
 schema: $(STAMP)
 	$(BIN)/python -m generator schema

@@ -279,6 +279,11 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(f"Error: {exc}", file=sys.stderr)
         return 1
+    except MemoryError:  # the machine's limit, not a bug
+        if getattr(args, "debug", False):
+            traceback.print_exc()
+        print("Error: out of memory: the machine cannot hold what this needs at once.", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     except Exception as exc:

@@ -14,15 +14,21 @@ from generator.builder import pipeline
 from generator.builder.load import data_folder
 from generator.commands.check import valid_site
 from generator.commands.output import plural, print_diffs, say
-from generator.errors import DataError, Problem, Problems, UsageError
+from generator.errors import DataError, InputError, Problem, Problems, UsageError
 from generator.files import read_current, write_data
 from generator.mail import importer, mbox
+from generator.records import yamlload
 from generator.records.mailrules import CONFLICT
 from generator.records.model import Site
 
+_INVALID = "Failed: the import would leave the data invalid (above); nothing was written."
+
 
 def run(args: argparse.Namespace) -> int:
-    return import_mbox(args.data, args.paths, args.topic, args.thread, args.dry_run, args.force)
+    try:
+        return import_mbox(args.data, args.paths, args.topic, args.thread, args.dry_run, args.force)
+    except MemoryError:  # the machine's limit, reached before anything is written
+        raise InputError(mbox.OUT_OF_MEMORY) from None
 
 
 def import_mbox(
@@ -35,6 +41,8 @@ def import_mbox(
         raise UsageError(f"--thread {thread!r}: expected an id of lower-case letters, digits and single dashes")
     site = valid_site(data, "Fix the data before importing into it.")
     read = mbox.read_inputs(paths)
+    if read.too_large:
+        raise InputError(f"{read.too_large}; split the mail and import it in parts")
     say([str(p) for p in sorted(read.problems)])
     unreadable = [p for p in read.problems if not p.warning]
     if unreadable:
@@ -44,6 +52,13 @@ def import_mbox(
     thread_id = importer.choose_thread(read.mails, site, topic, thread, force)
     thread_path = os.path.join(data, "threads", f"{thread_id}.yaml")
     current = read_current([thread_path, os.path.join(data, "people.yaml")])
+    at_least = len(current[thread_path] or b"") + importer.least_growth(read.mails, site)
+    if at_least > yamlload.MAX_BYTES:  # known before the plan: what cannot be written is not planned
+        most = yamlload.MAX_BYTES
+        too_large = (
+            f"file too large: with this mail's records it would have at least {at_least:,} bytes, at most {most:,}"
+        )
+        raise DataError(Problems([Problem(thread_path, 0, 0, too_large)]), summary=_INVALID)
     plan = importer.plan(read.mails, site, thread_id, current, data)
     say([str(p) for p in plan.warnings])
     for line in _what_was_read(read, plan):
@@ -121,7 +136,7 @@ def _check_after(data: str, plan: importer.Plan, thread_path: str) -> None:
     errors = [p for p in after.errors if p.message not in planned]  # the conflicts it records are for a person
     if site_after is None or wrong or errors:
         found = Problems(errors + [Problem(thread_path, 0, 0, w) for w in wrong])
-        raise DataError(found, summary="Failed: the import would leave the data invalid (above); nothing was written.")
+        raise DataError(found, summary=_INVALID)
 
 
 def _what_changes(plan: importer.Plan, site: Site, data: str, thread_path: str, new: bool, topic: Any) -> list[str]:

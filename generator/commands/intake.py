@@ -15,7 +15,7 @@ from generator.builder import pipeline
 from generator.builder.load import data_folder
 from generator.commands.check import valid_site
 from generator.commands.output import plural, print_diffs, say
-from generator.errors import DataError, Problem, Problems, UsageError
+from generator.errors import DataError, InputError, Problem, Problems, UsageError
 from generator.files import read_current, write_data
 from generator.mail import form, importer, intake, mbox
 from generator.records import schema as S
@@ -30,7 +30,10 @@ def run(args: argparse.Namespace) -> int:
         columns[fld] = header
     if not args.paths and not args.form:
         raise UsageError("give the mail to take in (PATH...), a form export (--form CSV), or both")
-    return take_in(args.data, args.paths, args.event, args.dry_run, args.form, columns)
+    try:
+        return take_in(args.data, args.paths, args.event, args.dry_run, args.form, columns)
+    except MemoryError:  # the machine's limit, reached before anything is written
+        raise InputError(mbox.OUT_OF_MEMORY) from None
 
 
 def take_in(
@@ -59,6 +62,8 @@ def take_in(
                 Problems(bad), summary=f"Failed: {plural(len(bad), 'bad row')} in {form_path}; nothing was written."
             )
     read = mbox.read_inputs(paths)
+    if read.too_large:
+        raise InputError(f"{read.too_large}; split the mail and take it in in parts")
     say([str(p) for p in sorted(read.problems)])
     unreadable = [p for p in read.problems if not p.warning]
     if unreadable:
@@ -151,6 +156,9 @@ def _check_after(data: str, season: intake.Season) -> None:
         for plan in season.plans:
             shown = os.path.join(data, plan.thread_path)
             wrong += [Problem(shown, 0, 0, w) for w in importer.read_back(plan, site_after)]
+        if season.people is not None:
+            people = os.path.join(data, "people.yaml")
+            wrong += [Problem(people, 0, 0, w) for w in importer.read_back(season.people, site_after)]
         for t in season.topics:
             if t.id not in site_after.topics:
                 wrong.append(Problem(os.path.join(data, "topics", f"{t.id}.yaml"), 0, 0, "does not read back"))

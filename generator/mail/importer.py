@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections import defaultdict
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 
 from generator.errors import EditError, InputError, Problem
@@ -96,20 +97,44 @@ class Plan:
 # ---------------------------------------------------------------------------- the plan
 
 
-def _chain(mail: Mail, parent: dict[str, str | None]) -> list[str]:
-    """The messages up from this one: In-Reply-To first, then up References, then known links."""
+def _chain(mail: Mail, parent: dict[str, str | None], depth: int) -> list[str]:
+    """The messages up from this one: In-Reply-To first, then up References, then known links,
+    at least `depth` of them when there are (up the links no further: walking every ancestor of
+    every message of a reply chain is the square of its length)."""
     refs = list(mail.references)
     irt = mail.in_reply_to
     if irt and irt not in refs:
         refs.append(irt)
     chain = refs[refs.index(irt) :: -1] if irt else refs[::-1]
     seen = set(chain) | {mail.message_id}
-    while chain and parent.get(chain[-1]) and parent[chain[-1]] not in seen:
+    have = len(chain) - chain.count(mail.message_id)
+    while have < depth and chain and parent.get(chain[-1]) and parent[chain[-1]] not in seen:
         nxt = parent[chain[-1]]
         assert nxt is not None
         chain.append(nxt)
         seen.add(nxt)
+        have += 1
     return [c for c in chain if c != mail.message_id]
+
+
+def least_growth(mails: list[Mail], site: Site) -> int:
+    """Bytes a thread file grows by at least when `mails` are imported into it: the record of
+    each message on record in no thread, counted once (its smallest copy), as small as YAML can
+    write it (its fields' names and values, keys two columns in). Known before the plan: an
+    import that cannot fit a data file is refused before it costs anything."""
+    held = {_mid_key(mid) for mid in site.messages}
+    least: dict[str, int] = {}
+    for mail in mails:
+        key = _mid_key(mail.message_id)
+        if key in held:
+            continue
+        size = 15 + len(mail.message_id) + 12  # "- message_id: ...", "  author: x", line ends
+        size += 29 if mail.date else 0  # "  date: 2026-04-28T09:00:00Z"
+        size += 12 + min(len(mail.subject), 300) if mail.subject else 0
+        size += 16 + len(mail.in_reply_to) if mail.in_reply_to else 0
+        size += 9 + len(mail.text) if mail.text else 0  # a character is a byte or more
+        least[key] = min(size, least.get(key, size))
+    return sum(least.values())
 
 
 def plan(
@@ -119,7 +144,7 @@ def plan(
     current: dict[str, bytes | None],
     data_dir: str,
     people: People | None = None,
-    elsewhere: set[str] | frozenset[str] = frozenset(),
+    elsewhere: Container[str] = frozenset(),
 ) -> Plan:
     """What the import changes. `current` holds the files' bytes now (None: no such file).
     With `people` shared by several plans (intake plans one thread per topic), people.yaml is
@@ -246,13 +271,23 @@ def plan(
 
     # Attribute the quoted blocks; messages known only through them get records.
     inferred: dict[str, Record] = {}
-    other_threads = set(elsewhere) | {mid for mid in site.messages if mid not in on_record}  # in another thread
-    index = _WordIndex(texts)
-    loose = Loose(texts)  # what quoting clients did to the words, when they do not follow
+    other_threads = _Held(elsewhere, site, on_record)  # in another thread
+    work: list[tuple[Mail, list[str], list[mailtext.Block]]] = []
     for mail in unique.values():
-        chain = _chain(mail, parent)
+        blocks = mailtext.blocks(mail.text)
+        deepest = max((block.level for block in blocks), default=0)
+        work.append((mail, _chain(mail, parent, deepest + 1) if deepest else [], blocks))
+    index = _WordIndex(texts)
+    index.answer(
+        (mail.message_id, block.text, chain[block.level - 1] if len(chain) >= block.level else None)
+        for mail, chain, blocks in work
+        for block in blocks
+        if block.level
+    )
+    loose = Loose(texts)  # what quoting clients did to the words, when they do not follow
+    for mail, chain, blocks in work:
         above = 0  # the quote level of the block before
-        for block in mailtext.blocks(mail.text):
+        for block in blocks:
             if block.level:
                 rewrapped = above > block.level
                 found = _attribute(
@@ -298,14 +333,13 @@ def plan(
             fills[mid] = add
             out.filled[mid] = [k for k, _ in add]
         _differences(old, rec, out.warnings, f"{data_dir}/{thread_rel}")
-    new_ids = [mid for mid in records if mid not in on_record]
+    new_ids = {mid: None for mid in records if mid not in on_record}  # in order
     out.quoted_only = [mid for mid in out.quoted_only if mid in new_ids]
 
     nodes = {mid: (r["in_reply_to"], r["date"]) for mid, r in on_record.items()}
     nodes.update({mid: (records[mid].in_reply_to, records[mid].date) for mid in new_ids})
     order = thread_order(nodes)
     out.added = [mid for mid in order if mid in new_ids]
-    out.people = list(people.new)
     for mid in out.added:
         out.records[mid] = records[mid]
     for mid in fills:
@@ -366,59 +400,109 @@ def add_people(out: Plan, people: People, current: dict[str, bytes | None], data
         )
 
 
+class _Held:
+    """The Message-IDs that another thread holds: on record in another thread, or in
+    `elsewhere` (other threads of the same run); asked of, never listed."""
+
+    def __init__(self, elsewhere: Container[str], site: Site, on_record: dict[str, dict]):
+        self.elsewhere, self.messages, self.on_record = elsewhere, site.messages, on_record
+
+    def __contains__(self, mid: object) -> bool:
+        if not isinstance(mid, str):
+            return False
+        return mid in self.elsewhere or (mid in self.messages and mid not in self.on_record)
+
+
 class _WordIndex:
-    """Which messages' own text holds a run of four words: finding the message a quoted block
-    came from among thousands without comparing it with each (that was quadratic)."""
+    """Which messages' own text holds a quoted block: the message it is quoted from (up the
+    chain), or, when that one does not, the messages holding a run of four of its words:
+    finding where a block came from among thousands without comparing it with each (that was
+    quadratic).
+
+    Every question is answered before the blocks are attributed (`answer`), one message at a
+    time: each message's words become an automaton once (linear in its text), asked every
+    question about that message, then dropped (the automata of fifty 1 MB messages, all kept,
+    took 1.2 GB). Only the runs of four words that blocks start with are indexed."""
 
     N = 4
     MAX_CANDIDATES = 32  # messages a block's words may be in before it is too common to attribute
 
     def __init__(self, texts: dict[str, str]):
         self.texts = texts
-        self.grams: dict[tuple[str, ...], set[str]] | None = None
-        self.own: dict[str, mailtext.OwnWords] = {}
+        self.held: dict[tuple[str, str], bool] = {}  # (Message-ID, block text) -> held
+        self.found: dict[tuple[str, str], list[str]] = {}  # (block text, Message-ID excluded) -> holding
+        self.asked: set[tuple[str, str]] = set()  # the keys of `found` answered, [] or not
 
-    def contains(self, mid: str, block_text: str) -> bool:
-        """Whether message `mid`'s own words hold the block (linear in the block, once the
-        message's automaton is built, which is linear in its text)."""
-        own = self.own.get(mid)
-        if own is None:
-            own = self.own[mid] = mailtext.OwnWords(self.texts[mid])
-        return own.holds(block_text)
+    def answer(self, asks: Iterable[tuple[str, str, str | None]]) -> None:
+        """Answer, for each block (the Message-ID of its message, its text, the message up the
+        chain it would be quoted from, None when the chain does not go that far), whether that
+        message holds it, and when it does not, which messages do."""
+        asks = list(asks)
+        self._answer_held((cand, text) for _, text, cand in asks if cand is not None and cand in self.texts)
+        rest = {
+            (text, mid): None
+            for mid, text, cand in asks
+            if cand is None or (cand in self.texts and not self.held[(cand, text)])
+        }
+        starts = {text: self._starts(text) for text, _ in rest}
+        sets = self._sets({gram for grams in starts.values() for gram in grams})
+        candidates: dict[tuple[str, str], list[str]] = {}
+        self.asked.update(rest)
+        for text, exclude in rest:
+            grams = [sets.get(gram, set()) for gram in starts[text]]
+            smallest = min(grams, key=len) if grams else set()
+            if len(smallest) > self.MAX_CANDIDATES + 1:
+                continue  # words that many messages share cannot tell one of them
+            candidates[(text, exclude)] = sorted(m for m in smallest if m != exclude and all(m in g for g in grams))
+        self._answer_held((m, text) for (text, _), found in candidates.items() for m in found)
+        for (text, exclude), found in candidates.items():
+            self.found[(text, exclude)] = [m for m in found if self.held[(m, text)]][:2]
 
-    def _build(self) -> dict[tuple[str, ...], set[str]]:
-        grams: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    def _answer_held(self, pairs: Iterable[tuple[str, str]]) -> None:
+        by_message: dict[str, list[str]] = defaultdict(list)
+        for mid, text in pairs:
+            if (mid, text) not in self.held:
+                self.held[(mid, text)] = False
+                by_message[mid].append(text)
+        for mid in sorted(by_message):
+            own = mailtext.OwnWords(self.texts[mid])
+            for text in by_message[mid]:
+                self.held[(mid, text)] = own.holds(text)
+
+    def _starts(self, text: str) -> list[tuple[str, ...]]:
+        """The runs of four words a block is looked up by: its first three that do not overlap
+        ([] under four words: too short to tell one message from another)."""
+        words = text.split()
+        return [tuple(words[i : i + self.N]) for i in range(0, min(len(words) - self.N + 1, 3 * self.N), self.N)]
+
+    def _sets(self, wanted: set[tuple[str, ...]]) -> dict[tuple[str, ...], set[str]]:
+        """The messages whose own words hold each of the runs `wanted`."""
+        sets: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        if not wanted:
+            return sets
         for mid, text in self.texts.items():
             for words in mailtext.own_words(text):
                 for i in range(len(words) - self.N + 1):
-                    grams[tuple(words[i : i + self.N])].add(mid)
-        return grams
+                    gram = tuple(words[i : i + self.N])
+                    if gram in wanted:
+                        sets[gram].add(mid)
+        return sets
+
+    def contains(self, mid: str, block_text: str) -> bool:
+        """Whether message `mid`'s own words hold the block (answered by `answer` before, else
+        now)."""
+        if (mid, block_text) not in self.held:
+            self._answer_held([(mid, block_text)])
+        return self.held[(mid, block_text)]
 
     def holding(self, block_text: str, exclude: str) -> list[str]:
-        """The messages whose own text holds the block (sorted, at most two: two is already
-        ambiguous); [] for blocks under four words, which are too short to tell one message
-        from another, and for blocks whose words more than MAX_CANDIDATES messages share. The
-        work per block is bounded by those numbers, not by the messages on record."""
-        words = block_text.split()
-        if len(words) < self.N:
-            return []
-        if self.grams is None:
-            self.grams = self._build()
-        sets = [
-            self.grams.get(tuple(words[i : i + self.N]), set())
-            for i in range(0, min(len(words) - self.N + 1, 3 * self.N), self.N)
-        ]
-        smallest = min(sets, key=len)
-        if len(smallest) > self.MAX_CANDIDATES + 1:
-            return []  # words that many messages share cannot tell one of them
-        found = {m for m in smallest if m != exclude and all(m in other for other in sets)}
-        out: list[str] = []
-        for m in sorted(found):
-            if self.contains(m, block_text):
-                out.append(m)
-                if len(out) == 2:
-                    break
-        return out
+        """The messages other than `exclude` whose own text holds the block (sorted, at most
+        two: two is already ambiguous); [] for blocks under four words, and for blocks whose
+        words more than MAX_CANDIDATES messages share. The work per block is bounded by those
+        numbers, not by the messages on record. Answered by `answer` before, else now."""
+        if (block_text, exclude) not in self.asked:
+            self.answer([(exclude, block_text, None)])
+        return self.found.get((block_text, exclude), [])
 
 
 def _fold(text: str) -> str:
@@ -463,7 +547,7 @@ def _attribute(
     people: People,
     inferred: dict[str, Record],
     warnings: list[Problem],
-    held: set[str],
+    held: Container[str],
     loose: Loose,
     rewrapped: bool = False,
 ) -> Quoted:
@@ -582,10 +666,11 @@ def _extend_thread(
         item = items[mid]
         after[item.end].extend(yamledit.mapping(add, item.key_column, dash=False))
     anchor: str | None = None
+    adding = set(added)
     for mid in order:
         if mid in items:
             anchor = mid
-        elif mid in added:
+        elif mid in adding:
             line = items[anchor].end if anchor else yamledit.leading_comments(text, place.items[0].start) - 1
             after[line].extend(yamledit.mapping(records[mid].fields(), indent, dash=True))
     return yamledit.insert(text, list(after.items())).encode("utf-8")

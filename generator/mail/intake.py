@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from generator import layout
@@ -301,8 +301,10 @@ def plan(
 
     # The post each message belongs to, and the thread that holds it.
     people = People(site, "intake")
-    thread_ids = set(site.threads)
-    topic_ids = set(site.topics)
+    thread_ids = _Ids(site.threads)
+    topic_ids = _Ids(site.topics)
+    request_ids = _Ids(site.requests)
+    new_requests: dict[str, NewRequest] = {}
     owner: dict[str, str | None] = {}  # mid -> the Message-ID of its post (None: none)
 
     def own(mid: str, up: str | None) -> str | None:
@@ -337,6 +339,30 @@ def plan(
             owner[m] = top
         return owner.get(mid, top)
 
+    from_other: dict[str, bool] = {}  # mid -> whether it, or a message of the input up its chain, is in other_summit
+
+    def under_other_summit(mail: Mail) -> bool:
+        """Whether a message of the input up the chain of `mail` is a post skipped as another
+        summit's. Each message's answer is kept: a long chain is walked once, not once a reply."""
+        path: list[str] = []
+        at: dict[str, int] = {}
+        cur = parent(mail)
+        while cur is not None and cur in by_id and cur not in from_other and cur not in at:
+            at[cur] = len(path)
+            path.append(cur)
+            cur = parent(by_id[cur])
+        found = False
+        if cur is not None and cur in at:  # a cycle of In-Reply-To: each of it is above all of it
+            found = any(m in other_summit for m in path[at[cur] :])
+            from_other.update((m, found) for m in path[at[cur] :])
+            del path[at[cur] :]
+        elif cur is not None:
+            found = from_other.get(cur, False)
+        for m in reversed(path):
+            found = found or m in other_summit
+            from_other[m] = found
+        return found
+
     year = str(ev["start"])[:4]
     thread_of_post: dict[str, str] = {}  # post Message-ID -> thread id
     members: dict[str, list[Mail]] = defaultdict(list)  # thread id -> its mails in the input
@@ -353,7 +379,7 @@ def plan(
             why = "a reply in a thread with no topic post in the input or on record"
             if parent(mail) is None:
                 why = "not a summit post: no topic or attend tag, and no reply to one"
-            elif _above(mail, parent, by_id) & other_summit:
+            elif under_other_summit(mail):
                 why = "in the thread of a post that is not for this summit (skipped too)"
             if not read[mid].post and subjects.names_summit(mail.subject):
                 why = "names the summit but has no topic or attend tag (if it asks to attend, add it by hand)"
@@ -379,7 +405,7 @@ def plan(
             if known is not None:
                 out.known_topics.append(known)
             else:
-                tid = _free(slug(s.title, 50) or "topic", year, topic_ids)
+                tid = topic_ids.free(slug(s.title, 50) or "topic", year)
                 lead = people.sender(mail.name, mail.address, mid)
                 kind = "bof" if "bof" in s.kinds else "session"
                 posted_in = mail.in_reply_to if mail.in_reply_to else None
@@ -393,11 +419,12 @@ def plan(
             named = [topic_of_mid[m] for m in {owner[mid] or mid, mid} if m in topic_of_mid]
             held = request_of_person.get(person)
             if held is None:
-                rid = _free(f"{person}", event, {*site.requests, *(q.id for q in out.requests)})
+                rid = request_ids.free(person, event)
                 out.requests.append(mail_request(rid, mail, person, sorted(set(named)), thread, r == "topic"))
+                new_requests[rid] = out.requests[-1]
                 request_of_person[person] = rid
                 continue
-            mine = next((q for q in out.requests if q.id == held), None)
+            mine = new_requests.get(held)
             if mine is not None:  # asked again in this season's mail: one request naming both topics
                 mine.topics = sorted(set(mine.topics) | set(named))
                 out.asked_again.append((mail, held))
@@ -428,7 +455,7 @@ def plan(
         if person in request_of_person:
             out.known_requests.append(request_of_person[person])
             continue
-        rid = _free(person, event, {*site.requests, *(q.id for q in out.requests)})
+        rid = request_ids.free(person, event)
         topics = [t for t in row.topics if t not in wrong]
         out.requests.append(NewRequest(rid, person, row.posted, topics, form=where, discuss=row.discuss))
         request_of_person[person] = rid
@@ -437,7 +464,7 @@ def plan(
     thread_of_mid = {m.message_id: thread for thread, ms in members.items() for m in ms}
     for thread, thread_mails in members.items():
         all_copies = [c for m in thread_mails for c in copies[m.message_id]]
-        elsewhere = {mid for mid, th in thread_of_mid.items() if th != thread}
+        elsewhere = _OtherThreads(thread_of_mid, thread)
         p = importer.plan(all_copies, site, thread, current, data_dir, people, elsewhere)
         out.plans.append(p)
         out.files.update(p.files)
@@ -456,16 +483,6 @@ def plan(
     return out
 
 
-def _above(mail: Mail, parent: Callable[[Mail], str | None], by_id: dict[str, Mail]) -> set[str]:
-    """The messages of the input up a message's chain."""
-    found: set[str] = set()
-    cur = parent(mail)
-    while cur is not None and cur in by_id and cur not in found:
-        found.add(cur)
-        cur = parent(by_id[cur])
-    return found
-
-
 def _post_on_record(mid: str, site: Site) -> str | None:
     """The topic post of the thread on record that holds a message."""
     thread = site.messages[mid]["thread"]
@@ -482,7 +499,7 @@ def _thread_for(
     by_id: dict[str, Mail],
     site: Site,
     read: dict[str, subjects.Subject],
-    taken: set[str],
+    taken: _Ids,
     topic_of_mid: dict[str, str],
     year: str,
 ) -> str:
@@ -493,22 +510,44 @@ def _thread_for(
     tid = topic_of_mid.get(post)
     if tid is not None and site.topics[tid]["thread"]:
         return str(site.topics[tid]["thread"])
-    base = slug(read[post].title, 50) or "thread"
-    name = _free(base, year, taken)
-    taken.add(name)
-    return name
+    return taken.free(slug(read[post].title, 50) or "thread", year)
 
 
-def _free(base: str, suffix: str, taken: set[str]) -> str:
-    """`base-suffix` (or with -2, -3 ...) that no record has."""
-    base = f"{base}-{suffix}" if suffix and not base.endswith(f"-{suffix}") else base
-    name, n = base, 2
-    while name in taken or not layout.is_id(name):
-        name, n = f"{base}-{n}", n + 1
-        if n > 1000:  # pragma: no cover - an id that can never be free
-            raise ValueError(base)
-    taken.add(name)
-    return name
+class _OtherThreads:
+    """The Message-IDs of the input that go to another thread than `thread` (asked of, not
+    listed: a list for each of a season's threads is the square of the season)."""
+
+    def __init__(self, thread_of_mid: dict[str, str], thread: str):
+        self.thread_of_mid, self.thread = thread_of_mid, thread
+
+    def __contains__(self, mid: object) -> bool:
+        return isinstance(mid, str) and self.thread_of_mid.get(mid, self.thread) != self.thread
+
+
+class _Ids:
+    """Ids that no record of a kind has: `base-suffix`, else with -2, -3 ... after it. Each
+    base remembers the number it got to (a thousand posts of one title cost a thousand tries,
+    not half a million); a name too long for an id is cut to fit its number."""
+
+    def __init__(self, taken: Iterable[str]):
+        self.taken = set(taken)
+        self.tried: dict[str, int] = {}  # base -> the number its next name starts from (1: none)
+
+    def free(self, base: str, suffix: str) -> str:
+        base = f"{base}-{suffix}" if suffix and not base.endswith(f"-{suffix}") else base
+        n = self.tried.get(base, 1)
+        while True:
+            name = base if n == 1 else f"{base}-{n}"
+            if len(name) > layout.MAX_ID:
+                name = f"{base[: layout.MAX_ID - len(str(n)) - 1].rstrip('-')}-{n}"
+            if name not in self.taken and layout.is_id(name):
+                break
+            if n > len(self.taken) + 2:  # pragma: no cover - not an id, whatever its number
+                raise ValueError(base)
+            n += 1
+        self.tried[base] = n + 1
+        self.taken.add(name)
+        return name
 
 
 def _topic_file(t: NewTopic, event: str, rel: str) -> bytes:

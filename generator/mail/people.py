@@ -67,6 +67,8 @@ class People:
             self.by_name[key] = None if key in self.by_name else pid  # two people, one name: no match
         self.keys: dict[str, set[str]] = {pid: set(p.lines) for pid, p in site.people.items()}  # keys written
         self.new: list[NewPerson] = []
+        self.added: dict[str, NewPerson] = {}  # the same people, by id
+        self.numbered: dict[str, int] = {}  # an id's base -> the number its next id tries
         self.fills: dict[str, tuple[str, str]] = {}  # person on record -> (address, review) to add
         self.notes: list[str] = []  # what the import must say of people already under review
 
@@ -99,7 +101,7 @@ class People:
     def review(self, pid: str, how: str, address: str, mid: str) -> None:
         """File mail matched by name alone under review: a person on record gets the address
         (when none of theirs is on record) and a review line, once."""
-        if pid in self.fills or how == "address" or any(p.id == pid for p in self.new):
+        if pid in self.fills or how == "address" or pid in self.added:
             return
         gmane = how == "gmane" or bool(GMANE.fullmatch(address))
         if gmane:
@@ -126,7 +128,7 @@ class People:
             if how:
                 self.review(same_name, how, address, mid)
                 return same_name
-            added = next((p for p in self.new if p.id == same_name), None)
+            added = self.added.get(same_name)
             if added is not None and address:  # a person this import adds, writing from another address
                 if not GMANE.fullmatch(address):
                     added.addresses.append(address)
@@ -163,13 +165,17 @@ class People:
         shown = name or user
         shown = shown[:120].strip()
         base = slug(name, 50) or slug(user, 50) or "person"
-        pid, n = base, 2
+        n = self.numbered.get(base, 1)  # ids only ever get taken: the numbers tried before stay taken
+        pid = base if n == 1 else f"{base}-{n}"
         while pid in self.ids or pid == "index":
-            pid, n = f"{base}-{n}", n + 1
+            n += 1
+            pid = f"{base}-{n}"
+        self.numbered[base] = n + 1
         if len(review) > 600:
             review = review[:599] + "\u2026"
         # A gmane address stays in the maps below, for this import only: it is nobody's.
         self.new.append(NewPerson(pid, shown, [address] if address and not gmane else [], review, claims))
+        self.added[pid] = self.new[-1]
         self.ids.add(pid)
         self.names[pid] = shown
         self.addresses[pid] = {address.casefold()} if address else set()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -187,11 +188,21 @@ def leading_comments(text: str, line: int) -> int:
 
 
 def insert(text: str, additions: list[tuple[int, list[str]]]) -> str:
-    """Insert lines after the given 1-based lines (0: at the top); the rest stays as it was."""
+    """Insert lines after the given 1-based lines (0: at the top, at most the last line); the rest
+    stays as it was. Of two additions after one line, the later comes first. One pass over the
+    lines (inserting each addition into the list moved every line after it: the square of a
+    thread's length)."""
     lines = text.split("\n")
-    for after, new in sorted(additions, key=lambda a: a[0], reverse=True):
-        lines[after:after] = new
-    return "\n".join(lines)
+    at: dict[int, list[list[str]]] = defaultdict(list)
+    for after, new in additions:
+        at[min(after, len(lines))].append(new)
+    out: list[str] = []
+    for i, line in enumerate([*lines, None]):
+        for new in reversed(at.get(i, [])):
+            out.extend(new)
+        if line is not None:
+            out.append(line)
+    return "\n".join(out)
 
 
 def extend_scalars(text: str, key: str, values: list[str], before: str) -> str:

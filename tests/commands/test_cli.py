@@ -122,3 +122,15 @@ def test_outside_its_virtual_environment_it_says_what_to_do():
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "run `make site` once, then `.venv/bin/python -m generator ...`" in result.stderr
+
+
+def test_running_out_of_memory_is_the_machines_limit_not_a_bug(monkeypatch):
+    from generator.commands import check
+
+    def run(args):
+        raise MemoryError
+
+    monkeypatch.setattr(check, "run", run)
+    result = run_cli("check")
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == "Error: out of memory: the machine cannot hold what this needs at once.\n"

@@ -301,3 +301,62 @@ def test_the_published_data_carries_no_address(data: Path, tmp_path: Path):
     assert "gil@example.org" not in published
     people = json.loads(published)["people"]
     assert people and all("addresses" not in p and "review" not in p for p in people)
+
+
+def test_the_limits_of_one_run_and_running_out_of_memory_write_nothing(data: Path, monkeypatch):
+    from generator.mail import intake as planner
+    from generator.mail import mbox
+
+    before = tree(data)
+    monkeypatch.setattr(mbox, "MAX_MESSAGES", 10)
+    result = intake(data)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        f"Error: too many messages: more than 10 in one run (reached in {SEASON}); split the mail and take it "
+        "in in parts; nothing was written.\n"
+    )
+    monkeypatch.setattr(mbox, "MAX_MESSAGES", 100)
+
+    def plan(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(planner, "plan", plan)
+    result = intake(data)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        "Error: out of memory: this mail is more than the machine can hold at once; import it in parts; "
+        "nothing was written.\n"
+    )
+    assert tree(data) == before
+
+
+def test_a_long_chain_under_a_post_for_another_summit_and_many_posts_of_one_title(data: Path, tmp_path: Path):
+    """Each reply of a chain 300 deep (In-Reply-To alone) is skipped for the post at its top,
+    and five posts of one title by five people are five topics, numbered."""
+
+    def mail(n: int, sender: str, subject: str, date: str, parent: str | None = None) -> str:
+        head = f"From {sender}@example.org Mon Jan  1 00:00:00 2030\nFrom: {sender} <{sender}@example.org>\n"
+        head += f"To: lsf-pc@lists.linux-foundation.org\nSubject: {subject}\nDate: {date}\nMessage-ID: <m{n}@x>\n"
+        head += f"In-Reply-To: <{parent}>\n" if parent else ""
+        return head + f"\nMessage {n} has its own words.\n\n"
+
+    late = "Sat, 01 Jun 2030 08:00:00 +0000"
+    chain = [mail(0, "max", "[LSF/MM/BPF TOPIC] After the summit", late)]
+    chain += [
+        mail(n, f"p{n % 7}", "Re: [LSF/MM/BPF TOPIC] After the summit", late, f"m{n - 1}@x") for n in range(1, 301)
+    ]
+    same = [
+        mail(1000 + n, f"poster{n}", "[LSF/MM/BPF TOPIC] Same title", "Mon, 10 Feb 2030 08:00:00 +0000")
+        for n in range(5)
+    ]
+    path = tmp_path / "long.mbox"
+    path.write_text("".join(chain + same))
+    result = intake(data, "--dry-run=summary", mbox=path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert [ln for ln in lines if ln.startswith("  + topic")] == [
+        f"  + topic same-title-2030{suffix} (session, lead poster{n})"
+        for n, suffix in enumerate(["", "-2", "-3", "-4", "-5"])
+    ]
+    assert "  300 x in the thread of a post that is not for this summit (skipped too)" in lines
+    assert "  1 x posted after example-2030 ended (2030-05-08)" in lines

@@ -277,6 +277,72 @@ def test_bad_inputs_and_choices_fail_cleanly(tmp_path, shared):
     assert broken.returncode == 1 and broken.stderr.endswith("Fix the data before importing into it.\n")
 
 
+def test_the_limits_of_one_run_give_one_line_and_write_nothing(tmp_path, monkeypatch):
+    from generator.mail import mbox as reader
+
+    data = Path(shutil.copytree(SAMPLE, tmp_path / "data"))
+    before = tree(data)
+    (tmp_path / "a.mbox").write_text(_chain_of_replies(4))
+    (tmp_path / "b.mbox").write_text(_chain_of_replies(4).replace("<c", "<d"))
+    monkeypatch.setattr(reader, "MAX_MESSAGES", 6)
+    limits = {
+        "too many messages: more than 6 in one run (reached in b.mbox)": {},
+        "too large: more than 1,500 bytes of mail in one run (reached in b.mbox)": {"MAX_READ": 1500},
+        "too large: more than 600 characters of text in one run (reached at message 2 of b.mbox)": {
+            "MAX_MESSAGES": 100,
+            "MAX_READ": 10_000,
+            "MAX_TEXTS": 600,
+        },
+    }
+    for said, patch in limits.items():
+        for name, value in patch.items():
+            monkeypatch.setattr(reader, name, value)
+        for dry in ([], ["--dry-run"], ["--dry-run=summary"]):
+            result = run_cli("import-mbox", *dry, "a.mbox", "b.mbox", cwd=tmp_path)
+            assert (result.returncode, result.stdout) == (1, ""), result.stderr
+            assert result.stderr == f"Error: {said}; split the mail and import it in parts; nothing was written.\n"
+    assert tree(data) == before
+
+
+def test_a_thread_that_cannot_fit_a_data_file_is_refused_before_it_is_planned(tmp_path, monkeypatch):
+    from generator.mail import importer
+    from generator.records import yamlload
+
+    data = Path(shutil.copytree(SAMPLE, tmp_path / "data"))
+    before = tree(data)
+    (tmp_path / "chain.mbox").write_text(_chain_of_replies(300))
+    monkeypatch.setattr(yamlload, "MAX_BYTES", 10_000)
+    monkeypatch.setattr(importer, "plan", None)  # never reached
+    result = run_cli("import-mbox", "chain.mbox", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr.startswith(
+        "data/threads/chain.yaml: file too large: with this mail's records it would have at least "
+    )
+    assert result.stderr.endswith(
+        " bytes, at most 10,000\nFailed: the import would leave the data invalid (above); nothing was written.\n"
+    )
+    assert tree(data) == before
+
+
+def test_running_out_of_memory_is_one_line_and_writes_nothing(tmp_path, monkeypatch):
+    from generator.mail import importer
+
+    def plan(*args, **kwargs):
+        raise MemoryError
+
+    data = Path(shutil.copytree(SAMPLE, tmp_path / "data"))
+    before = tree(data)
+    (tmp_path / "chain.mbox").write_text(_chain_of_replies(3))
+    monkeypatch.setattr(importer, "plan", plan)
+    result = run_cli("import-mbox", "chain.mbox", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (
+        "Error: out of memory: this mail is more than the machine can hold at once; import it in parts; "
+        "nothing was written.\n"
+    )
+    assert tree(data) == before
+
+
 def test_the_writer_never_overwrites_a_file_that_changed_meanwhile(tmp_path):
     data = tmp_path / "data"
     (data / "threads").mkdir(parents=True)
@@ -676,6 +742,46 @@ def test_lists_that_check_accepts_are_extended_or_left_with_a_warning(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "its 'lists' is not a list; add the lists bpf, linux-mm by hand" in result.stderr
     assert "1 message added." in result.stdout
+
+
+def _chain_of_replies(n: int) -> str:
+    """n messages, each replying to the one before by In-Reply-To alone (no References: the
+    chain is known only by walking up), quoting its parent's words and its grandparent's."""
+
+    def own(k: int) -> str:
+        return f"message {k} says the words of number {k} here"
+
+    messages = []
+    for k in range(n):
+        head = f"From: P{k % 3} <p{k % 3}@x.org>\nSubject: Re: chain\nDate: Mon, 1 Jan 2026 10:00:00 +0000\n"
+        head += f"Message-ID: <c{k}@x>\n" + (f"In-Reply-To: <c{k - 1}@x>\n" if k else "")
+        quoted = f"On Mon, 1 Jan 2026, P{(k - 1) % 3} wrote:\n> {own(k - 1)}\n" if k else ""
+        quoted += f">> {own(k - 2)}\n" if k > 1 else ""
+        messages.append(head + "\n" + quoted + "\n" + own(k))
+    return mbox(*messages)
+
+
+def test_a_long_chain_is_ordered_and_each_quote_attributed_to_its_message(tmp_path):
+    from generator.mail import importer
+    from generator.mail.mbox import read_inputs
+
+    n = 400
+    path = tmp_path / "chain.mbox"
+    path.write_text(_chain_of_replies(n))
+    mails = read_inputs([str(path)]).mails
+    site = site_of(SAMPLE)
+    p = importer.plan(mails[::-1], site, "chain", {"data/people.yaml": (SAMPLE / "people.yaml").read_bytes()}, "data")
+    assert p.added == [f"c{k}@x" for k in range(n)]
+    got = {(q.mail, q.level): (q.message_id, q.how) for q in p.quoted}
+    assert len(got) == len(p.quoted) == 2 * n - 3
+    for k in range(1, n):
+        assert got[(f"c{k}@x", 1)] == (f"c{k - 1}@x", "text")
+        if k > 1:
+            assert got[(f"c{k}@x", 2)] == (f"c{k - 2}@x", "text")
+    assert p.warnings == []
+    # What the command refuses early is no more than the file it would write.
+    assert 0.7 * len(p.files["data/threads/chain.yaml"]) < importer.least_growth(mails, site)
+    assert importer.least_growth(mails, site) <= len(p.files["data/threads/chain.yaml"])
 
 
 def test_attribution_stops_at_two_candidates_and_skips_words_too_many_messages_share(monkeypatch):
