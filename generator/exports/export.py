@@ -317,7 +317,14 @@ def _document(site: Site, publish: Publish, item: Callable[[str, str, Callable[[
         th = site.threads[thid]
         doc = record(S.THREAD, th, skip=("quotes",), source=site.source(th.path))
         doc["quotes"] = [
-            record(S.QUOTE, q, author=q["author"], date=_json_value(S.DateTime(), q["date"]), via=q["via"])
+            record(
+                S.QUOTE,
+                q,
+                author=q["author"],
+                date=_json_value(S.DateTime(), q["date"]),
+                via=q["via"],
+                verified=q["verified"],
+            )
             for q in th["quotes"]
         ]
         return doc

@@ -121,6 +121,10 @@ def data_schema() -> dict[str, Any]:
             "description": "The reply whose quote the words were verified in, when the text of `message` is "
             "not on record (null: verified in that text, or not verified).",
         },
+        verified={
+            "type": "boolean",
+            "description": "Whether the words were found where they claim to be (write-ups quote only these).",
+        },
     )
     roles = {
         "type": "array",
