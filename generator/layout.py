@@ -129,13 +129,15 @@ INDEX_PAGES = {
 
 def target(kind: str, rid: str = "", topic: str = "") -> str:
     """The page (and anchor) where a record is shown, relative to the docs folder (a
-    question's page is its topic's questions page: give `topic`)."""
+    question's page is its topic's questions page, a decision's its topic's page: give `topic`)."""
     if kind == "topic":
         return f"topics/{rid}.md"
     if kind == "proposal":
         return f"proposals/{rid}.md"
     if kind == "question":
         return f"questions/{topic}.md#{rid}"
+    if kind == "decision":  # a decision of a topic's outcome, on the topic's page
+        return f"topics/{topic}.md#{decision_anchor(rid)}"
     if kind == "topic-questions":
         return f"questions/{rid}.md"
     if kind == "proposals-by-status":
@@ -165,6 +167,11 @@ def target(kind: str, rid: str = "", topic: str = "") -> str:
     if kind == "event-schedule-json":
         return f"events/{rid}/schedule.json"
     return INDEX_PAGES[kind]
+
+
+def decision_anchor(did: str) -> str:
+    """The anchor of a decision on its topic's page: what makes it citable."""
+    return f"decision-{did}"
 
 
 def relative(from_page: str, to: str) -> str:

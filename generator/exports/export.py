@@ -220,6 +220,8 @@ def _json_value(t: S.Type, value: Any) -> Any:
         return None
     if isinstance(t, S.Obj):
         return record(t, value)
+    if isinstance(t, S.TextOr):  # the mapping, whichever way the file wrote it
+        return record(t.obj, value)
     if isinstance(t, S.ListOf):
         return [_json_value(t.item, v) for v in value]
     if isinstance(value, dt.datetime):
@@ -265,7 +267,7 @@ def _document(site: Site, publish: Publish, item: Callable[[str, str, Callable[[
         cal = calendar_path(tid) if t["slot"] and site.on_agenda(t) else None
         questions = site.questions_of_topic.get(tid, [])
         resolved = {**t, "event": site.event_of_topic[tid]}  # given, or the only event there is
-        return record(
+        doc = record(
             S.TOPIC,
             resolved,
             skip=S.EXPORT_SKIP["topic"],
@@ -276,6 +278,9 @@ def _document(site: Site, publish: Publish, item: Callable[[str, str, Callable[[
             continued_by=site.continued_by.get(tid, []),
             merged=merged(tid),
         )
+        for d in doc["outcome"]["decisions"] if doc["outcome"] else []:
+            d["page"] = publish.page_url(layout.target("decision", d["id"], tid))
+        return doc
 
     def merged(tid: str) -> dict[str, Any] | None:
         """What the topics merged into a session bring to it (None: nothing was merged into it)."""

@@ -229,6 +229,7 @@ class Renderer(Queries):
             "held": lambda t: S.decision_status(t) == "held",
             "earlier": self.earlier,
             "later": self.later,
+            "anchor": layout.decision_anchor,
             "sessions_of": self.sessions_of,
             "others_of": self.others_of,
             "committee": self.committee,

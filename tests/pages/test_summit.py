@@ -175,7 +175,8 @@ def test_a_session_shows_what_it_continues_and_a_proposal_every_session(pages, b
     earlier = section(pages["topics/swap-backends.md"], "## Earlier sessions")
     assert (
         "- Example Summit 2029, Tue 17 Apr 2029: [Swap tiers, first round](swap-tiers-2029.md) (held, 2029-04-17). "
-        "Decided: One swap interface, several back ends behind it. · report: [Report of the 2029 session]"
+        "Decided: [One swap interface, several back ends behind it.](swap-tiers-2029.md#decision-one-interface)"
+        " · report: [Report of the 2029 session]"
         "(https://example.org/report-2029)"
     ) in earlier
     later = section(pages["topics/swap-tiers-2029.md"], "## Continued at later summits")
