@@ -246,6 +246,13 @@ def text(value: object) -> str:
     return html.escape(_show_bidi(" ".join(str(value).split())), quote=True)
 
 
+def text_code(value: object) -> str:
+    """A plain field as HTML text, as `text` makes it, with its `code spans` shown as code (as
+    the pages show them through `inline`) instead of their backticks."""
+    parts = _CODE.split(text(value))
+    return "".join(p if n % 2 == 0 else f"<code>{p}</code>" for n, p in enumerate(parts))
+
+
 def href(value: str) -> str:
     """A validated http(s) URL as the value of an HTML href attribute."""
     return html.escape(url(value), quote=True)

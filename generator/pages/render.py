@@ -29,7 +29,7 @@ import jinja2
 
 from generator import layout
 from generator.cache.reuse import Reuse, sha
-from generator.pages import grid, markup
+from generator.pages import followup, grid, markup
 from generator.pages.queries import Queries, add_minutes, running_order
 from generator.records import schedule
 from generator.records import schema as S
@@ -112,6 +112,7 @@ def environment(compiled: str | None = None) -> jinja2.Environment:
         quote=markup.quote_html,
         markdown=markup.markdown_html,
         text=markup.text,
+        code=markup.text_code,
         href=markup.href,
         first_paragraph=markup.first_paragraph,
         endnotes=markup.endnote_list,
@@ -229,7 +230,11 @@ class Renderer(Queries):
             "held": lambda t: S.decision_status(t) == "held",
             "earlier": self.earlier,
             "later": self.later,
+            "followups": self.followups,
+            "quiet_decisions": self.quiet_decisions,
+            "reference_day": lambda eid: followup.reference_day(site.events[eid]),
             "anchor": layout.decision_anchor,
+            "timezone": lambda t: site.event_of(t["id"])["timezone"],
             "sessions_of": self.sessions_of,
             "others_of": self.others_of,
             "committee": self.committee,

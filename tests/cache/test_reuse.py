@@ -17,7 +17,7 @@ from generator.builder import pipeline
 from generator.cache.fingerprint import Fingerprint
 from generator.cache.store import Cache
 from generator.pages.render import Renderer
-from tests.conftest import MERGE, REPO, SAMPLE, SCHEDULE, SUMMIT, edit, run_cli, tree
+from tests.conftest import AFTERMATH, MERGE, REPO, SAMPLE, SCHEDULE, SUMMIT, edit, run_cli, tree
 
 # (file under data/, text, its replacement): each leaves the sample data valid (check --strict).
 EDITS = [
@@ -152,7 +152,8 @@ SUMMIT_EDITS = [
     ("topics/swap-backends.yaml", "leads: [ana-swap, ben-store]", "leads: [ben-store]"),
     ("topics/swap-backends.yaml", "  - person: cat-maint\n", "  - person: dan-reclaim\n"),
     ("topics/swap-backends.yaml", "continues: [swap-tiers-2029]\n", ""),
-    ("topics/swap-tiers-2029.yaml", "    - One swap interface, several back ends behind it.", "    - Two interfaces."),
+    ("topics/swap-tiers-2029.yaml", "      text: One swap interface, several back ends behind it.", "      text: Two."),
+    ("topics/swap-tiers-2029.yaml", "    - id: one-interface", "    - id: two-interfaces"),
     ("topics/attend-slab.yaml", "kind: attend-request", "kind: bof"),
     (
         "topics/extensible-reclaim.yaml",
@@ -196,8 +197,25 @@ MERGE_EDITS = [
 ]
 
 
+# Edits of what follows a session (tests/fixtures/aftermath): a step of a proposal that ends a
+# decision's quiet, a decision's id (its anchor on every page that links it), the day the quiet
+# is counted to (the summit's first day).
+AFTERMATH_EDITS = [
+    (
+        "proposals/thp-hooks.yaml",
+        "    date: 2025-01-10\n",
+        "    date: 2025-01-10\n  - type: series\n    url: https://example.org/thp-v2\n    date: 2026-02-01\n",
+    ),
+    ("topics/oom-2025.yaml", "    - id: no-thp-hooks-yet", "    - id: thp-hooks-later"),
+    ("events/summit-2026.yaml", "start: 2026-05-04", "start: 2025-09-01"),
+]
+
+
 FIXTURE_EDITS = (
-    [(SUMMIT, *e) for e in SUMMIT_EDITS] + [(SCHEDULE, *e) for e in SCHEDULE_EDITS] + [(MERGE, *e) for e in MERGE_EDITS]
+    [(SUMMIT, *e) for e in SUMMIT_EDITS]
+    + [(SCHEDULE, *e) for e in SCHEDULE_EDITS]
+    + [(MERGE, *e) for e in MERGE_EDITS]
+    + [(AFTERMATH, *e) for e in AFTERMATH_EDITS]
 )
 
 

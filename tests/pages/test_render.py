@@ -1,8 +1,8 @@
 """Golden files: for each fixture (the sample; the summit: two events and every kind of topic
 a program committee sees; the schedule: a grid of two days and three rooms; the merge: a topic
-merged into a session, with what it brings), the exact
-Markdown of every page and the exact exports (calendars, data.json) for a site published at
-SAMPLE_PUBLISH.
+merged into a session, with what it brings; the aftermath: a 2025 session's decisions and the
+2026 topic that continues it), the exact Markdown of every page and the exact exports
+(calendars, schedule files, data.json) for a site published at SAMPLE_PUBLISH.
 
 After an intended change, run `make goldens` and review the diff of tests/golden/.
 """
@@ -20,12 +20,12 @@ from generator.layout import Publish, relative
 from generator.pages import markup
 from generator.pages.queries import add_minutes, running_order
 from generator.pages.render import render_pages
-from tests.conftest import MERGE, REPO, SAMPLE, SCHEDULE, SUMMIT
+from tests.conftest import AFTERMATH, MERGE, REPO, SAMPLE, SCHEDULE, SUMMIT
 
 GOLDENS = REPO / "tests" / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDENS") == "1"
 SAMPLE_PUBLISH = Publish(site_url="https://briefs.example.org/summit/")
-FIXTURES = {"sample": SAMPLE, "summit": SUMMIT, "schedule": SCHEDULE, "merge": MERGE}
+FIXTURES = {"sample": SAMPLE, "summit": SUMMIT, "schedule": SCHEDULE, "merge": MERGE, "aftermath": AFTERMATH}
 
 
 def sample_pages() -> dict[str, str]:
