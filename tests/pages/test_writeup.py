@@ -9,12 +9,15 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
 from generator.exports.export import exports
+from generator.layout import Publish
 from generator.pages.render import render_pages
-from tests.conftest import AFTERMATH, edit, make_project, run_cli
+from generator.records import schema as S
+from tests.conftest import AFTERMATH, REPO, edit, make_project, run_cli
 from tests.conftest import site_of as load
 from tests.pages.test_render import SAMPLE_PUBLISH
 
@@ -139,3 +142,30 @@ def test_the_site_builds_with_every_decision_anchor_a_link_points_at(tmp_path):
     text = (built / "writeups" / "oom-2025.txt").read_text()
     assert text.startswith("[lsfmm-prep draft from data/topics/oom-2025.yaml")
     assert (built / "events" / "summit-2026" / "writeup.txt").exists()
+
+
+# ---------------------------------------------------------------------------------- the default data
+
+
+def test_the_default_data_drafts_hold_only_what_its_records_say():
+    """Each held session of the default data has its draft from its recorded outcome; each
+    decision it records names its source; every link of every draft is this site's or one the
+    data gives (a URL, or a Message-ID on lore): nothing in a draft comes from elsewhere."""
+    site = load(REPO / "data")
+    held = [t for t in site.topics.values() if S.decision_status(t) == "held"]
+    assert sorted(t["id"] for t in held) == ["cache-ext", "memcg-ext", "userspace-mm-control", "using-bpf-in-mm"]
+    for t in held:
+        assert t["outcome"] and all(d["sources"] for d in t["outcome"]["decisions"]), t["id"]
+    (decision,) = site.topics["using-bpf-in-mm"]["outcome"]["decisions"]
+    assert decision["id"] == "no-thp-hooks" and decision["proposals"] == ["bpf-thp"]
+    assert "https://lwn.net/Articles/1072538/" in [s["url"] for s in decision["sources"]]
+    files = exports(site, Publish(site_url="https://site.example/"))
+    data = "".join(p.read_text(encoding="utf-8") for p in (REPO / "data").rglob("*.yaml"))
+    for path, text in files.items():
+        if not path.endswith(".txt"):
+            continue
+        assert "No outcome on record." not in text, path
+        for line in text.split("\nLinks:\n\n", 1)[1].splitlines():
+            url = line.split(" ", 1)[1]
+            lore = url.removeprefix("https://lore.kernel.org/r/")
+            assert url.startswith("https://site.example/") or url in data or unquote(lore) in data, (path, url)
