@@ -19,6 +19,7 @@ SAMPLE = REPO / "tests" / "fixtures" / "sample"
 SUMMIT = REPO / "tests" / "fixtures" / "summit"  # two events and every kind of topic
 SCHEDULE = REPO / "tests" / "fixtures" / "schedule"  # two days, three rooms, a joint and a plenary session
 MERGE = REPO / "tests" / "fixtures" / "merge"  # a topic, with all it brings, merged into a session
+AFTERMATH = REPO / "tests" / "fixtures" / "aftermath"  # a 2025 session's decisions, and a 2026 topic that continues it
 SEED_MBOX = SHARED / "sources" / "using-bpf-in-mm-reply.mbox"
 
 # mkdocs.yml reads these with !ENV (the Pages workflows set them): the tests build the

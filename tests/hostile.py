@@ -107,7 +107,14 @@ def records(big_quote: bool = True) -> dict[str, dict]:
             "reading": [{"type": "web", "url": "https://example.org/r", "title": ONE_LINE[:300]}],
             "outcome": {
                 "summary": BLOCK,
-                "decisions": [ONE_LINE[:1000]],
+                "decisions": [
+                    {
+                        "id": "hostile-decision",
+                        "text": ONE_LINE[:1000],
+                        "proposals": ["hostile-proposal"],
+                        "sources": [{"url": "https://example.org/d?a=(b)", "about": ONE_LINE[:300]}],
+                    }
+                ],
                 "writeups": [{"type": "web", "url": "https://example.org/w", "title": "<b>w</b>"}],
             },
         },

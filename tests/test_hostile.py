@@ -114,3 +114,12 @@ def test_the_one_megabyte_quote_is_there_whole(hostile_site):
 def test_data_is_never_run_through_a_template_engine(hostile_site):
     text = "".join(audit(hostile_site / "topics" / "hostile-topic" / "index.html").text)
     assert "{{ 7*7 }} {% if true %}jinja{% endif %}" in text and "49" not in text
+
+
+def test_the_plain_text_drafts_show_the_data_as_written(hostile_site):
+    """A write-up draft as plain text is text: a payload stays as written (a reader pastes it,
+    nothing renders it here), whitespace runs folded, and a bidi override is shown, not obeyed."""
+    draft = (hostile_site / "writeups" / "hostile-topic.txt").read_text(encoding="utf-8")
+    flat = " ".join(draft.split())
+    assert PAYLOADS[0] in flat and "#decision-hostile-decision" in flat
+    assert not any(c in draft for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")

@@ -5,8 +5,8 @@
 - Generated files live only in the places the generator owns (`layout.GENERATED_PLACES`) and
   carry a marker: pages a line in a closed front matter block, calendars their PRODID, data.json
   its first key, the schedules for apps (schedule.xml, schedule.json) the generator they name
-  first. A file without it is never overwritten or deleted, and nothing outside those
-  places is ever deleted.
+  first, a write-up's plain text its first line. A file without it is never overwritten or
+  deleted, and nothing outside those places is ever deleted.
 - A generated file whose record is gone (or whose session lost its slot) is deleted.
 - No path may leave the output folder.
 """
@@ -27,7 +27,8 @@ from generator.files import WriteReport, inside, same, under, write_data, write_
 def is_generated(path: str) -> bool:
     """True for a file the generator wrote: a page whose front matter (closed by '---') has the
     marker line, a calendar with the generator's PRODID, a data.json whose first key names it, a
-    schedule for apps that names it as its generator first."""
+    schedule for apps that names it as its generator first, a write-up's plain text whose first
+    line does."""
     if not path.endswith(layout.GENERATED_SUFFIXES):
         return False
     try:
@@ -41,6 +42,8 @@ def is_generated(path: str) -> bool:
         return head.startswith((layout.JSON_MARK, layout.SCHEDULE_JSON_MARK))
     if path.endswith(".xml"):
         return head.startswith(layout.SCHEDULE_XML_MARK)
+    if path.endswith(".txt"):
+        return head.startswith(layout.TEXT_MARK)
     if path.endswith(".atom"):
         return head.startswith("<?xml") and layout.ATOM_MARK in head.split("<entry>", 1)[0]
     head = head.replace("\r\n", "\n").replace("\r", "\n")

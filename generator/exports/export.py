@@ -13,6 +13,8 @@
 - `events/<id>/schedule.xml` and `schedule.json`: the event's sessions for schedule apps
   (Giggity, ConfClerk, EventFahrplan), in the formats frab and pretalx write
   (`generator.exports.frab`).
+- `writeups/<id>.txt` and `events/<id>/writeup.txt`: each session's and each summit's write-up
+  draft as plain text (`generator.pages.render.render_writeup_text`).
 - `data.json`: every record as validated, the relations derived from them, the data file each
   came from and the page that shows it. Its JSON Schema is `docs/schemas/data.schema.json`
   (`generator.exports.jsonschemas.data_schema`, built from the same field definitions).
@@ -44,6 +46,7 @@ from generator.exports.frab import schedule_files
 from generator.exports.history import History, Published, advance
 from generator.layout import Publish
 from generator.pages import markup
+from generator.pages.render import render_writeup_text, writeup_path
 from generator.records import releases
 from generator.records import schema as S
 from generator.records.model import Site
@@ -63,7 +66,7 @@ def exports(site: Site, publish: Publish, history: History | None = None) -> dic
     """Every export file, keyed by its path under docs/: a calendar per event (the current
     one's also at the top, to subscribe to), one per scheduled session, one per person who
     leads or must attend a session, schedule.xml and schedule.json per event (those whose days
-    and time zone are known), and data.json. `history`: what the calendars have shown
+    and time zone are known), the write-up drafts as plain text, and data.json. `history`: what the calendars have shown
     of each session (`history.advance` of this build); without it, as if all were new now."""
     published = history if history is not None else advance({}, site, EPOCH)
     out = {}
@@ -87,8 +90,20 @@ def exports(site: Site, publish: Publish, history: History | None = None) -> dic
         for path in paths:
             out[path] = feed.feed(site, publish, eid, path, done)
     out.update(schedule_files(site, publish))
+    for kind, rid in writeups(site):
+        path = writeup_path(kind, rid)
+        out[path] = site.derive(
+            ("writeup.txt", publish, kind, rid), partial(render_writeup_text, site, publish, kind, rid), keep=True
+        )
     out[DATA] = data_json(site, publish)
     return dict(sorted(out.items()))
+
+
+def writeups(site: Site) -> list[tuple[str, str]]:
+    """The write-up drafts published as plain text: each summit's, and each session's."""
+    return [("event", eid) for eid in site.events] + [
+        ("topic", tid) for tid in site.topics if site.on_agenda(site.topics[tid])
+    ]
 
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -220,6 +235,8 @@ def _json_value(t: S.Type, value: Any) -> Any:
         return None
     if isinstance(t, S.Obj):
         return record(t, value)
+    if isinstance(t, S.TextOr):  # the mapping, whichever way the file wrote it
+        return record(t.obj, value)
     if isinstance(t, S.ListOf):
         return [_json_value(t.item, v) for v in value]
     if isinstance(value, dt.datetime):
@@ -265,7 +282,7 @@ def _document(site: Site, publish: Publish, item: Callable[[str, str, Callable[[
         cal = calendar_path(tid) if t["slot"] and site.on_agenda(t) else None
         questions = site.questions_of_topic.get(tid, [])
         resolved = {**t, "event": site.event_of_topic[tid]}  # given, or the only event there is
-        return record(
+        doc = record(
             S.TOPIC,
             resolved,
             skip=S.EXPORT_SKIP["topic"],
@@ -276,6 +293,9 @@ def _document(site: Site, publish: Publish, item: Callable[[str, str, Callable[[
             continued_by=site.continued_by.get(tid, []),
             merged=merged(tid),
         )
+        for d in doc["outcome"]["decisions"] if doc["outcome"] else []:
+            d["page"] = publish.page_url(layout.target("decision", d["id"], tid))
+        return doc
 
     def merged(tid: str) -> dict[str, Any] | None:
         """What the topics merged into a session bring to it (None: nothing was merged into it)."""
@@ -317,7 +337,14 @@ def _document(site: Site, publish: Publish, item: Callable[[str, str, Callable[[
         th = site.threads[thid]
         doc = record(S.THREAD, th, skip=("quotes",), source=site.source(th.path))
         doc["quotes"] = [
-            record(S.QUOTE, q, author=q["author"], date=_json_value(S.DateTime(), q["date"]), via=q["via"])
+            record(
+                S.QUOTE,
+                q,
+                author=q["author"],
+                date=_json_value(S.DateTime(), q["date"]),
+                via=q["via"],
+                verified=q["verified"],
+            )
             for q in th["quotes"]
         ]
         return doc

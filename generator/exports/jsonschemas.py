@@ -44,6 +44,9 @@ def to_json(t: S.Type, exported: bool = False) -> dict[str, Any]:
         if required:
             out["required"] = required
         return out
+    if isinstance(t, S.TextOr):  # data.json holds the mapping, whichever way the file wrote it
+        mapping = to_json(t.obj, exported)
+        return mapping if exported else {"anyOf": [to_json(t.obj.fields[t.field].type), mapping]}
     if isinstance(t, S.ListOf):
         if t.min_items:
             items = to_json(t.item, exported)
@@ -107,6 +110,10 @@ def data_schema() -> dict[str, Any]:
         del topic["properties"][name]
         topic["required"].remove(name)
     topic["properties"]["event"]["type"] = "string"  # given, or the only event there is
+    decision = topic["properties"]["outcome"]["properties"]["decisions"]["items"]
+    decision["properties"]["id"]["type"] = "string"  # given, or made from its words
+    decision["properties"]["id"]["description"] += " (Made from its words when the file gives none.)"
+    _with(decision, page={**PAGE, "description": "Its address, relative to site_url: its topic's page and #anchor."})
     person = to_json(S.PERSON, exported=True)
     for name in S.EXPORT_SKIP["person"]:  # not published
         del person["properties"][name]
@@ -120,6 +127,10 @@ def data_schema() -> dict[str, Any]:
             "type": ["string", "null"],
             "description": "The reply whose quote the words were verified in, when the text of `message` is "
             "not on record (null: verified in that text, or not verified).",
+        },
+        verified={
+            "type": "boolean",
+            "description": "Whether the words were found where they claim to be (write-ups quote only these).",
         },
     )
     roles = {

@@ -24,6 +24,7 @@ import functools
 import html
 import posixpath
 import re
+import textwrap
 from collections.abc import Callable
 from html.parser import HTMLParser
 from urllib.parse import quote as urlquote
@@ -146,6 +147,30 @@ def plain(value: object) -> str:
     return _show_bidi(str(value))
 
 
+def line(value: object) -> str:
+    """A value for plain text on one line: as written, whitespace runs as one space, bidi
+    controls shown (the text is never rendered by this tool: it is for a mail or a paste)."""
+    return _show_bidi(" ".join(str(value).split()))
+
+
+_LIST_ITEM = re.compile(r"^(\s*)([-*] |[0-9]+\. )")
+
+
+def wrap_plain(text: str, width: int = 72) -> str:
+    """Plain text with its long lines wrapped at `width`, for mail: a list item's next lines
+    indented under its text; quoted lines ('>'), headings ('#') and note lines ('[n] ...') kept
+    as they are, and no word or address broken."""
+    out = []
+    for raw in text.split("\n"):
+        if len(raw) <= width or raw.startswith((">", "#", "[")):
+            out.append(raw)
+            continue
+        item = _LIST_ITEM.match(raw)
+        indent = " " * len(item.group(0)) if item else raw[: len(raw) - len(raw.lstrip(" "))]
+        out.extend(textwrap.wrap(raw, width, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False))
+    return "\n".join(out)
+
+
 class _PlainText(HTMLParser):
     """Sanitized HTML (from `markdown_html`) as plain text: paragraphs apart, list items as
     '- ', a link as its words then its address in angle brackets, code as written."""
@@ -244,6 +269,13 @@ def front_matter(title: str, source: str) -> str:
 def text(value: object) -> str:
     """A plain field as HTML text: one line, every character that HTML could read escaped."""
     return html.escape(_show_bidi(" ".join(str(value).split())), quote=True)
+
+
+def text_code(value: object) -> str:
+    """A plain field as HTML text, as `text` makes it, with its `code spans` shown as code (as
+    the pages show them through `inline`) instead of their backticks."""
+    parts = _CODE.split(text(value))
+    return "".join(p if n % 2 == 0 else f"<code>{p}</code>" for n, p in enumerate(parts))
 
 
 def href(value: str) -> str:

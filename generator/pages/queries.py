@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from generator import layout
-from generator.pages import grid
+from generator.pages import followup, grid
 from generator.records import mailtext, releases
 from generator.records import schema as S
 from generator.records.model import Site, proposals_of
@@ -294,6 +294,33 @@ class Queries:
                 seen.add(other)
                 todo.extend(site.continued_by.get(other, []))
         return sorted((site.topics[o] for o in seen), key=lambda t: (str(site.event_of(t["id"])["start"]), t["id"]))
+
+    def followups(self, tid: str) -> list[dict[str, Any]]:
+        """What a topic opens with: the decisions of the earlier sessions it continues (the
+        latest first), the steps since of the proposals they concern, and which decisions saw
+        no activity for six months before its summit's first day (`followup`)."""
+        site = self.site
+        reference = followup.reference_day(site.event_of(tid))
+        return site.derive(("followups", tid), lambda: followup.earlier_decisions(site, self.earlier(tid), reference))
+
+    def quiet_decisions(self, eid: str) -> list[dict[str, Any]]:
+        """The decisions of earlier sessions that a summit's topics continue and that saw no
+        activity on their proposals for six months before its first day: each with its session,
+        the day of its last activity, and the topics of this summit that continue it."""
+
+        def make() -> list[dict[str, Any]]:
+            found: dict[tuple[str, str], dict[str, Any]] = {}
+            for t in self.topics_of_event(eid):
+                for entry in self.followups(t["id"]):
+                    for d in entry["decisions"]:
+                        if d["quiet"] is None:
+                            continue
+                        key = (entry["topic"]["id"], d["decision"]["id"])
+                        item = found.setdefault(key, {**d, "topic": entry["topic"], "continued_in": []})
+                        item["continued_in"].append(t)
+            return sorted(found.values(), key=lambda q: (q["quiet"], q["topic"]["id"], q["decision"]["id"]))
+
+        return self.site.derive(("quiet_decisions", eid), make)
 
     # ------------------------------------------------------------------ schedule releases
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +30,7 @@ import jinja2
 
 from generator import layout
 from generator.cache.reuse import Reuse, sha
-from generator.pages import grid, markup
+from generator.pages import followup, grid, markup, writeup
 from generator.pages.queries import Queries, add_minutes, running_order
 from generator.records import schedule
 from generator.records import schema as S
@@ -112,6 +113,10 @@ def environment(compiled: str | None = None) -> jinja2.Environment:
         quote=markup.quote_html,
         markdown=markup.markdown_html,
         text=markup.text,
+        code=markup.text_code,
+        line=markup.line,
+        verbatim=markup.plain,
+        plain_text=markup.plain_text,
         href=markup.href,
         first_paragraph=markup.first_paragraph,
         endnotes=markup.endnote_list,
@@ -170,14 +175,24 @@ EVENT_PAGES = (
 )
 
 
+# Each event's write-up draft, under events/<id>/ only (the current event's too).
+WRITEUP_SUMMIT = "writeup_summit.md.j2"
+
+
 def plan(site: Site) -> list[PageSpec]:
     """Every page of the site, without rendering any."""
     specs = [PageSpec(layout.target(top), template, "event", site.current_event) for template, top, _ in EVENT_PAGES]
     specs.append(INDEX_SPECS["events"])
     for eid in site.events:
         specs += [PageSpec(layout.target(each, eid), template, "event", eid) for template, _, each in EVENT_PAGES]
+    specs += [PageSpec(layout.target("event-writeup", eid), WRITEUP_SUMMIT, "event", eid) for eid in site.events]
     specs.append(INDEX_SPECS["topics"])
     specs += [PageSpec(layout.target("topic", tid), "topic.md.j2", "topic", tid) for tid in site.topics]
+    specs += [
+        PageSpec(layout.target("writeup", tid), "writeup.md.j2", "writeup", tid)
+        for tid in site.topics
+        if site.on_agenda(site.topics[tid])
+    ]
     specs.append(INDEX_SPECS["proposals"])
     specs += [PageSpec(layout.target("proposal", pid), "proposal.md.j2", "proposal", pid) for pid in site.proposals]
     specs += [
@@ -229,6 +244,11 @@ class Renderer(Queries):
             "held": lambda t: S.decision_status(t) == "held",
             "earlier": self.earlier,
             "later": self.later,
+            "followups": self.followups,
+            "quiet_decisions": self.quiet_decisions,
+            "reference_day": lambda eid: followup.reference_day(site.events[eid]),
+            "anchor": layout.decision_anchor,
+            "timezone": lambda t: site.event_of(t["id"])["timezone"],
             "sessions_of": self.sessions_of,
             "others_of": self.others_of,
             "committee": self.committee,
@@ -253,6 +273,8 @@ class Renderer(Queries):
             "session_proposals": self.session_proposals,
             "session_questions": self.session_questions,
             "session_threads": self.session_threads,
+            "newest_posting": lambda pid, tid: writeup.newest_posting(site, pid, followup.session_day(site, tid)),
+            "positions": lambda q: writeup.positions(site, q),
         }
 
     # ------------------------------------------------------------------ parts of pages
@@ -315,6 +337,7 @@ class Renderer(Queries):
                     "Schedule changes" if ctx["current"] else f"Schedule changes, {label}",
                     "data/topics/",  # what makes the schedule; data/releases/ is written by `release`
                 ),
+                WRITEUP_SUMMIT: (f"Write-up draft: {label}", "data/topics/"),
             }[spec.template]
         elif spec.kind == "person":
             rec = site.people[spec.rid]
@@ -324,6 +347,10 @@ class Renderer(Queries):
             rec = site.topics[spec.rid]
             title, source = f"Questions: {rec['title']}", "data/questions.yaml"
             ctx["t"] = rec
+        elif spec.kind == "writeup":
+            rec = site.topics[spec.rid]
+            title, source = f"Write-up draft: {rec['title']}", site.source(rec.path)
+            ctx["topic"] = rec
         elif spec.kind == "proposals-by-status":
             title, source = f"Proposals: {S.STATUS.labels[spec.rid]}", "data/proposals/"
             ctx["status"] = spec.rid
@@ -397,6 +424,44 @@ class Renderer(Queries):
         body, notes = markup.link_notes(body, lambda target: markup.print_url(target) if target else None)
         notice = layout.NOTICE.format(source=site.source(topic.path))
         return self.env.get_template("brief.html.j2").render(**ctx, body=body, notes=notes, marker=notice)
+
+
+def writeup_path(kind: str, rid: str) -> str:
+    """Where the plain text of a write-up draft goes: a session's ("topic") or a summit's ("event")."""
+    return layout.target("writeup-text" if kind == "topic" else "event-writeup-text", rid)
+
+
+def render_writeup_text(site: Site, publish: layout.Publish, kind: str, rid: str) -> str:
+    """A session's ("topic") or a summit's ("event") write-up draft as plain text: lines wrapped
+    for mail, each link a numbered note listed at the end, with the addresses of this site's
+    pages made absolute under `site_url` (said to be on the site when it is not set)."""
+    renderer = Renderer(site, publish.directory_urls)
+    notes: list[str] = []
+
+    def note(url: str) -> str:
+        if url not in notes:
+            notes.append(url)
+        return f"[{notes.index(url) + 1}]"
+
+    def here(kind: str, rid: str, topic: str = "") -> str:
+        target = layout.target(kind, rid, topic) if topic else site.target(kind, rid)
+        url = publish.page_url(target)
+        return publish.absolute(url) or f"{url} (on this site: set site_url in mkdocs.yml to get its address)"
+
+    rec = site.topics[rid] if kind == "topic" else site.events[rid]
+    source = site.source(rec.path) if kind == "topic" else "data/topics/"
+    marker = f"{layout.TEXT_MARK}{source}: every claim links its source; check it, then delete this line.]"
+    body = renderer.env.get_template("writeup.txt.j2").render(
+        **renderer._base(),
+        topic=rec if kind == "topic" else None,
+        event=rec if kind == "event" else None,
+        note=note,
+        here=here,
+        marker=marker,
+    )
+    body = re.sub(r"\n{3,}", "\n\n", body).rstrip("\n") + "\n"
+    links = "".join(f"[{n}] {url}\n" for n, url in enumerate(notes, 1))
+    return markup.wrap_plain(body + (f"\nLinks:\n\n{links}" if links else ""))
 
 
 def render_pages(site: Site, directory_urls: bool = True) -> dict[str, str]:

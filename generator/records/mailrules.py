@@ -127,11 +127,13 @@ def verify_quotes(
       words: which reply is right can only be told from the message itself.
 
     Mismatches are errors (whitespace is ignored); returns the quotes that cannot be checked
-    because no text they claim is on record."""
+    because no text they claim is on record. Each quote's `verified` says whether it was found
+    where it claims to be (what a write-up may quote)."""
     unverified = []
     carriers = _carriers(messages)
     for quote in quotes.values():
         quote["via"] = None
+        quote["verified"] = False
         author = messages.get(quote["message"])
         if author is None or author["thread"] != quote["thread"]:
             continue  # reported above
@@ -147,7 +149,7 @@ def verify_quotes(
             )
             continue
         if author["text"]:
-            _compare(quote, author, 0, problems)
+            quote["verified"] = _compare(quote, author, 0, problems)
             continue
         cid = quote["seen_in"]
         container = messages.get(cid or "")
@@ -187,6 +189,7 @@ def verify_quotes(
             continue
         if _agreed(quote, earliest, carriers.get(quote["message"], ()), problems):
             quote["via"] = earliest["message_id"]
+            quote["verified"] = True
     return unverified
 
 

@@ -409,6 +409,7 @@ def validate(results: list[FileResult], problems: Problems, data_dir: str) -> Si
             problems.warn(
                 msg.path, msg.line_of("review"), f"message <{msg['message_id']}> awaits review: {msg['review']}"
             )
+    _decisions_without_ids(topics, problems)
     for pid, person in people.items():
         if person["review"]:
             problems.warn(person.path, person.line_of("review"), f"person '{pid}' awaits review: {person['review']}")
@@ -437,6 +438,21 @@ def validate(results: list[FileResult], problems: Problems, data_dir: str) -> Si
     for conflict in conflicts:
         relations["conflicts_of_event"].setdefault(conflict["event"], []).append(conflict)
     return Site(current, data_dir, **tables, **relations)
+
+
+def _decisions_without_ids(topics: dict[str, S.Rec], problems: Problems) -> None:
+    """A decision without an id has an anchor only while its words stay as they are: `check`
+    says so, with the id it goes by, to be given (a given id is the only one that lasts)."""
+    for t in topics.values():
+        for d in t["outcome"]["decisions"] if t["outcome"] else []:
+            if d["id_made"]:
+                problems.warn(
+                    d.path,
+                    d.line,
+                    f"decision without an id: its anchor #decision-{d['id']} holds only while its words stay the "
+                    f"same; give it one that lasts, e.g. `id: {d['id']}` (the decision as a mapping with `id` and "
+                    "`text`)",
+                )
 
 
 def _check_requests(

@@ -10,6 +10,8 @@ Written in the types of `generator.records.types`, which check positioned YAML n
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 from urllib.parse import unquote, urlsplit
 
 # Also the names of the type framework that other modules use through this one (`S.Rec`, ...).
@@ -35,6 +37,7 @@ from generator.records.types import (  # noqa: F401
     RefUse,
     Slug,
     Text,
+    TextOr,
     TimeZone,
     Type,
     Url,
@@ -491,14 +494,88 @@ ITEM = Obj(
     },
 )
 
+DECISION_ITEM = Obj(
+    "decision of the room",
+    "One thing the session decided, citable at topics/<topic>/#decision-<id>.",
+    {
+        "id": Field(
+            Slug(),
+            "Its id, unique among the topic's decisions: its address is topics/<topic>/#decision-<id>. Only an "
+            "id given here lasts through edits of its words (`check` warns of a decision without one).",
+        ),
+        "text": Field(Text(1000), "What was decided, in a sentence or two.", required=True),
+        "proposals": Field(
+            ListOf(Ref("proposal")),
+            "The proposals it concerns: a later session that continues this one shows what happened to them since.",
+        ),
+        "sources": Field(ListOf(SOURCE), "Where the decision is stated (a report of the session, the minutes)."),
+    },
+)
+
+
+def decision_id(text: str) -> str:
+    """The id a decision without one goes by (its anchor), and that `check` suggests giving it:
+    the first words of its text, or, when it has no letters or digits of ASCII, a hash of it."""
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    out = ""
+    for word in words:
+        if out and len(out) + 1 + len(word) > DECISION_ID_LEN:
+            break
+        out = f"{out}-{word}" if out else word[:DECISION_ID_LEN]
+    return out or "d" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+
+
+DECISION_ID_LEN = 40
+
+
+def _decision_ids(rec: Rec, y: Y, ctx: Ctx) -> bool:
+    """Each decision's id is unique in the outcome; one without an id goes by `decision_id` of
+    its words (made unique with -2, -3, ... in file order), and says so (`id_made`)."""
+    given: dict[str, Rec] = {}
+    ok = True
+    for d in rec["decisions"]:
+        d["id_made"] = d["id"] is None
+        if d["id"] is None:
+            continue
+        first = given.setdefault(d["id"], d)
+        if first is not d:
+            ctx.error(
+                _item_node(y, "decisions", d.line).entries["id"][1],
+                f"decision id '{d['id']}' is given twice (first at line {first.line_of('id')})",
+            )
+            ok = False
+    taken = set(given)
+    for d in rec["decisions"]:
+        if d["id"] is not None:
+            continue
+        base = decision_id(d["text"])
+        made, n = base, 1
+        while made in taken:
+            n += 1
+            made = f"{base}-{n}"
+        taken.add(made)
+        d["id"] = made
+    return ok
+
+
+def _item_node(y: Y, key: str, line: int) -> Y:
+    """The node of the item of the list under `key` that starts on `line`."""
+    return next(node for node in y.entries[key][1].items if node.line == line)
+
+
 OUTCOME = Obj(
     "outcome",
     "What happened in the session (filled in afterwards).",
     {
         "summary": Field(Text(4000, multiline=True, markdown=True), "What was said and decided (Markdown)."),
-        "decisions": Field(ListOf(Text(1000)), "Decisions, one per item."),
+        "decisions": Field(
+            ListOf(TextOr(DECISION_ITEM, "text")),
+            "What the room decided, one per item: each a mapping with `id`, `text`, the `proposals` it concerns "
+            "and its `sources` (a line of text alone is read as its `text`).",
+        ),
         "writeups": Field(ListOf(LINK), "Reports of the session (LWN, slides, notes)."),
     },
+    rules=(_decision_ids,),
 )
 
 

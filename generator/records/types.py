@@ -467,3 +467,27 @@ class Obj(Type):
                 if isinstance(rec.get(key), str):
                     ctx.broken.add((self.name, rec[key]))
         return rec if ok else INVALID
+
+
+class TextOr(Type):
+    """A mapping of `obj`, or a line of text that stands for its field `field` alone (the form
+    that was written before the mapping was possible). Either way the value is a `Rec` of `obj`,
+    with every other field at its default."""
+
+    def __init__(self, obj: Obj, field: str):
+        self.obj = obj
+        self.field = field
+        self.expected = f"text, or {obj.expected}"
+
+    def check(self, y: Y, ctx: Ctx) -> Any:
+        if y.kind != "scalar" or y.is_null:
+            return self.obj.check(y, ctx)
+        value = self.obj.fields[self.field].type.check(y, ctx)
+        if value is INVALID:
+            return value
+        rec = Rec()
+        rec.path, rec.line, rec.lines = ctx.path, y.line, {self.field: y.line}
+        for key, spec in self.obj.fields.items():
+            rec[key] = [] if isinstance(spec.type, ListOf) else spec.default
+        rec[self.field] = value
+        return rec

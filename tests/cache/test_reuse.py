@@ -17,7 +17,7 @@ from generator.builder import pipeline
 from generator.cache.fingerprint import Fingerprint
 from generator.cache.store import Cache
 from generator.pages.render import Renderer
-from tests.conftest import MERGE, REPO, SAMPLE, SCHEDULE, SUMMIT, edit, run_cli, tree
+from tests.conftest import AFTERMATH, MERGE, REPO, SAMPLE, SCHEDULE, SUMMIT, edit, run_cli, tree
 
 # (file under data/, text, its replacement): each leaves the sample data valid (check --strict).
 EDITS = [
@@ -60,7 +60,7 @@ EDITS = [
     ("threads/hooks-in-mm.yaml", "    questions: [keep-old-api]", "    questions: [keep-old-api, hook-stability]"),
 ]
 
-NOOP = "Generated 27 pages and 7 export files in docs/: 0 written, 34 unchanged, 0 removed.\n"
+NOOP = "Generated 30 pages and 10 export files in docs/: 0 written, 40 unchanged, 0 removed.\n"
 
 
 def build(tmp: Path, out: str, *extra: str) -> str:
@@ -72,7 +72,7 @@ def build(tmp: Path, out: str, *extra: str) -> str:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     shutil.copytree(SAMPLE, tmp_path / "data")
-    assert "34 written" in build(tmp_path, "docs")
+    assert "40 written" in build(tmp_path, "docs")
     return tmp_path
 
 
@@ -109,13 +109,20 @@ def test_one_proposal_edit_renders_only_what_shows_it(project, monkeypatch, caps
     monkeypatch.chdir(project)
     assert cli.main(["build", "--strict", "--data", "data", "--out", "docs"]) == 0
     out = capsys.readouterr().out
-    assert out == "Generated 27 pages and 7 export files in docs/: 3 written, 31 unchanged, 0 removed.\n"
+    assert out == "Generated 30 pages and 10 export files in docs/: 3 written, 37 unchanged, 0 removed.\n"
     # Rendered: the proposal's page, the brief of its topic (which shows its first paragraph)
     # and the page that lists the proposals of its status; not the agenda, the topics or people
     # pages, whose reads (the running orders' proposals, the people's roles) do not include this
     # proposal, nor the proposals page and the event's home, which count proposals by status
-    # and read only which proposals have which status.
-    assert sorted(rendered) == ["proposals/by-status/idea.md", "proposals/cache-policy.md", "topics/later-topic.md"]
+    # and read only which proposals have which status. The write-up drafts that name it (its
+    # session's and the summit's) read its record too, and render the same text again.
+    assert sorted(rendered) == [
+        "events/example-summit/writeup.md",
+        "proposals/by-status/idea.md",
+        "proposals/cache-policy.md",
+        "topics/later-topic.md",
+        "writeups/later-topic.md",
+    ]
     after = tree(project / "docs")
     changed = sorted(p for p in after if after[p] != before[p])
     assert changed == ["data.json", "proposals/cache-policy.md", "topics/later-topic.md"]
@@ -132,7 +139,8 @@ def test_an_event_edit_renders_the_pages_that_read_the_event(project, monkeypatc
     capsys.readouterr()
     assert not {"proposals/index.md", "questions/index.md", "people/index.md"} & set(rendered)
     assert {"people/ada-lead.md", "people/bob-reviewer.md", "people/cy-author.md"} <= set(rendered)
-    assert len(rendered) == 20
+    assert {"events/example-summit/writeup.md", "writeups/hooks-in-mm.md"} <= set(rendered)  # name the summit
+    assert len(rendered) == 23
 
 
 @pytest.mark.parametrize(("rel", "old", "new"), EDITS, ids=[f"{e[0]}:{n}" for n, e in enumerate(EDITS)])
@@ -152,7 +160,8 @@ SUMMIT_EDITS = [
     ("topics/swap-backends.yaml", "leads: [ana-swap, ben-store]", "leads: [ben-store]"),
     ("topics/swap-backends.yaml", "  - person: cat-maint\n", "  - person: dan-reclaim\n"),
     ("topics/swap-backends.yaml", "continues: [swap-tiers-2029]\n", ""),
-    ("topics/swap-tiers-2029.yaml", "    - One swap interface, several back ends behind it.", "    - Two interfaces."),
+    ("topics/swap-tiers-2029.yaml", "      text: One swap interface, several back ends behind it.", "      text: Two."),
+    ("topics/swap-tiers-2029.yaml", "    - id: one-interface", "    - id: two-interfaces"),
     ("topics/attend-slab.yaml", "kind: attend-request", "kind: bof"),
     (
         "topics/extensible-reclaim.yaml",
@@ -196,8 +205,25 @@ MERGE_EDITS = [
 ]
 
 
+# Edits of what follows a session (tests/fixtures/aftermath): a step of a proposal that ends a
+# decision's quiet, a decision's id (its anchor on every page that links it), the day the quiet
+# is counted to (the summit's first day).
+AFTERMATH_EDITS = [
+    (
+        "proposals/thp-hooks.yaml",
+        "    date: 2025-01-10\n",
+        "    date: 2025-01-10\n  - type: series\n    url: https://example.org/thp-v2\n    date: 2026-02-01\n",
+    ),
+    ("topics/oom-2025.yaml", "    - id: no-thp-hooks-yet", "    - id: thp-hooks-later"),
+    ("events/summit-2026.yaml", "start: 2026-05-04", "start: 2025-09-01"),
+]
+
+
 FIXTURE_EDITS = (
-    [(SUMMIT, *e) for e in SUMMIT_EDITS] + [(SCHEDULE, *e) for e in SCHEDULE_EDITS] + [(MERGE, *e) for e in MERGE_EDITS]
+    [(SUMMIT, *e) for e in SUMMIT_EDITS]
+    + [(SCHEDULE, *e) for e in SCHEDULE_EDITS]
+    + [(MERGE, *e) for e in MERGE_EDITS]
+    + [(AFTERMATH, *e) for e in AFTERMATH_EDITS]
 )
 
 

@@ -69,12 +69,12 @@ def test_build_reports_what_it_wrote_and_a_rebuild_writes_nothing(tmp_path):
     shutil.copytree(SAMPLE, tmp_path / "data")  # a build keeps data/calendar-history.yaml
     first = run_cli("build", "--data", "data", "--out", "docs", cwd=tmp_path)
     assert first.stdout == (
-        "Generated 27 pages and 7 export files in docs/: 34 written, 0 unchanged, 0 removed.\n"
+        "Generated 30 pages and 10 export files in docs/: 40 written, 0 unchanged, 0 removed.\n"
         "Updated calendar-history.yaml in the data folder (what the calendars show): commit it with the data.\n"
     )
     history = (tmp_path / "data" / "calendar-history.yaml").read_bytes()
     second = run_cli("build", "--data", "data", "--out", "docs", cwd=tmp_path)
-    assert second.stdout == "Generated 27 pages and 7 export files in docs/: 0 written, 34 unchanged, 0 removed.\n"
+    assert second.stdout == "Generated 30 pages and 10 export files in docs/: 0 written, 40 unchanged, 0 removed.\n"
     assert (tmp_path / "data" / "calendar-history.yaml").read_bytes() == history
 
 
@@ -94,7 +94,7 @@ def test_clean_removes_only_generated_pages(tmp_path):
     shutil.copytree(SAMPLE, tmp_path / "data")
     run_cli("build", "--data", "data", "--out", "docs", cwd=tmp_path)
     result = run_cli("clean", "--out", "docs", cwd=tmp_path)
-    assert result.stdout == "Removed 34 generated files from docs/.\n"
+    assert result.stdout == "Removed 40 generated files from docs/.\n"
     assert tree(docs) == {"guide.md": b"# hand-written\n"}
 
 

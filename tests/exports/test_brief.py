@@ -10,6 +10,7 @@ import html
 import os
 import re
 
+from generator.pages import markup
 from generator.pages.render import key_links, letter_label, render_briefs
 from tests.conftest import REPO, SAMPLE
 from tests.conftest import site_of as load
@@ -61,7 +62,7 @@ def test_each_default_brief_holds_its_whole_session():
             assert html.escape(link["title"] or link["url"], quote=True) in doc, link
         for pid in topic["proposals"]:
             for c in site.proposals[pid]["concerns"]:
-                assert " ".join(c["concern"].split()) in text, (pid, c["concern"])
+                assert markup.text_code(c["concern"]) in doc, (pid, c["concern"])  # code spans as code
         for q in (site.questions[q] for q in site.questions_of_topic.get(tid, [])):
             for pos in q["positions"]:
                 for src in pos["sources"]:
@@ -73,7 +74,7 @@ def test_each_default_brief_holds_its_whole_session():
         for n, q in enumerate(questions, 1):
             assert f"{n}. {q['question']}" in text, (tid, q["id"])
             for pos in q["positions"]:
-                assert " ".join(pos["summary"].split()) in text
+                assert markup.text_code(pos["summary"]) in doc  # code spans as code
         open_ones = [q for q in questions if q["status"] == "open"]
         assert doc.count('<div class="outcome">') == len(open_ones)
         assert doc.count('<div class="outcome notes-box">') == 1

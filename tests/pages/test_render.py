@@ -1,8 +1,9 @@
 """Golden files: for each fixture (the sample; the summit: two events and every kind of topic
 a program committee sees; the schedule: a grid of two days and three rooms; the merge: a topic
-merged into a session, with what it brings), the exact
-Markdown of every page and the exact exports (calendars, data.json) for a site published at
-SAMPLE_PUBLISH.
+merged into a session, with what it brings; the aftermath: a 2025 session's decisions and the
+2026 topic that continues it), the exact Markdown of every page and the exact exports
+(calendars, schedule files, the write-up drafts as plain text, data.json) for a site
+published at SAMPLE_PUBLISH.
 
 After an intended change, run `make goldens` and review the diff of tests/golden/.
 """
@@ -20,12 +21,12 @@ from generator.layout import Publish, relative
 from generator.pages import markup
 from generator.pages.queries import add_minutes, running_order
 from generator.pages.render import render_pages
-from tests.conftest import MERGE, REPO, SAMPLE, SCHEDULE, SUMMIT
+from tests.conftest import AFTERMATH, MERGE, REPO, SAMPLE, SCHEDULE, SUMMIT
 
 GOLDENS = REPO / "tests" / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDENS") == "1"
 SAMPLE_PUBLISH = Publish(site_url="https://briefs.example.org/summit/")
-FIXTURES = {"sample": SAMPLE, "summit": SUMMIT, "schedule": SCHEDULE, "merge": MERGE}
+FIXTURES = {"sample": SAMPLE, "summit": SUMMIT, "schedule": SCHEDULE, "merge": MERGE, "aftermath": AFTERMATH}
 
 
 def sample_pages() -> dict[str, str]:
@@ -77,10 +78,11 @@ def test_same_data_gives_byte_identical_pages(tmp_path):
             capture_output=True,
         )
         outs.append({p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
-    # 63 pages (a Changes page per event and the current one's; 19 of people, 3 of questions, 6
-    # of proposal statuses); agenda.ics, the calendars of the two events, the schedule.xml and
-    # schedule.json of the one with a time zone, and data.json
-    assert outs[0] == outs[1] and len(outs[0]) == 69
+    # 69 pages (a Changes page per event and the current one's; 19 of people, 3 of questions, 6
+    # of proposal statuses; a write-up draft per event and per session); agenda.ics, the
+    # calendars of the two events, the schedule.xml and schedule.json of the one with a time
+    # zone, the write-up drafts as plain text, and data.json
+    assert outs[0] == outs[1] and len(outs[0]) == 81
 
 
 def test_page_kinds_and_marker():
@@ -94,6 +96,7 @@ def test_page_kinds_and_marker():
         "events/example-summit/committee.md",
         "events/example-summit/index.md",
         "events/example-summit/schedule.md",
+        "events/example-summit/writeup.md",
         "events/index.md",
         "index.md",
         "people/ada-lead.md",
@@ -113,6 +116,8 @@ def test_page_kinds_and_marker():
         "topics/hooks-in-mm.md",
         "topics/index.md",
         "topics/later-topic.md",
+        "writeups/hooks-in-mm.md",
+        "writeups/later-topic.md",
     ]
     for text in pages.values():
         assert text.startswith("---\ntitle: ")

@@ -173,11 +173,14 @@ def test_the_committee_page_counts_by_track_and_decision(pages):
 
 def test_a_session_shows_what_it_continues_and_a_proposal_every_session(pages, briefs):
     earlier = section(pages["topics/swap-backends.md"], "## Earlier sessions")
+    assert "### [Swap tiers, first round](swap-tiers-2029.md)" in earlier
     assert (
-        "- Example Summit 2029, Tue 17 Apr 2029: [Swap tiers, first round](swap-tiers-2029.md) (held, 2029-04-17). "
-        "Decided: One swap interface, several back ends behind it. · report: [Report of the 2029 session]"
+        "Example Summit 2029, Tue 17 Apr 2029 · held, 2029-04-17 · report: [Report of the 2029 session]"
         "(https://example.org/report-2029)"
     ) in earlier
+    assert "- [One swap interface, several back ends behind it.](swap-tiers-2029.md#decision-one-interface)" in earlier
+    # Continued in the brief too.
+    assert '<h3>Swap tiers, first round <span class="when">(Example Summit 2029' in briefs["swap-backends"]
     later = section(pages["topics/swap-tiers-2029.md"], "## Continued at later summits")
     assert "- Example Summit 2030: [Pluggable swap back ends](swap-backends.md)" in later
     sessions = section(pages["proposals/swap-tiers.md"], "## Summit sessions")

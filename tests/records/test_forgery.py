@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLE, run_cli
+from tests.conftest import SAMPLE, run_cli, site_of
 
 THREAD = """\
 id: hooks-in-mm
@@ -256,3 +256,7 @@ def test_a_quote_is_only_hers_where_the_reply_says_so(tmp_path: Path):
         "quote 'ada-keep' is not verified: <20300101120000.1-1-ada@example.org> has no text on record, and "
         "<reply.1@example.org> quotes the lines with no attribution line naming Ada Lead (ada-lead)"
     ) in said
+    # And the Site says so: what a write-up may quote is a verified quote only.
+    quotes = site_of(data).quotes
+    assert quotes["ada-keep"]["verified"] is False and quotes["ada-keep"]["via"] is None
+    assert quotes["bob-abi"]["verified"] is True  # in the own text of its message

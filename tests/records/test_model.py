@@ -262,7 +262,7 @@ def test_a_topic_brief_older_than_its_threads_mail_is_a_warning(data):
     topic.write_text(topic.read_text() + "brief_updated: 2030-01-01\n")
     site, problems = run(data)
     assert problems == [
-        "data/topics/hooks-in-mm.yaml:45: warning: topic 'hooks-in-mm': its thread has 1 message dated after "
+        "data/topics/hooks-in-mm.yaml:46: warning: topic 'hooks-in-mm': its thread has 1 message dated after "
         "2030-01-01, when its brief was last updated (the newest: <reply.1@example.org>, 2030-01-02): read them "
         "into the brief, then update brief_updated"
     ]

@@ -151,9 +151,12 @@ def test_printed_links_are_numbered_endnotes(default_site):
     assert not any("lore.kernel.org/linux-mm/" in p for p in printed)
     assert "https://lsfmm-prep.example.org/proposals/bpf-oom/" in printed  # under site_url
     assert not any("/edit/" in p for p in printed)  # the edit button is not printed
-    # Every link of the content has its number, except the permalinks of headings.
+    # Every link of the content has its number, except the permalinks of headings and of
+    # decisions (not printed).
     links = re.findall(r"<a [^>]*>", article.split('<section class="lsf-print-notes"', 1)[0])
-    printable = [a for a in links if 'class="headerlink"' not in a and "md-content__button" not in a]
+    unprinted = ('class="headerlink"', "md-content__button", 'class="lsf-noprint"')
+    printable = [a for a in links if not any(mark in a for mark in unprinted)]
+    assert 'class="lsf-noprint" href="#decision-no-thp-hooks"' in article
     assert len(numbers) == len(printable) > 50
     # The notes are for paper only: the search index does not hold them.
     index = read(default_site, "search/search_index.json")
