@@ -143,8 +143,8 @@ def test_a_second_build_waits_for_the_first_and_says_so(built, tmp_path):
             "-c",
             "import fcntl, os, sys, time\n"
             "fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)\n"
-            "fcntl.flock(fd, fcntl.LOCK_EX); os.write(fd, b'4242\\n')\n"
-            "print('held', flush=True); time.sleep(3)\n",
+            "fcntl.lockf(fd, fcntl.LOCK_EX); os.write(fd, b'4242\\n')\n"
+            "print('held', flush=True); time.sleep(3); os.ftruncate(fd, 0)\n",
             str(project / ".lsfmm-build.lock"),
         ],
         stdout=subprocess.PIPE,
@@ -157,6 +157,7 @@ def test_a_second_build_waits_for_the_first_and_says_so(built, tmp_path):
     holder.wait()
     assert second.returncode == 0, err
     assert f"Waiting for another build in {project} (process 4242) to finish...\n" in err
+    assert "left by process" not in err  # it let go of the lock in order
     assert time.monotonic() - started > 1.5  # it did wait for the holder
 
 
