@@ -136,6 +136,9 @@ def generate(req: Request, cache: Cache, warnings: list[str]) -> Built:
             site = validate(loaded, reuse, req.strict, warnings)
             publish = publishing(req.config, req.strict)
             published = history.advance(loaded.history.history, site, history.now())
+            stuck = history.overflow(loaded.history, published)
+            if stuck.items:
+                raise DataError(stuck, req.strict)
             recorded = Renderer(RecordedSite(site, reuse), publish.directory_urls, cache.templates())
             if req.pdf:
                 briefs = make_pdf(site, recorded)
