@@ -132,7 +132,7 @@ class Read:
 def read(data_dir: str, problems: Problems) -> Read:
     """The history file of a data folder (none: empty). Problems go to `problems`."""
     path = os.path.join(data_dir, FILE)
-    if not os.path.exists(path):
+    if not os.path.lexists(path):
         return Read({}, None)
     shown = layout.display_path(path)
     got = yamlload.read_bytes(path, inside=data_dir)
