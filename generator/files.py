@@ -50,11 +50,52 @@ def write_new(path: str, data: bytes | Callable[[BinaryIO], object]) -> None:
     umask = os.umask(0)
     os.umask(umask)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 & ~umask)
-    with os.fdopen(fd, "wb") as fh:
+    with naming(path), os.fdopen(fd, "wb") as fh:
         if callable(data):
             data(fh)  # streamed: a large pickle is never held in memory twice
         else:
             fh.write(data)
+
+
+@contextlib.contextmanager
+def naming(path: str) -> Iterator[None]:
+    """An error of the system while `path` is written names it: a write to a full disk says
+    only "No space left on device"."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None:
+            exc.filename = path
+        raise
+
+
+# What the system says of a folder that cannot be written, and what to do.
+NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
+READ_ONLY = (errno.EROFS,)
+DENIED = (errno.EACCES, errno.EPERM)
+OF_THE_DISK = NO_SPACE + READ_ONLY + DENIED
+
+
+def disk_error(exc: OSError, folders: dict[str, str], kept: str = "") -> WriteError:
+    """An error of the system (a full disk, a read-only or forbidden folder) as one line that
+    says what to free or fix: the file it happened to, the folder of `folders` (shown name by
+    path) that holds it, and `kept` (what was left as it was) at the end."""
+    target = exc.filename2 if exc.filename2 is not None else exc.filename  # a copy or rename: where to
+    path = os.path.abspath(os.fsdecode(target)) if target is not None else ""
+    holders = {os.path.abspath(f): name for f, name in folders.items()}
+    holder = max((f for f in holders if path and layout.within(path, f)), key=len, default="")
+    folder = holders.get(holder) or (layout.display_path(os.path.dirname(path)) + "/" if path else "a folder it writes")
+    at = f" (writing {layout.display_path(path)})" if path else ""
+    if exc.errno in NO_SPACE:
+        full = "no space left" if exc.errno == errno.ENOSPC else "the disk quota is used up"
+        what = f"{full} on the disk of {folder}{at}: free some space there, then build again"
+    elif exc.errno in READ_ONLY:
+        what = f"{folder} is on a read-only file system{at}: make it writable, or build into another folder"
+    elif exc.errno in DENIED:
+        what = f"{folder} cannot be written by this user{at}: give it write permission, or build into another folder"
+    else:
+        what = f"{exc.strerror or exc}{at}"
+    return WriteError(what + (f"; {kept}" if kept else "") + ".")
 
 
 def atomic_write(full: str, data: bytes | Callable[[BinaryIO], object]) -> None:
@@ -142,7 +183,7 @@ def write_data(
             folder = os.path.dirname(path) or "."
             os.makedirs(folder, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=folder, prefix=".lsfmm-write-")
-            with os.fdopen(fd, "wb") as fh:
+            with naming(tmp), os.fdopen(fd, "wb") as fh:
                 fh.write(files[path])
             if now[path] is not None:
                 os.chmod(tmp, os.stat(path).st_mode & 0o7777)
@@ -205,6 +246,9 @@ def _lock(root: str) -> Iterator[None]:
             # would release a record lock. Only this function opens it.
             fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
+            if exc.errno in READ_ONLY:  # no build writes there (a read-only data/'s folder): none to wait for
+                yield
+                return
             raise WriteError(f"{path}: cannot open the build lock ({exc.strerror or exc})") from None
         try:
             try:

@@ -46,6 +46,7 @@ from generator.cache import snapshot
 from generator.cache.snapshot import Stat, walk
 from generator.cache.store import Cache, tag
 from generator.errors import SiteError
+from generator.files import OF_THE_DISK
 from generator.site.briefs import keep_briefs, write_briefs
 from generator.site.entries import outside_files
 from generator.site.pages import Captured, Job, PageState, render_all
@@ -279,6 +280,10 @@ class Builder:
         except Exception as exc:  # MkDocs' own errors (a broken page, a template error)
             from mkdocs.exceptions import MkDocsException
 
+            if isinstance(exc, OSError) and exc.errno in OF_THE_DISK:  # a full disk: the machine's, said as such
+                if exc.filename is None:  # a page written by MkDocs: into the fresh folder
+                    exc.filename = fresh
+                raise
             if not isinstance(exc, (MkDocsException, OSError)) and not captured.lines:
                 raise
             raise SiteError("\n".join([*captured.lines, f"ERROR   -  {exc}"]), self.site_dir) from None

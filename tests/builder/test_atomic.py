@@ -291,5 +291,8 @@ def test_a_full_disk_mid_build_still_says_the_site_was_put_back(built, tmp_path,
     result = run_cli("site", "--strict", cwd=project)
     assert result.returncode == 1
     assert result.stdout.startswith("Put back site/ from .site-old-killed/, where a killed build left it.\n")
-    assert "Error: [Errno 28] No space left on device" in result.stderr
+    assert result.stderr == (
+        "Error: no space left on the disk of a folder it writes: free some space there, then build again; "
+        "site/ was left as it was.\n"
+    )
     assert tree(project / "site") == before
