@@ -34,7 +34,6 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -90,7 +89,6 @@ class Builder:
         self.cache = cache
         self.config_file = cache.config
         self.site_dir = site_dir
-        self.live = cache.live  # under serve: the old site is removed after the swap, while the page reloads
         self.workers = min(os.cpu_count() or 1, 4) if workers is None else workers  # processes that render pages
         self.name = f"site-{tag(site_dir)}"
 
@@ -123,9 +121,7 @@ class Builder:
                 write_briefs(fresh, briefs, manifest)
             elif manifest:
                 keep_briefs(self.site_dir, fresh, manifest)
-            old = swap_site(fresh, self.site_dir, remove_old=not self.live)
-            if old:
-                threading.Thread(target=shutil.rmtree, args=(old, True), daemon=True).start()
+            swap_site(fresh, self.site_dir)  # the old site is removed in the background
             report.seconds["swap"] = time.perf_counter() - t
         finally:
             discard(fresh)
