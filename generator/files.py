@@ -85,14 +85,15 @@ def disk_error(exc: OSError, folders: dict[str, str], kept: str = "") -> WriteEr
     holders = {os.path.abspath(f): name for f, name in folders.items()}
     holder = max((f for f in holders if path and layout.within(path, f)), key=len, default="")
     folder = holders.get(holder) or (layout.display_path(os.path.dirname(path)) + "/" if path else "a folder it writes")
-    at = f" (writing {layout.display_path(path)})" if path else ""
+    at = f" (writing {layout.display_path(path)})" if path else ""  # a full or read-only disk: a write
     if exc.errno in NO_SPACE:
         full = "no space left" if exc.errno == errno.ENOSPC else "the disk quota is used up"
         what = f"{full} on the disk of {folder}{at}: free some space there, then build again"
     elif exc.errno in READ_ONLY:
         what = f"{folder} is on a read-only file system{at}: make it writable, or build into another folder"
-    elif exc.errno in DENIED:
-        what = f"{folder} cannot be written by this user{at}: give it write permission, or build into another folder"
+    elif exc.errno in DENIED:  # a read as well
+        seen = f" ({layout.display_path(path)})" if path else ""
+        what = f"permission denied in {folder}{seen}: give this user access to it, or build into another folder"
     else:
         what = f"{exc.strerror or exc}{at}"
     return WriteError(what + (f"; {kept}" if kept else "") + ".")

@@ -188,3 +188,35 @@ def test_a_data_folder_inside_a_read_only_folder_builds_without_its_lock(project
     result = in_namespace(project, f'mount --bind -o ro "{ro}" "{ro}"', "site", "--strict", "--data", str(ro / "data"))
     assert result.returncode == 0, result.stderr
     assert "Not updated: " in result.stdout and not (ro / ".lsfmm-build.lock").exists()
+
+
+@pytest.mark.parametrize(
+    ("exc", "line"),
+    [
+        (
+            OSError(errno.EDQUOT, "Disk quota exceeded", "data/.lsfmm-write-x"),
+            "the disk quota is used up on the disk of data/ (writing data/.lsfmm-write-x): free some space there, "
+            "then build again; site/ was left as it was.",
+        ),
+        (
+            PermissionError(errno.EACCES, "Permission denied", "docs/topics/x.md"),  # a read, or a write
+            "permission denied in docs/ (docs/topics/x.md): give this user access to it, or build into another "
+            "folder; site/ was left as it was.",
+        ),
+        (
+            OSError(errno.ENOSPC, "No space left on device", "docs/assets/a.css", None, ".site-new-x/assets/a.css"),
+            "no space left on the disk of ./, where site/ is built (writing .site-new-x/assets/a.css): free some "
+            "space there, then build again; site/ was left as it was.",
+        ),  # a copy names where to, second
+        (
+            OSError(errno.EIO, "Input/output error"),
+            "Input/output error; site/ was left as it was.",
+        ),
+    ],
+)
+def test_each_error_of_the_disk_is_one_line_naming_its_folder(exc, line, tmp_path, monkeypatch):
+    from generator.files import disk_error
+
+    monkeypatch.chdir(tmp_path)
+    folders = {"data": "data/", "docs": "docs/", ".": "./, where site/ is built", "site": "site/"}
+    assert disk_error(exc, folders, "site/ was left as it was").lines() == [f"Error: {line}"]
