@@ -11,10 +11,12 @@ build lock.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
@@ -48,11 +50,53 @@ def write_new(path: str, data: bytes | Callable[[BinaryIO], object]) -> None:
     umask = os.umask(0)
     os.umask(umask)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 & ~umask)
-    with os.fdopen(fd, "wb") as fh:
+    with naming(path), os.fdopen(fd, "wb") as fh:
         if callable(data):
             data(fh)  # streamed: a large pickle is never held in memory twice
         else:
             fh.write(data)
+
+
+@contextlib.contextmanager
+def naming(path: str) -> Iterator[None]:
+    """An error of the system while `path` is written names it: a write to a full disk says
+    only "No space left on device"."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None:
+            exc.filename = path
+        raise
+
+
+# What the system says of a folder that cannot be written, and what to do.
+NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
+READ_ONLY = (errno.EROFS,)
+DENIED = (errno.EACCES, errno.EPERM)
+OF_THE_DISK = NO_SPACE + READ_ONLY + DENIED
+
+
+def disk_error(exc: OSError, folders: dict[str, str], kept: str = "") -> WriteError:
+    """An error of the system (a full disk, a read-only or forbidden folder) as one line that
+    says what to free or fix: the file it happened to, the folder of `folders` (shown name by
+    path) that holds it, and `kept` (what was left as it was) at the end."""
+    target = exc.filename2 if exc.filename2 is not None else exc.filename  # a copy or rename: where to
+    path = os.path.abspath(os.fsdecode(target)) if target is not None else ""
+    holders = {os.path.abspath(f): name for f, name in folders.items()}
+    holder = max((f for f in holders if path and layout.within(path, f)), key=len, default="")
+    folder = holders.get(holder) or (layout.display_path(os.path.dirname(path)) + "/" if path else "a folder it writes")
+    at = f" (writing {layout.display_path(path)})" if path else ""  # a full or read-only disk: a write
+    if exc.errno in NO_SPACE:
+        full = "no space left" if exc.errno == errno.ENOSPC else "the disk quota is used up"
+        what = f"{full} on the disk of {folder}{at}: free some space there, then build again"
+    elif exc.errno in READ_ONLY:
+        what = f"{folder} is on a read-only file system{at}: make it writable, or build into another folder"
+    elif exc.errno in DENIED:  # a read as well
+        seen = f" ({layout.display_path(path)})" if path else ""
+        what = f"permission denied in {folder}{seen}: give this user access to it, or build into another folder"
+    else:
+        what = f"{exc.strerror or exc}{at}"
+    return WriteError(what + (f"; {kept}" if kept else "") + ".")
 
 
 def atomic_write(full: str, data: bytes | Callable[[BinaryIO], object]) -> None:
@@ -140,7 +184,7 @@ def write_data(
             folder = os.path.dirname(path) or "."
             os.makedirs(folder, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=folder, prefix=".lsfmm-write-")
-            with os.fdopen(fd, "wb") as fh:
+            with naming(tmp), os.fdopen(fd, "wb") as fh:
                 fh.write(files[path])
             if now[path] is not None:
                 os.chmod(tmp, os.stat(path).st_mode & 0o7777)
@@ -170,34 +214,79 @@ def build_lock(*folders: str) -> Iterator[None]:
     """One build at a time over the same files: `build`, `site`, `clean` and each rebuild of
     `serve` hold an exclusive lock on .lsfmm-build.lock beside each folder they write (docs/,
     and data/ for its calendar history and cache), taken in the order of their paths. A second
-    one waits, saying so. The lock is the system's (flock): it is released on any exit, a kill
-    included, so it is never stale; the file only names the process that last held it."""
-    roots = sorted({os.path.dirname(os.path.abspath(f)) for f in folders})
+    one waits, saying so.
+
+    The lock is the system's, held by the build's own process only: an fcntl record lock, which
+    the system releases when that process ends (a kill included) and which a forked child (a
+    page renderer) never holds, so it is never stale. The file names the process while it holds
+    the lock and is emptied when it lets go: a build that finds a name there took over from one
+    that was killed, and says whose it was. Record locks belong to a process, not to a thread:
+    a lock per path in this process keeps two threads (serve's) apart as well."""
+    roots = {os.path.realpath(p): p for p in sorted({os.path.dirname(os.path.abspath(f)) for f in folders})}
     with contextlib.ExitStack() as stack:
-        for root in roots:
-            stack.enter_context(_lock(root))
+        for real in sorted(roots):  # one lock per folder, however it is named
+            stack.enter_context(_lock(roots[real]))
         yield
+
+
+_LOCAL: dict[str, threading.Lock] = {}  # by lock file: this process's own holder of it
+_LOCAL_GUARD = threading.Lock()
 
 
 @contextlib.contextmanager
 def _lock(root: str) -> Iterator[None]:
     path = os.path.join(root, layout.LOCK)
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise WriteError(f"{path}: cannot open the build lock ({exc.strerror or exc})") from None
+    with _LOCAL_GUARD:
+        local = _LOCAL.setdefault(os.path.realpath(path), threading.Lock())
+    if not local.acquire(blocking=False):
+        _waiting(root, str(os.getpid()))
+        local.acquire()
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 40, 0).decode("ascii", "replace").strip() or "?"
-            print(f"Waiting for another build in {root} (process {holder}) to finish...", file=sys.stderr, flush=True)
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        yield
+            # Never closed by anything else while held: closing any descriptor of the file
+            # would release a record lock. Only this function opens it.
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            if exc.errno in READ_ONLY:  # no build writes there (a read-only data/'s folder): none to wait for
+                yield
+                return
+            raise WriteError(f"{path}: cannot open the build lock ({exc.strerror or exc})") from None
+        try:
+            try:
+                fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                if exc.errno not in (errno.EACCES, errno.EAGAIN):
+                    raise
+                _waiting(root, _holder(fd) or "?")
+                fcntl.lockf(fd, fcntl.LOCK_EX)
+            left = _holder(fd)
+            if left:
+                print(
+                    f"The build lock in {root} was left by process {left}, which ended without releasing it "
+                    "(killed?); going on.",
+                    file=sys.stderr,
+                    flush=True,
+                )
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+            try:
+                yield
+            finally:
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, 0)  # let go of in order: nobody to name
+        finally:
+            os.close(fd)  # releases the record lock
     finally:
-        os.close(fd)
+        local.release()
+
+
+def _waiting(root: str, holder: str) -> None:
+    print(f"Waiting for another build in {root} (process {holder}) to finish...", file=sys.stderr, flush=True)
+
+
+def _holder(fd: int) -> str:
+    """The process the lock file names ('' when none)."""
+    return os.pread(fd, 40, 0).decode("ascii", "replace").strip()
 
 
 @dataclass

@@ -60,6 +60,15 @@ INTAKE_PLACES = ("topics/", "attendance.yaml")
 # committed with the data.
 HISTORY_FILE = "calendar-history.yaml"
 SCHEMA_FOLDER = "docs/schemas"  # relative to the repository; published as schemas/
+# What editors keep beside a file being edited (backups, autosaves, lock and swap files): never
+# data, so never read, and no "unexpected file" either.
+EDITOR_FILES = ("*~", "#*#", ".#*", "*.swp")
+
+
+def editor_file(name: str) -> bool:
+    """Whether a file name is one of EDITOR_FILES (Emacs: x.yaml~, #x.yaml#, .#x.yaml; vim:
+    .x.yaml.swp)."""
+    return name.endswith(("~", ".swp")) or name.startswith(".#") or (len(name) > 1 and name[0] == name[-1] == "#")
 
 
 def display_path(path: str) -> str:

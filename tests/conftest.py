@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -58,6 +59,18 @@ def write_tree(root: Path, files: dict[str, str]) -> Path:
 def tree(folder: Path) -> dict[str, bytes]:
     """Every file under `folder` (relative path -> bytes): two trees compare whole."""
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def settled(folder: Path, pattern: str, keep: tuple[str, ...] = (), timeout: float = 30) -> list[str]:
+    """The names in `folder` that match `pattern` once the background deletions of a build are
+    done (the old site and leftovers: `generator.site.swap.remove_later`), that is once only
+    names in `keep` are left, or at `timeout`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = sorted(p.name for p in folder.glob(pattern))
+        if set(found) <= set(keep) or time.monotonic() > deadline:
+            return found
+        time.sleep(0.05)
 
 
 def edit(path: Path, old: str, new: str, every: bool = False) -> None:

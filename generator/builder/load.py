@@ -58,7 +58,7 @@ def load(data_dir: str, overlay: dict[str, bytes] | None = None) -> Loaded:
             added = {os.path.basename(p) for p in overlay if os.path.dirname(p) == where}
             for entry in sorted(set(os.listdir(where) if os.path.isdir(where) else ()) | added):
                 full = os.path.join(where, entry)
-                if entry.startswith(".") or (full not in overlay and os.path.isdir(full)):
+                if entry.startswith(".") or layout.editor_file(entry) or (full not in overlay and os.path.isdir(full)):
                     continue
                 if not entry.endswith(layout.RECORD_SUFFIX):
                     shown = layout.display_path(full)
@@ -74,7 +74,7 @@ def load(data_dir: str, overlay: dict[str, bytes] | None = None) -> Loaded:
             read: yamlload.FileBytes | None
             if path in overlay:
                 read = yamlload.FileBytes(overlay[path], "", len(overlay[path]))
-            elif not os.path.exists(path):
+            elif not os.path.lexists(path):  # a link to nothing, or a loop, is there: read says which
                 read = None
             else:
                 read = yamlload.read_bytes(path, inside=data_dir)

@@ -31,18 +31,21 @@ costs a walk of the files, not the imports of MkDocs, Jinja and the records.
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from generator import layout
 from generator.cache.noop import Noop
 from generator.cache.store import Cache
 from generator.errors import DataError, LsfError, Problems
-from generator.files import WriteReport, build_lock
+from generator.files import WriteReport, build_lock, disk_error
 
 if TYPE_CHECKING:
     from generator.builder.briefs import Briefs
     from generator.builder.load import Loaded
+    from generator.builder.write import HistoryWrite
     from generator.cache.reuse import Reuse
     from generator.layout import Publish
     from generator.records.model import Known, Site
@@ -71,7 +74,7 @@ class Built:
     exports: int  # export files
     report: WriteReport
     briefs: Briefs  # for site/briefs/
-    history: bool = False  # data/calendar-history.yaml was written
+    history: HistoryWrite  # data/calendar-history.yaml: written, or why not
 
 
 @dataclass
@@ -84,7 +87,7 @@ class Result:
     built: Built | None = None
     site: Report | None = None
     generated: float = 0.0  # seconds of the phases before the site
-    error: LsfError | OSError | None = None
+    error: LsfError | None = None
 
 
 def run(req: Request, cache: Cache) -> Result:
@@ -110,11 +113,27 @@ def run(req: Request, cache: Cache) -> Result:
                 result.site = build_site(req.site_dir, cache, result.built.briefs)
             if noop is not None and before is not None:
                 noop.record(before)  # under the lock: another build may follow at once
-    except (LsfError, OSError) as exc:  # the machine's (a full disk) as well: said with the rest
+    except LsfError as exc:
         result.error = exc
+    except OSError as exc:  # the machine's (a full disk, a read-only folder): one line, what to do
+        result.error = disk_error(exc, _folders(req), f"{req.site_dir}/ was left as it was" if req.site_dir else "")
     finally:
         result.warnings += cache.take_warnings()
     return result
+
+
+def _folders(req: Request) -> dict[str, str]:
+    """The folders a build writes, by path, as its messages name them."""
+    out = {req.data: f"{req.data}/", req.out: f"{req.out}/"}
+    if req.site_dir is not None:  # the fresh site is built beside it
+        parent = os.path.dirname(os.path.abspath(req.site_dir))
+        out.update(
+            {
+                parent: f"{layout.display_path(parent)}/, where {req.site_dir}/ is built",
+                req.site_dir: f"{req.site_dir}/",
+            }
+        )
+    return out
 
 
 def generate(req: Request, cache: Cache, warnings: list[str]) -> Built:
@@ -136,6 +155,9 @@ def generate(req: Request, cache: Cache, warnings: list[str]) -> Built:
             site = validate(loaded, reuse, req.strict, warnings)
             publish = publishing(req.config, req.strict)
             published = history.advance(loaded.history.history, site, history.now())
+            stuck = history.overflow(loaded.history, published)
+            if stuck.items:
+                raise DataError(stuck, req.strict)
             recorded = Renderer(RecordedSite(site, reuse), publish.directory_urls, cache.templates())
             if req.pdf:
                 briefs = make_pdf(site, recorded)

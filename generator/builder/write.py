@@ -13,15 +13,27 @@
 
 from __future__ import annotations
 
+import errno
 import glob
 import os
 import shutil
 import tempfile
+from dataclasses import dataclass
 
 from generator import layout
 from generator.errors import WriteError
 from generator.exports import history
-from generator.files import WriteReport, inside, same, under, write_data, write_if_changed, write_new
+from generator.files import (
+    DENIED,
+    READ_ONLY,
+    WriteReport,
+    inside,
+    same,
+    under,
+    write_data,
+    write_if_changed,
+    write_new,
+)
 
 
 def is_generated(path: str) -> bool:
@@ -147,14 +159,24 @@ def write_files(out_dir: str, files: dict[str, str], check_only: bool = False) -
     return changed
 
 
-def write_history(data_dir: str, before: history.Read, after: history.History) -> bool:
+@dataclass(frozen=True)
+class HistoryWrite:
+    """What became of the calendar history: written, or left because the data folder cannot
+    be written (`not_written` says so, and what it would have recorded)."""
+
+    written: bool = False
+    not_written: str = ""
+
+
+def write_history(data_dir: str, before: history.Read, after: history.History) -> HistoryWrite:
     """Keep what the calendars now show in data/ (only when it changed; no file while there
-    is nothing to keep). Whether it was written."""
+    is nothing to keep). A data folder that cannot be written (read-only, a CI cache or a
+    mounted volume) is no error: the build goes on, and says what the file would record."""
     if not after and before.raw is None:
-        return False
+        return HistoryWrite()
     text = history.dump(after).encode("utf-8")
     if text == before.raw:
-        return False
+        return HistoryWrite()
     path = os.path.join(data_dir, layout.HISTORY_FILE)
     try:
         write_data(data_dir, {path: text}, {path: before.raw}, places=(layout.HISTORY_FILE,))
@@ -164,4 +186,23 @@ def write_history(data_dir: str, before: history.Read, after: history.History) -
             "left as it is; the pages and calendars in the docs folder were written, but the history they "
             "follow was not: build again"
         ) from None
-    return True
+    except OSError as exc:
+        if exc.errno not in READ_ONLY + DENIED:
+            raise
+        return HistoryWrite(not_written=_not_written(data_dir, path, exc, before.history, after))
+    return HistoryWrite(written=True)
+
+
+def _not_written(data_dir: str, path: str, exc: OSError, before: history.History, after: history.History) -> str:
+    folder = layout.display_path(data_dir)
+    why = "is read-only" if exc.errno == errno.EROFS else f"cannot be written ({exc.strerror})"
+    changed = {p.topic for key, p in after.items() if before.get(key) != p}
+    sessions = sorted(changed | {before[key].topic for key in before.keys() - after.keys()})
+    named = ", ".join(sessions[:5]) + (f" and {len(sessions) - 5} more" if len(sessions) > 5 else "")
+    if not sessions:
+        return f"Not updated: {layout.display_path(path)}, as {folder}/ {why}; only its layout would change."
+    return (
+        f"Not updated: {layout.display_path(path)}, as {folder}/ {why}; the calendars show a change it does not "
+        f"record, of {len(sessions)} session{'s' * (len(sessions) != 1)} ({named}). Build where {folder}/ can be "
+        "written and commit the file: until then, a further change of these sessions may not reach calendar programs."
+    )

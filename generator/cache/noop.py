@@ -38,8 +38,10 @@ class Noop:
     def before(self) -> dict[str, Any]:
         """What the build is about to read: taken before it starts."""
         history = layout.HISTORY_FILE
-        return {
-            "data": snapshot.walk(self.data, lambda rel: rel != history),
+        return {  # the build reads no editor's backup of data/: saving one is no change
+            "data": snapshot.walk(
+                self.data, lambda rel: rel != history and not layout.editor_file(rel.rsplit("/")[-1])
+            ),
             "hand-written": snapshot.walk(self.out, lambda rel: not _generated(rel)),
         }
 

@@ -12,6 +12,7 @@ compares that content again.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import time
@@ -21,6 +22,7 @@ from stat import S_ISREG
 from generator import layout
 
 RACY_NS = 2_000_000_000  # FAT's two seconds: the coarsest clock a project folder may sit on
+BROKEN = -1  # the size of an entry that cannot be read through (a dangling link, a link loop)
 Stat = tuple  # (mtime_ns, size) or (mtime_ns, size, sha256 hex) for a racily clean file
 
 
@@ -51,7 +53,8 @@ def _sha(path: str) -> str | None:
 def walk(folder: str, keep: Callable[[str], bool] | None = None) -> dict[str, Stat]:
     """Every file under `folder` ('/'-separated relative paths) with its stamp; `keep(rel)`
     chooses which. Python's own __pycache__ folders are left out; linked folders are followed,
-    as MkDocs follows them, once each."""
+    as MkDocs follows them, once each. A link to nothing (or a loop) is there too, with the
+    size BROKEN: its coming, going or mending is a change."""
     found: dict[str, Stat] = {}
     racy_from = time.time_ns() - RACY_NS
     seen = {os.path.realpath(folder)}
@@ -75,7 +78,9 @@ def walk(folder: str, keep: Callable[[str], bool] | None = None) -> dict[str, St
             full = os.path.join(top, name)
             try:
                 st = os.stat(full)
-            except OSError:
+            except OSError:  # a link to nothing, or a loop: there, and the build says so
+                with contextlib.suppress(OSError):
+                    found[path] = (os.lstat(full).st_mtime_ns, BROKEN)
                 continue
             found[path] = _stamp(full, st, racy_from)
     return found

@@ -42,10 +42,12 @@ def generated(out: str, built: Built) -> str:
         f"Generated {built.pages} pages and {built.exports} export files in {out}/: {len(r.written)} written, "
         f"{len(r.unchanged)} unchanged, {len(r.removed)} removed."
     )
-    if built.history:
+    if built.history.written:
         line += (
             f"\nUpdated {layout.HISTORY_FILE} in the data folder (what the calendars show): commit it with the data."
         )
+    elif built.history.not_written:
+        line += "\n" + built.history.not_written
     return line
 
 

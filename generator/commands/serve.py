@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
             failed = True
             return
         assert result.built is not None and result.site is not None
-        if failed or not result.site.unchanged or result.built.history:
+        if failed or not result.site.unchanged or result.built.history.written:
             print(generated(out, result.built), flush=True)
             print(f"{site_line(site_dir, result)} Save to page: {time.perf_counter() - started:.1f} s.", flush=True)
         failed = False

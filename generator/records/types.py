@@ -242,12 +242,15 @@ class Int(Type):
     def __init__(self, lo: int, hi: int):
         self.lo, self.hi = lo, hi
         self.expected = f"a whole number from {lo} to {hi}"
+        # Digits beyond these are refused before int() reads them (as many as `hi` has: a
+        # number up to 10**6 always read as a number, to say it is out of range).
+        self.digits = re.compile(rf"0|[1-9][0-9]{{0,{max(6, len(str(hi))) - 1}}}")
 
     def check(self, y: Y, ctx: Ctx) -> Any:
         value = self.scalar(y, ctx)
         if value is INVALID:
             return value
-        if not y.plain or not re.fullmatch(r"0|[1-9][0-9]{0,5}", str(value)):
+        if not y.plain or not self.digits.fullmatch(str(value)):
             return ctx.error(y, f"expected {self.expected}, found {y.describe()}")
         number = int(str(value))
         if not self.lo <= number <= self.hi:

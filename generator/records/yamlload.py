@@ -9,6 +9,7 @@ for error messages.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from dataclasses import dataclass
@@ -218,6 +219,10 @@ def read_bytes(path_on_disk: str, inside: str | None = None) -> FileBytes:
     try:
         fd = os.open(path_on_disk, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return FileBytes(None, "it is a symbolic link that leads back to itself (a loop)")
+        if exc.errno == errno.ENOENT and os.path.islink(path_on_disk):
+            return FileBytes(None, "it is a symbolic link to a file that does not exist")
         return FileBytes(None, exc.strerror or str(exc))
     with os.fdopen(fd, "rb") as fh:
         mode = os.fstat(fd).st_mode

@@ -34,7 +34,6 @@ import os
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -46,6 +45,7 @@ from generator.cache import snapshot
 from generator.cache.snapshot import Stat, walk
 from generator.cache.store import Cache, tag
 from generator.errors import SiteError
+from generator.files import OF_THE_DISK
 from generator.site.briefs import keep_briefs, write_briefs
 from generator.site.entries import outside_files
 from generator.site.pages import Captured, Job, PageState, render_all
@@ -89,7 +89,6 @@ class Builder:
         self.cache = cache
         self.config_file = cache.config
         self.site_dir = site_dir
-        self.live = cache.live  # under serve: the old site is removed after the swap, while the page reloads
         self.workers = min(os.cpu_count() or 1, 4) if workers is None else workers  # processes that render pages
         self.name = f"site-{tag(site_dir)}"
 
@@ -122,9 +121,7 @@ class Builder:
                 write_briefs(fresh, briefs, manifest)
             elif manifest:
                 keep_briefs(self.site_dir, fresh, manifest)
-            old = swap_site(fresh, self.site_dir, remove_old=not self.live)
-            if old:
-                threading.Thread(target=shutil.rmtree, args=(old, True), daemon=True).start()
+            swap_site(fresh, self.site_dir)  # the old site is removed in the background
             report.seconds["swap"] = time.perf_counter() - t
         finally:
             discard(fresh)
@@ -279,6 +276,10 @@ class Builder:
         except Exception as exc:  # MkDocs' own errors (a broken page, a template error)
             from mkdocs.exceptions import MkDocsException
 
+            if isinstance(exc, OSError) and exc.errno in OF_THE_DISK:  # a full disk: the machine's, said as such
+                if exc.filename is None:  # a page written by MkDocs: into the fresh folder
+                    exc.filename = fresh
+                raise
             if not isinstance(exc, (MkDocsException, OSError)) and not captured.lines:
                 raise
             raise SiteError("\n".join([*captured.lines, f"ERROR   -  {exc}"]), self.site_dir) from None

@@ -248,3 +248,128 @@ def test_a_history_that_changed_during_the_build_is_left_and_said_so(data, monke
         result.stderr
     )
     assert (data.parent / "docs" / "agenda.ics").exists() and not (data / history.FILE).exists()
+
+
+# ---------------------------------------------------------------------------------- a file to trust
+
+
+def history_of(data: Path) -> str:
+    """The history a build at T0 writes for the fixture."""
+    (data / history.FILE).write_text(history.dump(history.advance({}, site_of(data), T0)))
+    return (data / history.FILE).read_text()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "  event: grid-2030\n",
+            "  event: other-summit\n",
+            ":8: event 'other-summit' is not the one its uid 'block-queues@grid-2030.lsfmm-prep' names ('grid-2030')",
+        ),  # before: a KeyError, "This is a bug"
+        (
+            "  topic: block-queues\n",
+            "  topic: bpf-in-mm\n",
+            ":7: topic 'bpf-in-mm' is not the one its uid 'block-queues@grid-2030.lsfmm-prep' names ('block-queues')",
+        ),  # before: MkDocs' link errors, after docs/ was written
+        (
+            "- uid: block-queues@grid-2030.lsfmm-prep\n",
+            "- uid: whatever\n",
+            ":6: uid 'whatever' is not <topic>@<event>.lsfmm-prep; this entry's is 'block-queues@grid-2030.lsfmm-prep'",
+        ),  # before: accepted, and the session's own calendar showed it cancelled
+    ],
+)
+def test_an_entry_for_another_session_is_an_error_at_its_line_and_nothing_is_written(data, old, new, message):
+    project = data.parent
+    text = history_of(data)
+    assert old in text
+    (data / history.FILE).write_text(text.replace(old, new, 1))
+    kept = (data / history.FILE).read_bytes()
+    result = run_cli("build", "--strict", "--data", "data", "--out", "docs", cwd=project)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr.splitlines()[1:] == [f"data/{history.FILE}{message}", "Failed: 2 errors; nothing was written."]
+    assert result.stderr.startswith(f"data/{history.FILE}: the build writes this file: after a merge conflict")
+    assert not (project / "docs").exists() and (data / history.FILE).read_bytes() == kept
+
+
+def test_a_sequence_grows_past_a_million_and_reads_back(data, monkeypatch):
+    """Before: 999,999 became 1,000,000, which the next read refused."""
+    project = data.parent
+    (data / history.FILE).write_text(history_of(data).replace("  sequence: 0\n", "  sequence: 999999\n"))
+    edit(data / "topics/folio-sizes.yaml", 'start: "09:30"', 'start: "10:00"')
+    build(project, T1, monkeypatch)
+    assert "  sequence: 1000000\n" in (data / history.FILE).read_text()
+    check = run_cli("check", "--strict", "--data", "data", cwd=project)
+    assert (check.returncode, check.stderr) == (0, "")
+    moved = next(e for e in calendars(project / "docs")["agenda.ics"].events if "folio-sizes@" in str(e["uid"]))
+    assert moved["sequence"] == 1000000
+
+
+def test_a_sequence_at_icalendars_largest_number_that_must_grow_is_an_error_at_its_line(data, monkeypatch):
+    project = data.parent
+    text = history_of(data)
+    entries = text.split("- uid: ")
+    n = next(i for i, e in enumerate(entries) if e.startswith("folio-sizes@"))
+    entries[n] = entries[n].replace("  sequence: 0\n", f"  sequence: {history.MAX_SEQUENCE}\n")
+    (data / history.FILE).write_text("- uid: ".join(entries))
+    line = (data / history.FILE).read_text().splitlines().index(f"  sequence: {history.MAX_SEQUENCE}") + 1
+    kept = (data / history.FILE).read_bytes()
+    assert run_cli("check", "--strict", "--data", "data", cwd=project).returncode == 0  # unchanged, it is fine
+    edit(data / "topics/folio-sizes.yaml", 'start: "09:30"', 'start: "10:00"')
+    result = run_cli("build", "--strict", "--data", "data", "--out", "docs", cwd=project)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"data/{history.FILE}:{line}: the sequence of 'folio-sizes@grid-2030.lsfmm-prep' is 2147483647, the largest "
+        "a calendar takes, so calendars cannot be told that this session changed; delete this entry (its calendars "
+        "then start again at 0, which programs that hold a copy may ignore)",
+        "Failed: 1 error; nothing was written.",
+    ]
+    assert not (project / "docs").exists() and (data / history.FILE).read_bytes() == kept
+
+
+# ---------------------------------------------------------------------------------- pruning
+
+END = dt.datetime(2030, 5, 7, 12, 0, tzinfo=dt.UTC)  # the fixture's event ends on 2030-05-07
+
+
+def gone(n: int, when: dt.datetime) -> dict[str, history.Published]:
+    """Cancelled sessions of topics since deleted, as years of intake and clean-up leave them."""
+    out = {}
+    for i in range(n):
+        key = history.uid(f"gone-{i}", "grid-2030")
+        out[key] = history.Published(
+            key, f"gone-{i}", "grid-2030", f"Gone {i}", "2030-05-06", "14:00", 30, None, "Europe/Prague",
+            "cancelled", 1, when,
+        )  # fmt: skip
+    return out
+
+
+def test_cancelled_sessions_are_pruned_once_their_event_ended_keep_days_ago(data):
+    scheduled = history.advance({}, site_of(data), T0)
+    edit(data / "topics/zoned-storage.yaml", "status: accepted", "status: declined")
+    before = {**scheduled, **gone(50, T0)}
+    last_kept = dt.datetime(2030, 6, 6, 23, 0, tzinfo=dt.UTC)  # 30 days after 2030-05-07, the last day
+    kept = history.advance(before, site_of(data), last_kept)
+    assert len(kept) == len(before) and kept["zoned-storage@grid-2030.lsfmm-prep"].status == "cancelled"
+    pruned = history.advance(kept, site_of(data), last_kept + dt.timedelta(hours=2))
+    assert pruned == {k: p for k, p in scheduled.items() if p.topic != "zoned-storage"}  # the scheduled ones stay
+
+
+@pytest.mark.parametrize(
+    ("end", "last"),
+    [("2030-05-07", "2030-05-07"), ("2030-05", "2030-05-31"), ("2030-12", "2030-12-31"), ("2030", "2030-12-31")],
+)
+def test_an_event_known_by_its_month_or_year_ends_on_its_last_day(end, last):
+    assert history.ended(end) == dt.date.fromisoformat(last)
+
+
+def test_a_build_long_after_the_event_keeps_the_file_small(data, monkeypatch):
+    """Before: the file only grew (15,000 entries: 34 s a build, and refused at 4 MiB)."""
+    project = data.parent
+    before = {**history.advance({}, site_of(data), T0), **gone(2000, T0)}
+    (data / history.FILE).write_text(history.dump(before))
+    build(project, dt.datetime(2031, 1, 1, tzinfo=dt.UTC), monkeypatch)
+    after = history.read(str(data), Problems()).history
+    assert sorted(after) == sorted(k for k in before if not k.startswith("gone-"))
+    assert len((data / history.FILE).read_bytes()) < 5000
+    assert "Gone" not in (project / "docs" / "agenda.ics").read_text()
