@@ -29,6 +29,7 @@ from email.message import EmailMessage
 from typing import Any
 
 from generator import layout
+from generator.exports.export import slot_times
 from generator.layout import Publish
 from generator.pages import grid, markup
 from generator.pages.queries import Queries
@@ -92,10 +93,8 @@ def _day(day: str) -> str:
 
 
 def _times(s: releases.Session, zone: str) -> str:
-    """'09:30-10:00 Europe/Zagreb (07:30-08:00 UTC)'."""
-    tz = zoneinfo.ZoneInfo(zone)
-    start = dt.datetime.combine(dt.date.fromisoformat(s.day), dt.time.fromisoformat(s.start), tz)
-    end = start + dt.timedelta(minutes=s.minutes)
+    """'09:30-10:00 Europe/Zagreb (07:30-08:00 UTC)', timed as the calendars time it."""
+    start, end = slot_times({"day": s.day, "start": s.start, "minutes": s.minutes}, zoneinfo.ZoneInfo(zone))
     utc = (start.astimezone(dt.UTC), end.astimezone(dt.UTC))
     day_note = "" if utc[0].date() == start.date() else f" on {utc[0].date().isoformat()}"
     return f"{start:%H:%M}-{end:%H:%M} {zone} ({utc[0]:%H:%M}-{utc[1]:%H:%M} UTC{day_note})"

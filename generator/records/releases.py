@@ -261,8 +261,8 @@ def slot_words(s: Session, rooms: Mapping[str, str]) -> str:
     """'Mon 4 May, 09:30-10:00, Main hall': a released session's slot in words (a room its event
     no longer lists, by its id)."""
     day = dt.date.fromisoformat(s.day)
-    h, m = divmod(int(s.start[:2]) * 60 + int(s.start[3:]) + s.minutes, 60)
-    text = f"{day.strftime('%a')} {day.day} {day.strftime('%b')}, {s.start}-{h % 24:02d}:{m:02d}"
+    end = S.clock_text(S.clock_minutes(s.start) + s.minutes)
+    text = f"{day.strftime('%a')} {day.day} {day.strftime('%b')}, {s.start}-{end}"
     return text + (f", {rooms.get(s.room, s.room)}" if s.room else "")
 
 
