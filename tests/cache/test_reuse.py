@@ -114,10 +114,10 @@ def test_one_proposal_edit_renders_only_what_shows_it(project, monkeypatch, caps
     # and the page that lists the proposals of its status; not the agenda, the topics or people
     # pages, whose reads (the running orders' proposals, the people's roles) do not include this
     # proposal, nor the proposals page and the event's home, which count proposals by status
-    # and read only which proposals have which status. The write-up drafts that name it (its
-    # session's and the summit's) read its record too, and render the same text again.
+    # and read only which proposals have which status. The write-up draft of its session reads
+    # its record too, and renders the same text again; the summit's draft page (its sessions and
+    # their decisions, the full text being writeup.txt) does not read it.
     assert sorted(rendered) == [
-        "events/example-summit/writeup.md",
         "proposals/by-status/idea.md",
         "proposals/cache-policy.md",
         "topics/later-topic.md",

@@ -121,10 +121,12 @@ def test_an_unverified_quote_never_reaches_the_writeup(tmp_path):
     assert len(drafts) == 8  # of two sessions and two summits, as pages and as plain text
     for path, draft in drafts.items():
         assert "Words nobody has checked" not in draft, path
-    for path in ("writeups/oom-2026.md", "events/summit-2026/writeup.md"):
-        assert "A kill that frees nothing" in pages[path]  # the verified one is quoted
-        assert "*1 quote behind this position left out: not verified against the mail it cites.*" in pages[path]
-    assert "(1 quote behind this position left out: not verified" in drafts["writeups/oom-2026.txt"]
+    page = pages["writeups/oom-2026.md"]
+    assert "A kill that frees nothing" in page  # the verified one is quoted
+    assert "*1 quote behind this position left out: not verified against the mail it cites.*" in page
+    for path in ("writeups/oom-2026.txt", "events/summit-2026/writeup.txt"):  # the summit's, in full
+        assert "A kill that frees nothing" in drafts[path], path
+        assert "(1 quote behind this position left out: not verified" in drafts[path], path
     assert "Words nobody has checked" in pages["topics/oom-2026.md"]  # the brief shows what is on record
 
 
