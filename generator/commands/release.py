@@ -89,10 +89,21 @@ def _lists(args: argparse.Namespace) -> dict[str, str]:
     return out
 
 
-def _write_mail(args: argparse.Namespace, site: Site, eid: str, release: releases.Release) -> None:
-    sender, lists = _sender(args), _lists(args)
+def _addressing(args: argparse.Namespace) -> tuple[mailout.Sender, dict[str, str]]:
+    """Who sends the mail and the lists' addresses given: asked before anything is written."""
+    return _sender(args), _lists(args)
+
+
+def _write_mail(
+    args: argparse.Namespace,
+    site: Site,
+    eid: str,
+    release: releases.Release,
+    addressing: tuple[mailout.Sender, dict[str, str]],
+) -> None:
+    sender, lists = addressing
     publish = pipeline.publishing(args.config, False)
-    box = mailout.outbox(site, publish, eid, release, sender, lists, fmt_date)
+    box = mailout.Mailer(site, publish, eid, release, sender, lists, fmt_date).outbox()
     folder = os.path.join(args.outbox, eid)
     for rel, raw in sorted(box.files.items()):
         path = os.path.join(folder, rel)
@@ -121,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
         number = args.number or done[-1].number
         if not 1 <= number <= len(done):
             raise UsageError(f"{eid} has releases 1 to {len(done)}; there is no release {number}")
-        _write_mail(args, site, eid, done[number - 1])
+        _write_mail(args, site, eid, done[number - 1], _addressing(args))
         return 0
     if not S.exact(event) or not event["timezone"]:
         raise UsageError(f"{event['name']}: a release needs the event's days and time zone on record ({event.path})")
@@ -137,8 +148,7 @@ def run(args: argparse.Namespace) -> int:
     when = history.now()
     if done and when < done[-1].released:
         raise UsageError(f"the clock says {when:%Y-%m-%d %H:%M} UTC, before release {done[-1].number}: check it")
-    if not args.no_mail and not args.dry_run:
-        _sender(args), _lists(args)  # a mail that cannot be addressed fails before anything is written
+    addressing = _addressing(args) if not args.no_mail and not args.dry_run else None
     entry = releases.record(len(done) + 1, args.name, when, args.note, now)
     data = os.path.join(args.data, "releases", f"{eid}.yaml")
     before = read_current([data])
@@ -170,8 +180,8 @@ def run(args: argparse.Namespace) -> int:
         f"{releases.count(len(release.sessions))}; {what}. "
         f"Recorded in {layout.display_path(data)}: commit it with the data."
     )
-    if not args.no_mail:
-        _write_mail(args, after, eid, release)
+    if addressing is not None:
+        _write_mail(args, after, eid, release, addressing)
     return 0
 
 

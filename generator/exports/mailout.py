@@ -123,6 +123,14 @@ class Mailer:
         domain = sender.address.rpartition("@")[2]
         self.mid = lambda what: f"<lsfmm-prep.{eid}.release-{release.number}.{what}@{domain}>"
 
+    def outbox(self) -> Outbox:
+        """The mails of the release: the announcement, and one per session it schedules anew."""
+        sessions = Queries(self.site).sessions_of(self.eid)
+        kinds = S.TOPIC_KIND.labels
+        self.announcement(grid.agenda_text(self.event, sessions, self.site.people, kinds, self.date, markup.plain))
+        self.sessions()
+        return self.out
+
     def page(self, target: str) -> str:
         """A page's address on the published site ('' without a site_url)."""
         return self.publish.absolute(self.publish.page_url(target)) or ""
@@ -267,21 +275,3 @@ class Mailer:
                 f"session {what}: its topic post's Message-ID is not on record; the mail starts a thread"
             )
         self.out.files[f"release-{r.number}/{n:02d}-{s.topic}.eml"] = msg.as_bytes()
-
-
-def outbox(
-    site: Site,
-    publish: Publish,
-    eid: str,
-    release: releases.Release,
-    sender: Sender,
-    lists: Mapping[str, str],
-    date: Callable[[Any], str],
-) -> Outbox:
-    """The mails of a release: the announcement, and one per session it schedules anew."""
-    mailer = Mailer(site, publish, eid, release, sender, lists, date)
-    sessions = Queries(site).sessions_of(eid)
-    agenda = grid.agenda_text(site.events[eid], sessions, site.people, S.TOPIC_KIND.labels, date, markup.plain)
-    mailer.announcement(agenda)
-    mailer.sessions()
-    return mailer.out
