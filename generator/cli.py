@@ -277,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # the machine, not the tool: a full disk, a permission
         if getattr(args, "debug", False):
             traceback.print_exc()
-        print(f"Error: {exc}", file=sys.stderr)
+        print(_machine(exc, args), file=sys.stderr)
         return 1
     except MemoryError:  # the machine's limit, not a bug
         if getattr(args, "debug", False):
@@ -290,6 +290,20 @@ def main(argv: list[str] | None = None) -> int:
         return _bug(exc)
     finally:
         gc.set_threshold(*thresholds)
+
+
+def _machine(exc: OSError, args: argparse.Namespace) -> str:
+    """An error of the system that reached the command: a full or read-only disk or a denied
+    folder (import-mbox and intake writing data/, new writing a record, ...) as the one line
+    that says what to free or fix, naming the data folder when it is the one; anything else as
+    the system says it."""
+    from generator.files import OF_THE_DISK, disk_error
+
+    if exc.errno not in OF_THE_DISK:
+        return f"Error: {exc}"
+    data = getattr(args, "data", None)
+    folders = {data: f"{os.path.normpath(data)}/"} if isinstance(data, str) else {}
+    return "\n".join(disk_error(exc, folders).lines())
 
 
 def _bug(exc: Exception) -> int:

@@ -76,10 +76,12 @@ DENIED = (errno.EACCES, errno.EPERM)
 OF_THE_DISK = NO_SPACE + READ_ONLY + DENIED
 
 
-def disk_error(exc: OSError, folders: dict[str, str], kept: str = "") -> WriteError:
+def disk_error(exc: OSError, folders: dict[str, str], kept: str = "", elsewhere: bool = True) -> WriteError:
     """An error of the system (a full disk, a read-only or forbidden folder) as one line that
     says what to free or fix: the file it happened to, the folder of `folders` (shown name by
-    path) that holds it, and `kept` (what was left as it was) at the end."""
+    path) that holds it, and `kept` (what was left as it was) at the end. `elsewhere`: building
+    into another folder is a way out (not for the records of data/)."""
+    other = ", or build into another folder" if elsewhere else ""
     target = exc.filename2 if exc.filename2 is not None else exc.filename  # a copy or rename: where to
     path = os.path.abspath(os.fsdecode(target)) if target is not None else ""
     holders = {os.path.abspath(f): name for f, name in folders.items()}
@@ -90,10 +92,10 @@ def disk_error(exc: OSError, folders: dict[str, str], kept: str = "") -> WriteEr
         full = "no space left" if exc.errno == errno.ENOSPC else "the disk quota is used up"
         what = f"{full} on the disk of {folder}{at}: free some space there, then build again"
     elif exc.errno in READ_ONLY:
-        what = f"{folder} is on a read-only file system{at}: make it writable, or build into another folder"
+        what = f"{folder} is on a read-only file system{at}: make it writable{other}"
     elif exc.errno in DENIED:  # a read as well
         seen = f" ({layout.display_path(path)})" if path else ""
-        what = f"permission denied in {folder}{seen}: give this user access to it, or build into another folder"
+        what = f"permission denied in {folder}{seen}: give this user access to it{other}"
     else:
         what = f"{exc.strerror or exc}{at}"
     return WriteError(what + (f"; {kept}" if kept else "") + ".")
@@ -180,19 +182,23 @@ def write_data(
             raise WriteError(f"{path} changed while it was being written; nothing was written (run it again)")
     staged: list[tuple[str, str]] = []
     try:
-        for path in sorted(files):
-            folder = os.path.dirname(path) or "."
-            os.makedirs(folder, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".lsfmm-write-")
-            with naming(tmp), os.fdopen(fd, "wb") as fh:
-                fh.write(files[path])
-            if now[path] is not None:
-                os.chmod(tmp, os.stat(path).st_mode & 0o7777)
-            else:
-                umask = os.umask(0)
-                os.umask(umask)
-                os.chmod(tmp, 0o666 & ~umask)
-            staged.append((tmp, path))
+        try:
+            for path in sorted(files):
+                folder = os.path.dirname(path) or "."
+                os.makedirs(folder, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(dir=folder, prefix=".lsfmm-write-")
+                staged.append((tmp, path))
+                with naming(tmp), os.fdopen(fd, "wb") as fh:
+                    fh.write(files[path])
+                if now[path] is not None:
+                    os.chmod(tmp, os.stat(path).st_mode & 0o7777)
+                else:
+                    umask = os.umask(0)
+                    os.umask(umask)
+                    os.chmod(tmp, 0o666 & ~umask)
+        except OSError as exc:  # staging: nothing is in place yet, and nothing will be
+            exc.staging = True  # type: ignore[attr-defined]
+            raise
         for tmp, path in staged:
             if now[path] is None:
                 os.link(tmp, path)  # fails if the file appeared meanwhile
@@ -204,6 +210,22 @@ def write_data(
             if os.path.exists(tmp):
                 os.unlink(tmp)
     return sorted(files)
+
+
+def write_records(
+    data_dir: str, files: dict[str, bytes], expected: dict[str, bytes | None], places: tuple[str, ...]
+) -> list[str]:
+    """`write_data` for the commands that add records (import-mbox, intake, release): a full
+    or read-only disk, or a denied folder, met while the files are staged (where it is met:
+    renaming in the same folder takes no space) is one line naming the folder, and says that
+    nothing was written."""
+    try:
+        return write_data(data_dir, files, expected, places)
+    except OSError as exc:
+        if exc.errno not in OF_THE_DISK or not getattr(exc, "staging", False):
+            raise
+        folders = {data_dir: f"{layout.display_path(data_dir)}/"}
+        raise disk_error(exc, folders, "nothing was written", elsewhere=False) from None
 
 
 # ---------------------------------------------------------------------------------- site/

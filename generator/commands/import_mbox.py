@@ -15,7 +15,7 @@ from generator.builder.load import data_folder
 from generator.commands.check import valid_site
 from generator.commands.output import plural, print_diffs, say
 from generator.errors import DataError, InputError, Problem, Problems, UsageError
-from generator.files import read_current, write_data
+from generator.files import read_current, write_records
 from generator.mail import importer, mbox
 from generator.records import yamlload
 from generator.records.mailrules import CONFLICT
@@ -80,7 +80,7 @@ def import_mbox(
         print_diffs(plan.files, current)
         print("Dry run: nothing was written.")
         return 0
-    written = write_data(data, plan.files, current)
+    written = write_records(data, plan.files, current, layout.IMPORT_PLACES)
     print(f"Wrote {', '.join(written)}.")
     return 0
 

@@ -16,7 +16,7 @@ from generator.builder.load import data_folder
 from generator.commands.check import valid_site
 from generator.commands.output import plural, print_diffs, say
 from generator.errors import DataError, InputError, Problem, Problems, UsageError
-from generator.files import read_current, write_data
+from generator.files import read_current, write_records
 from generator.mail import form, importer, intake, mbox
 from generator.records import schema as S
 
@@ -93,7 +93,7 @@ def take_in(
             print_diffs(season.files, current)
         print("Dry run: nothing was written.")
         return 0
-    written = write_data(data, season.files, current, places=(*layout.IMPORT_PLACES, *layout.INTAKE_PLACES))
+    written = write_records(data, season.files, current, (*layout.IMPORT_PLACES, *layout.INTAKE_PLACES))
     print(f"Wrote {plural(len(written), 'file')}: {', '.join(written)}.")
     print(
         "Next: review each new topic's title and the people marked `review:` (check the name, then delete "

@@ -26,7 +26,7 @@ from generator.builder import pipeline
 from generator.commands.output import say
 from generator.errors import DataError, Problems, UsageError
 from generator.exports import history, mailout
-from generator.files import read_current, write_data
+from generator.files import read_current, write_records
 from generator.pages.render import fmt_date
 from generator.records import releases
 from generator.records import schema as S
@@ -174,7 +174,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"  {line}")
         print("Nothing was written (--dry-run).")
         return 0
-    write_data(args.data, {data: text}, before, places=("releases/",))
+    write_records(args.data, {data: text}, before, ("releases/",))
     print(
         f"Release {release.number} (\u201c{release.name}\u201d) of {eid}: "
         f"{releases.count(len(release.sessions))}; {what}. "

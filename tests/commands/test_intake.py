@@ -8,8 +8,13 @@ fixture."""
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -360,3 +365,37 @@ def test_a_long_chain_under_a_post_for_another_summit_and_many_posts_of_one_titl
     ]
     assert "  300 x in the thread of a post that is not for this summit (skipped too)" in lines
     assert "  1 x posted after example-2030 ended (2030-05-08)" in lines
+
+
+@pytest.mark.parametrize("way", ["mount", "simulated"])
+def test_a_read_only_data_folder_is_one_line_and_nothing_is_written(data: Path, way: str, monkeypatch):
+    """Before: a raw "[Errno 30] Read-only file system: '.../data/threads/.lsfmm-write-XXXX'"."""
+    import tempfile
+
+    from tests.builder.test_disk import can_mount, refusing
+
+    before = tree(data)
+    if way == "mount":
+        if not can_mount():
+            pytest.skip("no mount namespace here")
+        script = f'mount --bind -o ro "{data}" "{data}"\nexec "$@"'
+        command = [sys.executable, "-m", "generator", "intake", "--data", str(data), "--event", "example-2030"]
+        result = subprocess.run(
+            ["unshare", "-m", "sh", "-ec", script, "sh", *command, str(SEASON)],
+            cwd=data.parent,
+            env=dict(os.environ, PYTHONPATH=str(REPO)),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    else:
+        refusing(monkeypatch, tempfile, "mkstemp", data, errno.EROFS)
+        result = intake(data)
+    assert result.returncode == 1
+    assert re.fullmatch(
+        r"Error: \S*data/ is on a read-only file system \(writing \S*data/(\S+/)?\.lsfmm-write-\w+\): make it "
+        r"writable; nothing was written\.\n",
+        result.stderr,
+    ), result.stderr
+    assert tree(data) == before
