@@ -99,10 +99,10 @@ def read_plain(html: str) -> list[Any] | None:
     head = ""  # the tag name of the section's element
     for tag, attr_text, closed, end_tag, text in tokens:
         if text:  # Parser.handle_data, of the text with character references decoded
-            if "&" in text:
-                text = unescape(text)
             if skipped:
                 continue
+            if "&" in text:
+                text = unescape(text)
             pre = counts.get("pre")
             if not pre:
                 text = " " if text.isspace() else text.replace("\n", " ")
