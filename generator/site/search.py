@@ -216,8 +216,9 @@ class SearchIndex(material.SearchIndex):
 
 def faster(index: Any) -> Any:
     """The index to give Material's search plugin in place of its own `index`: one that reads
-    pages with `sections`, or `index` itself when it is not Material's own class."""
-    if type(index) is not material.SearchIndex:
+    pages with `sections`; `index` itself when it is not Material's own class, or when the fast
+    reading may not be used (`ported`, asked now: before page renderers are forked)."""
+    if type(index) is not material.SearchIndex or not ported():
         return index
     fast = SearchIndex(**index.config)
     fast.entries = index.entries
