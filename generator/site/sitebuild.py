@@ -159,6 +159,8 @@ class Builder:
         from mkdocs.structure.nav import get_navigation
         from mkdocs.structure.pages import Page
 
+        from generator.site.search import faster
+
         stages = report.seconds
         captured = Captured()
         mk_log = logging.getLogger("mkdocs")
@@ -215,6 +217,8 @@ class Builder:
             env = config.plugins.on_env(env, config=config, files=files)
             search = config.plugins.get("material/search") or config.plugins.get("search")
             index = getattr(search, "search_index", None)
+            if index is not None:  # the same entries, made without re-parsing each page
+                index = search.search_index = faster(index)
 
             t = time.perf_counter()
             _copy_static(files, InclusionLevel.is_included, prev, self.site_dir)

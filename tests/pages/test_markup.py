@@ -132,6 +132,23 @@ def test_print_url_gives_the_short_lore_form():
     assert print_url("https://lwn.net/Articles/1/") == "https://lwn.net/Articles/1/"
 
 
+def test_link_notes_skip_comments_scripts_and_styles_whatever_the_case_of_the_tags():
+    from generator.pages.markup import link_notes, site_link_resolver
+
+    fragment = (
+        '<!-- <a href="https://no.org/1">x</a> --><SCRIPT>"<a href=https://no.org/2>x</a>"</script>'
+        '<Style>a { }</STYLE ><A HREF="https://e.org/">E</A ><p><a\nhref=https://f.org/ >F</a></p>'
+        '<a href="https://e.org/">again</a><script>unclosed <a href="https://no.org/3">x</a>'
+    )
+    out, notes = link_notes(fragment, site_link_resolver("x/", None))
+    assert notes == ["https://e.org/", "https://f.org/"]
+    assert out == (
+        fragment.replace("</A >", '</A ><sup class="lsf-ref">1</sup>')
+        .replace("F</a>", 'F</a><sup class="lsf-ref">2</sup>')
+        .replace("again</a>", 'again</a><sup class="lsf-ref">1</sup>')
+    )
+
+
 def test_link_notes_numbers_links_found_by_a_real_tokenizer():
     from generator.pages.markup import endnote_list, link_notes, site_link_resolver
 
