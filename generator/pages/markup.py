@@ -102,6 +102,40 @@ def inline(value: object) -> str:
     return _BLOCK_START.sub(r"\1\\\2", out, count=1)
 
 
+@functools.lru_cache(maxsize=65536)
+def inline_html(value: object) -> str:
+    """Any value as HTML text, exactly as Python-Markdown renders `inline(value)`: one line,
+    HTML escaped, its `code spans` as <code> (their content stripped and escaped, as Markdown
+    does). For the generated HTML spliced into pages (`HTML_START`)."""
+    text = _show_bidi(" ".join(str(value).split()))
+    parts = _CODE.split(text)
+    return "".join(
+        html.escape(p, quote=False) if n % 2 == 0 else f"<code>{html.escape(p.strip(), quote=False)}</code>"
+        for n, p in enumerate(parts)
+    )
+
+
+def href_attr(target: str) -> str:
+    """A link target as the value of an href in generated HTML, escaped as Python-Markdown
+    writes attributes (&, <, > and ")."""
+    return html.escape(target, quote=False).replace('"', "&quot;")
+
+
+def url_href(value: str) -> str:
+    """A validated URL as the href of generated HTML: `url`, then `href_attr`."""
+    return href_attr(url(value))
+
+
+# Generated HTML in a page's Markdown: the lines between these two, each alone on its line,
+# are HTML that the site's Markdown extension (generator.site.splice) hands through untouched,
+# so Python-Markdown never parses it. No data value can make either line: every value is
+# escaped by the filters above, which write "<" only as "&lt;" (a code span of `inline` is
+# kept between backticks, so a line it begins starts with "`"). Other Markdown engines read the
+# two lines as HTML comments and the lines between as an HTML block (it has no blank line).
+HTML_START = "<!-- lsfmm-prep: html -->"
+HTML_END = "<!-- /lsfmm-prep: html -->"
+
+
 def attr(value: object) -> str:
     """A value for an HTML attribute."""
     return html.escape(_show_bidi(" ".join(str(value).split())), quote=True)

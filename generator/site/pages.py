@@ -30,7 +30,9 @@ def _render(
     page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
     looked_up = _LookedUp(files)
     page.render(config, looked_up)
-    page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=files)
+    # The hooks check the links of the generated HTML there (generator.site.splice): their
+    # look-ups are the page's too.
+    page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=looked_up)
     page.active = True
     try:
         context = get_context(nav, doc_files, config, page)

@@ -1,0 +1,170 @@
+"""Generated HTML spliced into the pages as it is: a Python-Markdown extension, and what the
+site build checks of the links it holds.
+
+The generator writes the costly parts of its pages (tables, link lists, quote blocks) as HTML
+whose links already have their final addresses, between the lines `markup.HTML_START` and
+`markup.HTML_END`. `Splice`, added to MkDocs' Markdown extensions by the hooks
+(generator/site/hooks.py, `on_config`), moves each such block into Python-Markdown's stash of
+raw HTML before any other preprocessor reads the page (MkDocs' own anchor scan and
+Python-Markdown's raw-HTML blocks both run html.parser over the whole text), and leaves its
+placeholder as a paragraph of its own, which Python-Markdown's RawHtmlPostprocessor replaces by
+the block. So Python-Markdown never parses it, and the headings around it stay Markdown (the
+table of contents, heading anchors and permalinks are MkDocs').
+
+MkDocs sees no link and no anchor of a spliced block, so the hooks check them with its own
+strictness (`check`): each relative link must name a page or file of the site (MkDocs'
+`validation.links.not_found`), and each link to an anchor is added to the page's links to
+anchors, which MkDocs checks once every page is rendered (`validation.links.anchors`); the ids
+of the block are added to the page's anchors.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import posixpath
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from markdown import Extension, Markdown
+from markdown.preprocessors import Preprocessor
+
+from generator.pages.markup import HTML_END, HTML_START
+
+# Below Python-Markdown's normalize_whitespace (30), which tabs and line ends go through first,
+# and above MkDocs' anchor scan (mkdocs_raw_html, 21) and Python-Markdown's html_block (20).
+PRIORITY = 27
+
+
+class SpliceError(Exception):
+    """A generated block that does not end: the page was not written by the generator as it is."""
+
+
+class _Preprocessor(Preprocessor):
+    def run(self, lines: list[str]) -> list[str]:
+        if HTML_START not in lines:
+            return lines
+        out: list[str] = []
+        block: list[str] | None = None
+        for line in lines:
+            if block is None:
+                if line == HTML_START:
+                    block = []
+                else:
+                    out.append(line)
+            elif line == HTML_END:
+                out += ["", self.md.htmlStash.store("\n".join(block)), ""]
+                block = None
+            else:
+                block.append(line)
+        if block is not None:
+            raise SpliceError(f"a block of generated HTML ({HTML_START}) has no {HTML_END}")
+        return out
+
+
+class Splice(Extension):
+    """The Markdown extension: the generated HTML blocks of a page go through untouched."""
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        md.preprocessors.register(_Preprocessor(md), "lsfmm_splice", PRIORITY)
+
+
+# ------------------------------------------------------------------------------- the checks
+
+_BLOCKS = re.compile(
+    "^" + re.escape(HTML_START) + r"\n(.*?)^" + re.escape(HTML_END) + "$",
+    re.M | re.S,
+)
+# A start tag of generated HTML and its attributes: every value is quoted with ", and "<", ">"
+# and '"' are escaped in text and attribute values, so each match is a tag.
+_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)((?:\s+[a-zA-Z-]+=\"[^\"]*\")*)\s*/?>")
+_ATTR = re.compile(r"([a-zA-Z-]+)=\"([^\"]*)\"")
+
+
+def blocks(markdown: str) -> list[str]:
+    """The generated HTML blocks of a page's Markdown."""
+    return _BLOCKS.findall(markdown) if HTML_START in markdown else []
+
+
+def links_and_ids(markdown: str) -> tuple[list[str], list[str]]:
+    """The hrefs of the links and the ids of the elements in a page's generated HTML blocks,
+    in order (character references decoded)."""
+    hrefs: list[str] = []
+    ids: list[str] = []
+    for block in blocks(markdown):
+        for tag in _TAG.finditer(block):
+            for name, value in _ATTR.findall(tag.group(2)):
+                if name == "id":
+                    ids.append(html.unescape(value))
+                elif name == "href" and tag.group(1).lower() == "a":
+                    hrefs.append(html.unescape(value))
+    return hrefs, ids
+
+
+def source_candidates(url: str, directory_urls: bool) -> list[str]:
+    """The files under docs/ that MkDocs could publish at `url` (relative to the site root, as
+    MkDocs' `File.url`: "./" for the home page): a page (x.md, x/index.md, x/README.md) or, for
+    an address that is no page's, a file."""
+    if directory_urls and url.endswith("/"):
+        stem = url.rstrip("/").lstrip(".")
+        return ([stem + ".md"] if stem else []) + [posixpath.join(stem, "index.md"), posixpath.join(stem, "README.md")]
+    if not directory_urls and url.endswith(".html"):
+        stem = url[: -len(".html")]
+        found = [stem + ".md"]
+        if stem == "index" or stem.endswith("/index"):
+            found.append(stem[: -len("index")] + "README.md")
+        return found
+    return [url]
+
+
+def target_url(page_url: str, path: str) -> str:
+    """The address (as MkDocs' `File.url`) a relative link's path leads to from a page's URL."""
+    base = page_url if page_url.endswith("/") else posixpath.dirname(page_url) + "/"
+    url = posixpath.normpath(posixpath.join(base.lstrip("./") if base == "./" else base, path))
+    if url == ".":
+        return "./"
+    return url + "/" if path.endswith("/") else url
+
+
+def check(page: Any, config: Any, files: Any, log: logging.Logger) -> None:
+    """The links and anchors of a rendered page's generated HTML, checked as MkDocs checks those
+    of its Markdown: a relative link to no page or file of the site is logged at the level of
+    `validation.links.not_found`; links to anchors join the page's `links_to_anchors` (MkDocs
+    checks them once every page is rendered); the ids join its `present_anchor_ids`. `files`
+    looks every candidate up (the site build notes them: a page whose target comes or goes is
+    rendered again)."""
+    hrefs, ids = links_and_ids(page.markdown or "")
+    if not hrefs and not ids:
+        return
+    if ids:
+        page.present_anchor_ids = set(page.present_anchor_ids or ()) | set(ids)
+    directory_urls = config.use_directory_urls
+    anchors: dict[Any, dict[str, str]] = page.links_to_anchors or {}
+    for href in hrefs:
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc or href.startswith(("/", "\\")):
+            continue  # another site's (an absolute path is none that this site writes)
+        if not parts.path:  # a link within the page
+            if parts.fragment:
+                anchors.setdefault(page.file, {}).setdefault(parts.fragment, href)
+            continue
+        url = target_url(page.url, parts.path)
+        target = None
+        if not url.startswith("../"):
+            for src in source_candidates(url, directory_urls):
+                found = files.get_file_from_path(src)
+                if found is not None and found.url == url:
+                    target = found
+                    break
+        if target is None:
+            log.log(
+                config.validation.links.not_found,
+                f"Doc file '{page.file.src_uri}' contains a generated link '{href}', "
+                f"but the target '{url}' is no page or file of the site.",
+            )
+            continue
+        if parts.fragment:
+            anchors.setdefault(target, {}).setdefault(parts.fragment, href)
+    if anchors:
+        page.links_to_anchors = anchors
