@@ -74,6 +74,12 @@ def on_page_content(html: str, page: Any, config: Any, files: Any, **kwargs: Any
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any, **kwargs: Any) -> str:
+    line = splice.unended(markdown)
+    if line is not None:
+        log.warning(
+            f"{page.file.src_uri}: the generated HTML that starts on line {line} after its front matter has no "
+            f"{markup.HTML_END} line: Markdown reads it (was the page edited by hand? build it again)"
+        )
     meta = page.meta or {}
     if meta.get("generated_by") != layout.GENERATOR or not page.edit_url:
         return markdown

@@ -37,10 +37,6 @@ from generator.pages.markup import HTML_END, HTML_START
 PRIORITY = 27
 
 
-class SpliceError(Exception):
-    """A generated block that does not end: the page was not written by the generator as it is."""
-
-
 class _Preprocessor(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         if HTML_START not in lines:
@@ -58,8 +54,8 @@ class _Preprocessor(Preprocessor):
                 block = None
             else:
                 block.append(line)
-        if block is not None:
-            raise SpliceError(f"a block of generated HTML ({HTML_START}) has no {HTML_END}")
+        if block is not None:  # no end: left to Markdown (`unended` says so, with the page)
+            out += [HTML_START, *block]
         return out
 
 
@@ -85,6 +81,20 @@ _ATTR = re.compile(r"([a-zA-Z-]+)=\"([^\"]*)\"")
 def blocks(markdown: str) -> list[str]:
     """The generated HTML blocks of a page's Markdown."""
     return _BLOCKS.findall(markdown) if HTML_START in markdown else []
+
+
+def unended(markdown: str) -> int | None:
+    """The line of a page's Markdown where a generated HTML block starts that does not end
+    (such a block is left to Markdown), or None."""
+    if HTML_START not in markdown:
+        return None
+    start = None
+    for n, line in enumerate(markdown.split("\n"), 1):
+        if line == HTML_START and start is None:
+            start = n
+        elif line == HTML_END:
+            start = None
+    return start
 
 
 def links_and_ids(markdown: str) -> tuple[list[str], list[str]]:
@@ -164,6 +174,12 @@ def check(page: Any, config: Any, files: Any, log: logging.Logger) -> None:
                 f"but the target '{url}' is no page or file of the site.",
             )
             continue
+        if target.inclusion.is_excluded():  # as MkDocs says of a Markdown link to it
+            log.log(
+                min(logging.INFO, config.validation.links.not_found),
+                f"Doc file '{page.file.src_uri}' contains a generated link to '{target.src_uri}' "
+                "which is excluded from the built site.",
+            )
         if parts.fragment:
             anchors.setdefault(target, {}).setdefault(parts.fragment, href)
     if anchors:
