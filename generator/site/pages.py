@@ -62,6 +62,11 @@ class _LookedUp:
         self.paths.add(path)
         return self._files.get_file_from_path(path)
 
+    def note(self, path: str) -> None:
+        """A path (normalized) looked up another way: by the splice's link check, in the
+        files' `src_uris` (generator.site.splice)."""
+        self.paths.add(path)
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._files, name)
 

@@ -20,10 +20,12 @@ of the block are added to the page's anchors.
 
 from __future__ import annotations
 
+import functools
 import html
 import logging
 import posixpath
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -68,19 +70,30 @@ class Splice(Extension):
 
 # ------------------------------------------------------------------------------- the checks
 
-_BLOCKS = re.compile(
-    "^" + re.escape(HTML_START) + r"\n(.*?)^" + re.escape(HTML_END) + "$",
-    re.M | re.S,
-)
-# A start tag of generated HTML and its attributes: every value is quoted with ", and "<", ">"
-# and '"' are escaped in text and attribute values, so each match is a tag.
-_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)((?:\s+[a-zA-Z-]+=\"[^\"]*\")*)\s*/?>")
-_ATTR = re.compile(r"([a-zA-Z-]+)=\"([^\"]*)\"")
+# In generated HTML every attribute value is quoted with ", and "<", ">" and '"' are escaped in
+# text and in attribute values: "<" opens a tag, and ' href="' or ' id="' inside one starts that
+# attribute (a value cannot hold '"').
+_HREF = re.compile(r"<a\s[^<>]*?(?<=\s)href=\"([^\"]*)\"")
+_ID = re.compile(r"<[a-zA-Z][^<>]*?(?<=\s)id=\"([^\"]*)\"")
+
+
+_START, _END = f"\n{HTML_START}\n", f"\n{HTML_END}\n"
 
 
 def blocks(markdown: str) -> list[str]:
-    """The generated HTML blocks of a page's Markdown."""
-    return _BLOCKS.findall(markdown) if HTML_START in markdown else []
+    """The generated HTML blocks of a page's Markdown (each between its two lines)."""
+    if HTML_START not in markdown:
+        return []
+    text = "\n" + markdown + "\n"
+    found: list[str] = []
+    at = text.find(_START)
+    while at >= 0:
+        end = text.find(_END, at + len(_START) - 1)
+        if end < 0:
+            break
+        found.append(text[at + len(_START) : end])
+        at = text.find(_START, end + len(_END) - 1)
+    return found
 
 
 def unended(markdown: str) -> int | None:
@@ -100,70 +113,93 @@ def unended(markdown: str) -> int | None:
 def links_and_ids(markdown: str) -> tuple[list[str], list[str]]:
     """The hrefs of the links and the ids of the elements in a page's generated HTML blocks,
     in order (character references decoded)."""
-    hrefs: list[str] = []
-    ids: list[str] = []
-    for block in blocks(markdown):
-        for tag in _TAG.finditer(block):
-            for name, value in _ATTR.findall(tag.group(2)):
-                if name == "id":
-                    ids.append(html.unescape(value))
-                elif name == "href" and tag.group(1).lower() == "a":
-                    hrefs.append(html.unescape(value))
+    text = "\n".join(blocks(markdown))
+    hrefs = [html.unescape(v) if "&" in v else v for v in _HREF.findall(text)]
+    ids = [html.unescape(v) if "&" in v else v for v in _ID.findall(text)]
     return hrefs, ids
 
 
-def source_candidates(url: str, directory_urls: bool) -> list[str]:
+@functools.lru_cache(maxsize=4096)
+def source_candidates(url: str, directory_urls: bool) -> tuple[str, ...]:
     """The files under docs/ that MkDocs could publish at `url` (relative to the site root, as
     MkDocs' `File.url`: "./" for the home page): a page (x.md, x/index.md, x/README.md) or, for
     an address that is no page's, a file."""
     if directory_urls and url.endswith("/"):
         stem = url.rstrip("/").lstrip(".")
-        return ([stem + ".md"] if stem else []) + [posixpath.join(stem, "index.md"), posixpath.join(stem, "README.md")]
+        return (*([stem + ".md"] if stem else []), posixpath.join(stem, "index.md"), posixpath.join(stem, "README.md"))
     if not directory_urls and url.endswith(".html"):
         stem = url[: -len(".html")]
         found = [stem + ".md"]
         if stem == "index" or stem.endswith("/index"):
             found.append(stem[: -len("index")] + "README.md")
-        return found
-    return [url]
+        return tuple(found)
+    return (url,)
 
 
+@functools.lru_cache(maxsize=65536)  # the pages of a folder share their links' targets
 def target_url(page_url: str, path: str) -> str:
     """The address (as MkDocs' `File.url`) a relative link's path leads to from a page's URL."""
-    base = page_url if page_url.endswith("/") else posixpath.dirname(page_url) + "/"
-    url = posixpath.normpath(posixpath.join(base.lstrip("./") if base == "./" else base, path))
+    if page_url.endswith("/"):
+        base = "" if page_url == "./" else page_url
+    else:
+        folder = posixpath.dirname(page_url)
+        base = folder + "/" if folder else ""
+    url = posixpath.normpath(base + path)
     if url == ".":
         return "./"
     return url + "/" if path.endswith("/") else url
+
+
+def _lookup(files: Any) -> Callable[[str], Any]:
+    """How `check` finds a file by its path under docs/ (normalized already): in MkDocs' map of
+    the files; through the site build's view of them (generator.site.pages), the path is noted
+    as looked up by the page."""
+    found = files.src_uris.get
+    note = getattr(files, "note", None)
+    if note is None:
+        return found
+
+    def noted(path: str) -> Any:
+        note(path)
+        return found(path)
+
+    return noted
 
 
 def check(page: Any, config: Any, files: Any, log: logging.Logger) -> None:
     """The links and anchors of a rendered page's generated HTML, checked as MkDocs checks those
     of its Markdown: a relative link to no page or file of the site is logged at the level of
     `validation.links.not_found`; links to anchors join the page's `links_to_anchors` (MkDocs
-    checks them once every page is rendered); the ids join its `present_anchor_ids`. `files`
-    looks every candidate up (the site build notes them: a page whose target comes or goes is
-    rendered again)."""
+    checks them once every page is rendered); the ids join its `present_anchor_ids`. Every
+    file looked up is noted when `files` is the site build's view (a page whose target comes
+    or goes is rendered again)."""
     hrefs, ids = links_and_ids(page.markdown or "")
     if not hrefs and not ids:
         return
     if ids:
         page.present_anchor_ids = set(page.present_anchor_ids or ()) | set(ids)
     directory_urls = config.use_directory_urls
+    lookup = _lookup(files)
     anchors: dict[Any, dict[str, str]] = page.links_to_anchors or {}
-    for href in hrefs:
-        parts = urlsplit(href)
-        if parts.scheme or parts.netloc or href.startswith(("/", "\\")):
+    for href in dict.fromkeys(hrefs):  # each once
+        if "://" in href or href.startswith(("mailto:", "/", "\\")):
             continue  # another site's (an absolute path is none that this site writes)
-        if not parts.path:  # a link within the page
-            if parts.fragment:
-                anchors.setdefault(page.file, {}).setdefault(parts.fragment, href)
+        if "?" in href or ":" in href:
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc:
+                continue
+            path, fragment = parts.path, parts.fragment
+        else:
+            path, _, fragment = href.partition("#")
+        if not path:  # a link within the page
+            if fragment:
+                anchors.setdefault(page.file, {}).setdefault(fragment, href)
             continue
-        url = target_url(page.url, parts.path)
+        url = target_url(page.url, path)
         target = None
         if not url.startswith("../"):
             for src in source_candidates(url, directory_urls):
-                found = files.get_file_from_path(src)
+                found = lookup(src)
                 if found is not None and found.url == url:
                     target = found
                     break
@@ -180,7 +216,7 @@ def check(page: Any, config: Any, files: Any, log: logging.Logger) -> None:
                 f"Doc file '{page.file.src_uri}' contains a generated link to '{target.src_uri}' "
                 "which is excluded from the built site.",
             )
-        if parts.fragment:
-            anchors.setdefault(target, {}).setdefault(parts.fragment, href)
+        if fragment:
+            anchors.setdefault(target, {}).setdefault(fragment, href)
     if anchors:
         page.links_to_anchors = anchors

@@ -137,15 +137,18 @@ def test_a_decision_anchor_in_generated_html_is_an_anchor_of_its_page(tmp_path):
 
 
 def test_source_candidates():
-    assert splice.source_candidates("topics/x/", True) == ["topics/x.md", "topics/x/index.md", "topics/x/README.md"]
-    assert splice.source_candidates("./", True) == ["index.md", "README.md"]
-    assert splice.source_candidates("topics/x.html", False) == ["topics/x.md"]
-    assert splice.source_candidates("topics/index.html", False) == ["topics/index.md", "topics/README.md"]
-    assert splice.source_candidates("topics/x.ics", True) == ["topics/x.ics"]
+    assert splice.source_candidates("topics/x/", True) == ("topics/x.md", "topics/x/index.md", "topics/x/README.md")
+    assert splice.source_candidates("./", True) == ("index.md", "README.md")
+    assert splice.source_candidates("topics/x.html", False) == ("topics/x.md",)
+    assert splice.source_candidates("topics/index.html", False) == ("topics/index.md", "topics/README.md")
+    assert splice.source_candidates("topics/x.ics", True) == ("topics/x.ics",)
     assert splice.target_url("proposals/p/", "../../topics/x/") == "topics/x/"
     assert splice.target_url("./", "topics/") == "topics/"
     assert splice.target_url("topics/x/", "../../") == "./"
     assert splice.target_url("topics/x.html", "../index.html") == "index.html"
+    assert splice.target_url("committee.html", "topics/x.html") == "topics/x.html"
+    assert splice.target_url("index.html", "index.html") == "index.html"
+    assert splice.target_url("topics/x/", "../../../x/") == "../x/"
 
 
 def test_the_hooks_add_the_extension_once(tmp_path: Path):
