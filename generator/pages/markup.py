@@ -8,6 +8,9 @@ Policy:
 - Curated Markdown fields (summaries, abstracts, context, resolutions) are rendered here with
   Python-Markdown and then cleaned by a real sanitizer (nh3, i.e. Ammonia) that keeps a small
   set of tags and only http, https and mailto links.
+- The pages' tables, link lists and quote blocks are HTML that Python-Markdown never parses
+  (between the lines `HTML_START` and `HTML_END`): `inline_html` is `inline` as HTML (exactly
+  what Python-Markdown makes of it), `url_href` and `href_attr` give link targets.
 - Values placed in front matter (page titles) are HTML-escaped and JSON-quoted.
 - The printable session brief is HTML, not Markdown: `text` escapes a plain field for HTML
   text and `href` a validated URL for an attribute; the other helpers above give HTML already.

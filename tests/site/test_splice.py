@@ -124,6 +124,24 @@ def test_a_generated_link_whose_target_goes_fails_the_next_build(tmp_path):
     assert_same_site(project / "site", tmp_path / "ref")
 
 
+def test_a_generated_link_whose_target_comes_is_checked_by_the_next_build(tmp_path):
+    """A link to a page not there yet (reported at INFO here, so the build goes on): once the
+    page is added, the page holding the link is rendered again though it did not change, and
+    the link's anchor, which the new page lacks, fails the build."""
+    project = make_project(tmp_path, SAMPLE)
+    edit(project / "mkdocs.yml", "    anchors: warn\n", "    anchors: warn\n    not_found: info\n")
+    write_tree(project / "docs", {"extra/page.md": "# Page\n\n" + block('<p><a href="../next/#top">n</a></p>') + "\n"})
+    site(project)
+    write_tree(project / "docs", {"extra/next.md": "# Next\n"})
+    result = run_cli("site", "--strict", "--data", "data", "--out", "docs", cwd=project)
+    assert result.returncode == 1
+    assert "contains a link '../next/#top', but the doc 'extra/next.md' does not contain an anchor" in result.stderr
+    write_tree(project / "docs", {"extra/next.md": "# Next\n\n## Top\n"})
+    site(project)
+    reference(project, tmp_path / "ref")
+    assert_same_site(project / "site", tmp_path / "ref")
+
+
 def test_a_decision_anchor_in_generated_html_is_an_anchor_of_its_page(tmp_path):
     """A topic's decisions are anchors inside generated HTML: links to them (from the next
     session's page, and from hand-written pages) find them."""
