@@ -8,6 +8,9 @@ Policy:
 - Curated Markdown fields (summaries, abstracts, context, resolutions) are rendered here with
   Python-Markdown and then cleaned by a real sanitizer (nh3, i.e. Ammonia) that keeps a small
   set of tags and only http, https and mailto links.
+- The pages' tables, link lists and quote blocks are HTML that Python-Markdown never parses
+  (between the lines `HTML_START` and `HTML_END`): `inline_html` is `inline` as HTML (exactly
+  what Python-Markdown makes of it), `url_href` and `href_attr` give link targets.
 - Values placed in front matter (page titles) are HTML-escaped and JSON-quoted.
 - The printable session brief is HTML, not Markdown: `text` escapes a plain field for HTML
   text and `href` a validated URL for an attribute; the other helpers above give HTML already.
@@ -100,6 +103,40 @@ def inline(value: object) -> str:
     out = "".join(_escape_text(p) if n % 2 == 0 else f"`{p}`" for n, p in enumerate(parts))
     # A leading '-', '+', '>' or '1.' would start a list or quote where the text begins a line.
     return _BLOCK_START.sub(r"\1\\\2", out, count=1)
+
+
+@functools.lru_cache(maxsize=65536)
+def inline_html(value: object) -> str:
+    """Any value as HTML text, exactly as Python-Markdown renders `inline(value)`: one line,
+    HTML escaped, its `code spans` as <code> (their content stripped and escaped, as Markdown
+    does). For the generated HTML spliced into pages (`HTML_START`)."""
+    text = _show_bidi(" ".join(str(value).split()))
+    parts = _CODE.split(text)
+    return "".join(
+        html.escape(p, quote=False) if n % 2 == 0 else f"<code>{html.escape(p.strip(), quote=False)}</code>"
+        for n, p in enumerate(parts)
+    )
+
+
+def href_attr(target: str) -> str:
+    """A link target as the value of an href in generated HTML, escaped as Python-Markdown
+    writes attributes (&, <, > and ")."""
+    return html.escape(target, quote=False).replace('"', "&quot;")
+
+
+def url_href(value: str) -> str:
+    """A validated URL as the href of generated HTML: `url`, then `href_attr`."""
+    return href_attr(url(value))
+
+
+# Generated HTML in a page's Markdown: the lines between these two, each alone on its line,
+# are HTML that the site's Markdown extension (generator.site.splice) hands through untouched,
+# so Python-Markdown never parses it. No data value can make either line: every value is
+# escaped by the filters above, which write "<" only as "&lt;" (a code span of `inline` is
+# kept between backticks, so a line it begins starts with "`"). Other Markdown engines read the
+# two lines as HTML comments and the lines between as an HTML block (it has no blank line).
+HTML_START = "<!-- lsfmm-prep: html -->"
+HTML_END = "<!-- /lsfmm-prep: html -->"
 
 
 def attr(value: object) -> str:

@@ -107,6 +107,9 @@ def environment(compiled: str | None = None) -> jinja2.Environment:
     )
     env.filters.update(
         md=markup.inline,
+        h=markup.inline_html,  # the same as HTML, for generated HTML (markup.HTML_START)
+        hurl=markup.url_href,
+        ahref=markup.href_attr,
         attr=markup.attr,
         url=markup.url,
         lore=markup.lore,
@@ -132,6 +135,7 @@ def environment(compiled: str | None = None) -> jinja2.Environment:
         conflict=S.CONFLICT.label,
         extract=lambda key, table: table[key],
     )
+    env.globals.update(html_start=markup.HTML_START, html_end=markup.HTML_END)
     return env
 
 
@@ -288,18 +292,37 @@ class Renderer(Queries):
             link += f" (not [{named}]({layout.relative(page, layout.target('person', other))}): used that name)"
         return link
 
+    def href(self, page: str, target: str) -> str:
+        """A link for generated HTML from one page to another (both under docs/, the target's
+        anchor kept): from this page's URL to the other's, as MkDocs makes them."""
+        path, _, anchor = target.partition("#")
+        here = layout.page_url(page, self.directory_urls)
+        link = layout.relative(here, layout.page_url(path, self.directory_urls)) or "./"
+        return link + (f"#{anchor}" if anchor else "")
+
+    def person_anchor(self, page: str, pid: str) -> str:
+        """`person_link` as generated HTML."""
+        person = self.site.people[pid]
+        target = markup.href_attr(self.href(page, layout.target("person", pid)))
+        link = f'<a href="{target}">{markup.inline_html(person["name"])}</a>'
+        other = person["claims"]
+        if other and other in self.site.people:  # mail that used another's name: never read as theirs
+            named = markup.inline_html(self.site.people[other]["name"])
+            target = markup.href_attr(self.href(page, layout.target("person", other)))
+            link += f' (not <a href="{target}">{named}</a>: used that name)'
+        return link
+
     def quote(self, page: str, qid: str) -> str:
-        """A quote block as seen from `page`. The template gets the quote and `person` alone,
-        so its only link relative to the page is to the people page: the block is rendered once
-        for each way of reaching that page (one for every page in topics/, proposals/ and
-        questions/)."""
-        people = layout.relative(page, layout.INDEX_PAGES["people"])
+        """A quote block as seen from `page` (generated HTML). The template gets the quote and
+        `person` alone, so its only link relative to the page is to the people pages: the block
+        is rendered once for each way of reaching them (one for every folder of pages)."""
+        people = self.href(page, layout.INDEX_PAGES["people"])
         return self.derive(
             "quote",
             people,
             qid,
             make=lambda: self.env.get_template("_quote.md.j2").render(
-                q=self.site.quotes[qid], person=lambda pid: self.person_link(page, pid)
+                q=self.site.quotes[qid], person=lambda pid: self.person_anchor(page, pid)
             ),
         )
 
@@ -364,16 +387,22 @@ class Renderer(Queries):
         def link(kind: str, rid: str = "") -> str:
             return layout.relative(path, site.target(kind, rid))
 
-        def href(kind: str, rid: str = "") -> str:
-            """A link for raw HTML: from this page's URL to the other's, as MkDocs makes them."""
-            here = layout.page_url(path, self.directory_urls)
-            return layout.relative(here, layout.page_url(site.target(kind, rid), self.directory_urls)) or "./"
+        def href(kind: str, rid: str = "", topic: str = "") -> str:
+            """A link for raw HTML: from this page's URL to the other's, as MkDocs makes them
+            (a decision's: give its `topic`)."""
+            return self.href(path, layout.target(kind, rid, topic) if topic else site.target(kind, rid))
 
-        def record(kind: str, rid: str) -> str:
+        def record_label(kind: str, rid: str) -> str:
             table = {"topic": site.topics, "proposal": site.proposals, "question": site.questions}
             rec = table[kind][rid]
-            label = rec["question"] if kind == "question" else rec["title"]
-            return f"[{markup.inline(label)}]({link(kind, rid)})"
+            return str(rec["question"] if kind == "question" else rec["title"])
+
+        def record(kind: str, rid: str) -> str:
+            return f"[{markup.inline(record_label(kind, rid))}]({link(kind, rid)})"
+
+        def record_a(kind: str, rid: str) -> str:
+            """`record` as generated HTML."""
+            return f'<a href="{markup.href_attr(href(kind, rid))}">{markup.inline_html(record_label(kind, rid))}</a>'
 
         base: dict[str, Any] = {
             **self._base(),
@@ -383,6 +412,8 @@ class Renderer(Queries):
             "brief_href": lambda tid, paper: layout.brief_href(tid, paper, self.directory_urls),
             "person": lambda pid: self.person_link(path, pid),
             "record": record,
+            "record_a": record_a,
+            "person_a": lambda pid: self.person_anchor(path, pid),
             "page_path": path,
             "topic_order": self.topic_order,
             "topics_of_event": self.topics_of_event,

@@ -3,8 +3,9 @@ build by the pipeline, which hands the result (`layout.Publish`) to the exports.
 
 The calendar and data exports name pages by URL, so the generator needs two of the site's
 settings: `site_url` (absolute links in agenda.ics; left out when unset) and
-`use_directory_urls` (whether a page is `topics/x/` or `topics/x.html`). Nothing else in
-mkdocs.yml is read. The file is composed, never constructed, so MkDocs' own tags
+`use_directory_urls` (whether a page is `topics/x/` or `topics/x.html`; Material's offline
+plugin, when on, turns it off, and the pages' generated HTML links as it makes them). Nothing
+else in mkdocs.yml is read. The file is composed, never constructed, so MkDocs' own tags
 (`!!python/name:`, `!relative`) elsewhere are no problem; these two settings are read as MkDocs
 reads them, `!ENV` included: `site_url: !ENV [SITE_URL, https://...]` takes the address from
 the environment (the Pages workflows set it), through the very function MkDocs registers for
@@ -73,7 +74,37 @@ def publish_of(root: yaml.Node | None, shown: str, problems: Problems) -> Publis
     node = values.get("use_directory_urls")
     if node is not None:
         directory_urls = _value(node, shown, problems) is not False
+    if directory_urls and _offline(values.get("plugins"), shown, problems):
+        directory_urls = False  # what Material's offline plugin sets, so that pages open from files
     return Publish(site_url, directory_urls)
+
+
+OFFLINE_PLUGINS = ("offline", "material/offline")
+
+
+def _offline(node: yaml.Node | None, shown: str, problems: Problems) -> bool:
+    """Whether the plugins (a list of names or of one-key mappings, or a mapping) hold Material's
+    offline plugin, enabled: it turns `use_directory_urls` off, and pages link as it makes them."""
+    entries: list[tuple[yaml.Node, yaml.Node | None]] = []
+    if isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            if isinstance(item, yaml.MappingNode):
+                entries += item.value
+            else:
+                entries.append((item, None))
+    elif isinstance(node, yaml.MappingNode):
+        entries = list(node.value)
+    for name, options in entries:
+        if not (isinstance(name, yaml.ScalarNode) and name.value in OFFLINE_PLUGINS):
+            continue
+        enabled = None
+        if isinstance(options, yaml.MappingNode):
+            enabled = next(
+                (v for k, v in options.value if isinstance(k, yaml.ScalarNode) and k.value == "enabled"), None
+            )
+        if enabled is None or _value(enabled, shown, problems) is not False:
+            return True
+    return False
 
 
 def env_names(node: yaml.Node) -> list[str]:

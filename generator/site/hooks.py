@@ -18,6 +18,12 @@ adjust what MkDocs makes of it.
    shows, and a print-only list of the full addresses is added at the end of the article. The
    work is `generator.pages.markup.link_notes`; this file only finds the article in the theme's HTML.
    Hidden on screen by docs/assets/lsfmm.css.
+
+3. The generated HTML of the pages (tables, link lists, quote blocks, between the lines
+   `markup.HTML_START` and `markup.HTML_END`) goes through Python-Markdown untouched: the
+   extension `generator.site.splice.Splice` is added to the Markdown extensions, and the links
+   and anchors of those blocks, which MkDocs does not see, are checked as MkDocs checks those
+   of the Markdown (`splice.check`).
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from urllib.parse import quote
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__)))))
 from generator import layout
 from generator.pages import markup
+from generator.site import splice
 
 del sys.path[0]
 
@@ -55,7 +62,24 @@ def yaml_edit_url(edit_url: str, page_in_repo: str, source: str) -> str | None:
     return base + quote(source, safe="/")
 
 
+def on_config(config: Any, **kwargs: Any) -> Any:
+    if not any(isinstance(ext, splice.Splice) for ext in config.markdown_extensions):
+        config.markdown_extensions.append(splice.Splice())
+    return config
+
+
+def on_page_content(html: str, page: Any, config: Any, files: Any, **kwargs: Any) -> str:
+    splice.check(page, config, files, log)
+    return html
+
+
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any, **kwargs: Any) -> str:
+    line = splice.unended(markdown)
+    if line is not None:
+        log.warning(
+            f"{page.file.src_uri}: the generated HTML that starts on line {line} after its front matter has no "
+            f"{markup.HTML_END} line: Markdown reads it (was the page edited by hand? build it again)"
+        )
     meta = page.meta or {}
     if meta.get("generated_by") != layout.GENERATOR or not page.edit_url:
         return markdown

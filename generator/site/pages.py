@@ -30,7 +30,9 @@ def _render(
     page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
     looked_up = _LookedUp(files)
     page.render(config, looked_up)
-    page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=files)
+    # The hooks check the links of the generated HTML there (generator.site.splice): their
+    # look-ups are the page's too.
+    page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=looked_up)
     page.active = True
     try:
         context = get_context(nav, doc_files, config, page)
@@ -59,6 +61,11 @@ class _LookedUp:
     def get_file_from_path(self, path: str) -> Any:
         self.paths.add(path)
         return self._files.get_file_from_path(path)
+
+    def note(self, path: str) -> None:
+        """A path (normalized) looked up another way: by the splice's link check, in the
+        files' `src_uris` (generator.site.splice)."""
+        self.paths.add(path)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._files, name)

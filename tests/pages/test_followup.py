@@ -37,19 +37,21 @@ def test_the_page_opens_with_the_earlier_decisions_and_what_happened_since(pages
     assert page.index("## Earlier sessions") < page.index("## Abstract")
     earlier = section(page, "## Earlier sessions")
     assert (
-        "- [Post the OOM policy as a `struct_ops` interface, attached per memory cgroup.]"
-        "(oom-2025.md#decision-struct-ops-first) Concerns [OOM policies in BPF](../proposals/oom-policy.md)."
+        '<li><a href="../oom-2025/#decision-struct-ops-first">Post the OOM policy as a <code>struct_ops</code> '
+        "interface, attached per memory cgroup.</a> "
+        'Concerns <a href="../../proposals/oom-policy/">OOM policies in BPF</a>.'
     ) in earlier
-    assert "Since Tue 25 Mar 2025:" in earlier
-    steps = [line.strip() for line in earlier.splitlines() if line.startswith("    - ")]
-    assert steps == [
-        "- 2025-09-15: [patch series v2: \\[PATCH v2 0/6\\] OOM policies in BPF]"
-        "(https://lore.kernel.org/r/20250915.oom-v2@example.org)",
-        "- 2025-12: [Moved from RFC to review after the v2 discussion](https://example.org/oom-status)",
-        "- 2026-01-20: [patch series v3: \\[PATCH v3 0/6\\] OOM policies in BPF]"
-        "(https://lore.kernel.org/r/20260120.oom-v3@example.org)",
+    assert "<p>Since Tue 25 Mar 2025:</p>" in earlier
+    since = earlier.split("(v3 under review since 2026-01-20):<ul>\n", 1)[1].split("</ul>", 1)[0]
+    assert since.splitlines() == [
+        '<li>2025-09-15: <a href="https://lore.kernel.org/r/20250915.oom-v2@example.org">'
+        "patch series v2: [PATCH v2 0/6] OOM policies in BPF</a></li>",
+        '<li>2025-12: <a href="https://example.org/oom-status">'
+        "Moved from RFC to review after the v2 discussion</a></li>",
+        '<li>2026-01-20: <a href="https://lore.kernel.org/r/20260120.oom-v3@example.org">'
+        "patch series v3: [PATCH v3 0/6] OOM policies in BPF</a></li>",
     ]
-    assert "[BPF hooks for huge pages](../proposals/thp-hooks.md), now" in earlier
+    assert '<a href="../../proposals/thp-hooks/">BPF hooks for huge pages</a>, now' in earlier
     assert "nothing on record since." in earlier
 
 
@@ -66,7 +68,7 @@ def test_the_brief_opens_with_them_too_with_the_slot_in_its_time_zone_and_code_a
 
 def test_a_decision_quiet_for_six_months_is_flagged_on_the_topic_and_committee_pages(pages):
     earlier = section(pages["topics/oom-2026.md"], "## Earlier sessions")
-    flagged = [line for line in earlier.splitlines() if "**No activity for six months:**" in line]
+    flagged = [line for line in earlier.splitlines() if "<strong>No activity for six months:</strong>" in line]
     assert len(flagged) == 1 and "decision-no-thp-hooks-yet" in flagged[0]
     assert "after 2025-03-25, more than six months before this summit's first day (2026-05-04)." in flagged[0]
     heading = "## Earlier decisions with no activity for six months { #quiet-decisions }"

@@ -12,10 +12,12 @@ import re
 
 import pytest
 
+from generator.pages.markup import HTML_START
 from generator.pages.render import render_briefs, render_pages
 from tests.conftest import MERGE, site_of
 
 MERGED_TITLE = r"A zone for CXL memory \(ZONE\_EXMEM\)"  # as Markdown shows it
+TITLE_HTML = "A zone for CXL memory (ZONE_EXMEM)"  # as the generated HTML shows it
 
 
 def section(page: str, heading: str) -> str:
@@ -48,14 +50,15 @@ def brief(site):
 
 def test_the_sessions_page_names_the_merged_topics_lead_as_a_marked_co_lead(pages):
     page = pages["topics/memory-tiering-2023.md"]
+    merged = f'<a href="../cxl-zone-exmem/">{TITLE_HTML}</a>'
     assert (
-        "| Leads | [Hana Tier](../people/hana-tier.md), [Kyu Exmem](../people/kyu-exmem.md) "
-        f"(from *[{MERGED_TITLE}](cxl-zone-exmem.md)*) |"
+        '<td>Leads</td>\n<td><a href="../../people/hana-tier/">Hana Tier</a>, '
+        f'<a href="../../people/kyu-exmem/">Kyu Exmem</a> (from <em>{merged}</em>)</td>'
     ) in page
-    assert f"| Merged into it | [{MERGED_TITLE}](cxl-zone-exmem.md) |" in page  # the list stays
+    assert f"<td>Merged into it</td>\n<td>{merged}</td>" in page  # the list stays
     assert (
-        f"| Thread of *[{MERGED_TITLE}](cxl-zone-exmem.md)* | \\[LSF/MM/BPF TOPIC\\] A zone for CXL memory "
-        "(2 messages on record) |"
+        f"<td>Thread of <em>{merged}</em></td>\n<td>[LSF/MM/BPF TOPIC] A zone for CXL memory "
+        "(2 messages on record)</td>"
     ) in page
 
 
@@ -64,27 +67,33 @@ def test_the_sessions_page_shows_the_merged_topics_proposals_questions_and_quote
     proposals = section(page, "## Proposals")
     assert proposals.index("### [Demotion between memory tiers]") < proposals.index("### [ZONE\\_EXMEM]")
     exmem = proposals.split("### [ZONE\\_EXMEM](../proposals/zone-exmem.md)\n", 1)[1]
-    assert exmem.startswith(f"\nFrom the merged topic *[{MERGED_TITLE}](cxl-zone-exmem.md)*.\n")
+    assert exmem.startswith(
+        f'\n{HTML_START}\n<p>From the merged topic <em><a href="../cxl-zone-exmem/">{TITLE_HTML}</a></em>.</p>\n'
+    )
     questions = section(page, "## Questions for the room")
     assert questions.index("### Where should a demoted page go?") < questions.index(
         "### Does CXL memory need a zone of its own?"
     )
     assert (
-        "**Open** · [positions with their quotes and sources](../questions/cxl-zone-exmem.md#exmem-zone-or-node)"
-        f" · from the merged topic *[{MERGED_TITLE}](cxl-zone-exmem.md)*\n"
+        '<p><strong>Open</strong> · <a href="../../questions/cxl-zone-exmem/#exmem-zone-or-node">'
+        "positions with their quotes and sources</a>"
+        f' · from the merged topic <em><a href="../cxl-zone-exmem/">{TITLE_HTML}</a></em></p>\n'
     ) in questions
-    assert "- **[Mo Maint](../people/mo-maint.md):** No; a NUMA node is enough." in questions
+    assert '<li><strong><a href="../../people/mo-maint/">Mo Maint</a>:</strong> No; a NUMA node is enough.' in questions
     said = section(page, "## What was said")
     assert "A NUMA node already says where memory is; a new zone is not needed." in said
 
 
 def test_the_merged_topic_and_its_lead_say_where_it_went(pages):
     merged = pages["topics/cxl-zone-exmem.md"]
-    assert "| Decision | Merged, 2023-04-10: into [Memory tiering](memory-tiering-2023.md)." in merged
-    assert "| Lead | [Kyu Exmem](../people/kyu-exmem.md) |" in merged  # its own lead, unmarked
+    decision = '<td>Decision</td>\n<td>Merged, 2023-04-10: into <a href="../memory-tiering-2023/">Memory tiering</a>.'
+    assert decision in merged
+    assert '<td>Lead</td>\n<td><a href="../../people/kyu-exmem/">Kyu Exmem</a></td>' in merged  # its own lead, unmarked
     person = pages["people/kyu-exmem.md"]
-    assert "Calendar of the 2 sessions Kyu Exmem leads or should attend: [kyu-exmem.ics](kyu-exmem.ics)" in person
-    assert "- Co-leads (from a merged topic) [Memory tiering](../topics/memory-tiering-2023.md)" in person
+    assert (
+        'Calendar of the 2 sessions Kyu Exmem leads or should attend: <a href="../kyu-exmem.ics">kyu-exmem.ics</a>'
+    ) in person
+    assert '<li>Co-leads (from a merged topic) <a href="../../topics/memory-tiering-2023/">Memory tiering</a>' in person
     glance = section(pages["index.md"], "## Sessions at a glance")
     row = next(line for line in glance.splitlines() if line.startswith("| [Memory tiering]"))
     assert "[Kyu Exmem](people/kyu-exmem.md) (from *" in row and row.endswith("| 2 | 2 |")  # proposals, questions

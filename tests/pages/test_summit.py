@@ -65,12 +65,13 @@ def test_the_newest_event_is_current_and_each_event_has_its_pages(site, pages):
 def test_a_topic_known_only_from_an_archive_never_links_to_lore(pages, files, briefs):
     page = pages["topics/extensible-reclaim.md"]
     assert (
-        "| Topic e-mail | [the post in a list archive](https://lists.example.org/archive/linux-mm/2030-01/0042.html)"
+        "<td>Topic e-mail</td>\n"
+        '<td><a href="https://lists.example.org/archive/linux-mm/2030-01/0042.html">the post in a list archive</a>'
         in page
     )
     known_by_replies = pages["topics/attend-slab.md"]
     assert (
-        "| Topic e-mail | no address on record (known only through the replies to it), date unknown |"
+        "<td>Topic e-mail</td>\n<td>no address on record (known only through the replies to it), date unknown</td>"
         in known_by_replies
     )
     for text in (page, known_by_replies, briefs["extensible-reclaim"], briefs["attend-slab"]):
@@ -83,18 +84,22 @@ def test_a_topic_known_only_from_an_archive_never_links_to_lore(pages, files, br
 def test_two_leads_everywhere(site, pages, briefs, files):
     """Two leads of their own, and a third, marked, from the topic merged into the session."""
     assert site.topics["swap-backends"]["leads"] == ["ana-swap", "ben-store"]
-    both = "[Ana Swap](../people/ana-swap.md), [Ben Store](../people/ben-store.md)"
-    merged = "[Dan Reclaim](../people/dan-reclaim.md) (from *[One extensible reclaim](extensible-reclaim.md)*)"
-    assert f"| Leads | {both}, {merged} |" in pages["topics/swap-backends.md"]
+    both = '<a href="../../people/ana-swap/">Ana Swap</a>, <a href="../../people/ben-store/">Ben Store</a>'
+    merged = (
+        '<a href="../../people/dan-reclaim/">Dan Reclaim</a> '
+        '(from <em><a href="../extensible-reclaim/">One extensible reclaim</a></em>)'
+    )
+    assert f"<td>Leads</td>\n<td>{both}, {merged}</td>" in pages["topics/swap-backends.md"]
     marked = "Dan Reclaim (from <em>One extensible reclaim</em>)"
     assert f"<th>Leads</th><td>Ana Swap, Ben Store, {marked}</td>" in briefs["swap-backends"]
     event = Calendar.from_ical(files["topics/swap-backends.ics"]).walk("VEVENT")[0]
     assert str(event["DESCRIPTION"]).startswith(
         "Leads: Ana Swap, Ben Store, Dan Reclaim (from One extensible reclaim)\n"
     )
-    leads = "- Leads [Pluggable swap back ends](../topics/swap-backends.md)"
+    leads = '<li>Leads <a href="../../topics/swap-backends/">Pluggable swap back ends</a>'
     assert leads in pages["people/ana-swap.md"] and leads in pages["people/ben-store.md"]
-    assert "- Should attend [Pluggable swap back ends](../topics/swap-backends.md)" in pages["people/cat-maint.md"]
+    should = '<li>Should attend <a href="../../topics/swap-backends/">Pluggable swap back ends</a>'
+    assert should in pages["people/cat-maint.md"]
     assert "- [Ana Swap](ana-swap.md){ #ana-swap }" in pages["people/index.md"]
 
 
@@ -103,20 +108,28 @@ def test_a_persons_page_gives_each_summit_its_sessions_with_day_time_and_room(pa
     records give them; what is not a session says why it has none; proposals apart."""
     ana = pages["people/ana-swap.md"]
     assert re.findall(r"^## (.*) \{", ana, re.M) == ["Example Summit 2030", "Example Summit 2029", "Proposals"]
-    assert section(ana, "## Example Summit 2030 { #example-2030 }").splitlines()[1:4] == [
-        "Mon 6 May 2030 to Wed 8 May 2030, Example City ([the summit](../events/example-2030/index.md), "
-        "[its agenda](../events/example-2030/agenda.md)). Times are local to the summit (Europe/Prague).",
-        "",
-        "- Leads [Pluggable swap back ends](../topics/swap-backends.md) (joint session): "
-        "Mon 6 May 2030, 10:00–10:45, Main hall",
+    assert section(ana, "## Example Summit 2030 { #example-2030 }").splitlines()[2:5] == [
+        '<p>Mon 6 May 2030 to Wed 8 May 2030, Example City (<a href="../../events/example-2030/">the summit</a>, '
+        '<a href="../../events/example-2030/agenda/">its agenda</a>). '
+        "Times are local to the summit (Europe/Prague).</p>",
+        "<ul>",
+        '<li>Leads <a href="../../topics/swap-backends/">Pluggable swap back ends</a> (joint session): '
+        "Mon 6 May 2030, 10:00–10:45, Main hall</li>",
     ]
     assert (
-        "- Leads [Swap tiers, first round](../topics/swap-tiers-2029.md): Tue 17 Apr 2029, 11:00–11:30, The hall"
-        in section(ana, "## Example Summit 2029 { #example-2029 }")
+        '<li>Leads <a href="../../topics/swap-tiers-2029/">Swap tiers, first round</a>: '
+        "Tue 17 Apr 2029, 11:00–11:30, The hall</li>" in section(ana, "## Example Summit 2029 { #example-2029 }")
     )
-    assert section(ana, "## Proposals { #proposals }").strip() == "- Author [Swap tiers](../proposals/swap-tiers.md)"
+    assert section(ana, "## Proposals { #proposals }").strip().splitlines()[1:4] == [
+        "<ul>",
+        '<li>Author <a href="../../proposals/swap-tiers/">Swap tiers</a></li>',
+        "</ul>",
+    ]
     dan = pages["people/dan-reclaim.md"]
-    assert "- Leads [One extensible reclaim](../topics/extensible-reclaim.md): merged into [Pluggable swap" in dan
+    assert (
+        '<li>Leads <a href="../../topics/extensible-reclaim/">One extensible reclaim</a>: '
+        'merged into <a href="../../topics/swap-backends/">Pluggable swap' in dan
+    )
     assert "(meta-topic): declined, so no session" in pages["people/eve-meta.md"]
     assert "(attend request): not a session" in pages["people/fay-slab.md"]
 
@@ -133,7 +146,8 @@ def test_a_room_or_a_slot_no_record_gives_is_unknown_on_a_persons_page(tmp_path)
     ana = pages["people/ana-swap.md"]
     assert "(joint session): Mon 6 May 2030, 10:00–10:45, room unknown" in ana
     assert (
-        "[Swap tiers, first round](../topics/swap-tiers-2029.md): held; its day, time and room are not on record" in ana
+        '<a href="../../topics/swap-tiers-2029/">Swap tiers, first round</a>: '
+        "held; its day, time and room are not on record" in ana
     )
 
 
@@ -149,10 +163,16 @@ def test_declined_merged_and_attend_requests_are_off_the_agenda_but_findable(pag
     assert [str(e["SUMMARY"]) for e in ics.walk("VEVENT")] == ["Pluggable swap back ends"]
     assert str(ics.walk("VEVENT")[0]["UID"]) == "swap-backends@example-2030.lsfmm-prep"
     merged = pages["topics/extensible-reclaim.md"]
-    assert "| Decision | Merged, 2030-03-01: into [Pluggable swap back ends](swap-backends.md). Discussed" in merged
-    assert "| Merged into it | [One extensible reclaim](extensible-reclaim.md) |" in pages["topics/swap-backends.md"]
+    assert (
+        '<td>Decision</td>\n<td>Merged, 2030-03-01: into <a href="../swap-backends/">Pluggable swap back ends</a>. '
+        "Discussed" in merged
+    )
+    assert (
+        '<td>Merged into it</td>\n<td><a href="../extensible-reclaim/">One extensible reclaim</a></td>'
+        in pages["topics/swap-backends.md"]
+    )
     assert "## Outcome" not in merged  # not a session: nothing to fill in after it
-    assert "| Kind | Meta-topic |" in pages["topics/end-of-summit.md"]
+    assert "<td>Kind</td>\n<td>Meta-topic</td>" in pages["topics/end-of-summit.md"]
 
 
 def test_the_committee_page_counts_by_track_and_decision(pages):
@@ -166,23 +186,28 @@ def test_the_committee_page_counts_by_track_and_decision(pages):
     assert "| [No track given](#no-track) | 1 | 0 | 0 | 0 | 0 | 1 | 0 |" in counts
     assert "| All topics | 4 | 0 | 2 | 0 | 1 | 1 | 0 |" in counts
     mm = section(page, "## Memory management { #track-mm }")
-    row = next(line for line in mm.splitlines() if "Pluggable swap back ends" in line)
-    assert "| joint session | accepted, 2030-03-01 |" in row and row.endswith("| 2 |")  # two messages on record
-    assert "merged, 2030-03-01 into [Pluggable swap back ends]" in mm
+    row = mm.split('<td><a href="../topics/swap-backends/">Pluggable swap back ends</a></td>\n', 1)[1]
+    cells = row.split("</tr>", 1)[0].splitlines()
+    assert cells[:2] == ["<td>joint session</td>", "<td>accepted, 2030-03-01</td>"]
+    assert cells[-1] == "<td>2</td>"  # two messages on record
+    assert 'merged, 2030-03-01 into <a href="../topics/swap-backends/">Pluggable swap back ends</a>' in mm
 
 
 def test_a_session_shows_what_it_continues_and_a_proposal_every_session(pages, briefs):
     earlier = section(pages["topics/swap-backends.md"], "## Earlier sessions")
     assert "### [Swap tiers, first round](swap-tiers-2029.md)" in earlier
     assert (
-        "Example Summit 2029, Tue 17 Apr 2029 · held, 2029-04-17 · report: [Report of the 2029 session]"
-        "(https://example.org/report-2029)"
+        "Example Summit 2029, Tue 17 Apr 2029 · held, 2029-04-17 · report: "
+        '<a href="https://example.org/report-2029">Report of the 2029 session</a>'
     ) in earlier
-    assert "- [One swap interface, several back ends behind it.](swap-tiers-2029.md#decision-one-interface)" in earlier
+    assert (
+        '<li><a href="../swap-tiers-2029/#decision-one-interface">One swap interface, several back ends behind it.</a>'
+        in earlier
+    )
     # Continued in the brief too.
     assert '<h3>Swap tiers, first round <span class="when">(Example Summit 2029' in briefs["swap-backends"]
     later = section(pages["topics/swap-tiers-2029.md"], "## Continued at later summits")
-    assert "- Example Summit 2030: [Pluggable swap back ends](swap-backends.md)" in later
+    assert '<li>Example Summit 2030: <a href="../swap-backends/">Pluggable swap back ends</a>' in later
     sessions = section(pages["proposals/swap-tiers.md"], "## Summit sessions")
     assert sessions.index("Example Summit 2030") < sessions.index("Example Summit 2029")
     # Each brief is headed with its own summit.
@@ -207,7 +232,7 @@ def test_a_past_session_shows_what_was_said_before_it_and_later_sessions_in_orde
     """The 2029 session's page leaves out a 2030 reply about its proposal; the 2030 one shows it."""
     assert "Good; keep the old path working." not in pages["topics/swap-tiers-2029.md"]
     assert "Good; keep the old path working." in pages["topics/swap-backends.md"]
-    assert "| Topic e-mail |" in pages["topics/swap-tiers-2029.md"]
+    assert "<td>Topic e-mail</td>" in pages["topics/swap-tiers-2029.md"]
     listed = section(pages["topics/index.md"], "## Example Summit 2030")
     declined = next(line for line in listed.splitlines() if "Should the summit go on?" in line)
     assert "| not a session | declined, 2030-02-20 |" in declined

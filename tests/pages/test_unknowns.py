@@ -46,9 +46,10 @@ def test_unknowns_are_shown_as_unknown_where_the_value_would_be(tmp_path: Path):
     events = (project / "docs" / "events" / "index.md").read_text()
     assert "| Apr 2019 (the days are not on record) *(unconfirmed)* |" in events
     topic = (project / "docs" / "topics" / "hmm-2019.md").read_text()
-    assert "| Lead | unknown (known only through a reply that quotes the post) |" in topic
+    assert "<td>Lead</td>\n<td>unknown (known only through a reply that quotes the post)</td>" in topic
     assert (
-        "| Topic e-mail | no address on record (only the reply is in the archive), 2019-02-11 *(inferred)* |" in topic
+        "<td>Topic e-mail</td>\n"
+        "<td>no address on record (only the reply is in the archive), 2019-02-11 <em>(inferred)</em></td>" in topic
     )
     committee = (project / "docs" / "events" / "lsfmm-2019" / "committee.md").read_text()
     assert "the summit's days are not on record (only 2019-04), so no days are counted" in committee

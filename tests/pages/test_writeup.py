@@ -89,12 +89,12 @@ def test_the_draft_links_each_decision_by_its_anchor_and_each_proposal_by_its_po
     assert '"[RFC PATCH 0/4] OOM policies in BPF" (RFC, 2025-02-10)' in " ".join(text.split())
     assert "v3" not in section(text, "## Proposed")
     page = files["writeups/oom-2025.md"]
-    assert "([decision struct-ops-first](../topics/oom-2025.md#decision-struct-ops-first))" in page
+    assert '(<a href="../../topics/oom-2025/#decision-struct-ops-first">decision struct-ops-first</a>)' in page
     # The session it continues, with the decisions, in the draft of the later one.
     later = section(files["writeups/oom-2026.md"], "## Continues")
     assert (
-        "[No huge-page hooks until the OOM interface has settled.](../topics/oom-2025.md#decision-no-thp-hooks-yet)"
-        in later
+        '<a href="../../topics/oom-2025/#decision-no-thp-hooks-yet">'
+        "No huge-page hooks until the OOM interface has settled.</a>" in later
     )
 
 
@@ -123,7 +123,7 @@ def test_an_unverified_quote_never_reaches_the_writeup(tmp_path):
         assert "Words nobody has checked" not in draft, path
     page = pages["writeups/oom-2026.md"]
     assert "A kill that frees nothing" in page  # the verified one is quoted
-    assert "*1 quote behind this position left out: not verified against the mail it cites.*" in page
+    assert "<p><em>1 quote behind this position left out: not verified against the mail it cites.</em></p>" in page
     for path in ("writeups/oom-2026.txt", "events/summit-2026/writeup.txt"):  # the summit's, in full
         assert "A kill that frees nothing" in drafts[path], path
         assert "(1 quote behind this position left out: not verified" in drafts[path], path

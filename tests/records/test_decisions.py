@@ -46,7 +46,7 @@ def test_a_made_id_is_the_first_words_or_a_hash():
 def test_the_page_anchors_each_decision_and_data_json_gives_its_address():
     site = load(SAMPLE, clean=True)
     page = render_pages(site)["topics/hooks-in-mm.md"]
-    assert '- <span class="lsf-decision" id="decision-keep-old-sysctl"></span>Keep the old sysctl' in page
+    assert '<li><span class="lsf-decision" id="decision-keep-old-sysctl"></span>Keep the old sysctl' in page
     doc = json.loads(exports(site, Publish(site_url="https://example.org/s/"))["data.json"])
     (topic,) = [t for t in doc["topics"] if t["id"] == "hooks-in-mm"]
     assert topic["outcome"]["decisions"] == [

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.pages.markup import HTML_END, HTML_START
 from generator.records import series
 from tests.conftest import REPO, SAMPLE, SHARED, run_cli
 
@@ -104,17 +105,22 @@ def test_a_proposal_shows_its_revisions_and_check_says_when_its_record_is_older(
     assert build.returncode == 0, build.stderr
     page = (tmp_path / "docs" / "proposals" / "oom-hook.md").read_text()
     panel = page[page.index("## Revisions") : page.index("## History")]
+    bob = '<a href="../../people/bob-reviewer/">Bob Reviewer</a>'
+    ada = '<a href="../../people/ada-lead/">Ada Lead</a>'
     assert panel == (
         "## Revisions\n\n"
-        "What the series' mail on record says: each version with its cover letter, the trailers given in replies "
-        "to it, and who replied.\n\n"
-        "| Version | Posted | Cover letter | Trailers | Replies from |\n"
-        "|---|---|---|---|---|\n"
-        "| v2 (2 patches) | 2030-03-02 10:00 UTC | [mm: an OOM hook](https://lore.kernel.org/r/20300302-oom-v2-0-cy@example.org)"
-        " |  | [Bob Reviewer](../people/bob-reviewer.md) |\n"
-        "| v3 (2 patches) | 2030-04-10 09:00 UTC | [mm: an OOM hook](https://lore.kernel.org/r/20300410-oom-v3-0-cy@example.org)"
-        " | Reviewed-by: [Bob Reviewer](../people/bob-reviewer.md) (1/2); Acked-by: [Ada Lead](../people/ada-lead.md) "
-        "(the series) | [Bob Reviewer](../people/bob-reviewer.md), [Ada Lead](../people/ada-lead.md) |\n\n"
+        f"{HTML_START}\n"
+        "<p>What the series' mail on record says: each version with its cover letter, the trailers given in replies "
+        "to it, and who replied.</p>\n"
+        "<table>\n<thead>\n<tr>\n<th>Version</th>\n<th>Posted</th>\n<th>Cover letter</th>\n<th>Trailers</th>\n"
+        "<th>Replies from</th>\n</tr>\n</thead>\n<tbody>\n"
+        "<tr>\n<td>v2 (2 patches)</td>\n<td>2030-03-02 10:00 UTC</td>\n"
+        '<td><a href="https://lore.kernel.org/r/20300302-oom-v2-0-cy@example.org">mm: an OOM hook</a></td>\n'
+        f"<td></td>\n<td>{bob}</td>\n</tr>\n"
+        "<tr>\n<td>v3 (2 patches)</td>\n<td>2030-04-10 09:00 UTC</td>\n"
+        '<td><a href="https://lore.kernel.org/r/20300410-oom-v3-0-cy@example.org">mm: an OOM hook</a></td>\n'
+        f"<td>Reviewed-by: {bob} (1/2); Acked-by: {ada} (the series)</td>\n<td>{bob}, {ada}</td>\n</tr>\n"
+        f"</tbody>\n</table>\n{HTML_END}\n\n"
     )
 
 
