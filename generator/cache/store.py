@@ -45,7 +45,8 @@ def tag(*paths: str) -> str:
 
 class Cache:
     """The cache of one data folder for one configuration. `enabled` false: nothing is read or
-    written. `live` (serve): what is reused also stays in memory between rebuilds."""
+    written. `live` (serve): what is reused also stays in memory between rebuilds, and is
+    written to disk by `flush` (serve's, once the page is shown), not by the build itself."""
 
     def __init__(self, data_dir: str, config: str, enabled: bool = True, live: bool = False):
         self.folder = folder_of(data_dir)
@@ -56,6 +57,8 @@ class Cache:
         self.fingerprints: Fingerprint = fingerprints(config)
         self._reuse: Reuse | None = None
         self._held: dict[str, Any] = {}  # parts kept in memory (live)
+        self._unsaved: dict[str, tuple[str, Any]] = {}  # live: parts not yet on disk, with their fingerprint
+        self._compiled: Any = None  # live: the site theme's compiled templates (`theme_bytecode`)
 
     @property
     def fingerprint(self) -> str:
@@ -70,6 +73,7 @@ class Cache:
             self._reuse = None
         if now != self.fingerprints:
             self._held.clear()
+            self._compiled = None
         self.fingerprints = now
 
     def _under(self, name: str) -> str:
@@ -106,13 +110,29 @@ class Cache:
             return False
 
     def save(self, name: str, value: Any) -> None:
-        """Keep a part (atomically); a failure is a warning: the next build starts afresh."""
+        """Keep a part (atomically); a failure is a warning: the next build starts afresh.
+        Live, it is kept in memory at once and written by `flush`."""
         if not self.enabled:
             return
         if self.live:
             self._held[name] = value
+            self._unsaved[name] = (self._under(name), value)
+            return
+        self._write(name, self._under(name), value)
+
+    def flush(self) -> None:
+        """Write the parts kept in memory since the last flush (live): serve calls it after a
+        rebuild, once the browsers were told to reload, so that no one waits for it. A part on
+        disk is only a head start for the next process: one not yet written (serve killed
+        first) costs that process time, never exactness (a page is reused only when its file
+        is intact, a site only when it is the one the part describes)."""
+        while self._unsaved:
+            name = next(iter(self._unsaved))
+            under, value = self._unsaved.pop(name)
+            self._write(name, under, value)
+
+    def _write(self, name: str, under: str, value: Any) -> None:
         try:
-            under = self._under(name)
 
             def dump(fh: BinaryIO) -> None:
                 pickle.dump(under, fh, protocol=pickle.HIGHEST_PROTOCOL)
@@ -124,6 +144,7 @@ class Cache:
 
     def forget(self, name: str) -> None:
         self._held.pop(name, None)
+        self._unsaved.pop(name, None)
         with contextlib.suppress(OSError):
             os.unlink(self.path(name))
 
@@ -162,6 +183,33 @@ class Cache:
             self._cannot("keep compiled templates", exc, "they are compiled again")
             return None
         return folder
+
+    def theme_bytecode(self) -> Any:
+        """Where the site's theme keeps its compiled templates between builds: in memory, live
+        (serve compiles the theme's templates once, not on every rebuild); None otherwise.
+        Jinja reuses a compiled template only for the same source (a checksum of it), and
+        what is kept is dropped when the fingerprint changes (the configuration, the overrides
+        or the packages)."""
+        if not (self.enabled and self.live):
+            return None
+        if self._compiled is None:
+            from jinja2 import BytecodeCache
+            from jinja2.bccache import Bucket
+
+            class InMemory(BytecodeCache):
+                def __init__(self) -> None:
+                    self.code: dict[str, bytes] = {}
+
+                def load_bytecode(self, bucket: Bucket) -> None:
+                    code = self.code.get(bucket.key)
+                    if code is not None:
+                        bucket.bytecode_from_string(code)
+
+                def dump_bytecode(self, bucket: Bucket) -> None:
+                    self.code[bucket.key] = bucket.bytecode_to_string()
+
+            self._compiled = InMemory()
+        return self._compiled
 
     def take_warnings(self) -> list[str]:
         out, self.warnings = self.warnings, []

@@ -10,6 +10,7 @@ import contextlib
 import logging
 import os
 import signal
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -20,6 +21,7 @@ from generator.builder.load import data_folder
 from generator.cache.store import Cache
 from generator.commands.output import generated, recovered, say, site_line
 from generator.errors import LsfError, UsageError
+from generator.files import build_lock
 from generator.site import servestatus
 
 
@@ -34,12 +36,15 @@ def run(args: argparse.Namespace) -> int:
     cache = Cache(data, config, enabled=not args.no_cache, live=True)
     req = pipeline.Request(data, out, config, args.strict, site_dir=site_dir)  # keeps the briefs
     failed = True  # the first build always says what it did, and so does one after a failure
+    saving = _Saving(cache, req)
 
     def rebuild() -> None:
         nonlocal failed
+        saving.wait()  # the last rebuild's parts are on disk before this one changes them
         started = time.perf_counter()
         cache.refresh()
         result = pipeline.run(req, cache)
+        saving.start()  # runs once this returns and MkDocs tells the browsers to reload
         recovered(site_dir, result.recovered)
         say(result.warnings)
         servestatus.write(site_dir, servestatus.status(result.error))  # read by the page that reloads now
@@ -85,10 +90,37 @@ def run(args: argparse.Namespace) -> int:
             if stop.signal is None:
                 raise
         finally:
+            saving.wait()
             servestatus.clear(site_dir)
     if stop.signal is not None:
         print(f"Stopped on {stop.signal.name}.", flush=True)
     return 0
+
+
+class _Saving:
+    """What a rebuild keeps for the next process (`Cache.flush`: the records' and the site's
+    parts, tens of MB at a whole summit's scale) is written in a thread of its own, under the
+    build lock, after the rebuild returned: MkDocs reloads the browsers then, so no one waits
+    for it. The next rebuild waits for it first (it changes what is being written), and so
+    does the end of serve."""
+
+    def __init__(self, cache: Cache, req: pipeline.Request) -> None:
+        self.cache = cache
+        self.req = req
+        self.thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self.thread = threading.Thread(target=self._save, name="lsfmm-cache-save", daemon=True)
+        self.thread.start()
+
+    def _save(self) -> None:
+        with contextlib.suppress(LsfError, OSError), build_lock(self.req.out, self.req.data):
+            self.cache.flush()
+
+    def wait(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+            self.thread = None
 
 
 class _Stop:

@@ -176,6 +176,7 @@ class Builder:
             config.plugins.on_pre_build(config=config)
             files = get_files(config)
             env = config.theme.get_env()
+            env.bytecode_cache = self.cache.theme_bytecode()  # serve: compiled once, not every rebuild
             files.add_files_from_theme(env, config)
             files = config.plugins.on_files(files, config=config)
             set_exclusions(files, config)

@@ -476,3 +476,20 @@ def test_code_edited_under_serve_is_not_the_code_whose_results_are_kept(tmp_path
         assert Cache(str(tmp_path / "data"), str(tmp_path / "mkdocs.yml")).fingerprints.records != before.records
     finally:
         fp.running.cache_clear()
+
+
+def test_serve_writes_what_it_keeps_after_the_rebuild(project, monkeypatch, capsys):
+    """Under serve a rebuild keeps its parts in memory and returns (the browser reloads then);
+    `flush` writes them after, and a later build in another process reuses them."""
+    monkeypatch.chdir(project)
+    records = project / ".lsfmm-cache" / "records.pickle"
+    records.unlink()
+    cache = Cache("data", "mkdocs.yml", live=True)
+    req = pipeline.Request("data", "docs", "mkdocs.yml", True)
+    edit(project / "data" / "proposals" / "oom-hook.yaml", "status: under-review", "status: rfc")
+    assert pipeline.run(req, cache).error is None
+    assert not records.exists()
+    cache.flush()
+    assert records.exists()
+    capsys.readouterr()
+    assert build(project, "docs") == NOOP  # nothing rendered again: what serve kept was used
