@@ -493,3 +493,40 @@ def test_serve_writes_what_it_keeps_after_the_rebuild(project, monkeypatch, caps
     assert records.exists()
     capsys.readouterr()
     assert build(project, "docs") == NOOP  # nothing rendered again: what serve kept was used
+
+
+def test_a_summits_write_up_renders_again_only_the_sections_that_changed(tmp_path, monkeypatch):
+    """A summit's write-up (events/<id>/writeup.txt) is made of one kept section per session,
+    whose notes are numbered in the whole text: an edit that changes the links of one section
+    renders that section alone, and every note after it is numbered as a build from scratch
+    numbers it (a new link, a link another section used first, a link gone)."""
+    import re
+
+    import jinja2
+
+    synth = REPO / "bench" / "synth.py"
+    subprocess.run([sys.executable, str(synth), str(tmp_path / "data"), "8", "40", "40"], check=True)
+    build(tmp_path, "docs")
+    text = next((tmp_path / "docs" / "events").glob("*/writeup.txt")).read_text()
+    postings = re.findall(r"^\[[0-9]+\] (https://lore\.kernel\.org/r/proposal-[0-9]+-v2@example\.org)$", text, re.M)
+    first, later = postings[0], postings[-1]
+    pid = first.rsplit("/", 1)[1].removesuffix("-v2@example.org")
+    record = tmp_path / "data" / "proposals" / f"{pid}.yaml"
+    rendered: list[str] = []
+    call = jinja2.runtime.Macro.__call__
+
+    def noting(self, *args, **kwargs):
+        if self.name == "session" and args[1:] == ("###",):
+            rendered.append(args[0]["id"])
+        return call(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.runtime.Macro, "__call__", noting)
+    new = "https://lore.kernel.org/r/new-posting@example.org"
+    for old, now in [(first, new), (new, later), (later, first)]:
+        edit(record, old, now)
+        rendered.clear()
+        build(tmp_path, "docs")
+        assert len(rendered) == 1, rendered  # the section that shows the proposal
+        shutil.rmtree(tmp_path / "fresh", ignore_errors=True)
+        build(tmp_path, "fresh", "--no-cache")
+        assert tree(tmp_path / "docs") == tree(tmp_path / "fresh"), now
