@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import logging
 import os
 import signal
@@ -40,11 +41,11 @@ def run(args: argparse.Namespace) -> int:
 
     def rebuild() -> None:
         nonlocal failed
-        saving.wait()  # the last rebuild's parts are on disk before this one changes them
+        saving.wait()  # no save under way while this one changes what is kept
         started = time.perf_counter()
         cache.refresh()
         result = pipeline.run(req, cache)
-        saving.start()  # runs once this returns and MkDocs tells the browsers to reload
+        saving.start()  # once this returned, MkDocs told the browsers to reload and they fetched
         recovered(site_dir, result.recovered)
         say(result.warnings)
         servestatus.write(site_dir, servestatus.status(result.error))  # read by the page that reloads now
@@ -90,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
             if stop.signal is None:
                 raise
         finally:
-            saving.wait()
+            saving.finish()
             servestatus.clear(site_dir)
     if stop.signal is not None:
         print(f"Stopped on {stop.signal.name}.", flush=True)
@@ -100,27 +101,43 @@ def run(args: argparse.Namespace) -> int:
 class _Saving:
     """What a rebuild keeps for the next process (`Cache.flush`: the records' and the site's
     parts, tens of MB at a whole summit's scale) is written in a thread of its own, under the
-    build lock, after the rebuild returned: MkDocs reloads the browsers then, so no one waits
-    for it. The next rebuild waits for it first (it changes what is being written), and so
-    does the end of serve."""
+    build lock, a moment after the rebuild returned: MkDocs reloads the browsers then, and
+    they fetch the page while nothing else holds the interpreter. The same thread then
+    collects the garbage and freezes what survives (`gc.freeze`: the records and what the
+    cache keeps, which every full collection during a rebuild would walk again, 0.1 s at M).
+    A rebuild that comes first cancels it (its own is the newer state) and waits for one
+    under way; the end of serve writes what is left."""
+
+    DELAY = 1.0  # seconds after a rebuild
 
     def __init__(self, cache: Cache, req: pipeline.Request) -> None:
         self.cache = cache
         self.req = req
-        self.thread: threading.Thread | None = None
+        self.timer: threading.Timer | None = None
 
     def start(self) -> None:
-        self.thread = threading.Thread(target=self._save, name="lsfmm-cache-save", daemon=True)
-        self.thread.start()
+        self.timer = threading.Timer(self.DELAY, self._save)
+        self.timer.daemon = True
+        self.timer.start()
 
     def _save(self) -> None:
         with contextlib.suppress(LsfError, OSError), build_lock(self.req.out, self.req.data):
             self.cache.flush()
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
 
     def wait(self) -> None:
-        if self.thread is not None:
-            self.thread.join()
-            self.thread = None
+        """Cancel the pending save, or wait for the one under way."""
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer.join()
+            self.timer = None
+
+    def finish(self) -> None:
+        self.wait()
+        with contextlib.suppress(LsfError, OSError), build_lock(self.req.out, self.req.data):
+            self.cache.flush()
 
 
 class _Stop:
