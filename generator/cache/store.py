@@ -13,6 +13,10 @@ under and the part (read only when the first matches), written by the one atomic
 - `noop-<tag>.pickle`: what the last successful `site --strict` with the same folders was made
   from, so that the next one with nothing changed does nothing (`cache.noop`).
 
+Beside them, Jinja's compiled templates: the generator's in `templates/` and the site theme's
+in `site-templates/`, each in a folder of its fingerprint (`Cache.templates`,
+`Cache.theme_bytecode`).
+
 The cache is a convenience: when it cannot be read, a build starts afresh; when it cannot be
 written, the build goes on and says so in its warnings. With the cache off (`--no-cache`)
 nothing is read or written, and the same code runs.
@@ -169,10 +173,13 @@ class Cache:
         """Where Jinja keeps compiled templates: a folder of this fingerprint (the options
         templates are compiled with are in the code); the others are removed. None with the
         cache off, or when it cannot be made (they are compiled again)."""
+        return self._compiled_folder("templates", self.fingerprints.records)
+
+    def _compiled_folder(self, name: str, under: str) -> str | None:
         if not self.enabled:
             return None
-        parent = os.path.join(self.folder, "templates")
-        folder = os.path.join(parent, self.fingerprints.records[:32])
+        parent = os.path.join(self.folder, name)
+        folder = os.path.join(parent, under[:32])
         try:
             if not os.path.isdir(folder):
                 if os.path.isdir(parent):
@@ -185,13 +192,18 @@ class Cache:
         return folder
 
     def theme_bytecode(self) -> Any:
-        """Where the site's theme keeps its compiled templates between builds: in memory, live
-        (serve compiles the theme's templates once, not on every rebuild); None otherwise.
-        Jinja reuses a compiled template only for the same source (a checksum of it), and
-        what is kept is dropped when the fingerprint changes (the configuration, the overrides
-        or the packages)."""
-        if not (self.enabled and self.live):
+        """Where the site's theme keeps its compiled templates between builds (Jinja's bytecode
+        cache): in memory, live (serve compiles the theme once, not on every rebuild), else in
+        a folder of the whole fingerprint (the configuration, the overrides and the packages
+        make the theme's environment), beside the generator's own; None with the cache off.
+        Jinja reuses a compiled template only for the same source (a checksum of it)."""
+        if not self.enabled:
             return None
+        if not self.live:
+            from jinja2 import FileSystemBytecodeCache
+
+            folder = self._compiled_folder("site-templates", self.fingerprints.whole)
+            return FileSystemBytecodeCache(folder) if folder else None
         if self._compiled is None:
             from jinja2 import BytecodeCache
             from jinja2.bccache import Bucket

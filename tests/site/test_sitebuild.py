@@ -412,3 +412,26 @@ def test_serve_s_rebuilds_equal_mkdocs_build(tmp_path, monkeypatch):
             assert_same_site(project / "site", tmp_path / f"ref-{n}")
     assert [path for path in compiled if of_the_theme(path)] == [], "the theme was compiled again"
     assert "is up to date: nothing changed, nothing written" in site(project)
+
+
+def test_the_theme_is_compiled_once_per_fingerprint(tmp_path, monkeypatch):
+    """The theme's compiled templates are kept in the cache (`.lsfmm-cache/site-templates/`,
+    under the whole fingerprint): a later `site` compiles none of them again."""
+    import jinja2
+
+    project = make_project(tmp_path, SAMPLE)
+    compiled: list[str] = []
+    compile_ = jinja2.Environment.compile
+
+    def noting(self, source, name=None, filename=None, *args, **kwargs):
+        compiled.append(name or "")
+        return compile_(self, source, name, filename, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", noting)
+    site(project)
+    assert "main.html" in compiled
+    assert list((project / ".lsfmm-cache" / "site-templates").iterdir())
+    compiled.clear()
+    edit(project / "data" / "proposals" / "oom-hook.yaml", "title: OOM hook", "title: OOM hook, v4")
+    assert "pages rendered" in site(project)
+    assert not {"main.html", "404.html", "sitemap.xml", "base.html"} & set(compiled), compiled
