@@ -13,6 +13,10 @@ under and the part (read only when the first matches), written by the one atomic
 - `noop-<tag>.pickle`: what the last successful `site --strict` with the same folders was made
   from, so that the next one with nothing changed does nothing (`cache.noop`).
 
+Beside them, Jinja's compiled templates: the generator's in `templates/` and the site theme's
+in `site-templates/`, each in a folder of its fingerprint (`Cache.templates`,
+`Cache.theme_bytecode`).
+
 The cache is a convenience: when it cannot be read, a build starts afresh; when it cannot be
 written, the build goes on and says so in its warnings. With the cache off (`--no-cache`)
 nothing is read or written, and the same code runs.
@@ -45,7 +49,8 @@ def tag(*paths: str) -> str:
 
 class Cache:
     """The cache of one data folder for one configuration. `enabled` false: nothing is read or
-    written. `live` (serve): what is reused also stays in memory between rebuilds."""
+    written. `live` (serve): what is reused also stays in memory between rebuilds, and is
+    written to disk by `flush` (serve's, once the page is shown), not by the build itself."""
 
     def __init__(self, data_dir: str, config: str, enabled: bool = True, live: bool = False):
         self.folder = folder_of(data_dir)
@@ -56,6 +61,8 @@ class Cache:
         self.fingerprints: Fingerprint = fingerprints(config)
         self._reuse: Reuse | None = None
         self._held: dict[str, Any] = {}  # parts kept in memory (live)
+        self._unsaved: dict[str, tuple[str, Any]] = {}  # live: parts not yet on disk, with their fingerprint
+        self._compiled: Any = None  # live: the site theme's compiled templates (`theme_bytecode`)
 
     @property
     def fingerprint(self) -> str:
@@ -70,6 +77,7 @@ class Cache:
             self._reuse = None
         if now != self.fingerprints:
             self._held.clear()
+            self._compiled = None
         self.fingerprints = now
 
     def _under(self, name: str) -> str:
@@ -106,13 +114,29 @@ class Cache:
             return False
 
     def save(self, name: str, value: Any) -> None:
-        """Keep a part (atomically); a failure is a warning: the next build starts afresh."""
+        """Keep a part (atomically); a failure is a warning: the next build starts afresh.
+        Live, it is kept in memory at once and written by `flush`."""
         if not self.enabled:
             return
         if self.live:
             self._held[name] = value
+            self._unsaved[name] = (self._under(name), value)
+            return
+        self._write(name, self._under(name), value)
+
+    def flush(self) -> None:
+        """Write the parts kept in memory since the last flush (live): serve calls it after a
+        rebuild, once the browsers were told to reload, so that no one waits for it. A part on
+        disk is only a head start for the next process: one not yet written (serve killed
+        first) costs that process time, never exactness (a page is reused only when its file
+        is intact, a site only when it is the one the part describes)."""
+        while self._unsaved:
+            name = next(iter(self._unsaved))
+            under, value = self._unsaved.pop(name)
+            self._write(name, under, value)
+
+    def _write(self, name: str, under: str, value: Any) -> None:
         try:
-            under = self._under(name)
 
             def dump(fh: BinaryIO) -> None:
                 pickle.dump(under, fh, protocol=pickle.HIGHEST_PROTOCOL)
@@ -124,6 +148,7 @@ class Cache:
 
     def forget(self, name: str) -> None:
         self._held.pop(name, None)
+        self._unsaved.pop(name, None)
         with contextlib.suppress(OSError):
             os.unlink(self.path(name))
 
@@ -148,10 +173,13 @@ class Cache:
         """Where Jinja keeps compiled templates: a folder of this fingerprint (the options
         templates are compiled with are in the code); the others are removed. None with the
         cache off, or when it cannot be made (they are compiled again)."""
+        return self._compiled_folder("templates", self.fingerprints.records)
+
+    def _compiled_folder(self, name: str, under: str) -> str | None:
         if not self.enabled:
             return None
-        parent = os.path.join(self.folder, "templates")
-        folder = os.path.join(parent, self.fingerprints.records[:32])
+        parent = os.path.join(self.folder, name)
+        folder = os.path.join(parent, under[:32])
         try:
             if not os.path.isdir(folder):
                 if os.path.isdir(parent):
@@ -162,6 +190,38 @@ class Cache:
             self._cannot("keep compiled templates", exc, "they are compiled again")
             return None
         return folder
+
+    def theme_bytecode(self) -> Any:
+        """Where the site's theme keeps its compiled templates between builds (Jinja's bytecode
+        cache): in memory, live (serve compiles the theme once, not on every rebuild), else in
+        a folder of the whole fingerprint (the configuration, the overrides and the packages
+        make the theme's environment), beside the generator's own; None with the cache off.
+        Jinja reuses a compiled template only for the same source (a checksum of it)."""
+        if not self.enabled:
+            return None
+        if not self.live:
+            from jinja2 import FileSystemBytecodeCache
+
+            folder = self._compiled_folder("site-templates", self.fingerprints.whole)
+            return FileSystemBytecodeCache(folder) if folder else None
+        if self._compiled is None:
+            from jinja2 import BytecodeCache
+            from jinja2.bccache import Bucket
+
+            class InMemory(BytecodeCache):
+                def __init__(self) -> None:
+                    self.code: dict[str, bytes] = {}
+
+                def load_bytecode(self, bucket: Bucket) -> None:
+                    code = self.code.get(bucket.key)
+                    if code is not None:
+                        bucket.bytecode_from_string(code)
+
+                def dump_bytecode(self, bucket: Bucket) -> None:
+                    self.code[bucket.key] = bucket.bytecode_to_string()
+
+            self._compiled = InMemory()
+        return self._compiled
 
     def take_warnings(self) -> list[str]:
         out, self.warnings = self.warnings, []

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import logging
 import os
 import signal
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -20,6 +22,7 @@ from generator.builder.load import data_folder
 from generator.cache.store import Cache
 from generator.commands.output import generated, recovered, say, site_line
 from generator.errors import LsfError, UsageError
+from generator.files import build_lock
 from generator.site import servestatus
 
 
@@ -34,12 +37,15 @@ def run(args: argparse.Namespace) -> int:
     cache = Cache(data, config, enabled=not args.no_cache, live=True)
     req = pipeline.Request(data, out, config, args.strict, site_dir=site_dir)  # keeps the briefs
     failed = True  # the first build always says what it did, and so does one after a failure
+    saving = _Saving(cache, req)
 
     def rebuild() -> None:
         nonlocal failed
+        saving.wait()  # no save under way while this one changes what is kept
         started = time.perf_counter()
         cache.refresh()
         result = pipeline.run(req, cache)
+        saving.start()  # once this returned, MkDocs told the browsers to reload and they fetched
         recovered(site_dir, result.recovered)
         say(result.warnings)
         servestatus.write(site_dir, servestatus.status(result.error))  # read by the page that reloads now
@@ -85,10 +91,53 @@ def run(args: argparse.Namespace) -> int:
             if stop.signal is None:
                 raise
         finally:
+            saving.finish()
             servestatus.clear(site_dir)
     if stop.signal is not None:
         print(f"Stopped on {stop.signal.name}.", flush=True)
     return 0
+
+
+class _Saving:
+    """What a rebuild keeps for the next process (`Cache.flush`: the records' and the site's
+    parts, tens of MB at a whole summit's scale) is written in a thread of its own, under the
+    build lock, a moment after the rebuild returned: MkDocs reloads the browsers then, and
+    they fetch the page while nothing else holds the interpreter. The same thread then
+    collects the garbage and freezes what survives (`gc.freeze`: the records and what the
+    cache keeps, which every full collection during a rebuild would walk again, 0.1 s at M).
+    A rebuild that comes first cancels it (its own is the newer state) and waits for one
+    under way; the end of serve writes what is left."""
+
+    DELAY = 1.0  # seconds after a rebuild
+
+    def __init__(self, cache: Cache, req: pipeline.Request) -> None:
+        self.cache = cache
+        self.req = req
+        self.timer: threading.Timer | None = None
+
+    def start(self) -> None:
+        self.timer = threading.Timer(self.DELAY, self._save)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def _save(self) -> None:
+        with contextlib.suppress(LsfError, OSError), build_lock(self.req.out, self.req.data):
+            self.cache.flush()
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+
+    def wait(self) -> None:
+        """Cancel the pending save, or wait for the one under way."""
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer.join()
+            self.timer = None
+
+    def finish(self) -> None:
+        self.wait()
+        with contextlib.suppress(LsfError, OSError), build_lock(self.req.out, self.req.data):
+            self.cache.flush()
 
 
 class _Stop:

@@ -201,11 +201,18 @@ def wrap_plain(text: str, width: int = 72) -> str:
     for raw in text.split("\n"):
         if len(raw) <= width or raw.startswith((">", "#", "[")):
             out.append(raw)
-            continue
-        item = _LIST_ITEM.match(raw)
-        indent = " " * len(item.group(0)) if item else raw[: len(raw) - len(raw.lstrip(" "))]
-        out.extend(textwrap.wrap(raw, width, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False))
+        else:
+            out.extend(_wrap_line(raw, width))
     return "\n".join(out)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _wrap_line(raw: str, width: int) -> tuple[str, ...]:
+    """One long line wrapped (a pure function, remembered: a summit's write-up wraps thousands
+    of lines, and a rebuild under serve the same ones again)."""
+    item = _LIST_ITEM.match(raw)
+    indent = " " * len(item.group(0)) if item else raw[: len(raw) - len(raw.lstrip(" "))]
+    return tuple(textwrap.wrap(raw, width, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False))
 
 
 class _PlainText(HTMLParser):

@@ -23,6 +23,7 @@ import datetime as dt
 import functools
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -465,34 +466,93 @@ def writeup_path(kind: str, rid: str) -> str:
 def render_writeup_text(site: Site, publish: layout.Publish, kind: str, rid: str) -> str:
     """A session's ("topic") or a summit's ("event") write-up draft as plain text: lines wrapped
     for mail, each link a numbered note listed at the end, with the addresses of this site's
-    pages made absolute under `site_url` (said to be on the site when it is not set)."""
+    pages made absolute under `site_url` (said to be on the site when it is not set).
+
+    A summit's draft holds every session's section (`session` of writeup.txt.j2), each a
+    `Site.derive` value of its own, kept with what it read: a rebuild after an edit renders
+    again only the sections that show what changed. A section is kept with its notes as
+    marks of its own ([1] of the section, [2], ...) and the links they stand for, in the order
+    it used them; put in its place, each mark becomes the note of the whole text that its link
+    has, or the next number, in the order the section uses them: as if rendered in place."""
     renderer = Renderer(site, publish.directory_urls)
-    notes: list[str] = []
+    notes: dict[str, str] = {}  # url -> its note, numbered in the order of first use
+    local: list[dict[str, str]] = []  # the notes of the section being rendered (innermost last)
 
     def note(url: str) -> str:
-        if url not in notes:
-            notes.append(url)
-        return f"[{notes.index(url) + 1}]"
+        if local:
+            marks = local[-1]
+            try:
+                return marks[url]
+            except KeyError:
+                mark = marks[url] = f"{_MARK}{len(marks)}{_MARK}"
+                return mark
+        try:
+            return notes[url]
+        except KeyError:
+            mark = notes[url] = f"[{len(notes) + 1}]"
+            return mark
 
     def here(kind: str, rid: str, topic: str = "") -> str:
         target = layout.target(kind, rid, topic) if topic else site.target(kind, rid)
         url = publish.page_url(target)
         return publish.absolute(url) or f"{url} (on this site: set site_url in mkdocs.yml to get its address)"
 
+    def section(render: Callable[[], Any], t: Any, h: str) -> str:
+        def make() -> tuple[str, tuple[str, ...]]:
+            local.append({})
+            try:
+                text = str(render())
+            finally:
+                used = local.pop()
+            return text, tuple(used)
+
+        text, used = site.derive(("writeup-section", publish, t["id"], h), make, keep=True)
+        marks = [note(url) for url in used]
+        return _MARKS.sub(lambda m: marks[int(m.group(1))], text) if marks else text
+
     rec = site.topics[rid] if kind == "topic" else site.events[rid]
     source = site.source(rec.path) if kind == "topic" else "data/topics/"
     marker = f"{layout.TEXT_MARK}{source}: every claim links its source; check it, then delete this line.]"
-    body = renderer.env.get_template("writeup.txt.j2").render(
+    template = _sectioned(renderer.env).get_template("writeup.txt.j2")
+    body = template.render(
         **renderer._base(),
         topic=rec if kind == "topic" else None,
         event=rec if kind == "event" else None,
         note=note,
         here=here,
         marker=marker,
+        **({_SECTION: section} if kind == "event" else {}),
     )
     body = re.sub(r"\n{3,}", "\n\n", body).rstrip("\n") + "\n"
     links = "".join(f"[{n}] {url}\n" for n, url in enumerate(notes, 1))
     return markup.wrap_plain(body + (f"\nLinks:\n\n{links}" if links else ""))
+
+
+# A section's own note marks: NUL never reaches a record (the YAML loader refuses it).
+_MARK = "\x00"
+_MARKS = re.compile(f"{_MARK}([0-9]+){_MARK}")
+_SECTION = "lsfmm_section"  # the render's hook for each call of the `session` macro
+
+
+class _SectionContext(jinja2.runtime.Context):
+    """A template context that hands each call of the macro `session` to the render's hook
+    (`_SECTION`, when given): the hook renders it, or reuses what an earlier build rendered."""
+
+    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # Jinja's own signature
+        hook = __self.parent.get(_SECTION)
+        if hook is not None and isinstance(__obj, jinja2.runtime.Macro) and __obj.name == "session":
+            kwargs.pop("_loop_vars", None)
+            kwargs.pop("_block_vars", None)
+            return hook(lambda: __obj(*args, **kwargs), *args)
+        return super().call(__obj, *args, **kwargs)
+
+
+@functools.cache
+def _sectioned(env: jinja2.Environment) -> jinja2.Environment:
+    """`env` with the context that lets a render take the `session` macro's calls."""
+    overlay = env.overlay()
+    overlay.context_class = _SectionContext
+    return overlay
 
 
 def render_pages(site: Site, directory_urls: bool = True) -> dict[str, str]:

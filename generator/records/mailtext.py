@@ -304,9 +304,11 @@ def _quote_parts(quote: str) -> tuple[list[Line], bool, list[str]]:
     return qlines, any(ln.level > 0 for ln in qlines), ["> " * ln.level + _norm(ln.text) for ln in qlines]
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def only_quoted(quote: str) -> bool:
     """A quote every line of which is '>' quoted: words its message's author quoted from
-    someone else, not theirs."""
+    someone else, not theirs. (Remembered in the process: every build checks every quote,
+    and a rebuild under serve the same ones again.)"""
     qlines = [ln for ln in quote_lines(quote) if ln.text.strip()]
     return bool(qlines) and all(ln.level > 0 for ln in qlines)
 

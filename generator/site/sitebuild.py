@@ -178,6 +178,7 @@ class Builder:
             config.plugins.on_pre_build(config=config)
             files = get_files(config)
             env = config.theme.get_env()
+            env.bytecode_cache = self.cache.theme_bytecode()  # serve: compiled once, not every rebuild
             files.add_files_from_theme(env, config)
             files = config.plugins.on_files(files, config=config)
             set_exclusions(files, config)
@@ -221,7 +222,8 @@ class Builder:
                 index = search.search_index = faster(index)
 
             t = time.perf_counter()
-            _copy_static(files, InclusionLevel.is_included, prev, self.site_dir)
+            made: set[str] = set()  # folders of the fresh site made for linked files
+            _copy_static(files, InclusionLevel.is_included, prev, self.site_dir, made)
             for name in sorted(config.theme.static_templates):
                 _theme_template(name, env, files, config, nav)
             stages["static files"] = time.perf_counter() - t
@@ -247,7 +249,7 @@ class Builder:
                 else:
                     assert prev is not None
                     old = prev.pages[f.src_uri]
-                    _link(os.path.join(self.site_dir, f.dest_uri), f.abs_dest_path)
+                    _link(os.path.join(self.site_dir, f.dest_uri), f.abs_dest_path, made)
                     state = PageState(shas[f.src_uri], old.anchors, old.anchor_links, old.search, old.looked_up)
                     report.reused += 1
                 pages[f.src_uri] = state
@@ -347,19 +349,23 @@ def _static_stats(files: Any, inclusion: Any) -> dict[str, Stat]:
     return found
 
 
-def _copy_static(files: Any, inclusion: Any, prev: SiteState | None, site_dir: str) -> None:
+def _copy_static(files: Any, inclusion: Any, prev: SiteState | None, site_dir: str, made: set[str]) -> None:
     """Static files (theme assets, docs/assets, exports) into the fresh site: linked from
     the previous site when their source did not change, else copied."""
     for f in _static_files(files, inclusion):
         same = prev is not None and f.abs_src_path and prev.statics.get(f.abs_src_path) == snapshot.stat(f.abs_src_path)
-        if not (same and _link(os.path.join(site_dir, f.dest_uri), f.abs_dest_path)):
+        if not (same and _link(os.path.join(site_dir, f.dest_uri), f.abs_dest_path, made)):
             f.copy_file()
 
 
-def _link(old: str, new: str) -> bool:
+def _link(old: str, new: str, made: set[str]) -> bool:
     """Hard-link a file of the previous site into the fresh one (a copy where links are not
-    possible). The previous site's file is never opened for writing."""
-    os.makedirs(os.path.dirname(new), exist_ok=True)
+    possible). The previous site's file is never opened for writing. `made`: the folders of
+    the fresh site made so far (a rebuild links every page: each folder is made once)."""
+    folder = os.path.dirname(new)
+    if folder not in made:
+        os.makedirs(folder, exist_ok=True)
+        made.add(folder)
     try:
         os.link(old, new)
     except FileNotFoundError:

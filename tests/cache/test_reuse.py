@@ -477,3 +477,57 @@ def test_code_edited_under_serve_is_not_the_code_whose_results_are_kept(tmp_path
         assert Cache(str(tmp_path / "data"), str(tmp_path / "mkdocs.yml")).fingerprints.records != before.records
     finally:
         fp.running.cache_clear()
+
+
+def test_serve_writes_what_it_keeps_after_the_rebuild(project, monkeypatch, capsys):
+    """Under serve a rebuild keeps its parts in memory and returns (the browser reloads then);
+    `flush` writes them after, and a later build in another process reuses them."""
+    monkeypatch.chdir(project)
+    records = project / ".lsfmm-cache" / "records.pickle"
+    records.unlink()
+    cache = Cache("data", "mkdocs.yml", live=True)
+    req = pipeline.Request("data", "docs", "mkdocs.yml", True)
+    edit(project / "data" / "proposals" / "oom-hook.yaml", "status: under-review", "status: rfc")
+    assert pipeline.run(req, cache).error is None
+    assert not records.exists()
+    cache.flush()
+    assert records.exists()
+    capsys.readouterr()
+    assert build(project, "docs") == NOOP  # nothing rendered again: what serve kept was used
+
+
+def test_a_summits_write_up_renders_again_only_the_sections_that_changed(tmp_path, monkeypatch):
+    """A summit's write-up (events/<id>/writeup.txt) is made of one kept section per session,
+    whose notes are numbered in the whole text: an edit that changes the links of one section
+    renders that section alone, and every note after it is numbered as a build from scratch
+    numbers it (a new link, a link another section used first, a link gone)."""
+    import re
+
+    import jinja2
+
+    synth = REPO / "bench" / "synth.py"
+    subprocess.run([sys.executable, str(synth), str(tmp_path / "data"), "8", "40", "40"], check=True)
+    build(tmp_path, "docs")
+    text = next((tmp_path / "docs" / "events").glob("*/writeup.txt")).read_text()
+    postings = re.findall(r"^\[[0-9]+\] (https://lore\.kernel\.org/r/proposal-[0-9]+-v2@example\.org)$", text, re.M)
+    first, later = postings[0], postings[-1]
+    pid = first.rsplit("/", 1)[1].removesuffix("-v2@example.org")
+    record = tmp_path / "data" / "proposals" / f"{pid}.yaml"
+    rendered: list[str] = []
+    call = jinja2.runtime.Macro.__call__
+
+    def noting(self, *args, **kwargs):
+        if self.name == "session" and args[1:] == ("###",):
+            rendered.append(args[0]["id"])
+        return call(self, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.runtime.Macro, "__call__", noting)
+    new = "https://lore.kernel.org/r/new-posting@example.org"
+    for old, now in [(first, new), (new, later), (later, first)]:
+        edit(record, old, now)
+        rendered.clear()
+        build(tmp_path, "docs")
+        assert len(rendered) == 1, rendered  # the section that shows the proposal
+        shutil.rmtree(tmp_path / "fresh", ignore_errors=True)
+        build(tmp_path, "fresh", "--no-cache")
+        assert tree(tmp_path / "docs") == tree(tmp_path / "fresh"), now

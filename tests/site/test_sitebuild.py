@@ -365,3 +365,73 @@ def test_a_page_added_renders_again_the_pages_that_looked_it_up(tmp_path):
     assert 'href="../next/"' in (project / "site" / "extra" / "intro" / "index.html").read_text()
     reference(project, project / "ref")
     assert_same_site(project / "site", project / "ref")
+
+
+def test_serve_s_rebuilds_equal_mkdocs_build(tmp_path, monkeypatch):
+    """Under serve one process makes every rebuild, from what it keeps in memory (the records,
+    the site's state, the theme's compiled templates) and writes that to disk only after each
+    rebuild (`Cache.flush`): after the same chain of edits, its site is still, byte for byte,
+    the site `mkdocs build` makes; the theme is compiled once; and a `site` after serve finds
+    the site it left up to date."""
+    import jinja2
+
+    from generator.builder import pipeline
+    from generator.cache.store import Cache
+
+    project = make_project(tmp_path, SAMPLE)
+    monkeypatch.chdir(project)
+    compiled: list[str] = []
+    compile_ = jinja2.Environment.compile
+
+    def noting(self, source, name=None, filename=None, *args, **kwargs):
+        compiled.append(os.path.realpath(filename or ""))
+        return compile_(self, source, name, filename, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", noting)
+    cache = Cache("data", "mkdocs.yml", live=True)
+    req = pipeline.Request("data", "docs", "mkdocs.yml", True, site_dir="site")
+    assert pipeline.run(req, cache).error is None
+    cache.flush()
+    overrides = os.path.realpath(project / "overrides")
+
+    def of_the_theme(path: str) -> bool:  # (Material's search plugin reads its words in an environment of its own)
+        theirs = f"site-packages{os.sep}material{os.sep}" in path and f"{os.sep}partials{os.sep}language" not in path
+        return path.startswith(overrides) or theirs
+
+    assert any(of_the_theme(path) for path in compiled)
+    compiled.clear()
+    for n, step in enumerate(STEPS):
+        for change in step:
+            change(project)
+        cache.refresh()
+        result = pipeline.run(req, cache)
+        assert result.error is None, result.error
+        cache.flush()
+        if n in CHECKPOINTS:
+            reference(project, tmp_path / f"ref-{n}")
+            assert_same_site(project / "site", tmp_path / f"ref-{n}")
+    assert [path for path in compiled if of_the_theme(path)] == [], "the theme was compiled again"
+    assert "is up to date: nothing changed, nothing written" in site(project)
+
+
+def test_the_theme_is_compiled_once_per_fingerprint(tmp_path, monkeypatch):
+    """The theme's compiled templates are kept in the cache (`.lsfmm-cache/site-templates/`,
+    under the whole fingerprint): a later `site` compiles none of them again."""
+    import jinja2
+
+    project = make_project(tmp_path, SAMPLE)
+    compiled: list[str] = []
+    compile_ = jinja2.Environment.compile
+
+    def noting(self, source, name=None, filename=None, *args, **kwargs):
+        compiled.append(name or "")
+        return compile_(self, source, name, filename, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", noting)
+    site(project)
+    assert "main.html" in compiled
+    assert list((project / ".lsfmm-cache" / "site-templates").iterdir())
+    compiled.clear()
+    edit(project / "data" / "proposals" / "oom-hook.yaml", "title: OOM hook", "title: OOM hook, v4")
+    assert "pages rendered" in site(project)
+    assert not {"main.html", "404.html", "sitemap.xml", "base.html"} & set(compiled), compiled
