@@ -11,9 +11,10 @@
 | load      | `builder.load`             | data folder → every data file's bytes             | I/O: reads data/ |
 | validate  | `records`                  | those bytes → the Site, or problems               | pure |
 | pdf       | `builder.briefs`           | Site → {brief file: PDF bytes} (`--pdf`)          | pure |
-| render    | `pages`                    | Site → {page path: Markdown}                      | pure |
-| export    | `exports`                  | Site → {calendars, data.json}                     | pure |
-| write     | `builder.write`            | pages and exports → docs/; calendar history → data/ | I/O |
+| render    | `pages`                    | Site → each page's Markdown, to the writer        | pure |
+| export    | `exports`                  | Site → {calendars, data.json (in pieces)}         | pure |
+| write     | `builder.write`            | each page and export staged in docs/ as it comes; | I/O |
+|           |                            | all moved into place; calendar history → data/    |     |
 | site      | `site`                     | docs/ → a fresh site folder swapped in for site/  | I/O: MkDocs |
 | record    | `cache`                    | what the build was made from, for the next        | I/O |
 
@@ -33,6 +34,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -48,7 +50,7 @@ if TYPE_CHECKING:
     from generator.builder.write import HistoryWrite
     from generator.cache.reuse import Reuse
     from generator.layout import Publish
-    from generator.records.model import Known, Site
+    from generator.records.model import DataFile, Known, Site
     from generator.site.sitebuild import Report
 
 
@@ -141,7 +143,7 @@ def generate(req: Request, cache: Cache, warnings: list[str]) -> Built:
     first and topic pages link to them; else, with a site folder, the briefs of the site there
     are kept and linked (marked when stale)."""
     from generator.builder.briefs import Briefs, kept_briefs, make_pdf
-    from generator.builder.write import write_history, write_pages
+    from generator.builder.write import PageWriter, write_history
     from generator.exports import history
     from generator.exports.export import exports
     from generator.pages.render import Renderer, render_changed
@@ -150,12 +152,14 @@ def generate(req: Request, cache: Cache, warnings: list[str]) -> Built:
     reuse = cache.reuse()
     written: bool | None = None
     try:
-        with reuse.remembering():
+        with reuse.remembering(), PageWriter(req.out) as writer:
             loaded = load(req.data)
             site = validate(loaded, reuse, req.strict, warnings)
+            read_history = loaded.history
+            del loaded  # the data files' bytes: parsed
             publish = publishing(req.config, req.strict)
-            published = history.advance(loaded.history.history, site, history.now())
-            stuck = history.overflow(loaded.history, published)
+            published = history.advance(read_history.history, site, history.now())
+            stuck = history.overflow(read_history, published)
             if stuck.items:
                 raise DataError(stuck, req.strict)
             recorded = Renderer(RecordedSite(site, reuse), publish.directory_urls, cache.templates())
@@ -164,15 +168,20 @@ def generate(req: Request, cache: Cache, warnings: list[str]) -> Built:
             else:
                 briefs = kept_briefs(site, recorded, req.site_dir) if req.site_dir else Briefs()
             site = site.with_inputs({f"brief:{tid}": state for tid, state in briefs.states.items()})
-            pages, kept = render_changed(site, reuse, req.out, publish.directory_urls, cache.templates())
-            files = exports(RecordedSite(site, reuse), publish, published)
+            # Each page is staged in docs/ as it is made; only once every page and export is
+            # made does `commit` move them into place (a failure before leaves docs/ as it was).
+            rendered, kept = render_changed(site, reuse, req.out, writer.add, publish.directory_urls, cache.templates())
+            files = exports(RecordedSite(site, reuse), publish, published, streamed=True)
+            exported = len(files)
+            for path in list(files):
+                writer.add(path, files.pop(path))  # data.json in pieces, made as they are written
             written = False
-            report = write_pages(req.out, {**pages, **files}, keep=kept)
+            report = writer.commit(keep=kept)
             written = True
-            kept_history = write_history(req.data, loaded.history, published)
+            kept_history = write_history(req.data, read_history, published)
     finally:
         cache.keep(reuse, written)
-    return Built(len(pages) + len(kept), len(files), report, briefs, kept_history)
+    return Built(rendered + len(kept), exported, report, briefs, kept_history)
 
 
 def build_site(site_dir: str, cache: Cache, briefs: Briefs) -> Report:
@@ -201,11 +210,19 @@ def validate(loaded: Loaded, reuse: Reuse | None, strict: bool, warnings: list[s
     from generator.records import model
 
     problems = Problems(list(loaded.problems.items))
-    site = model.validate(model.parse_all(loaded.files, reuse), problems, loaded.data_dir)
+    site = model.validate(model.parse_all(_taken(loaded.files), reuse), problems, loaded.data_dir)
     if site is None or problems.failed(strict):
         raise DataError(problems, strict)
     warnings += problems.report(strict)
     return site
+
+
+def _taken(files: list[DataFile]) -> Iterator[DataFile]:
+    """The files in order, each let go of by the list as it is handed out: its bytes are freed
+    once it is parsed, not held until every file is (a summit's data is 150 MB of YAML)."""
+    files.reverse()
+    while files:
+        yield files.pop()
 
 
 def publishing(config: str, strict: bool) -> Publish:
