@@ -1,6 +1,7 @@
-"""The one way through a build, read top to bottom (`run`):
+r"""The one way through a build, read top to bottom (`run`):
 
     lock → recover → no-op check → load → validate → (pdf) → render → export → write → site → record
+                                   \ generate: in a process of its own when the site follows /
 
 | phase     | where                      | in → out                                          | kind |
 |-----------|----------------------------|---------------------------------------------------|------|
@@ -109,7 +110,7 @@ def run(req: Request, cache: Cache) -> Result:
                 result.unchanged = True
                 return result
             started = time.perf_counter()
-            result.built = generate(req, cache, result.warnings)
+            result.built = generation(req, cache, result.warnings)
             result.generated = time.perf_counter() - started
             if req.site_dir is not None:
                 result.site = build_site(req.site_dir, cache, result.built.briefs)
@@ -136,6 +137,25 @@ def _folders(req: Request) -> dict[str, str]:
             }
         )
     return out
+
+
+def generation(req: Request, cache: Cache, warnings: list[str]) -> Built:
+    """`generate`, in a process of its own when the site phase follows and nothing is kept in
+    memory between builds (not serve): the site phase and the page workers it forks then
+    start from a process that never held the records (at ten times M the generation holds
+    most of a gigabyte, which a process does not give back to the system when it frees it,
+    and which every forked worker would count again). Its warnings and the cache's come back
+    with it, and so does the error that stopped it."""
+    from generator.builder.apart import in_child
+
+    if req.site_dir is None or cache.live:
+        return generate(req, cache, warnings)
+    said: list[str] = []
+    outcome = in_child(lambda: generate(req, cache, said), lambda: (said, cache.take_warnings()))
+    if outcome.also is not None:
+        warnings += outcome.also[0]
+        cache.warnings += outcome.also[1]
+    return outcome.result()
 
 
 def generate(req: Request, cache: Cache, warnings: list[str]) -> Built:

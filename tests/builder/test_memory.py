@@ -1,25 +1,29 @@
 """What keeps a summit's build within its memory: each page staged on disk as it is made (no
 page held once made; nothing in docs/ changes unless every page was made), the data files'
-bytes and parse results let go of once parsed, data.json written in pieces. The measurement itself
+bytes and parse results let go of once parsed, data.json written in pieces, and the generation
+run in a process of its own before the site phase forks its workers. The measurement itself
 (peak memory at ten times M) is `make bench`'s: too slow for the suite."""
 
 from __future__ import annotations
 
 import errno
+import os
 import pickle
+import resource
 import shutil
 from pathlib import Path
 
 import pytest
 
 from generator import cli
-from generator.builder import pipeline, write
+from generator.builder import apart, pipeline, write
 from generator.builder.write import PageWriter
 from generator.cache.reuse import Blob
 from generator.cache.store import Cache
+from generator.errors import DataError, Problems
 from generator.layout import JSON_MARK
 from generator.pages.render import Renderer
-from tests.conftest import SAMPLE, edit, tree
+from tests.conftest import SAMPLE, edit, make_project, run_cli, tree
 
 STAGING = ".lsfmm-staging-*"
 
@@ -135,6 +139,67 @@ def test_the_data_files_bytes_are_let_go_of_as_they_are_parsed(project, monkeypa
     count = len(loaded.files)
     pipeline.validate(loaded, None, True, [])
     assert count > 5 and loaded.files == []
+
+
+# ---------------------------------------------------------------------------------- apart
+
+
+def test_the_generation_runs_apart_when_the_site_follows(tmp_path, monkeypatch):
+    project = make_project(tmp_path, SAMPLE)
+    pids = tmp_path / "pids"
+    real = pipeline.generate
+
+    def noting(req, cache, warnings):
+        with open(pids, "a") as fh:
+            fh.write(f"{os.getpid()} {req.site_dir is not None}\n")
+        return real(req, cache, warnings)
+
+    monkeypatch.setattr(pipeline, "generate", noting)
+    assert build(project, monkeypatch) == 0  # no site: here
+    assert run_cli("site", "--strict", cwd=project).returncode == 0
+    (here, _), (there, site) = (line.split() for line in pids.read_text().splitlines())
+    assert int(here) == os.getpid() and int(there) != os.getpid() and site == "True"
+
+
+def test_memory_used_apart_is_not_this_process_s():
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+    def big() -> int:
+        block = bytearray(300 * 1024 * 1024)
+        block[::4096] = b"x" * len(block[::4096])  # touched: resident
+        return len(block)
+
+    outcome = apart.in_child(big, lambda: "said")
+    assert outcome.result() == 300 * 1024 * 1024 and outcome.also == "said"
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100 * 1024  # KB
+    assert resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss > 300 * 1024
+
+
+def test_errors_come_back_from_apart_as_they_were_raised():
+    problems = Problems()
+    problems.error("data/x.yaml", 3, "bad")
+
+    def data() -> None:
+        raise DataError(problems, True)
+
+    with pytest.raises(DataError) as caught:
+        apart.in_child(data).result()
+    assert caught.value.problems.items == problems.items and str(caught.value) == str(DataError(problems, True))
+
+    def disk() -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", "/some/file")
+
+    with pytest.raises(OSError) as full:
+        apart.in_child(disk).result()
+    assert (full.value.errno, full.value.filename) == (errno.ENOSPC, "/some/file")
+
+    def bug() -> None:
+        raise KeyError("nowhere")
+
+    with pytest.raises(KeyError) as bad:
+        apart.in_child(bug).result()
+    assert "In the generation process" in bad.value.__notes__[0] and "def bug" not in bad.value.__notes__[0]
+    assert 'raise KeyError("nowhere")' in bad.value.__notes__[0]
 
 
 def test_a_full_disk_while_staging_says_so_and_writes_nothing(project, monkeypatch, capsys):
