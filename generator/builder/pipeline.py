@@ -162,6 +162,15 @@ def generate(req: Request, cache: Cache, warnings: list[str]) -> Built:
     """load → validate → (pdf) → render → export → write. With `pdf`, the briefs are laid out
     first and topic pages link to them; else, with a site folder, the briefs of the site there
     are kept and linked (marked when stale)."""
+    reuse = cache.reuse()
+    done: list[bool | None] = [None]  # the pages were written: True, or writing failed: False
+    try:
+        return _generate(req, cache, warnings, reuse, done)
+    finally:  # the Site and what only this build used are let go of by now: not held while saved
+        cache.keep(reuse, done[0])
+
+
+def _generate(req: Request, cache: Cache, warnings: list[str], reuse: Reuse, done: list[bool | None]) -> Built:
     from generator.builder.briefs import Briefs, kept_briefs, make_pdf
     from generator.builder.write import PageWriter, write_history
     from generator.exports import history
@@ -169,38 +178,34 @@ def generate(req: Request, cache: Cache, warnings: list[str]) -> Built:
     from generator.pages.render import Renderer, render_changed
     from generator.records.view import RecordedSite
 
-    reuse = cache.reuse()
-    written: bool | None = None
-    try:
-        with reuse.remembering(), PageWriter(req.out) as writer:
-            loaded = load(req.data)
-            site = validate(loaded, reuse, req.strict, warnings)
-            read_history = loaded.history
-            del loaded  # the data files' bytes: parsed
-            publish = publishing(req.config, req.strict)
-            published = history.advance(read_history.history, site, history.now())
-            stuck = history.overflow(read_history, published)
-            if stuck.items:
-                raise DataError(stuck, req.strict)
-            recorded = Renderer(RecordedSite(site, reuse), publish.directory_urls, cache.templates())
-            if req.pdf:
-                briefs = make_pdf(site, recorded)
-            else:
-                briefs = kept_briefs(site, recorded, req.site_dir) if req.site_dir else Briefs()
-            site = site.with_inputs({f"brief:{tid}": state for tid, state in briefs.states.items()})
-            # Each page is staged in docs/ as it is made; only once every page and export is
-            # made does `commit` move them into place (a failure before leaves docs/ as it was).
-            rendered, kept = render_changed(site, reuse, req.out, writer.add, publish.directory_urls, cache.templates())
-            files = exports(RecordedSite(site, reuse), publish, published, streamed=True)
-            exported = len(files)
-            for path in list(files):
-                writer.add(path, files.pop(path))  # data.json in pieces, made as they are written
-            written = False
-            report = writer.commit(keep=kept)
-            written = True
-            kept_history = write_history(req.data, read_history, published)
-    finally:
-        cache.keep(reuse, written)
+    with reuse.remembering(), PageWriter(req.out) as writer:
+        loaded = load(req.data)
+        site = validate(loaded, reuse, req.strict, warnings)
+        read_history = loaded.history
+        del loaded  # the data files' bytes: parsed
+        publish = publishing(req.config, req.strict)
+        published = history.advance(read_history.history, site, history.now())
+        stuck = history.overflow(read_history, published)
+        if stuck.items:
+            raise DataError(stuck, req.strict)
+        recorded = Renderer(RecordedSite(site, reuse), publish.directory_urls, cache.templates())
+        if req.pdf:
+            briefs = make_pdf(site, recorded)
+        else:
+            briefs = kept_briefs(site, recorded, req.site_dir) if req.site_dir else Briefs()
+        site = site.with_inputs({f"brief:{tid}": state for tid, state in briefs.states.items()})
+        # Each page is staged in docs/ as it is made; only once every page and export is
+        # made does `commit` move them into place (a failure before leaves docs/ as it was).
+        rendered, kept = render_changed(site, reuse, req.out, writer.add, publish.directory_urls, cache.templates())
+        reuse.forget_unkept()
+        files = exports(RecordedSite(site, reuse), publish, published, streamed=True)
+        exported = len(files)
+        for path in list(files):
+            writer.add(path, files.pop(path))  # data.json in pieces, made as they are written
+        done[0] = False
+        report = writer.commit(keep=kept)
+        done[0] = True
+        kept_history = write_history(req.data, read_history, published)
     return Built(rendered + len(kept), exported, report, briefs, kept_history)
 
 

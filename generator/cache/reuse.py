@@ -311,7 +311,17 @@ class Reuse:
             self.pages = {}
         self.site = None
         self.changed = False
+        # What only this build needed, let go of before what is kept is saved (the records,
+        # through the values that read them, would stay in memory while it is pickled).
+        self.fresh, self.fresh_pages, self._digests, self._files = {}, {}, {}, {}
+        self.recorder = Recorder()
         return changed
+
+    def forget_unkept(self) -> None:
+        """Let go of the Site.derive values not kept for later builds (quote blocks: a fifth
+        of M's rendering memory): once the pages are rendered, little asks for them again,
+        and what does makes them again."""
+        self.fresh = {k: e for k, e in self.fresh.items() if e.keep}
 
     # ------------------------------------------------------------------ reads
 
