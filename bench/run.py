@@ -12,8 +12,9 @@ and measures, as the median of several runs, the wall time of each command as a 
 - edit:   the same command after editing one proposal file
 - serve:  under `python -m generator serve`, from saving one proposal file to the served page
           (fetched over HTTP) showing the change: save to page
-- peak memory of the cold `site` process, and the per-stage split of its site build
-  (`site --timings`)
+- peak memory of the cold `site` command: the largest resident set of its process or of any
+  child (the generation, the page workers), each given apart too; and the per-stage split of
+  its site build (`site --timings`)
 
 Every figure is also given as its ratio to the floor of the same run. It prints one table and
 writes it, with the machine and the command, to BENCHMARKS.md.
@@ -66,9 +67,11 @@ def floor(project: str) -> dict:
 
 
 # `python -m generator ARGS` that also says, as it exits, the peak memory of its process.
+# Split too: the process's own peak, and its largest child's (the generation, or a page worker).
 PEAK = (
     "import atexit, resource as r, runpy, sys; atexit.register(lambda: sys.stderr.write("
-    "'PEAK_KB=%d\\n' % max(r.getrusage(w).ru_maxrss for w in (r.RUSAGE_SELF, r.RUSAGE_CHILDREN)))); "
+    "'PEAK_KB=%d SELF_KB=%d CHILD_KB=%d\\n' % (max(r.getrusage(w).ru_maxrss for w in (r.RUSAGE_SELF, "
+    "r.RUSAGE_CHILDREN)), r.getrusage(r.RUSAGE_SELF).ru_maxrss, r.getrusage(r.RUSAGE_CHILDREN).ru_maxrss))); "
     "sys.argv = ['generator', *sys.argv[1:]]; runpy.run_module('generator', run_name='__main__', alter_sys=True)"
 )
 
@@ -87,8 +90,9 @@ def site(project: str) -> dict:
     seconds = time.perf_counter() - start
     if result.returncode:
         raise SystemExit(f"site failed in {project}:\n{result.stdout}\n{result.stderr}")
-    peak = re.search(r"PEAK_KB=(\d+)", result.stderr)
-    return {"s": seconds, "kb": int(peak.group(1)) if peak else 0, "out": result.stdout}
+    peak = re.search(r"PEAK_KB=(\d+) SELF_KB=(\d+) CHILD_KB=(\d+)", result.stderr)
+    kb = [int(x) for x in peak.groups()] if peak else [0, 0, 0]
+    return {"s": seconds, "kb": kb[0], "self_kb": kb[1], "child_kb": kb[2], "out": result.stdout}
 
 
 def edit(project: str, marker: str) -> None:
@@ -147,6 +151,7 @@ def measure(scale: str, work: str, runs: int) -> dict:
         "median": med,
         "serve_runs": serve,
         "cold_kb": max(r["kb"] for r in rows["cold"]),
+        "cold_split": max((r["kb"], r["self_kb"], r["child_kb"]) for r in rows["cold"])[1:],
         "timings": _timings(rows["cold"][-1]["out"]),
         "edit_timings": _timings(rows["edit"][-1]["out"]),
         "noop_out": _line(rows["noop"][-1]["out"], ("Site", "Nothing")),
@@ -232,8 +237,11 @@ def table(results: list[dict], runs: int, runs_l: int) -> str:
         )
     for r in results:
         runs_text = ", ".join(f"{x:.2f}" for x in r["serve_runs"])
+        own, child = (kb / 1024 for kb in r["cold_split"])
         notes.append(
-            f"{r['scale']}: save to page, each run: {runs_text} s. Cold stages: {r['timings']} "
+            f"{r['scale']}: peak memory, cold: the command's process {own:.0f} MB, its largest child (the "
+            f"generation or a page worker) {child:.0f} MB. Save to page, each run: {runs_text} s. Cold stages: "
+            f"{r['timings']} "
             f"Edit stages: {r['edit_timings']} No-op: {r['noop_out']} Edit: {r['edit_out']}"
         )
     return "\n".join(lines) + "\n\n" + "\n".join(f"- {n}" for n in notes) + "\n"

@@ -38,9 +38,10 @@ def inside(root: str, rel: str) -> str:
 
 
 def same(full: str, data: bytes) -> bool:
+    """Whether the file holds exactly `data` (read only when the sizes agree)."""
     try:
         with open(full, "rb") as fh:
-            return fh.read() == data
+            return os.fstat(fh.fileno()).st_size == len(data) and fh.read() == data
     except FileNotFoundError:
         return False
 

@@ -1,6 +1,7 @@
-"""The one way through a build, read top to bottom (`run`):
+r"""The one way through a build, read top to bottom (`run`):
 
     lock → recover → no-op check → load → validate → (pdf) → render → export → write → site → record
+                                   \ generate: in a process of its own when the site follows /
 
 | phase     | where                      | in → out                                          | kind |
 |-----------|----------------------------|---------------------------------------------------|------|
@@ -11,9 +12,10 @@
 | load      | `builder.load`             | data folder → every data file's bytes             | I/O: reads data/ |
 | validate  | `records`                  | those bytes → the Site, or problems               | pure |
 | pdf       | `builder.briefs`           | Site → {brief file: PDF bytes} (`--pdf`)          | pure |
-| render    | `pages`                    | Site → {page path: Markdown}                      | pure |
-| export    | `exports`                  | Site → {calendars, data.json}                     | pure |
-| write     | `builder.write`            | pages and exports → docs/; calendar history → data/ | I/O |
+| render    | `pages`                    | Site → each page's Markdown, to the writer        | pure |
+| export    | `exports`                  | Site → {calendars, data.json (in pieces)}         | pure |
+| write     | `builder.write`            | each page and export staged in docs/ as it comes; | I/O |
+|           |                            | all moved into place; calendar history → data/    |     |
 | site      | `site`                     | docs/ → a fresh site folder swapped in for site/  | I/O: MkDocs |
 | record    | `cache`                    | what the build was made from, for the next        | I/O |
 
@@ -33,6 +35,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -48,7 +51,7 @@ if TYPE_CHECKING:
     from generator.builder.write import HistoryWrite
     from generator.cache.reuse import Reuse
     from generator.layout import Publish
-    from generator.records.model import Known, Site
+    from generator.records.model import DataFile, Known, Site
     from generator.site.sitebuild import Report
 
 
@@ -107,7 +110,7 @@ def run(req: Request, cache: Cache) -> Result:
                 result.unchanged = True
                 return result
             started = time.perf_counter()
-            result.built = generate(req, cache, result.warnings)
+            result.built = generation(req, cache, result.warnings)
             result.generated = time.perf_counter() - started
             if req.site_dir is not None:
                 result.site = build_site(req.site_dir, cache, result.built.briefs)
@@ -136,43 +139,74 @@ def _folders(req: Request) -> dict[str, str]:
     return out
 
 
+def generation(req: Request, cache: Cache, warnings: list[str]) -> Built:
+    """`generate`, in a process of its own when the site phase follows and nothing is kept in
+    memory between builds (not serve): the site phase and the page workers it forks then
+    start from a process that never held the records (at ten times M the generation holds
+    most of a gigabyte, which a process does not give back to the system when it frees it,
+    and which every forked worker would count again). Its warnings and the cache's come back
+    with it, and so does the error that stopped it."""
+    from generator.builder.apart import in_child
+
+    if req.site_dir is None or cache.live:
+        return generate(req, cache, warnings)
+    said: list[str] = []
+    outcome = in_child(lambda: generate(req, cache, said), lambda: (said, cache.take_warnings()))
+    if outcome.also is not None:
+        warnings += outcome.also[0]
+        cache.warnings += outcome.also[1]
+    return outcome.result()
+
+
 def generate(req: Request, cache: Cache, warnings: list[str]) -> Built:
     """load → validate → (pdf) → render → export → write. With `pdf`, the briefs are laid out
     first and topic pages link to them; else, with a site folder, the briefs of the site there
     are kept and linked (marked when stale)."""
+    reuse = cache.reuse()
+    done: list[bool | None] = [None]  # the pages were written: True, or writing failed: False
+    try:
+        return _generate(req, cache, warnings, reuse, done)
+    finally:  # the Site and what only this build used are let go of by now: not held while saved
+        cache.keep(reuse, done[0])
+
+
+def _generate(req: Request, cache: Cache, warnings: list[str], reuse: Reuse, done: list[bool | None]) -> Built:
     from generator.builder.briefs import Briefs, kept_briefs, make_pdf
-    from generator.builder.write import write_history, write_pages
+    from generator.builder.write import PageWriter, write_history
     from generator.exports import history
     from generator.exports.export import exports
     from generator.pages.render import Renderer, render_changed
     from generator.records.view import RecordedSite
 
-    reuse = cache.reuse()
-    written: bool | None = None
-    try:
-        with reuse.remembering():
-            loaded = load(req.data)
-            site = validate(loaded, reuse, req.strict, warnings)
-            publish = publishing(req.config, req.strict)
-            published = history.advance(loaded.history.history, site, history.now())
-            stuck = history.overflow(loaded.history, published)
-            if stuck.items:
-                raise DataError(stuck, req.strict)
-            recorded = Renderer(RecordedSite(site, reuse), publish.directory_urls, cache.templates())
-            if req.pdf:
-                briefs = make_pdf(site, recorded)
-            else:
-                briefs = kept_briefs(site, recorded, req.site_dir) if req.site_dir else Briefs()
-            site = site.with_inputs({f"brief:{tid}": state for tid, state in briefs.states.items()})
-            pages, kept = render_changed(site, reuse, req.out, publish.directory_urls, cache.templates())
-            files = exports(RecordedSite(site, reuse), publish, published)
-            written = False
-            report = write_pages(req.out, {**pages, **files}, keep=kept)
-            written = True
-            kept_history = write_history(req.data, loaded.history, published)
-    finally:
-        cache.keep(reuse, written)
-    return Built(len(pages) + len(kept), len(files), report, briefs, kept_history)
+    with reuse.remembering(), PageWriter(req.out) as writer:
+        loaded = load(req.data)
+        site = validate(loaded, reuse, req.strict, warnings)
+        read_history = loaded.history
+        del loaded  # the data files' bytes: parsed
+        publish = publishing(req.config, req.strict)
+        published = history.advance(read_history.history, site, history.now())
+        stuck = history.overflow(read_history, published)
+        if stuck.items:
+            raise DataError(stuck, req.strict)
+        recorded = Renderer(RecordedSite(site, reuse), publish.directory_urls, cache.templates())
+        if req.pdf:
+            briefs = make_pdf(site, recorded)
+        else:
+            briefs = kept_briefs(site, recorded, req.site_dir) if req.site_dir else Briefs()
+        site = site.with_inputs({f"brief:{tid}": state for tid, state in briefs.states.items()})
+        # Each page is staged in docs/ as it is made; only once every page and export is
+        # made does `commit` move them into place (a failure before leaves docs/ as it was).
+        rendered, kept = render_changed(site, reuse, req.out, writer.add, publish.directory_urls, cache.templates())
+        reuse.forget_unkept()
+        files = exports(RecordedSite(site, reuse), publish, published, streamed=True)
+        exported = len(files)
+        for path in list(files):
+            writer.add(path, files.pop(path))  # data.json in pieces, made as they are written
+        done[0] = False
+        report = writer.commit(keep=kept)
+        done[0] = True
+        kept_history = write_history(req.data, read_history, published)
+    return Built(rendered + len(kept), exported, report, briefs, kept_history)
 
 
 def build_site(site_dir: str, cache: Cache, briefs: Briefs) -> Report:
@@ -201,11 +235,19 @@ def validate(loaded: Loaded, reuse: Reuse | None, strict: bool, warnings: list[s
     from generator.records import model
 
     problems = Problems(list(loaded.problems.items))
-    site = model.validate(model.parse_all(loaded.files, reuse), problems, loaded.data_dir)
+    site = model.validate(model.parse_all(_taken(loaded.files), reuse), problems, loaded.data_dir)
     if site is None or problems.failed(strict):
         raise DataError(problems, strict)
     warnings += problems.report(strict)
     return site
+
+
+def _taken(files: list[DataFile]) -> Iterator[DataFile]:
+    """The files in order, each let go of by the list as it is handed out: its bytes are freed
+    once it is parsed, not held until every file is (a summit's data is 150 MB of YAML)."""
+    files.reverse()
+    while files:
+        yield files.pop()
 
 
 def publishing(config: str, strict: bool) -> Publish:

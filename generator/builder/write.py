@@ -1,7 +1,8 @@
 """The write phase: generated pages and exports into docs/, and the JSON Schemas.
 
 - A file is written only when its content changed (so live reload does not loop and a no-op
-  build writes nothing); the changed pages are staged first, then renamed into place.
+  build writes nothing); each changed page is staged as it is made (`PageWriter`: never all
+  held in memory at once), and only once all are made are they renamed into place.
 - Generated files live only in the places the generator owns (`layout.GENERATED_PLACES`) and
   carry a marker: pages a line in a closed front matter block, calendars their PRODID, data.json
   its first key, the schedules for apps (schedule.xml, schedule.json) the generator they name
@@ -18,6 +19,7 @@ import glob
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from generator import layout
@@ -89,60 +91,125 @@ def existing_generated(out_dir: str, known: set[str] | frozenset[str] = frozense
     return found
 
 
-def plan_conflicts(out_dir: str, pages: dict[str, str]) -> list[str]:
-    """Pages that would overwrite a hand-written file."""
-    conflicts = []
-    for rel in sorted(pages):
-        full = inside(out_dir, rel)
+class PageWriter:
+    """The write phase, streamed: each page or export handed to `add` as it is made is compared
+    with its file in docs/ and, when it changed, written at once into a staging folder inside
+    docs/ and let go (a summit's pages do not fit in memory at once). `commit` then moves the
+    staged files into place (renames, no copying) and deletes the generated pages of removed
+    records; a build that fails or is killed before `commit` leaves docs/ as it was: the
+    staging folder is removed (`discard`, or by the next build). Used as a context manager, it
+    discards what it staged unless committed."""
+
+    def __init__(self, out_dir: str) -> None:
+        self.out_dir = out_dir
+        self.seen: set[str] = set()  # every path added, changed or not
+        self.staged: dict[str, str] = {}  # changed path -> its file in the staging folder
+        self.conflicts: list[str] = []  # paths where a hand-written file is in the way
+        self.staging: str | None = None
+
+    def __enter__(self) -> PageWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.discard()
+
+    def add(self, rel: str, text: str | Iterable[str]) -> None:
+        """One generated file: staged when it differs from what docs/ holds, else noted. Its
+        text is a string, or pieces of it (a file too large to hold whole: each piece is
+        written as it comes, and the staged file compared with the one in docs/)."""
+        if not _owned(rel):
+            places = ", ".join(layout.GENERATED_PLACES)
+            raise WriteError(f"refusing to write {rel}: not one of the generated places {places}")
+        if rel in self.seen:  # pragma: no cover - a bug: two pages at one path
+            raise WriteError(f"refusing to write {rel} twice in one build")
+        self.seen.add(rel)
+        full = inside(self.out_dir, rel)
         if os.path.exists(full) and not is_generated(full):
-            conflicts.append(rel)
-    return conflicts
+            self.conflicts.append(rel)
+            return
+        if isinstance(text, str):
+            data = text.encode("utf-8")
+            if same(full, data):
+                return
+            name = os.path.join(self._staging(), str(len(self.staged)))
+            write_new(name, data)
+        else:
+            name = os.path.join(self._staging(), str(len(self.staged)))
+            write_new(name, lambda fh: fh.writelines(piece.encode("utf-8") for piece in text))
+            if _same_files(name, full):
+                os.unlink(name)
+                return
+        self.staged[rel] = name
+
+    def _staging(self) -> str:
+        if self.staging is None:
+            os.makedirs(self.out_dir, exist_ok=True)
+            for leftover in glob.glob(os.path.join(self.out_dir, layout.STAGING + "*")):
+                shutil.rmtree(leftover, ignore_errors=True)  # from a build that was killed
+            self.staging = tempfile.mkdtemp(dir=self.out_dir, prefix=layout.STAGING)
+        return self.staging
+
+    def commit(self, keep: set[str] | frozenset[str] = frozenset()) -> WriteReport:
+        """Move every staged file into place; delete the generated pages on disk that were
+        neither added nor are in `keep` (pages known to be current as they are): those of
+        removed records. A hand-written file in the way of any page fails it all, first."""
+        if self.conflicts:
+            first = sorted(self.conflicts)[0]
+            raise WriteError(
+                f"{os.path.join(self.out_dir, first)}: a hand-written file is in the way of a generated page; "
+                f"move it elsewhere (generated pages: {', '.join(layout.GENERATED_PLACES)})"
+            )
+        out_dir = self.out_dir
+        report = WriteReport()
+        old = existing_generated(out_dir, self.seen | set(keep)) if os.path.isdir(out_dir) else set()
+        report.unchanged = sorted((self.seen - self.staged.keys()) | set(keep))
+        for rel in sorted(self.staged):
+            full = inside(out_dir, rel)
+            os.makedirs(os.path.dirname(full), exist_ok=True)
+            os.replace(self.staged[rel], full)
+            report.written.append(rel)
+        self.staged.clear()
+        self.discard()
+        root = os.path.realpath(out_dir)
+        for rel in sorted(old - self.seen - set(keep)):
+            full = inside(out_dir, rel)
+            os.unlink(full)
+            report.removed.append(rel)
+            parent = os.path.dirname(full)
+            if parent != root and not os.listdir(parent):
+                os.rmdir(parent)
+        return report
+
+    def discard(self) -> None:
+        """Remove the staging folder and whatever is still in it."""
+        if self.staging is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.staging = None
+
+
+def _same_files(a: str, b: str) -> bool:
+    """Whether two files hold the same bytes (read a block at a time)."""
+    try:
+        with open(a, "rb") as fa, open(b, "rb") as fb:
+            if os.fstat(fa.fileno()).st_size != os.fstat(fb.fileno()).st_size:
+                return False
+            while True:
+                block = fa.read(1 << 20)
+                if block != fb.read(1 << 20):
+                    return False
+                if not block:
+                    return True
+    except FileNotFoundError:
+        return False
 
 
 def write_pages(out_dir: str, pages: dict[str, str], keep: set[str] | frozenset[str] = frozenset()) -> WriteReport:
     """Write `pages`; generated pages on disk that are neither in `pages` nor in `keep` (pages
     known to be current as they are) belong to removed records and are deleted."""
-    report = WriteReport()
-    for rel in pages:
-        if not _owned(rel):
-            places = ", ".join(layout.GENERATED_PLACES)
-            raise WriteError(f"refusing to write {rel}: not one of the generated places {places}")
-    conflicts = plan_conflicts(out_dir, pages)
-    if conflicts:
-        raise WriteError(
-            f"{os.path.join(out_dir, conflicts[0])}: a hand-written file is in the way of a generated page; "
-            f"move it elsewhere (generated pages: {', '.join(layout.GENERATED_PLACES)})"
-        )
-    old = existing_generated(out_dir, set(pages) | set(keep)) if os.path.isdir(out_dir) else set()
-    changed = [rel for rel in sorted(pages) if not same(inside(out_dir, rel), pages[rel].encode("utf-8"))]
-    fresh = set(changed)
-    report.unchanged = sorted({rel for rel in pages if rel not in fresh} | set(keep))
-    if changed:
-        # Stage every changed page first: a failure or kill while rendering output to disk
-        # leaves docs/ as it was; only then move the pages into place (renames, no copying).
-        os.makedirs(out_dir, exist_ok=True)
-        for leftover in glob.glob(os.path.join(out_dir, layout.STAGING + "*")):
-            shutil.rmtree(leftover, ignore_errors=True)  # from a build that was killed
-        staging = tempfile.mkdtemp(dir=out_dir, prefix=layout.STAGING)
-        try:
-            for n, rel in enumerate(changed):
-                write_new(os.path.join(staging, str(n)), pages[rel].encode("utf-8"))
-            for n, rel in enumerate(changed):
-                full = inside(out_dir, rel)
-                os.makedirs(os.path.dirname(full), exist_ok=True)
-                os.replace(os.path.join(staging, str(n)), full)
-                report.written.append(rel)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-    root = os.path.realpath(out_dir)
-    for rel in sorted(old - set(pages) - set(keep)):
-        full = inside(out_dir, rel)
-        os.unlink(full)
-        report.removed.append(rel)
-        parent = os.path.dirname(full)
-        if parent != root and not os.listdir(parent):
-            os.rmdir(parent)
-    return report
+    with PageWriter(out_dir) as writer:
+        for rel, text in pages.items():
+            writer.add(rel, text)
+        return writer.commit(keep)
 
 
 def write_files(out_dir: str, files: dict[str, str], check_only: bool = False) -> list[str]:

@@ -27,10 +27,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import operator
+import os
 import pickle
+import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import IO, Any, NamedTuple, TypeVar
 
 from generator.cache import memo
 
@@ -43,6 +45,42 @@ FileKey = tuple[str, str, str, int]  # (file as shown, kind, SHA-256 of its byte
 
 def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+class Blob(NamedTuple):
+    """A parse result, pickled, where it lies on disk: in the cache's file of parse results
+    (`Cache.parsed`), or in the spool of the build that made it. Never held in memory: the
+    records themselves are, and a summit's pickled copies would add 150 MB beside them."""
+
+    file: IO[bytes]  # kept open: a newer cache file may have replaced it since
+    offset: int
+    size: int
+
+    def read(self) -> bytes:
+        data = os.pread(self.file.fileno(), self.size, self.offset)
+        if len(data) != self.size:
+            raise OSError(f"{self.file.name}: cut short")
+        return data
+
+
+class Spool:
+    """Where a build writes the parse results it makes, as it makes them: an unnamed file
+    (gone with the process), read back when the cache is saved, or by serve's next rebuild."""
+
+    def __init__(self) -> None:
+        self.file: IO[bytes] | None = None
+        self.end = 0
+
+    def add(self, data: bytes) -> Blob:
+        if self.file is None:
+            self.file = tempfile.TemporaryFile(prefix="lsfmm-parsed-")  # noqa: SIM115 - open while it is used
+        fd, view = self.file.fileno(), memoryview(data)
+        offset = self.end
+        while view:
+            n = os.pwrite(fd, view, self.end)
+            self.end += n
+            view = view[n:]
+        return Blob(self.file, offset, len(data))
 
 
 # ---------------------------------------------------------------------------------- recording
@@ -142,19 +180,21 @@ class Reuse:
     """What one build (or, under `serve`, every rebuild: `live` keeps parse results in memory)
     may reuse, and what it makes for the next. See the module's doc."""
 
-    def __init__(self, kept: Any = None, live: bool = False):
-        files, tables, derived, pages = kept if kept is not None else ({}, {}, {}, {})
-        self.files: dict[FileKey, bytes] = files  # pickled parse results
+    def __init__(self, kept: Any = None, live: bool = False, files: dict[FileKey, Blob] | None = None):
+        tables, derived, pages = kept if kept is not None else ({}, {}, {})
+        self.files: dict[FileKey, Blob] = files if files is not None else {}  # pickled parse results
         self.tables: dict[str, dict[Any, Any]] = tables  # the memo tables
         self.derived: dict[Any, Entry] = derived  # Site.derive values of the last build
         self.pages: dict[str, Entry] = pages  # page path -> entry of the last build
         self.live: dict[FileKey, Any] | None = {} if live else None
-        self.changed = kept is None  # what is kept differs from what was loaded
+        self.spool = Spool()
+        self.changed = kept is None  # what is kept (but the files) differs from what was loaded
+        self.files_changed = files is None  # the parse results kept differ from those loaded
         self.begin()
 
     def state(self) -> tuple[Any, ...]:
-        """What is saved between builds."""
-        return (self.files, self.tables, self.derived, self.pages)
+        """What is saved between builds, but the parse results (`files`, saved apart)."""
+        return (self.tables, self.derived, self.pages)
 
     def begin(self) -> None:
         """Start a build: what it collects (the files it used, its reads, what it made)."""
@@ -185,11 +225,16 @@ class Reuse:
         key = (shown, kind, digest, size)
         result = self.live.get(key) if self.live is not None else None
         if result is None and key in self.files:
-            result = pickle.loads(self.files[key])
+            with contextlib.suppress(OSError, pickle.UnpicklingError):
+                result = pickle.loads(self.files[key].read())
         if result is None:
             result = make()
-            self.files[key] = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-            self.changed = True
+            # Kept as it is now (validation adds to records): written, not held twice.
+            try:
+                self.files[key] = self.spool.add(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+            except OSError:  # the disk is full: not kept, parsed again next time
+                self.files.pop(key, None)
+            self.files_changed = True
         if self.live is not None:
             self.live[key] = result
         self.used_files.add(key)
@@ -231,16 +276,18 @@ class Reuse:
         return value
 
     def end(self, written: bool | None) -> bool:
-        """End a build; whether what is kept changed. `written`: the pages were written (keep
-        what was rendered), None: nothing was rendered (the data had errors; keep the pages of
-        the last build), False: writing failed (forget the pages: the disk is not known)."""
+        """End a build; whether what is kept (but the parse results: `files_changed`) changed.
+        `written`: the pages were written (keep what was rendered), None: nothing was rendered
+        (the data had errors; keep the pages of the last build), False: writing failed (forget
+        the pages: the disk is not known)."""
         files_before, tables_before = len(self.files), self.tables
         # A table this build did not use (nothing rendered) keeps what earlier builds left.
         self.tables = {**self.tables, **{name: entries for name, entries in self.used_tables.items() if entries}}
         self.files = {k: v for k, v in self.files.items() if k in self.used_files}
         if self.live is not None:
             self.live = {k: v for k, v in self.live.items() if k in self.used_files}
-        changed = self.changed or len(self.files) != files_before or self.tables != tables_before
+        self.files_changed = self.files_changed or len(self.files) != files_before
+        changed = self.changed or self.tables != tables_before
         if written and self.site is not None:
             for entry in (*self.fresh.values(), *self.fresh_pages.values()):
                 if entry.digests is None:
@@ -264,7 +311,17 @@ class Reuse:
             self.pages = {}
         self.site = None
         self.changed = False
+        # What only this build needed, let go of before what is kept is saved (the records,
+        # through the values that read them, would stay in memory while it is pickled).
+        self.fresh, self.fresh_pages, self._digests, self._files = {}, {}, {}, {}
+        self.recorder = Recorder()
         return changed
+
+    def forget_unkept(self) -> None:
+        """Let go of the Site.derive values not kept for later builds (quote blocks: a fifth
+        of M's rendering memory): once the pages are rendered, little asks for them again,
+        and what does makes them again."""
+        self.fresh = {k: e for k, e in self.fresh.items() if e.keep}
 
     # ------------------------------------------------------------------ reads
 

@@ -9,6 +9,10 @@ under and the part (read only when the first matches), written by the one atomic
 (`files.atomic_write`):
 
 - `records.pickle`: what a rebuild reuses of the records and the pages (`cache.reuse`);
+- `parsed.pickle`: each data file's parse result, pickled (`cache.reuse.Blob`): an index of
+  them, then their bytes, read one at a time when used, copied one at a time when saved (a
+  summit's are 150 MB: never all in memory). Keyed by the file's bytes, it agrees with any
+  `records.pickle` of the same fingerprint;
 - `site-<tag>.pickle`: what a rebuild of one site folder reuses (`site.sitebuild.SiteState`);
 - `noop-<tag>.pickle`: what the last successful `site --strict` with the same folders was made
   from, so that the next one with nothing changed does nothing (`cache.noop`).
@@ -33,7 +37,7 @@ from typing import Any, BinaryIO
 
 from generator import layout
 from generator.cache.fingerprint import Fingerprint, fingerprints
-from generator.cache.reuse import Reuse
+from generator.cache.reuse import Blob, FileKey, Reuse
 from generator.files import atomic_write
 
 
@@ -157,7 +161,7 @@ class Cache:
     def reuse(self) -> Reuse:
         """What this build may reuse of the records and pages (one for every rebuild of serve)."""
         if self._reuse is None or not self.live:
-            self._reuse = Reuse(self.load("records"), live=self.live)
+            self._reuse = Reuse(self.load("records"), live=self.live, files=self.parsed())
         self._reuse.begin()
         return self._reuse
 
@@ -166,8 +170,60 @@ class Cache:
         once: the site phase (and its forked workers) need none of it in memory."""
         if reuse.end(written):
             self.save("records", reuse.state())
+        if reuse.files_changed:
+            self.save_parsed(reuse.files)
+            reuse.files_changed = False
         if not self.live:
             self._reuse = None
+
+    def parsed(self) -> dict[FileKey, Blob] | None:
+        """The parse results kept (`parsed.pickle`): where each lies in the file, which stays
+        open (a later save replaces the file, not what is open). None when there are none."""
+        if not self.enabled:
+            return None
+        if "parsed" in self._held:
+            return dict(self._held["parsed"])
+        try:
+            fh = open(self.path("parsed"), "rb")  # noqa: SIM115 - kept open by the blobs
+        except OSError:
+            return None
+        try:
+            if pickle.load(fh) != self._under("records"):
+                fh.close()
+                return None
+            index = pickle.load(fh)
+            offset = fh.tell()
+            files = {}
+            for key, size in index:
+                files[key] = Blob(fh, offset, size)
+                offset += size
+            if offset != os.fstat(fh.fileno()).st_size:
+                raise ValueError("cut short")
+            return files
+        except Exception:  # damaged or foreign: made afresh
+            fh.close()
+            return None
+
+    def save_parsed(self, files: dict[FileKey, Blob]) -> None:
+        """Keep the parse results (atomically): an index, then each one's bytes, copied one at
+        a time from where it lies."""
+        if not self.enabled:
+            return
+        if self.live:
+            self._held["parsed"] = dict(files)
+        try:
+            under = self._under("records")
+            keys = sorted(files)
+
+            def dump(fh: BinaryIO) -> None:
+                pickle.dump(under, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump([(k, files[k].size) for k in keys], fh, protocol=pickle.HIGHEST_PROTOCOL)
+                for k in keys:
+                    fh.write(files[k].read())
+
+            atomic_write(self.path("parsed"), dump)
+        except OSError as exc:
+            self._cannot("save what a rebuild could reuse", exc, "the next build starts afresh")
 
     def templates(self) -> str | None:
         """Where Jinja keeps compiled templates: a folder of this fingerprint (the options

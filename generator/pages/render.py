@@ -6,7 +6,8 @@ Pure: reads the Site and the template files, nothing else.
   Every page goes through `Renderer.page`, which passes the same base context and puts the
   front matter and the generated-file notice on top.
 - `render_changed` renders, of every page, only those whose reads changed since the build
-  that the `Reuse` it is handed remembers (a fresh `Reuse` remembers none: all are rendered).
+  that the `Reuse` it is handed remembers (a fresh `Reuse` remembers none: all are rendered),
+  and hands each to the writer as it is made.
 - `render_briefs` gives the printable session brief of each topic, as HTML for the PDF engine.
 
 Whatever is computed once and shown on several pages (orders of records, quote blocks, the
@@ -562,12 +563,19 @@ def render_pages(site: Site, directory_urls: bool = True) -> dict[str, str]:
 
 
 def render_changed(
-    site: Site, reuse: Reuse, out_dir: str, directory_urls: bool = True, templates_cache: str | None = None
-) -> tuple[dict[str, str], set[str]]:
-    """The pages to write: those whose reads changed (or whose file in `out_dir` did), and the
-    paths of the pages current on disk as they are. `reuse` records what each page reads."""
+    site: Site,
+    reuse: Reuse,
+    out_dir: str,
+    put: Callable[[str, str], None],
+    directory_urls: bool = True,
+    templates_cache: str | None = None,
+) -> tuple[int, set[str]]:
+    """Render the pages whose reads changed (or whose file in `out_dir` did), handing each to
+    `put(path, text)` as it is made (the writer stages it: no page is kept here); returns how
+    many were rendered, and the paths of the pages current on disk as they are. `reuse`
+    records what each page reads."""
     renderer = Renderer(RecordedSite(site, reuse), directory_urls, templates_cache)
-    pages: dict[str, str] = {}
+    rendered = 0
     kept: set[str] = set()
     for spec in plan(site):
         text = reuse.page(
@@ -579,8 +587,9 @@ def render_changed(
         if text is None:
             kept.add(spec.path)
         else:
-            pages[spec.path] = text
-    return pages, kept
+            put(spec.path, text)
+            rendered += 1
+    return rendered, kept
 
 
 def _intact(out_dir: str, rel: str, digest: str) -> bool:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
@@ -229,7 +229,7 @@ def parse_file(file: DataFile) -> FileResult:
     return FileResult(spec.name, rec, refs, broken, problems.items)
 
 
-def parse_all(files: list[DataFile], reuse: Reuse | None = None) -> list[FileResult]:
+def parse_all(files: Iterable[DataFile], reuse: Reuse | None = None) -> list[FileResult]:
     """Every file parsed and checked on its own; with `reuse`, a file whose bytes a build
     parsed before gets that result back."""
     out = []

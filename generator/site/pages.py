@@ -5,13 +5,9 @@ on its own Markdown only (and on which files exist), so the split cannot change 
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import logging
 import multiprocessing
 import os
-import signal
-import sys
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -127,20 +123,6 @@ def _worker(todo: list[str]) -> tuple[dict[str, PageState], list[str]]:
     return _render_some(_JOB, [by_uri[u] for u in todo])
 
 
-def _die_with(parent: int) -> None:
-    """In a worker, first: end when the build that forked it ends, a kill included (Linux's
-    parent-death signal). Without it, a worker of a killed build waits for ever to hand its
-    pages to nobody, holding its memory and writing into a folder the next build removes."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    if os.getppid() != parent:  # it ended before the signal was asked for
-        os._exit(1)
-
-
-PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
-
-
 def render_all(job: Job, todo: list[Any], workers: int) -> dict[str, PageState]:
     """Render the pages to render: in this process, or, for many pages, in forked workers that
     share this build's MkDocs objects and write their pages into the fresh folder. Each page's
@@ -151,11 +133,13 @@ def render_all(job: Job, todo: list[Any], workers: int) -> dict[str, PageState]:
         return _render_some(job, todo)[0]
     from concurrent.futures import ProcessPoolExecutor
 
+    from generator.builder.apart import die_with
+
     chunks = [[f.src_uri for f in todo[n :: workers * 4]] for n in range(workers * 4)]
     _JOB = job
     try:
         with ProcessPoolExecutor(
-            workers, mp_context=multiprocessing.get_context("fork"), initializer=_die_with, initargs=(os.getpid(),)
+            workers, mp_context=multiprocessing.get_context("fork"), initializer=die_with, initargs=(os.getpid(),)
         ) as pool:
             done = list(pool.map(_worker, chunks))
     finally:

@@ -287,7 +287,7 @@ def test_a_full_disk_mid_build_still_says_the_site_was_put_back(built, tmp_path,
     def full(*args: object, **kwargs: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(write, "write_pages", full)
+    monkeypatch.setattr(write, "write_new", full)  # each page, staged as it is made
     result = run_cli("site", "--strict", cwd=project)
     assert result.returncode == 1
     assert result.stdout.startswith("Put back site/ from .site-old-killed/, where a killed build left it.\n")

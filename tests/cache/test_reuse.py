@@ -380,8 +380,13 @@ def test_the_same_data_gives_the_same_cache_entries(tmp_path):
         assert result.returncode == 0, result.stderr
         with open(project / ".lsfmm-cache" / "records.pickle", "rb") as fh:
             pickle.load(fh)  # the fingerprint it was made under
-            files, tables, derived, pages = pickle.load(fh)
-        kept.append((sorted(files), sorted(tables), sorted(map(repr, derived)), sorted(pages)))
+            tables, derived, pages = pickle.load(fh)
+        with open(project / ".lsfmm-cache" / "parsed.pickle", "rb") as fh:
+            pickle.load(fh)
+            files = pickle.load(fh)  # the index: (file key, size), then the parse results
+            blobs = fh.read()
+        assert sum(size for _, size in files) == len(blobs)
+        kept.append((files, blobs, sorted(tables), sorted(map(repr, derived)), sorted(pages)))
     assert kept[0] == kept[1]
 
 
