@@ -68,6 +68,7 @@ def in_child(work: Callable[[], T], also: Callable[[], Any] = lambda: None) -> O
         try:
             os.close(read_end)
             die_with(parent)
+            signal.signal(signal.SIGINT, signal.default_int_handler)  # the parent's interrupt ends it (below)
             data = _pickled(_outcome(work, also))
             with os.fdopen(write_end, "wb") as fh:
                 fh.write(data)
@@ -79,8 +80,20 @@ def in_child(work: Callable[[], T], also: Callable[[], Any] = lambda: None) -> O
     try:
         with os.fdopen(read_end, "rb") as fh:
             data = fh.read()
+    except BaseException:  # interrupted (an interrupt sent to this process alone): so is the work,
+        # which then discards what it staged, as it would here, instead of finishing and writing it
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGINT)
+        raise
     finally:
         _, status = os.waitpid(pid, 0)
+    if not data and os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL:
+        from generator.errors import LsfError
+
+        raise LsfError(
+            "the build's generation process was killed (SIGKILL: most often the system's out-of-memory "
+            "killer, which the kernel log names); build again when the machine has the memory free"
+        )
     if not data:
         how = (
             f"signal {os.WTERMSIG(status)}"

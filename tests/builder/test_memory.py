@@ -214,3 +214,50 @@ def test_a_full_disk_while_staging_says_so_and_writes_nothing(project, monkeypat
     assert build(project, monkeypatch) == 1
     assert "no space left" in capsys.readouterr().err
     assert tree(project / "docs") == before
+
+
+def test_an_interrupt_of_this_process_alone_ends_the_work_apart_too(tmp_path):
+    """Before: the interrupted build waited for the generation to finish, which then wrote
+    docs/ (an interrupt sent to the build's process alone, not to its process group)."""
+    import signal
+    import time
+
+    done = tmp_path / "done"
+
+    def slow() -> None:
+        for _ in range(50):
+            time.sleep(0.1)
+        done.write_text("finished")  # what a generation left to finish would write
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    started = time.monotonic()
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.5)  # not inherited by the child: this process alone
+        with pytest.raises(KeyboardInterrupt):
+            apart.in_child(slow)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert time.monotonic() - started < 3
+    time.sleep(0.2)
+    assert not done.exists()
+
+
+def test_a_generation_killed_by_the_system_is_one_line_not_a_bug():
+    """Before: "ended without a result (signal 9)" reported as a bug, with a traceback."""
+    import signal
+
+    from generator.errors import LsfError
+
+    def killed() -> None:
+        os.kill(os.getpid(), signal.SIGKILL)  # as the out-of-memory killer ends a process
+
+    with pytest.raises(LsfError) as caught:
+        apart.in_child(killed)
+    assert caught.value.lines() == [
+        "Error: the build's generation process was killed (SIGKILL: most often the system's out-of-memory "
+        "killer, which the kernel log names); build again when the machine has the memory free"
+    ]
