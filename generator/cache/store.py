@@ -144,7 +144,13 @@ class Cache:
 
             def dump(fh: BinaryIO) -> None:
                 pickle.dump(under, fh, protocol=pickle.HIGHEST_PROTOCOL)
-                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                if name != "parsed":
+                    pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                    return
+                keys = sorted(value)  # the parse results: their index, then each one's bytes
+                pickle.dump([(k, value[k].size) for k in keys], fh, protocol=pickle.HIGHEST_PROTOCOL)
+                for k in keys:
+                    fh.write(value[k].read())
 
             atomic_write(self.path(name), dump)
         except OSError as exc:
@@ -206,24 +212,16 @@ class Cache:
 
     def save_parsed(self, files: dict[FileKey, Blob]) -> None:
         """Keep the parse results (atomically): an index, then each one's bytes, copied one at
-        a time from where it lies."""
+        a time from where it lies. Live, kept in memory at once and written by `flush`, as
+        every other part."""
         if not self.enabled:
             return
+        files = dict(files)
         if self.live:
-            self._held["parsed"] = dict(files)
-        try:
-            under = self._under("records")
-            keys = sorted(files)
-
-            def dump(fh: BinaryIO) -> None:
-                pickle.dump(under, fh, protocol=pickle.HIGHEST_PROTOCOL)
-                pickle.dump([(k, files[k].size) for k in keys], fh, protocol=pickle.HIGHEST_PROTOCOL)
-                for k in keys:
-                    fh.write(files[k].read())
-
-            atomic_write(self.path("parsed"), dump)
-        except OSError as exc:
-            self._cannot("save what a rebuild could reuse", exc, "the next build starts afresh")
+            self._held["parsed"] = files
+            self._unsaved["parsed"] = (self._under("records"), files)
+            return
+        self._write("parsed", self._under("records"), files)
 
     def templates(self) -> str | None:
         """Where Jinja keeps compiled templates: a folder of this fingerprint (the options

@@ -489,14 +489,16 @@ def test_serve_writes_what_it_keeps_after_the_rebuild(project, monkeypatch, caps
     `flush` writes them after, and a later build in another process reuses them."""
     monkeypatch.chdir(project)
     records = project / ".lsfmm-cache" / "records.pickle"
+    parsed = project / ".lsfmm-cache" / "parsed.pickle"  # the edited file is parsed again
     records.unlink()
+    parsed.unlink()
     cache = Cache("data", "mkdocs.yml", live=True)
     req = pipeline.Request("data", "docs", "mkdocs.yml", True)
     edit(project / "data" / "proposals" / "oom-hook.yaml", "status: under-review", "status: rfc")
     assert pipeline.run(req, cache).error is None
-    assert not records.exists()
+    assert not records.exists() and not parsed.exists()
     cache.flush()
-    assert records.exists()
+    assert records.exists() and parsed.exists()
     capsys.readouterr()
     assert build(project, "docs") == NOOP  # nothing rendered again: what serve kept was used
 
