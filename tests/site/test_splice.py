@@ -16,6 +16,13 @@ from tests.conftest import SAMPLE, edit, make_project, run_cli, write_tree
 from tests.site.test_sitebuild import assert_same_site, reference, site
 
 
+def refused(project: Path):
+    """`site --strict` in the project, which must fail: what it said."""
+    result = run_cli("site", "--strict", "--data", "data", "--out", "docs", cwd=project)
+    assert result.returncode == 1
+    return result
+
+
 def block(*lines: str) -> str:
     return "\n".join([HTML_START, *lines, HTML_END])
 
@@ -75,8 +82,7 @@ def test_a_broken_generated_link_or_anchor_fails_the_build_as_mkdocs_build_does(
         '<p id="here"></p>',
     )
     write_tree(project / "docs", {"extra/page.md": f"# Page\n\n{fine}\n\n{gone}\n\n{anchor}\n"})
-    result = run_cli("site", "--strict", "--data", "data", "--out", "docs", cwd=project)
-    assert result.returncode == 1
+    result = refused(project)
     missing = (
         "Doc file 'extra/page.md' contains a generated link '../../proposals/nothing/', "
         "but the target 'proposals/nothing/' is no page or file of the site."
@@ -109,14 +115,12 @@ def test_a_generated_link_whose_target_goes_fails_the_next_build(tmp_path):
     )
     site(project)
     (project / "docs/extra/target.md").unlink()
-    result = run_cli("site", "--strict", "--data", "data", "--out", "docs", cwd=project)
-    assert result.returncode == 1
+    result = refused(project)
     assert "contains a generated link '../target/', but the target 'extra/target/' is no page" in result.stderr
     write_tree(project / "docs", {"extra/target.md": "# Target\n"})
     assert "pages rendered" in site(project)
     write_tree(project / "docs", {"extra/anchored.md": "## Moved\n"})
-    result = run_cli("site", "--strict", "--data", "data", "--out", "docs", cwd=project)
-    assert result.returncode == 1
+    result = refused(project)
     assert "contains a link '../anchored/#kept', but the doc 'extra/anchored.md' does not contain" in result.stderr
     write_tree(project / "docs", {"extra/anchored.md": "## Kept\n"})
     site(project)
@@ -133,8 +137,7 @@ def test_a_generated_link_whose_target_comes_is_checked_by_the_next_build(tmp_pa
     write_tree(project / "docs", {"extra/page.md": "# Page\n\n" + block('<p><a href="../next/#top">n</a></p>') + "\n"})
     site(project)
     write_tree(project / "docs", {"extra/next.md": "# Next\n"})
-    result = run_cli("site", "--strict", "--data", "data", "--out", "docs", cwd=project)
-    assert result.returncode == 1
+    result = refused(project)
     assert "contains a link '../next/#top', but the doc 'extra/next.md' does not contain an anchor" in result.stderr
     write_tree(project / "docs", {"extra/next.md": "# Next\n\n## Top\n"})
     site(project)
